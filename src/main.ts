@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './database';
+import { createApp } from './server';
+import { seedDemoTown, isEmpty } from '../seeds/town';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const say = (line: string) => console.log(`[foodtrace] ${line}`);
+  const db = await openDatabase(config, say);
+
+  // a newcomer's first start on an empty embedded database gets the demo town
+  if (db.embedded && (await isEmpty(db.orm.em.fork()))) {
+    const demo = await seedDemoTown(db.orm.em.fork(), config.publicUrl);
+    say('Loaded the demo town. Tokens (shown once, keep them):');
+    for (const [role, token] of Object.entries(demo.tokens)) say(`  ${role.padEnd(10)} ${token}`);
+    say(`Try a trace: ${demo.sampleTraceUrl}`);
+  }
+
+  const app = await createApp(db.orm, config);
+  await app.fastify.listen({ port: config.port, host: config.host });
+  say(`GraphQL at ${config.publicUrl}/graphql`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: finishing requests in flight, then stopping`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.fastify.close(); // stops accepting, drains Apollo
+      await db.close(); // closes the pool, stops an embedded PostgreSQL
+      process.exit(0);
+    } catch (e) {
+      console.error('shutdown failed', e);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error('[foodtrace] failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import '../schema/enums';
+import { AccountResolver } from './account.resolver';
+import { authChecker } from './auth-checker';
+import { BatchResolver } from './batch.resolver';
+import { MarketResolver } from './market.resolver';
+import { OperatorResolver } from './operator.resolver';
+
+/** Every resolver; the schema is assembled here and nowhere else. */
+export const RESOLVERS = [AccountResolver, BatchResolver, MarketResolver, OperatorResolver] as const;
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({ resolvers: RESOLVERS as never, authChecker, authMode: 'error', validate: false });
+  return cached;
+}

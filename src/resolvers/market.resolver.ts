@@ -1,0 +1,26 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { Market as MarketEntity } from '../entities';
+import { Role } from '../entities/enums';
+import { notFound } from '../errors';
+import { registerMarket } from '../registry/market.service';
+import { RegisterMarketInput } from '../schema/market.input';
+import { Market } from '../schema/market.type';
+import * as v from '../validation';
+
+@Resolver(() => Market)
+export class MarketResolver {
+  @Authorized(Role.ADMIN, Role.REGULATOR)
+  @Mutation(() => Market)
+  async registerMarket(@Ctx() ctx: Context, @Arg('input', () => RegisterMarketInput) input: RegisterMarketInput): Promise<Market> {
+    return Market.from(await registerMarket(ctx, input));
+  }
+
+  @Query(() => Market, { description: 'A market, public' })
+  async market(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Market> {
+    const marketId = v.id('id', id);
+    const market = await ctx.em.findOne(MarketEntity, marketId);
+    if (!market) throw notFound('Market', marketId);
+    return Market.from(market);
+  }
+}

@@ -1,0 +1,69 @@
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import type { OriginCertificate as CertificateEntity } from '../entities/origin-certificate.entity';
+import { CertificateStatus, CommitmentBasis, QuantityUnit } from './enums';
+
+@ObjectType({ description: 'Commitment-to-standard certificate (承诺达标合格证) for one batch' })
+export class OriginCertificate {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  number!: string;
+
+  batchId!: number;
+
+  issuerId!: number;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Float, { description: 'Quantity already admitted at gates against it' })
+  quantityAdmitted!: number;
+
+  @Field(() => Float)
+  quantityRemaining!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Date)
+  issuedAt!: Date;
+
+  @Field(() => [CommitmentBasis])
+  bases!: CommitmentBasis[];
+
+  @Field(() => String)
+  statement!: string;
+
+  @Field(() => String, { nullable: true })
+  testReference!: string | null;
+
+  @Field(() => CertificateStatus)
+  status!: CertificateStatus;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  revokeReason!: string | null;
+
+  static from(c: CertificateEntity): OriginCertificate {
+    return Object.assign(new OriginCertificate(), {
+      id: c.id,
+      number: c.number,
+      batchId: c.batch.id,
+      issuerId: c.issuer.id,
+      quantity: c.quantity,
+      quantityAdmitted: c.quantityAdmitted,
+      quantityRemaining: Math.round((c.quantity - c.quantityAdmitted) * 1000) / 1000,
+      unit: c.unit,
+      issuedAt: c.issuedAt,
+      bases: c.bases,
+      statement: c.statement,
+      testReference: c.testReference,
+      status: c.status,
+      revokedAt: c.revokedAt,
+      revokeReason: c.revokeReason,
+    });
+  }
+}

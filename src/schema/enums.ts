@@ -1,0 +1,27 @@
+import { registerEnumType } from 'type-graphql';
+import {
+  AppealKind, AppealStatus, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
+  InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
+} from '../entities/enums';
+
+registerEnumType(OperatorKind, { name: 'OperatorKind' });
+registerEnumType(OperatorStatus, { name: 'OperatorStatus' });
+registerEnumType(Grade, { name: 'Grade', description: 'Credit grade: A ≥ 90, B ≥ 75, C ≥ 60, D below or forced' });
+registerEnumType(ProductCategory, { name: 'ProductCategory' });
+registerEnumType(QuantityUnit, { name: 'QuantityUnit' });
+registerEnumType(BatchStatus, { name: 'BatchStatus' });
+registerEnumType(LinkKind, { name: 'LinkKind' });
+registerEnumType(CommitmentBasis, { name: 'CommitmentBasis' });
+registerEnumType(CertificateStatus, { name: 'CertificateStatus' });
+registerEnumType(InspectionKind, { name: 'InspectionKind' });
+registerEnumType(TestResult, { name: 'TestResult' });
+registerEnumType(GateDecision, { name: 'GateDecision' });
+registerEnumType(CreditSource, { name: 'CreditSource' });
+registerEnumType(AppealKind, { name: 'AppealKind' });
+registerEnumType(AppealStatus, { name: 'AppealStatus' });
+registerEnumType(Role, { name: 'Role' });
+
+export {
+  AppealKind, AppealStatus, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
+  InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
+};

@@ -1,0 +1,137 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Operator as OperatorEntity } from '../entities/operator.entity';
+import { Grade, OperatorKind, OperatorStatus } from './enums';
+import { PageInfo } from './page-info.type';
+
+@ObjectType({ description: "An operator's credit state; regulators see the events behind it" })
+export class Credit {
+  operatorId!: number;
+
+  @Field(() => Int)
+  score!: number;
+
+  @Field(() => Grade)
+  grade!: Grade;
+
+  @Field(() => Date, { nullable: true, description: 'Grade is held at D until this time' })
+  forcedUntil!: Date | null;
+}
+
+@ObjectType({ description: 'What anyone may see of an operator: no contact data, no internal notes' })
+export class PublicOperator {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => OperatorKind)
+  kind!: OperatorKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Unified social credit code or town registration-card number' })
+  registrationNumber!: string | null;
+
+  @Field(() => String, { nullable: true })
+  village!: string | null;
+
+  @Field(() => OperatorStatus)
+  status!: OperatorStatus;
+
+  @Field(() => Grade)
+  grade!: Grade;
+
+  @Field(() => String, { description: 'Public code of the registration card (`/o/:code`)' })
+  publicCode!: string;
+
+  static from(o: OperatorEntity): PublicOperator {
+    return Object.assign(new PublicOperator(), {
+      id: o.id,
+      kind: o.kind,
+      name: o.name,
+      registrationNumber: o.creditCode ?? o.registrationCardNo,
+      village: o.village,
+      status: o.status,
+      grade: o.creditGrade,
+      publicCode: o.publicCode,
+    });
+  }
+}
+
+@ObjectType({ description: 'An operator as regulators, admins and the operator itself see it' })
+export class Operator {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => OperatorKind)
+  kind!: OperatorKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  creditCode!: string | null;
+
+  @Field(() => String, { nullable: true })
+  registrationCardNo!: string | null;
+
+  @Field(() => String, { nullable: true })
+  village!: string | null;
+
+  @Field(() => String, { nullable: true })
+  address!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactPerson!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactPhone!: string | null;
+
+  @Field(() => OperatorStatus)
+  status!: OperatorStatus;
+
+  @Field(() => String)
+  publicCode!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Credit)
+  credit!: Credit;
+
+  static from(o: OperatorEntity): Operator {
+    const credit = Object.assign(new Credit(), { operatorId: o.id, score: o.creditScore, grade: o.creditGrade, forcedUntil: o.forcedDUntil });
+    return Object.assign(new Operator(), {
+      id: o.id,
+      kind: o.kind,
+      name: o.name,
+      creditCode: o.creditCode,
+      registrationCardNo: o.registrationCardNo,
+      village: o.village,
+      address: o.address,
+      contactPerson: o.contactPerson,
+      contactPhone: o.contactPhone,
+      status: o.status,
+      publicCode: o.publicCode,
+      createdAt: o.createdAt,
+      credit,
+    });
+  }
+}
+
+@ObjectType()
+export class OperatorEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Operator)
+  node!: Operator;
+}
+
+@ObjectType()
+export class OperatorConnection {
+  @Field(() => [OperatorEdge])
+  edges!: OperatorEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

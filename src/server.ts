@@ -1,0 +1,94 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { viewerForToken } from './auth/account.service';
+import { ANONYMOUS, type Viewer } from './auth/viewer';
+import type { Config } from './config';
+import { buildContext, type Context } from './context';
+import { unauthenticated } from './errors';
+import { formatError } from './format-error';
+import { buildAppSchema } from './resolvers';
+import { registerRoutes } from './web/routes';
+
+export interface App {
+  fastify: FastifyInstance;
+  apollo: ApolloServer<Context>;
+  schema: GraphQLSchema;
+  /** Builds the context a request with this bearer token would get. */
+  contextFor(token?: string | null, clientIp?: string | null): Promise<Context>;
+}
+
+export interface AppOptions {
+  /** Extra Apollo plugins (query limits and the like). */
+  plugins?: ApolloServerPlugin<Context>[];
+}
+
+/** Fastify with Apollo at POST /graphql, health routes and the web pages. */
+export async function createApp(orm: MikroORM, config: Config, options: AppOptions = {}): Promise<App> {
+  const fastify = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+
+  // one line per request; never headers, so no token reaches a log
+  fastify.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  const schema = await buildAppSchema();
+  const production = config.nodeEnv === 'production';
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, fastify.log),
+    plugins: [fastifyApolloDrainPlugin(fastify), ...(options.plugins ?? [])],
+  });
+  await apollo.start();
+
+  const viewerFor = async (token: string | null | undefined, em = orm.em.fork()): Promise<Viewer> => {
+    if (!token) return ANONYMOUS;
+    const viewer = await viewerForToken(em, token);
+    if (!viewer) throw unauthenticated('The bearer token is unknown or revoked');
+    return viewer;
+  };
+
+  const contextFor = async (token?: string | null, clientIp: string | null = null) =>
+    buildContext(orm, config, await viewerFor(token), clientIp);
+
+  fastify.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request: FastifyRequest) => contextFor(bearerToken(request), request.ip),
+    }),
+  });
+
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (_request, reply) => {
+    try {
+      await orm.em.fork().getConnection().execute('select 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'database does not answer' });
+    }
+  });
+
+  await registerRoutes(fastify, { orm, config });
+
+  return { fastify, apollo, schema, contextFor };
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return m ? m[1] : null;
+}

@@ -1,0 +1,14 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+
+export interface WebDeps {
+  orm: MikroORM;
+  config: Config;
+}
+
+/** Every non-GraphQL route: pages, QR images, resolvers for printed links. */
+export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
+  void fastify;
+  void deps;
+}

@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { loadConfig, type Config } from '../../src/config';
+import { ensureDatabase } from '../../src/db/embedded';
+import { openOrm } from '../../src/db/orm';
+import { createApp, type App, type AppOptions } from '../../src/server';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown }; path?: unknown[] }[];
+}
+
+export interface TestApp {
+  orm: MikroORM;
+  app: App;
+  config: Config;
+  url: string;
+  /** Every SQL statement the ORM sent, in order. */
+  statements: string[];
+  /** POSTs a GraphQL operation through the real HTTP stack (inject). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  /** Runs `fn` and returns how many SQL statements it sent. */
+  countStatements(fn: () => Promise<unknown>): Promise<number>;
+  /** Empties every table (schema kept). */
+  reset(): Promise<void>;
+  sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+let databaseUrlPromise: Promise<string> | null = null;
+
+/** This jest worker's own database, migrated once. */
+export function workerDatabaseUrl(suffix = ''): Promise<string> {
+  const build = async () => {
+    const admin = process.env.FOODTRACE_TEST_ADMIN_URL;
+    if (!admin) throw new Error('FOODTRACE_TEST_ADMIN_URL is not set (jest globalSetup did not run)');
+    const name = `foodtrace_test_${process.env.JEST_WORKER_ID ?? '0'}${suffix}`;
+    await ensureDatabase(admin, name);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  if (suffix) return build();
+  databaseUrlPromise ??= build();
+  return databaseUrlPromise;
+}
+
+const TABLES = ['credit_appeal', 'recall', 'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator'];
+
+export async function createTestApp(overrides: Partial<Config> = {}, options: AppOptions & { poolMax?: number } = {}): Promise<TestApp> {
+  const url = await workerDatabaseUrl();
+  const statements: string[] = [];
+  const orm = await openOrm({ clientUrl: url, allowGlobalContext: true, onQuery: (sql) => statements.push(sql), poolMax: options.poolMax });
+  const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://foodtrace.test' }), ...overrides };
+  const app = await createApp(orm, config, options);
+  await app.fastify.ready();
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+
+  const t: TestApp = {
+    orm,
+    app,
+    config,
+    url,
+    statements,
+    async gql(query, variables = {}, token = null) {
+      const res = await app.fastify.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        payload: JSON.stringify({ query, variables }),
+      });
+      const body = res.json();
+      return { status: res.statusCode, data: body.data ?? null, errors: body.errors };
+    },
+    async countStatements(fn) {
+      const before = statements.length;
+      await fn();
+      return statements.slice(before).filter((s) => !/^\s*\[query\]\s*(begin|commit|rollback)/i.test(strip(s))).length;
+    },
+    async reset() {
+      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; set session_replication_role = origin;`);
+      statements.length = 0;
+    },
+    async sql(text, params = []) {
+      return (await admin.query(text, params)).rows;
+    },
+    async close() {
+      await admin.end();
+      await app.fastify.close();
+      await orm.close(true);
+    },
+  };
+  await t.reset();
+  return t;
+}
+
+function strip(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}
