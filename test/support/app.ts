@@ -36,7 +36,7 @@ export function workerDatabaseUrl(suffix = ''): Promise<string> {
   const build = async () => {
     const admin = process.env.FOODTRACE_TEST_ADMIN_URL;
     if (!admin) throw new Error('FOODTRACE_TEST_ADMIN_URL is not set (jest globalSetup did not run)');
-    const name = `foodtrace_test_${process.env.JEST_WORKER_ID ?? '0'}${suffix}`;
+    const name = `ft_test_${process.env.FOODTRACE_TEST_RUN ?? process.pid}_${process.env.JEST_WORKER_ID ?? '0'}${suffix}`;
     await ensureDatabase(admin, name);
     const url = new URL(admin);
     url.pathname = `/${name}`;

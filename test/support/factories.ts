@@ -17,7 +17,8 @@ export async function token(t: TestApp, role: Role, ids: { marketId?: number | s
 }
 
 /** Fails the test with the server's errors when an operation did not succeed. */
-export function ok<T>(res: { data: T | null; errors?: unknown[] }): T {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function ok(res: { data: any; errors?: unknown[] }): any {
   if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data;
 }

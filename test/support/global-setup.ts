@@ -21,6 +21,8 @@ async function reachable(url: string): Promise<boolean> {
 
 /** Picks the PostgreSQL the tests use: DATABASE_URL, the local server, or an embedded one. */
 export default async function globalSetup(): Promise<void> {
+  // databases are named per run, so concurrent jest runs on one server never share one
+  process.env.FOODTRACE_TEST_RUN = `${process.pid}`;
   const candidates = [process.env.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter(Boolean) as string[];
   for (const url of candidates) {
     if (await reachable(url)) {
