@@ -1,0 +1,86 @@
+/**
+ * The lineage walks as single SQL statements. Placeholders are `?` (MikroORM `em.execute` / knex);
+ * the `_PG` variants use `$1…` for the plain `pg` driver.
+ *
+ * A walk visits each (batch, depth) pair once (UNION, not UNION ALL), so a diamond in a merge tree is
+ * not re-walked per path, and the depth bound ends it even if the data held a cycle. A node's depth is
+ * the length of its shortest path to the start. Nodes are cut to the first `maxNodes` by (depth, id), so a
+ * truncated answer is always a complete prefix of the nearest generations.
+ */
+
+/** Columns of one node: the batch, its owner's public fields and grade, a recall started on it. */
+const NODE_COLUMNS = `
+  n.depth,
+  b.id, b.public_code, b.product_name, b.category, b.lot_code, b.quantity, b.remaining, b.unit,
+  b.produced_at, b.origin_place, b.gtin, b.status, b.non_conformant, b.created_at,
+  o.id as owner_id, o.kind as owner_kind, o.name as owner_name, coalesce(o.credit_code, o.registration_card_no) as owner_registration_number,
+  o.village as owner_village, o.status as owner_status, o.credit_grade as owner_grade, o.public_code as owner_public_code,
+  r.id as recall_id, r.reason as recall_reason, r.created_at as recall_at`;
+
+function walkSql(direction: 'up' | 'down', start: 'code' | 'id'): string {
+  const startWhere = start === 'code' ? 'b.public_code = ?' : 'b.id = ?';
+  const [from, to] = direction === 'up' ? ['child_id', 'parent_id'] : ['parent_id', 'child_id'];
+  // links of each node towards the walk's direction: parents going up, children going down
+  const links =
+    direction === 'up'
+      ? `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) order by l.parent_id)
+           from batch_link l where l.child_id = b.id`
+      : `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) order by l.child_id)
+           from batch_link l where l.parent_id = b.id`;
+  return `
+with recursive walk(id, depth) as (
+  select b.id, 0 from batch b where ${startWhere}
+  union
+  select l.${to}, w.depth + 1 from walk w join batch_link l on l.${from} = w.id where w.depth < ?
+),
+nodes as (
+  select id, min(depth) as depth from walk group by id order by min(depth), id limit ?
+)
+select ${NODE_COLUMNS},
+  coalesce((${links}), '[]'::json) as links
+from nodes n
+join batch b on b.id = n.id
+join operator o on o.id = b.owner_id
+left join recall r on r.batch_id = b.id
+order by n.depth, b.id`;
+}
+
+/** Upstream of a public code. Params: code, maxDepth, maxNodes. Each row carries its parent links in `links`. */
+export const UPSTREAM_SQL = walkSql('up', 'code');
+/** Upstream of a batch id. Params: batchId, maxDepth, maxNodes. */
+export const UPSTREAM_BY_ID_SQL = walkSql('up', 'id');
+/** Downstream of a batch id. Params: batchId, maxDepth, maxNodes. Each row carries its child links in `links`. */
+export const DOWNSTREAM_BY_ID_SQL = walkSql('down', 'id');
+
+/** `?` placeholders numbered for the plain `pg` driver. */
+export function pgPlaceholders(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+export const UPSTREAM_SQL_PG = pgPlaceholders(UPSTREAM_SQL);
+
+/**
+ * Certificates, inspections and market entries of a set of batches, as one statement.
+ * Param: the batch ids as a PostgreSQL array literal (`{1,2,3}`), passed once per `?` (four times).
+ * Each row is `{ k: 'C' | 'I' | 'E', v: json }`.
+ */
+export const DETAILS_SQL = `
+select 'C' as k, json_build_object(
+  'id', c.id, 'batchId', c.batch_id, 'issuerId', c.issuer_id, 'number', c.number, 'quantity', c.quantity,
+  'quantityAdmitted', c.quantity_admitted, 'unit', c.unit, 'issuedAt', c.issued_at, 'bases', c.bases,
+  'statement', c.statement, 'testReference', c.test_reference, 'status', c.status, 'revokedAt', c.revoked_at,
+  'revokeReason', c.revoke_reason) as v
+from origin_certificate c where c.batch_id = any(?::int[])
+union all
+select 'I', json_build_object(
+  'id', i.id, 'batchId', i.batch_id, 'kind', i.kind, 'items', i.items, 'result', i.result, 'tester', i.tester,
+  'marketId', i.market_id, 'marketName', m.name, 'inspectedAt', i.inspected_at)
+from inspection i left join market m on m.id = i.market_id where i.batch_id = any(?::int[])
+union all
+select 'E', json_build_object(
+  'id', e.id, 'batchId', e.batch_id, 'receivedBatchId', e.received_batch_id, 'marketId', e.market_id, 'marketName', m.name,
+  'vendorId', e.vendor_id, 'vendorName', v.name, 'declaredQuantity', e.declared_quantity, 'unit', e.unit,
+  'decision', e.decision, 'at', coalesce(e.decided_at, e.created_at))
+from market_entry e join market m on m.id = e.market_id join operator v on v.id = e.vendor_id
+where e.batch_id = any(?::int[]) or e.received_batch_id = any(?::int[])`;
