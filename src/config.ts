@@ -1,3 +1,5 @@
+import { loadLimits, type Limits } from './limits/config';
+
 /** Every environment variable the server reads, checked once at start. */
 export interface Config {
   port: number;
@@ -7,6 +9,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
+  /** Body size, rate and statement-time limits (src/limits/config.ts). */
+  limits: Limits;
 }
 
 export class ConfigError extends Error {}
@@ -46,10 +50,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const dataDir = (env.DATA_DIR ?? '.data').trim();
 
+  const limits = loadLimits(env, problems);
+
   if (problems.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { port: port!, host, publicUrl, databaseUrl, nodeEnv, logLevel, dataDir };
+  return { port: port!, host, publicUrl, databaseUrl, nodeEnv, logLevel, dataDir, limits };
 }
 
 function parsePort(raw: string): number | null {

@@ -9,6 +9,8 @@ import type { Config } from './config';
 import { buildContext, type Context } from './context';
 import { unauthenticated } from './errors';
 import { formatError } from './format-error';
+import { queryLimits } from './limits/query-limits';
+import { registerRateLimits } from './limits/rate-limits';
 import { buildAppSchema } from './resolvers';
 import { registerRoutes } from './web/routes';
 
@@ -30,7 +32,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   const fastify = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: config.limits.bodyLimitBytes,
     trustProxy: false,
   });
 
@@ -42,14 +44,20 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     );
   });
 
+  await registerRateLimits(fastify, config.limits);
+
   const schema = await buildAppSchema();
   const production = config.nodeEnv === 'production';
+  const limits = queryLimits(production);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: (formatted, error) => formatError(formatted, error, fastify.log),
-    plugins: [fastifyApolloDrainPlugin(fastify), ...(options.plugins ?? [])],
+    plugins: [fastifyApolloDrainPlugin(fastify), ...(limits.plugins as ApolloServerPlugin<Context>[]), ...(options.plugins ?? [])],
   });
   await apollo.start();
 
