@@ -7,9 +7,10 @@ import { authChecker } from './auth-checker';
 import { BatchResolver } from './batch.resolver';
 import { MarketResolver } from './market.resolver';
 import { OperatorResolver } from './operator.resolver';
+import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, MarketResolver, OperatorResolver] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, MarketResolver, OperatorResolver, WebResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { registerPageRoutes } from './pages.routes';
 
 export interface WebDeps {
   orm: MikroORM;
@@ -11,4 +12,5 @@ export interface WebDeps {
 export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
   void fastify;
   void deps;
+  await registerPageRoutes(fastify, deps);
 }

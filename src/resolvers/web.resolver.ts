@@ -1,0 +1,19 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { assertWorksAt } from '../auth/access';
+import type { Context } from '../context';
+import { Role } from '../entities/enums';
+import { PublicOperator } from '../schema/operator.type';
+import * as v from '../validation';
+import { marketVendors } from '../web/market-vendors';
+
+/** Queries the server-rendered pages and the gate scanner need. */
+@Resolver()
+export class WebResolver {
+  @Authorized(Role.GATE_STAFF, Role.ADMIN, Role.REGULATOR)
+  @Query(() => [PublicOperator], { description: 'Vendors a gate of this market may hand a load to (active market vendors, by name)' })
+  async marketVendors(@Ctx() ctx: Context, @Arg('marketId', () => ID) marketId: string): Promise<PublicOperator[]> {
+    const id = v.id('marketId', marketId);
+    assertWorksAt(ctx.viewer, id);
+    return (await marketVendors(ctx.em, id)).map((o) => PublicOperator.from(o));
+  }
+}

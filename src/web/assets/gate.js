@@ -1,0 +1,334 @@
+/* Gate scanner. Every scan is stored on the device with its scanId before it is sent, and removed only
+   once the server has answered, so a scan made offline is sent exactly once when the network returns
+   (the server answers a repeated scanId with its first answer and writes nothing). */
+(function () {
+  'use strict';
+
+  var T = JSON.parse(document.getElementById('gate-text').textContent);
+  var TOKEN_KEY = 'foodtrace.gate.token';
+  var ME_KEY = 'foodtrace.gate.me';
+  var VENDORS_KEY = 'foodtrace.gate.vendors';
+  var QUEUE_KEY = 'foodtrace.gate.queue';
+  var FORM_KEY = 'foodtrace.gate.form';
+  var SCAN_MUTATION =
+    'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code zh en } } }';
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null };
+
+  function load(key, fallback) {
+    try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
+  }
+  function save(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+
+  /* crypto.randomUUID exists only in secure contexts; a LAN address over http is not one */
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  function Offline(message) { this.message = message; }
+
+  /* Resolves with the GraphQL body; rejects with Offline when no answer came back. */
+  function gql(query, variables) {
+    return fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + state.token },
+      body: JSON.stringify({ query: query, variables: variables || {} }),
+    }).then(function (res) {
+      return res.json().then(
+        function (body) {
+          if (!body.data && res.status >= 500) throw new Offline('HTTP ' + res.status);
+          return body;
+        },
+        function () { throw new Offline('HTTP ' + res.status); }
+      );
+    }, function (e) { throw new Offline(String(e && e.message)); });
+  }
+
+  function errorCode(body) {
+    return body.errors && body.errors[0] && body.errors[0].extensions ? body.errors[0].extensions.code : null;
+  }
+
+  /* ---------- sign-in ---------- */
+
+  function showSignIn(message) {
+    $('signin').classList.remove('hidden');
+    $('scanner').classList.add('hidden');
+    $('signin-error').textContent = message || '';
+  }
+
+  function showScanner() {
+    $('signin').classList.add('hidden');
+    $('scanner').classList.remove('hidden');
+    $('who').textContent = T.signedInAs + ': ' + state.me.name;
+    renderVendors(load(VENDORS_KEY, []));
+    restoreForm();
+    renderStatus();
+  }
+
+  function signIn(token) {
+    state.token = token;
+    return gql('query { me { name role marketId } }').then(function (body) {
+      if (!body.data || !body.data.me) {
+        state.token = null;
+        showSignIn(errorCode(body) === 'UNAUTHENTICATED' ? T.badToken : (body.errors && body.errors[0].message) || T.badToken);
+        return;
+      }
+      var me = body.data.me;
+      if (me.role !== 'GATE_STAFF' || !me.marketId) { state.token = null; showSignIn(T.notGateStaff); return; }
+      localStorage.setItem(TOKEN_KEY, token);
+      state.me = me;
+      save(ME_KEY, me);
+      showScanner();
+      refreshVendors();
+      flush();
+    }, function () {
+      /* offline with a token this device already signed in with: keep working from what is stored */
+      var me = load(ME_KEY, null);
+      if (me && localStorage.getItem(TOKEN_KEY) === token) { state.me = me; showScanner(); }
+      else { state.token = null; showSignIn(T.offline); }
+    });
+  }
+
+  function signOut() {
+    stopCamera();
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(ME_KEY);
+    localStorage.removeItem(VENDORS_KEY);
+    state.token = null; state.me = null;
+    showSignIn('');
+  }
+
+  /* ---------- vendors and form ---------- */
+
+  function refreshVendors() {
+    return gql('query($marketId: ID!) { marketVendors(marketId: $marketId) { id name } }', { marketId: state.me.marketId })
+      .then(function (body) {
+        if (body.data && body.data.marketVendors) { save(VENDORS_KEY, body.data.marketVendors); renderVendors(body.data.marketVendors); }
+      }, function () { /* offline: the stored list stays */ });
+  }
+
+  function renderVendors(vendors) {
+    var select = $('vendor');
+    var chosen = select.value || (load(FORM_KEY, {}).vendor || '');
+    while (select.options.length > 1) select.remove(1);
+    vendors.forEach(function (v) {
+      var o = document.createElement('option');
+      o.value = String(v.id); o.textContent = v.name;
+      select.appendChild(o);
+    });
+    select.value = chosen;
+    if (select.value !== chosen) select.value = '';
+  }
+
+  function restoreForm() {
+    var f = load(FORM_KEY, {});
+    if (f.unit) $('unit').value = f.unit;
+    if (f.vendor) $('vendor').value = f.vendor;
+  }
+
+  function rememberForm() { save(FORM_KEY, { vendor: $('vendor').value, unit: $('unit').value }); }
+
+  /* ---------- scanning and sending ---------- */
+
+  function queue() { return load(QUEUE_KEY, []); }
+  function removeQueued(scanId) { save(QUEUE_KEY, queue().filter(function (q) { return q.scanId !== scanId; })); }
+
+  function check(code) {
+    $('form-error').textContent = '';
+    var vendor = $('vendor').value;
+    var quantity = Number($('quantity').value);
+    code = (code || '').trim();
+    if (!vendor) { $('form-error').textContent = T.needVendor; $('vendor').focus(); return false; }
+    if (!(quantity > 0)) { $('form-error').textContent = T.needQuantity; $('quantity').focus(); return false; }
+    if (!code) { $('form-error').textContent = T.needCode; $('code').focus(); return false; }
+    rememberForm();
+    var scanId = uuid();
+    var vendorName = $('vendor').selectedOptions[0] ? $('vendor').selectedOptions[0].textContent : '';
+    var item = {
+      scanId: scanId,
+      vendorName: vendorName,
+      input: { code: code, marketId: String(state.me.marketId), vendorOperatorId: vendor, declaredQuantity: quantity, unit: $('unit').value, scanId: scanId },
+    };
+    var q = queue(); q.push(item); save(QUEUE_KEY, q);
+    $('code').value = '';
+    $('quantity').value = '';
+    send(item, true);
+    return true;
+  }
+
+  /* Sends one stored scan. It leaves the queue only when the server answered; a lost network keeps it. */
+  function send(item, foreground) {
+    if (state.inFlight[item.scanId]) return Promise.resolve(false);
+    state.inFlight[item.scanId] = true;
+    var done = function () { delete state.inFlight[item.scanId]; };
+    return gql(SCAN_MUTATION, { input: item.input }).then(function (body) {
+      done();
+      var code = errorCode(body);
+      if (code === 'UNAVAILABLE' || code === 'UNAUTHENTICATED') { if (foreground) showQueued(); renderStatus(); return false; }
+      removeQueued(item.scanId);
+      if (body.data && body.data.scanAtGate) {
+        var answer = body.data.scanAtGate;
+        addRecent(item, answer.decision, answer.reasons);
+        if (foreground) showAnswer(answer.decision, answer.reasons);
+      } else {
+        var message = (body.errors && body.errors[0] && body.errors[0].message) || '';
+        addRecent(item, 'ERROR', [{ zh: message, en: message }]);
+        if (foreground) showAnswer('ERROR', [{ zh: message, en: message }]);
+      }
+      renderStatus();
+      return true;
+    }, function () {
+      done();
+      if (foreground) showQueued();
+      renderStatus();
+      return false;
+    });
+  }
+
+  /* Sends what is stored, oldest first, one at a time; stops at the first scan the network loses. */
+  function flush() {
+    if (state.flushing || !state.token || !navigator.onLine) return Promise.resolve();
+    state.flushing = true;
+    var items = queue();
+    var step = function (i) {
+      if (i >= items.length) return Promise.resolve();
+      return send(items[i], false).then(function (sent) { return sent ? step(i + 1) : undefined; });
+    };
+    return step(0).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
+  }
+
+  function showAnswer(decision, reasons) {
+    var box = $('answer');
+    box.className = 'answer ' + decision;
+    $('answer-word').textContent = T[decision] || decision;
+    var list = $('answer-reasons');
+    list.textContent = '';
+    (reasons || []).forEach(function (r) {
+      var li = document.createElement('li');
+      li.textContent = T.lang === 'en' ? r.en : r.zh;
+      if (r.code) li.setAttribute('data-code', r.code);
+      list.appendChild(li);
+    });
+  }
+
+  function showQueued() { showAnswer('QUEUED', [{ zh: T.queuedHint, en: T.queuedHint }]); }
+
+  function addRecent(item, decision, reasons) {
+    var li = document.createElement('li');
+    li.className = 'recent-' + decision;
+    var word = document.createElement('strong');
+    word.textContent = T[decision] || decision;
+    li.appendChild(word);
+    li.appendChild(document.createTextNode(' · ' + item.vendorName + ' · ' + item.input.declaredQuantity + ' ' + item.input.unit));
+    var why = (reasons || []).map(function (r) { return T.lang === 'en' ? r.en : r.zh; }).join('; ');
+    if (why) li.appendChild(document.createTextNode(' · ' + why));
+    var list = $('recent');
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > 20) list.removeChild(list.lastChild);
+  }
+
+  function renderStatus() {
+    var net = $('net');
+    net.textContent = navigator.onLine ? T.online : T.offline;
+    net.className = navigator.onLine ? '' : 'offline';
+    $('pending').textContent = T.pending.replace('{n}', String(queue().length));
+  }
+
+  /* ---------- camera ---------- */
+
+  function loadJsQR() {
+    if (window.jsQR) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = '/static/jsQR.js';
+      s.onload = function () { resolve(); };
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  function pickDetector() {
+    if (!('BarcodeDetector' in window)) return Promise.resolve(null);
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      return formats.indexOf('qr_code') >= 0 ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
+    }, function () { return null; });
+  }
+
+  function startCamera() {
+    if (state.stream) { stopCamera(); return; }
+    $('form-error').textContent = '';
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { $('form-error').textContent = T.cameraUnavailable; return; }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+      .then(function (stream) {
+        state.stream = stream;
+        var video = $('camera');
+        video.srcObject = stream;
+        video.classList.remove('hidden');
+        $('scan-button').textContent = T.stopScan;
+        return video.play().then(pickDetector).then(function (detector) {
+          state.detector = detector;
+          return detector ? null : loadJsQR();
+        }).then(function () { setTimeout(tick, 100); });
+      })
+      .catch(function () { stopCamera(); $('form-error').textContent = T.cameraUnavailable; });
+  }
+
+  function stopCamera() {
+    if (state.stream) state.stream.getTracks().forEach(function (track) { track.stop(); });
+    state.stream = null;
+    var video = $('camera');
+    video.srcObject = null;
+    video.classList.add('hidden');
+    $('scan-button').textContent = T.scan;
+  }
+
+  function readFrame(video) {
+    if (state.detector) {
+      return state.detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+    }
+    var scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+    var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+    if (!w || !h) return Promise.resolve(null);
+    var canvas = state.canvas || (state.canvas = document.createElement('canvas'));
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(video, 0, 0, w, h);
+    var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' });
+    return Promise.resolve(found ? found.data : null);
+  }
+
+  function tick() {
+    if (!state.stream) return;
+    var video = $('camera');
+    var next = video.readyState >= 2 ? readFrame(video) : Promise.resolve(null);
+    next.then(function (text) {
+      if (!state.stream) return;
+      if (text) { stopCamera(); $('code').value = text; check(text); return; }
+      setTimeout(tick, 150);
+    }, function () { setTimeout(tick, 300); });
+  }
+
+  /* ---------- wiring ---------- */
+
+  $('signin-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var token = $('token').value.trim();
+    if (token) signIn(token);
+  });
+  $('signout').addEventListener('click', function (e) { e.preventDefault(); signOut(); });
+  $('scan-form').addEventListener('submit', function (e) { e.preventDefault(); check($('code').value); });
+  $('scan-button').addEventListener('click', startCamera);
+  $('vendor').addEventListener('change', rememberForm);
+  $('unit').addEventListener('change', rememberForm);
+  window.addEventListener('online', function () { renderStatus(); flush(); });
+  window.addEventListener('offline', renderStatus);
+  setInterval(flush, 10000);
+
+  var stored = localStorage.getItem(TOKEN_KEY);
+  if (stored) signIn(stored); else showSignIn('');
+})();

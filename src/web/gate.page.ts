@@ -1,0 +1,119 @@
+import { UNIT, label, type Lang } from './i18n';
+import { html, layout, raw } from './html';
+
+/** Texts the gate script shows; shipped in the page as data, never as script. */
+const TEXT = {
+  zh: {
+    title: '市场入场查验',
+    signInTitle: '门岗登录',
+    token: '登录令牌',
+    signIn: '登录',
+    signOut: '退出',
+    signedInAs: '当前账号',
+    notGateStaff: '此令牌不是门岗账号。',
+    badToken: '令牌无效或已停用。',
+    vendor: '收货商户',
+    pickVendor: '请选择商户',
+    quantity: '申报数量',
+    unit: '单位',
+    code: '追溯码 / 合格证二维码内容',
+    check: '查验',
+    scan: '扫码',
+    stopScan: '停止扫码',
+    cameraUnavailable: '无法打开摄像头，请手动输入追溯码。',
+    needVendor: '请先选择收货商户。',
+    needQuantity: '请填写申报数量。',
+    needCode: '请扫码或输入追溯码。',
+    ACCEPTED: '准许入场',
+    TEST_REQUIRED: '需要快检',
+    REJECTED: '拒绝入场',
+    QUEUED: '已暂存，联网后自动提交',
+    queuedHint: '当前无网络。请人工核对合格证，此次扫码已保存在本机。',
+    ERROR: '提交失败',
+    online: '在线',
+    offline: '离线',
+    pending: (n: number) => `待提交 ${n} 条`,
+    recent: '最近结果',
+  },
+  en: {
+    title: 'Market gate check',
+    signInTitle: 'Gate sign-in',
+    token: 'Access token',
+    signIn: 'Sign in',
+    signOut: 'Sign out',
+    signedInAs: 'Signed in as',
+    notGateStaff: 'This token is not a gate staff account.',
+    badToken: 'The token is unknown or revoked.',
+    vendor: 'Receiving vendor',
+    pickVendor: 'Choose a vendor',
+    quantity: 'Declared quantity',
+    unit: 'Unit',
+    code: 'Trace code / certificate QR text',
+    check: 'Check',
+    scan: 'Scan',
+    stopScan: 'Stop scanning',
+    cameraUnavailable: 'The camera cannot be opened; type the code instead.',
+    needVendor: 'Choose the receiving vendor first.',
+    needQuantity: 'Enter the declared quantity.',
+    needCode: 'Scan or type a code.',
+    ACCEPTED: 'Accepted',
+    TEST_REQUIRED: 'Test required',
+    REJECTED: 'Rejected',
+    QUEUED: 'Saved; sent when back online',
+    queuedHint: 'No network. Check the certificate by hand; this scan is kept on the device.',
+    ERROR: 'Not sent',
+    online: 'Online',
+    offline: 'Offline',
+    pending: (n: number) => `${n} waiting to be sent`,
+    recent: 'Recent results',
+  },
+};
+
+const UNITS = ['KG', 'G', 'T', 'L', 'ML', 'PIECE', 'BOX', 'CRATE', 'BOTTLE'];
+
+/** Script-free data block: JSON with `<` escaped so no text can close the element. */
+function jsonData(id: string, value: unknown): string {
+  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>`;
+}
+
+/** The gate scanner shell; everything it does runs in /static/gate.js against POST /graphql. */
+export function renderGatePage(lang: Lang): string {
+  const t = TEXT[lang];
+  const texts = { ...t, pending: t.pending(0).replace('0', '{n}') };
+  const body = html`<main>
+<h1>${t.title}</h1>
+<noscript><p class="banner warn">JavaScript</p></noscript>
+<section class="card" id="signin">
+<h2>${t.signInTitle}</h2>
+<form id="signin-form" autocomplete="off">
+<label for="token">${t.token}</label>
+<input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
+<button type="submit" id="signin-button">${t.signIn}</button>
+<p class="fail" id="signin-error" role="alert"></p>
+</form>
+</section>
+<section id="scanner" class="hidden">
+<p class="status"><span id="who"></span> · <span id="net"></span> · <span id="pending"></span> <a href="#" id="signout">${t.signOut}</a></p>
+<form id="scan-form" class="card" autocomplete="off">
+<label for="vendor">${t.vendor}</label>
+<select id="vendor" name="vendor" required><option value="">${t.pickVendor}</option></select>
+<div class="row">
+<div><label for="quantity">${t.quantity}</label><input id="quantity" name="quantity" type="number" inputmode="decimal" min="0" step="any" required></div>
+<div><label for="unit">${t.unit}</label><select id="unit" name="unit">${UNITS.map((u) => html`<option value="${u}">${label(UNIT, u, lang)}</option>`)}</select></div>
+</div>
+<label for="code">${t.code}</label>
+<input id="code" name="code" type="text" autocapitalize="off" spellcheck="false">
+<div class="row">
+<button type="button" id="scan-button" class="secondary">${t.scan}</button>
+<button type="submit" id="check-button">${t.check}</button>
+</div>
+<p class="fail" id="form-error" role="alert"></p>
+<video id="camera" class="hidden" muted playsinline></video>
+</form>
+<div id="answer" class="answer hidden" role="status" aria-live="assertive"><div class="word" id="answer-word"></div><ul id="answer-reasons"></ul></div>
+<section class="card"><h2>${t.recent}</h2><ul id="recent"></ul></section>
+</section>
+</main>
+${raw(jsonData('gate-text', { lang, ...texts }))}`;
+  return layout({ lang, title: t.title, body, bodyClass: 'gate', path: '/gate', scripts: ['/static/gate.js'] });
+}

@@ -1,0 +1,81 @@
+/** Markup that is already safe to place in a page; only `html` and `raw` make one. */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+/** Escapes text for element content and quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+}
+
+type Interpolated = SafeHtml | string | number | null | undefined | false | Interpolated[];
+
+function render(value: Interpolated): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(value);
+}
+
+/** Template tag: every interpolated value is escaped unless it is itself `SafeHtml`. */
+export function html(strings: TemplateStringsArray, ...values: Interpolated[]): SafeHtml {
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
+  return new SafeHtml(out);
+}
+
+/** Trusted markup written in this codebase (never data). */
+export function raw(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}
+
+export interface PageOptions {
+  lang: 'zh' | 'en';
+  title: string;
+  body: SafeHtml;
+  /** Extra class on <body>, e.g. a page kind for styling. */
+  bodyClass?: string;
+  scripts?: string[];
+  /** Path of this page without query, for the language switch. */
+  path?: string;
+  /** Other query parameters to keep in language-switch links. */
+  keepQuery?: Record<string, string>;
+  /** Reload every so many seconds (a board left on a screen). */
+  refreshSeconds?: number;
+}
+
+/** The shell every page shares: one stylesheet from our server, no third-party origin. */
+export function layout(opts: PageOptions): string {
+  const other = opts.lang === 'zh' ? 'en' : 'zh';
+  const switchHref = opts.path ? `${opts.path}?${new URLSearchParams({ ...opts.keepQuery, lang: other }).toString()}` : null;
+  return html`<!doctype html>
+<html lang="${opts.lang === 'zh' ? 'zh-CN' : 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
+<title>${opts.title}</title>
+<link rel="stylesheet" href="/static/site.css">
+</head>
+<body class="${opts.bodyClass ?? ''}">
+${switchHref ? html`<nav class="lang"><a href="${switchHref}" hreflang="${other}" lang="${other}">${other === 'en' ? 'English' : '中文'}</a></nav>` : ''}
+${opts.body}
+${(opts.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+</body>
+</html>
+`.value;
+}
+
+/** Headers every page carries: no inline script may run, nothing loads from elsewhere. */
+export const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};

@@ -1,0 +1,141 @@
+import { GRADE_SUPERVISION } from '../credit/rules';
+import { Grade } from '../entities/enums';
+
+export type Lang = 'zh' | 'en';
+
+/**
+ * The page language: `?lang=` wins, then the browser's Accept-Language (by q-value, first of zh/en),
+ * then Chinese.
+ */
+export function pickLang(queryLang: unknown, acceptLanguage: string | undefined): Lang {
+  if (typeof queryLang === 'string') {
+    const q = queryLang.toLowerCase();
+    if (q === 'en' || q.startsWith('en-')) return 'en';
+    if (q === 'zh' || q.startsWith('zh-')) return 'zh';
+  }
+  if (acceptLanguage) {
+    const ranges = acceptLanguage
+      .split(',')
+      .map((part, index) => {
+        const [tag, ...params] = part.trim().toLowerCase().split(';');
+        const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+        const q = qParam ? Number(qParam.slice(2)) : 1;
+        return { tag, q: Number.isFinite(q) ? q : 0, index };
+      })
+      .filter((r) => r.q > 0)
+      .sort((a, b) => b.q - a.q || a.index - b.index);
+    for (const r of ranges) {
+      if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh';
+      if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
+    }
+  }
+  return 'zh';
+}
+
+type Labels = Record<string, { zh: string; en: string }>;
+
+export const OPERATOR_KIND: Labels = {
+  FARM: { zh: '农场/种植户', en: 'Farm' },
+  COOPERATIVE: { zh: '农民专业合作社', en: 'Cooperative' },
+  DAIRY_FARM: { zh: '奶牛场', en: 'Dairy farm' },
+  PROCESSOR: { zh: '加工企业', en: 'Processor' },
+  WHOLESALER: { zh: '批发商', en: 'Wholesaler' },
+  MARKET_VENDOR: { zh: '市场摊户', en: 'Market vendor' },
+  SMALL_WORKSHOP: { zh: '食品小作坊', en: 'Small food workshop' },
+  STREET_VENDOR: { zh: '食品摊贩', en: 'Street vendor' },
+  CANTEEN: { zh: '单位食堂', en: 'Canteen' },
+};
+
+export const CATEGORY: Labels = {
+  VEGETABLE: { zh: '蔬菜', en: 'Vegetable' },
+  FRUIT: { zh: '水果', en: 'Fruit' },
+  DAIRY: { zh: '乳品', en: 'Dairy' },
+};
+
+export const UNIT: Labels = {
+  KG: { zh: '千克', en: 'kg' },
+  G: { zh: '克', en: 'g' },
+  T: { zh: '吨', en: 't' },
+  L: { zh: '升', en: 'L' },
+  ML: { zh: '毫升', en: 'mL' },
+  PIECE: { zh: '件', en: 'pieces' },
+  BOX: { zh: '箱', en: 'boxes' },
+  CRATE: { zh: '筐', en: 'crates' },
+  BOTTLE: { zh: '瓶', en: 'bottles' },
+};
+
+/** The four bases printed on a commitment-to-standard certificate. */
+export const BASIS: Labels = {
+  COMMISSIONED_TEST: { zh: '委托检测', en: 'Tested by a commissioned lab' },
+  SELF_TEST: { zh: '自我检测', en: 'Tested by the producer' },
+  INTERNAL_QC: { zh: '内部质量控制', en: 'Internal quality control' },
+  SELF_COMMITMENT: { zh: '自我承诺', en: "Producer's own commitment" },
+};
+
+export const LINK_KIND: Labels = {
+  SPLIT: { zh: '分装', en: 'Split' },
+  MERGE: { zh: '合并', en: 'Merged' },
+  PROCESS: { zh: '加工', en: 'Processed' },
+  TRANSFER: { zh: '交付', en: 'Handed over' },
+};
+
+export const TEST_RESULT: Labels = {
+  PASS: { zh: '合格', en: 'Passed' },
+  FAIL: { zh: '不合格', en: 'Failed' },
+};
+
+export const INSPECTION_KIND: Labels = {
+  RAPID: { zh: '快速检测', en: 'Rapid test' },
+  LAB: { zh: '实验室检测', en: 'Laboratory test' },
+};
+
+export const OPERATOR_STATUS: Labels = {
+  ACTIVE: { zh: '正常经营', en: 'Active' },
+  SUSPENDED: { zh: '暂停经营', en: 'Suspended' },
+  REVOKED: { zh: '已注销', en: 'Revoked' },
+};
+
+/** A label in the page language; an unknown code is shown as itself rather than hidden. */
+export function label(table: Labels, code: string | null | undefined, lang: Lang): string {
+  if (!code) return '';
+  return table[code]?.[lang] ?? code;
+}
+
+export function gradeMeaning(grade: Grade | string, lang: Lang): string {
+  return GRADE_SUPERVISION[grade as Grade]?.[lang] ?? '';
+}
+
+const DATE_FORMAT: Record<Lang, Intl.DateTimeFormat> = {
+  zh: new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' }),
+};
+
+const TIME_FORMAT: Record<Lang, Intl.DateTimeFormat> = {
+  zh: new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }),
+};
+
+/** Dates are shown in the town's time zone (China Standard Time), whatever the server's. */
+export function formatDate(value: Date | string | null | undefined, lang: Lang): string {
+  if (!value) return '';
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? '' : DATE_FORMAT[lang].format(d);
+}
+
+export function formatTime(value: Date | string | null | undefined, lang: Lang): string {
+  if (!value) return '';
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? '' : TIME_FORMAT[lang].format(d);
+}
+
+/** A quantity without trailing zeros from numeric(14,3), with its unit. */
+export function formatQuantity(quantity: number | string, unit: string, lang: Lang): string {
+  const n = Number(quantity);
+  const shown = Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : String(quantity);
+  return `${shown} ${label(UNIT, unit, lang)}`;
+}
+
+/** The calendar day (YYYY-MM-DD) in the town's time zone. */
+export function townDay(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
