@@ -1,0 +1,142 @@
+import { Role } from '../../src/entities/enums';
+import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { loadConfig, ConfigError } from '../../src/config';
+import { createTestApp, type TestApp } from '../support/app';
+import { makeMarket, token } from '../support/factories';
+
+let t: TestApp;
+let marketId: string;
+
+const LOW = { ...DEFAULT_LIMITS, publicPerWindow: 3, gateScansPerWindow: 2, writesPerWindow: 2, rateWindowMs: 60_000 };
+
+beforeEach(async () => {
+  // a fresh app per test: every budget starts full
+  t = await createTestApp({ limits: LOW });
+  // set-up writes use their own token, so each test's tokens start with a full budget
+  marketId = (await makeMarket(t, await token(t, Role.ADMIN), 'Rate market')).id;
+});
+afterEach(async () => t.close());
+
+async function gql(query: string, opts: { token?: string; ip?: string } = {}) {
+  const res = await t.app.fastify.inject({
+    method: 'POST',
+    url: '/graphql',
+    remoteAddress: opts.ip ?? '203.0.113.7',
+    headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    payload: JSON.stringify({ query }),
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.json() };
+}
+
+const get = (url: string, ip = '203.0.113.7') => t.app.fastify.inject({ method: 'GET', url, remoteAddress: ip });
+
+describe('rate limits', () => {
+  it('has sane defaults', () => {
+    expect(DEFAULT_LIMITS).toEqual({
+      bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, publicStatementTimeoutMs: 2000,
+    });
+    expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
+  });
+
+  it('reads every limit from the environment and names a bad value', () => {
+    const env = { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_PUBLIC: '5', RATE_LIMIT_GATE_SCANS: '6', RATE_LIMIT_WRITES: '7', PUBLIC_STATEMENT_TIMEOUT_MS: '250' };
+    expect(loadConfig(env).limits).toEqual({ bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, publicStatementTimeoutMs: 250 });
+    expect(() => loadConfig({ RATE_LIMIT_PUBLIC: '-3', BODY_LIMIT_BYTES: 'lots' })).toThrow(
+      new ConfigError(
+        'Invalid configuration:\n  - BODY_LIMIT_BYTES must be an integer between 1024 and 67108864, got "lots"\n  - RATE_LIMIT_PUBLIC must be an integer between 1 and 1000000, got "-3"',
+      ),
+    );
+  });
+
+  it('limits anonymous lookups per client address with 429 and Retry-After; another address is unaffected', async () => {
+    const q = `{ market(id: "${marketId}") { name } }`;
+    for (let i = 0; i < 3; i++) {
+      const res = await gql(q);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ data: { market: { name: 'Rate market' } } });
+      expect([res.headers['x-ratelimit-limit'], res.headers['x-ratelimit-remaining']]).toEqual(['3', String(2 - i)]);
+    }
+    const refused = await gql(q);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.headers['x-ratelimit-limit']).toBe('3');
+    expect(refused.headers['x-ratelimit-remaining']).toBe('0');
+    expect(refused.body).toEqual({ errors: [{ message: 'Too many requests; retry in 60 s', extensions: { code: 'RATE_LIMITED', bucket: 'public', retryAfter: 60 } }] });
+    expect((await gql(q, { ip: '198.51.100.9' })).status).toBe(200);
+  });
+
+  it('counts `trace` per address even when signed in, and the public pages share that budget', async () => {
+    const regulator = await token(t, Role.REGULATOR);
+    // the operation is counted before it is validated or run
+    await gql('{ trace(code: "abc") { __typename } }', { token: regulator });
+    expect((await get('/t/abc')).statusCode).not.toBe(429);
+    expect((await get('/qr/abc.png')).statusCode).not.toBe(429);
+    const refused = await get('/o/abc');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(refused.body).toBe('Too many requests; retry in 60 s\n请求过于频繁，请 60 秒后再试\n');
+    expect((await get('/01/09506000134352/10/LOT1')).statusCode).toBe(429);
+    expect((await gql('{ trace(code: "abc") { __typename } }', { token: regulator })).status).toBe(429);
+    // a signed-in read that is not a public lookup is not counted here
+    expect((await gql('{ me { role } }', { token: regulator })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
+    expect((await get('/t/abc', '198.51.100.9')).statusCode).not.toBe(429);
+  });
+
+  it('charges every root call, so aliasing many lookups into one request buys nothing', async () => {
+    const four = `{ a: market(id: "${marketId}") { name } b: market(id: "${marketId}") { name } c: market(id: "${marketId}") { name } d: market(id: "${marketId}") { name } }`;
+    const res = await gql(four);
+    expect(res.status).toBe(429);
+    expect(res.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'public', retryAfter: 60 });
+  });
+
+  it('limits writes per token, and refuses the extra write before it touches the database', async () => {
+    const a = await token(t, Role.ADMIN);
+    const b = await token(t, Role.ADMIN);
+    const write = (name: string, tk: string) => gql(`mutation { registerMarket(input: { name: "${name}" }) { name } }`, { token: tk, ip: '10.0.0.1' });
+    expect((await write('W1', a)).body).toEqual({ data: { registerMarket: { name: 'W1' } } });
+    expect((await write('W2', a)).body).toEqual({ data: { registerMarket: { name: 'W2' } } });
+    const before = t.statements.length;
+    const refused = await write('W3', a);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'write', retryAfter: 60 });
+    expect(t.statements.length).toBe(before);
+    // the same address with another token has its own budget
+    expect((await write('W4', b)).body).toEqual({ data: { registerMarket: { name: 'W4' } } });
+    expect(await t.sql(`select name from market where name like 'W%' order by name`)).toEqual([{ name: 'W1' }, { name: 'W2' }, { name: 'W4' }]);
+  });
+
+  it('limits gate scans per token, separately from other writes', async () => {
+    const gate = await token(t, Role.GATE_STAFF, { marketId });
+    const other = await token(t, Role.GATE_STAFF, { marketId });
+    const scan = (tk: string) => gql(`mutation { scanAtGate(input: {}) { __typename } }`, { token: tk });
+    expect((await scan(gate)).status).not.toBe(429);
+    expect((await scan(gate)).status).not.toBe(429);
+    const refused = await scan(gate);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'gate', retryAfter: 60 });
+    expect((await scan(other)).status).not.toBe(429);
+    // the write budget of the same token is untouched by scans
+    const write = await gql(`mutation { registerMarket(input: { name: "x" }) { name } }`, { token: gate });
+    expect(write.status).toBe(200);
+    expect(write.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('does not limit signed-in reads beyond the query limits', async () => {
+    const regulator = await token(t, Role.REGULATOR);
+    for (let i = 0; i < 10; i++) expect((await gql('{ me { role } }', { token: regulator })).status).toBe(200);
+  });
+
+  it('opens the budget again once the window has passed', async () => {
+    await t.close();
+    t = await createTestApp({ limits: { ...LOW, publicPerWindow: 1, rateWindowMs: 300 } });
+    const q = '{ __typename }';
+    expect((await get('/t/x')).statusCode).not.toBe(429);
+    const refused = await get('/t/x');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await gql(q)).status).toBe(200);
+  });
+});

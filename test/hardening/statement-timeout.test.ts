@@ -1,0 +1,58 @@
+import { DriverException } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { formatError } from '../../src/format-error';
+import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { publicLookup, withStatementTimeout } from '../../src/limits/statement-timeout';
+import { createTestApp, type TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ limits: { ...DEFAULT_LIMITS, publicStatementTimeoutMs: 100 } });
+});
+afterAll(async () => t.close());
+
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('statement timeout for public lookups', () => {
+  it('cancels a statement that runs longer than the limit, quickly, with a TIMEOUT for clients', async () => {
+    const started = Date.now();
+    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (em) => em.execute('select pg_sleep(2)')));
+    const took = Date.now() - started;
+    expect(error).toBeInstanceOf(DriverException);
+    expect((error as { code?: string }).code).toBe('57014');
+    expect(took).toBeLessThan(1000);
+    const formatted = formatError({ message: 'x', path: ['trace'] }, new GraphQLError('x', { originalError: error as Error, path: ['trace'] }));
+    expect(formatted).toEqual({ message: 'The query took too long', path: ['trace'], locations: undefined, extensions: { code: 'TIMEOUT' } });
+  });
+
+  it('lets a statement within the limit answer', async () => {
+    const rows = await withStatementTimeout(t.orm.em.fork(), 1000, (em) => em.execute('select 41 + 1 as n'));
+    expect(rows).toEqual([{ n: 42 }]);
+  });
+
+  it('runs read-only: a write inside a public lookup is refused and nothing is written', async () => {
+    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (em) => em.execute(`insert into market (name) values ('sneaky')`)));
+    expect((error as { code?: string }).code).toBe('25006');
+    expect(await t.sql(`select count(*)::int as n from market`)).toEqual([{ n: 0 }]);
+  });
+
+  it('leaves pooled connections at the server default afterwards', async () => {
+    const { openOrm } = await import('../../src/db/orm');
+    const orm = await openOrm({ clientUrl: t.url, poolMax: 1 });
+    try {
+      await withStatementTimeout(orm.em.fork(), 50, (em) => em.execute('select 1'));
+      // one connection in the pool: this is the same one the lookup used
+      expect(await orm.em.fork().execute('show statement_timeout')).toEqual([{ statement_timeout: '15s' }]);
+      expect(await orm.em.fork().execute('show transaction_read_only')).toEqual([{ transaction_read_only: 'off' }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
