@@ -1,17 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
+import {
+  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, InspectionKind, LinkKind, OperatorKind, OperatorStatus,
+  ProductCategory, QuantityUnit, TestResult,
+} from '../entities/enums';
+import { badInput, notFound } from '../errors';
 import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
 
 /** What anyone may see of an operator in a trace: no contact data. */
 export interface TraceOperator {
   id: number;
-  kind: string;
+  kind: OperatorKind;
   name: string;
   /** Unified social credit code or town registration-card number. */
   registrationNumber: string | null;
   village: string | null;
-  status: string;
-  grade: string;
+  status: OperatorStatus;
+  grade: Grade;
   /** Code of the registration card (`/o/:code`). */
   publicCode: string;
 }
@@ -30,15 +35,15 @@ export interface TraceNode {
   id: number;
   publicCode: string;
   productName: string;
-  category: string;
+  category: ProductCategory;
   lotCode: string;
   quantity: number;
   remaining: number;
-  unit: string;
+  unit: QuantityUnit;
   producedAt: Date;
   originPlace: string | null;
   gtin: string | null;
-  status: string;
+  status: BatchStatus;
   nonConformant: boolean;
   createdAt: Date;
   /** Shortest number of links from the traced batch (0 for itself). */
@@ -52,7 +57,7 @@ export interface TraceNode {
 export interface TraceEdge {
   parentId: number;
   childId: number;
-  kind: string;
+  kind: LinkKind;
   quantity: number;
   createdAt: Date;
 }
@@ -64,26 +69,30 @@ export interface TraceCertificate {
   number: string;
   quantity: number;
   quantityAdmitted: number;
-  unit: string;
+  unit: QuantityUnit;
   issuedAt: Date;
-  bases: string[];
+  bases: CommitmentBasis[];
   statement: string;
   testReference: string | null;
-  status: string;
+  status: CertificateStatus;
   revokedAt: Date | null;
   revokeReason: string | null;
 }
 
 export interface TraceInspectionItem {
   [key: string]: unknown;
+  item: string;
+  value: number | null;
+  unit: string | null;
+  result: TestResult;
 }
 
 export interface TraceInspection {
   id: number;
   batchId: number;
-  kind: string;
+  kind: InspectionKind;
   items: TraceInspectionItem[];
-  result: string;
+  result: TestResult;
   tester: string;
   marketId: number | null;
   marketName: string | null;
@@ -101,8 +110,8 @@ export interface TraceMarketEntry {
   vendorId: number;
   vendorName: string;
   declaredQuantity: number;
-  unit: string;
-  decision: string;
+  unit: QuantityUnit;
+  decision: GateDecision;
   at: Date;
 }
 
@@ -151,29 +160,29 @@ interface NodeRow {
   id: number;
   public_code: string;
   product_name: string;
-  category: string;
+  category: ProductCategory;
   lot_code: string;
   quantity: string;
   remaining: string;
-  unit: string;
+  unit: QuantityUnit;
   produced_at: Date;
   origin_place: string | null;
   gtin: string | null;
-  status: string;
+  status: BatchStatus;
   non_conformant: boolean;
   created_at: Date;
   owner_id: number;
-  owner_kind: string;
+  owner_kind: OperatorKind;
   owner_name: string;
   owner_registration_number: string | null;
   owner_village: string | null;
-  owner_status: string;
-  owner_grade: string;
+  owner_status: OperatorStatus;
+  owner_grade: Grade;
   owner_public_code: string;
   recall_id: number | null;
   recall_reason: string | null;
   recall_at: Date | null;
-  links: { parentId: number; childId: number; kind: string; quantity: number; createdAt: string }[];
+  links: { parentId: number; childId: number; kind: LinkKind; quantity: number; createdAt: string }[];
 }
 
 const PUBLIC_CODE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -266,7 +275,7 @@ export function assembleTrace(publicUrl: string, walk: Walk, details: TraceDetai
     nodes: walk.nodes,
     edges: walk.edges,
     ...details,
-    recalled: batch.status === 'RECALLED' || recall !== null,
+    recalled: batch.status === BatchStatus.RECALLED || recall !== null,
     recall,
     truncated: walk.truncated,
   };
@@ -302,5 +311,108 @@ function toNode(r: NodeRow): TraceNode {
     recall: r.recall_id
       ? { id: r.recall_id, batchId: r.id, batchCode: r.public_code, reason: r.recall_reason!, recalledAt: new Date(r.recall_at!) }
       : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Regulator traces: bounded walks from a batch id, each answer saying whether it was cut.
+
+export interface TraceBoundsInput {
+  maxDepth?: number | null;
+  maxNodes?: number | null;
+}
+
+export const REGULATOR_TRACE_LIMITS = { defaultDepth: 50, maxDepth: 500, defaultNodes: 1000, maxNodes: 10000 } as const;
+
+/** The bounds a regulator asked for, checked against the hard limits. */
+export function regulatorBounds(input: TraceBoundsInput = {}): WalkBounds {
+  const l = REGULATOR_TRACE_LIMITS;
+  const maxDepth = input.maxDepth ?? l.defaultDepth;
+  const maxNodes = input.maxNodes ?? l.defaultNodes;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > l.maxDepth) throw badInput('maxDepth', `must be between 1 and ${l.maxDepth}`);
+  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > l.maxNodes) throw badInput('maxNodes', `must be between 1 and ${l.maxNodes}`);
+  return { maxDepth, maxNodes };
+}
+
+/** A bounded walk from one batch: the batch is the first node (depth 0). */
+export interface LineageGraph {
+  batch: TraceNode;
+  nodes: TraceNode[];
+  edges: TraceEdge[];
+  truncated: boolean;
+  maxDepth: number;
+  maxNodes: number;
+}
+
+export interface UnitQuantity {
+  unit: QuantityUnit;
+  /** Batches in this unit. */
+  batches: number;
+  /** What those batches still hold (sum of remaining). */
+  onHand: number;
+}
+
+export interface AffectedMarket {
+  id: number;
+  name: string;
+  /** Gate entries of affected batches at this market. */
+  entries: number;
+  accepted: number;
+}
+
+export interface AffectedOperator extends TraceOperator {
+  /** Affected batches this operator owns. */
+  batches: number;
+}
+
+export interface ForwardTrace extends LineageGraph {
+  affectedOperators: AffectedOperator[];
+  markets: AffectedMarket[];
+  marketEntries: TraceMarketEntry[];
+  inspections: TraceInspection[];
+  quantities: UnitQuantity[];
+}
+
+/** Everything a batch came from, up to the bounds; one statement. */
+export async function traceBackward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<LineageGraph> {
+  const bounds = regulatorBounds(input);
+  const walk = await walkUpstream(ctx.em, batchId, bounds);
+  if (!walk.nodes.length) throw notFound('Batch', batchId);
+  return { batch: walk.nodes[0], ...walk, ...bounds };
+}
+
+/** Everything made from a batch, up to the bounds, with who and where it reached; two statements. */
+export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<ForwardTrace> {
+  const bounds = regulatorBounds(input);
+  const walk = await walkDownstream(ctx.em, batchId, bounds);
+  if (!walk.nodes.length) throw notFound('Batch', batchId);
+  const details = await loadDetails(ctx.em, walk.nodes.map((n) => n.id));
+  return { batch: walk.nodes[0], ...walk, ...bounds, ...forwardAggregates(walk.nodes, details.marketEntries), marketEntries: details.marketEntries, inspections: details.inspections };
+}
+
+/** Affected operators, markets and quantities per unit over a set of nodes and their gate entries. */
+export function forwardAggregates(nodes: TraceNode[], entries: TraceMarketEntry[]): Pick<ForwardTrace, 'affectedOperators' | 'markets' | 'quantities'> {
+  const operators = new Map<number, AffectedOperator>();
+  const units = new Map<QuantityUnit, { batches: number; milli: number }>();
+  for (const n of nodes) {
+    const o = operators.get(n.owner.id);
+    if (o) o.batches += 1;
+    else operators.set(n.owner.id, { ...n.owner, batches: 1 });
+    const u = units.get(n.unit) ?? { batches: 0, milli: 0 };
+    u.batches += 1;
+    u.milli += Math.round(n.remaining * 1000);
+    units.set(n.unit, u);
+  }
+  const markets = new Map<number, AffectedMarket>();
+  for (const e of entries) {
+    const m = markets.get(e.marketId) ?? { id: e.marketId, name: e.marketName, entries: 0, accepted: 0 };
+    m.entries += 1;
+    if (e.decision === GateDecision.ACCEPTED) m.accepted += 1;
+    markets.set(e.marketId, m);
+  }
+  return {
+    affectedOperators: [...operators.values()].sort((a, b) => a.id - b.id),
+    markets: [...markets.values()].sort((a, b) => a.id - b.id),
+    quantities: [...units.entries()].map(([unit, u]) => ({ unit, batches: u.batches, onHand: u.milli / 1000 })).sort((a, b) => a.unit.localeCompare(b.unit)),
   };
 }

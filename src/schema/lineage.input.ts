@@ -1,0 +1,98 @@
+import { Field, Float, ID, InputType } from 'type-graphql';
+import { LinkKind, ProductCategory, QuantityUnit } from './enums';
+
+@InputType()
+export class SplitPartInput {
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => String, { nullable: true, description: "Defaults to the parent's lot code with /S and a serial" })
+  lotCode?: string | null;
+}
+
+@InputType()
+export class SplitBatchInput {
+  @Field(() => ID)
+  batchId!: string;
+
+  @Field(() => [SplitPartInput], { description: 'Together at most what remains of the batch' })
+  parts!: SplitPartInput[];
+}
+
+@InputType()
+export class LineageInput {
+  @Field(() => ID)
+  batchId!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Taken from the batch; a merge takes all that remains when omitted' })
+  quantity?: number | null;
+}
+
+@InputType()
+export class MergeBatchesInput {
+  @Field(() => [LineageInput], { description: 'Two or more batches of one owner, category and unit' })
+  inputs!: LineageInput[];
+
+  @Field(() => String, { nullable: true, description: 'Required when the inputs are different products' })
+  productName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  lotCode?: string | null;
+}
+
+@InputType()
+export class ProcessBatchesInput {
+  @Field(() => [LineageInput], { description: 'Batches of one owner, each with the quantity used' })
+  inputs!: LineageInput[];
+
+  @Field(() => String)
+  productName!: string;
+
+  @Field(() => ProductCategory)
+  category!: ProductCategory;
+
+  @Field(() => Float, { description: 'Output quantity, in the output unit' })
+  quantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => String, { nullable: true })
+  lotCode?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to now' })
+  producedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Defaults to the processor's village" })
+  originPlace?: string | null;
+
+  @Field(() => String, { nullable: true })
+  gtin?: string | null;
+}
+
+@InputType()
+export class TransferBatchInput {
+  @Field(() => ID)
+  batchId!: string;
+
+  @Field(() => ID)
+  toOperatorId!: string;
+
+  @Field(() => Float)
+  quantity!: number;
+}
+
+@InputType()
+export class RecordBatchLinkInput {
+  @Field(() => ID)
+  parentId!: string;
+
+  @Field(() => ID)
+  childId!: string;
+
+  @Field(() => LinkKind, { description: 'SPLIT, MERGE or PROCESS; transfers go through transferBatch' })
+  kind!: LinkKind;
+
+  @Field(() => Float, { description: 'Taken from the parent' })
+  quantity!: number;
+}

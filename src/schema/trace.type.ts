@@ -1,0 +1,338 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import {
+  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, InspectionKind, LinkKind, ProductCategory, QuantityUnit, TestResult,
+} from './enums';
+import { PublicOperator } from './operator.type';
+
+@ObjectType({ description: 'A recall started on one batch; the batch and every descendant are RECALLED' })
+export class TraceRecall {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID, { description: 'The batch the recall was started on' })
+  batchId!: number;
+
+  @Field(() => String, { description: 'Public code of that batch' })
+  batchCode!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => Date)
+  recalledAt!: Date;
+}
+
+@ObjectType({ description: 'A batch in a lineage walk, with its owner as the public sees it' })
+export class TraceBatch {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  publicCode!: string;
+
+  @Field(() => String)
+  productName!: string;
+
+  @Field(() => ProductCategory)
+  category!: ProductCategory;
+
+  @Field(() => String)
+  lotCode!: string;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Float)
+  remaining!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Date)
+  producedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  originPlace!: string | null;
+
+  @Field(() => String, { nullable: true })
+  gtin!: string | null;
+
+  @Field(() => BatchStatus)
+  status!: BatchStatus;
+
+  @Field(() => Boolean, { description: 'A test failed on this lot' })
+  nonConformant!: boolean;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Int, { description: 'Fewest links between this batch and the one traced (0 for itself)' })
+  depth!: number;
+
+  @Field(() => PublicOperator)
+  owner!: PublicOperator;
+
+  @Field(() => TraceRecall, { nullable: true, description: 'A recall started on this very batch' })
+  recall!: TraceRecall | null;
+}
+
+@ObjectType({ description: 'A lineage link parent → child; quantity is what was taken from the parent, in its unit' })
+export class TraceLink {
+  @Field(() => ID)
+  parentId!: number;
+
+  @Field(() => ID)
+  childId!: number;
+
+  @Field(() => LinkKind)
+  kind!: LinkKind;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+@ObjectType({ description: 'An origin certificate of a batch in the chain' })
+export class TraceCertificate {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID)
+  batchId!: number;
+
+  @Field(() => ID)
+  issuerId!: number;
+
+  @Field(() => String)
+  number!: string;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Float)
+  quantityAdmitted!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Date)
+  issuedAt!: Date;
+
+  @Field(() => [CommitmentBasis])
+  bases!: CommitmentBasis[];
+
+  @Field(() => String)
+  statement!: string;
+
+  @Field(() => String, { nullable: true })
+  testReference!: string | null;
+
+  @Field(() => CertificateStatus)
+  status!: CertificateStatus;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  revokeReason!: string | null;
+}
+
+@ObjectType()
+export class TraceInspectionItem {
+  @Field(() => String)
+  item!: string;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  @Field(() => TestResult)
+  result!: TestResult;
+}
+
+@ObjectType({ description: 'A rapid or lab test of a batch in the chain' })
+export class TraceInspection {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID)
+  batchId!: number;
+
+  @Field(() => InspectionKind)
+  kind!: InspectionKind;
+
+  @Field(() => [TraceInspectionItem])
+  items!: TraceInspectionItem[];
+
+  @Field(() => TestResult)
+  result!: TestResult;
+
+  @Field(() => String)
+  tester!: string;
+
+  @Field(() => ID, { nullable: true })
+  marketId!: number | null;
+
+  @Field(() => String, { nullable: true })
+  marketName!: string | null;
+
+  @Field(() => Date)
+  inspectedAt!: Date;
+}
+
+@ObjectType({ description: 'A gate scan of a batch in the chain' })
+export class TraceMarketEntry {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID, { nullable: true, description: 'The batch scanned at the gate' })
+  batchId!: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The vendor's batch created when the load was accepted" })
+  receivedBatchId!: number | null;
+
+  @Field(() => ID)
+  marketId!: number;
+
+  @Field(() => String)
+  marketName!: string;
+
+  @Field(() => ID)
+  vendorId!: number;
+
+  @Field(() => String)
+  vendorName!: string;
+
+  @Field(() => Float)
+  declaredQuantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => GateDecision)
+  decision!: GateDecision;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@ObjectType({ description: 'The whole upstream chain of a public code' })
+export class Trace {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String, { description: 'The URL the batch QR code encodes' })
+  url!: string;
+
+  @Field(() => TraceBatch)
+  batch!: TraceBatch;
+
+  @Field(() => String, { nullable: true })
+  origin!: string | null;
+
+  @Field(() => PublicOperator, { description: 'Owner of the origin lot (the deepest upstream batch without parents)' })
+  producer!: PublicOperator;
+
+  @Field(() => [PublicOperator], { description: 'Owners of every upstream batch without parents, deepest first' })
+  producers!: PublicOperator[];
+
+  @Field(() => [TraceBatch], { description: 'The batch and every upstream batch, by depth then id' })
+  nodes!: TraceBatch[];
+
+  @Field(() => [TraceLink])
+  edges!: TraceLink[];
+
+  @Field(() => [TraceCertificate])
+  certificates!: TraceCertificate[];
+
+  @Field(() => [TraceInspection])
+  inspections!: TraceInspection[];
+
+  @Field(() => [TraceMarketEntry])
+  marketEntries!: TraceMarketEntry[];
+
+  @Field(() => Boolean)
+  recalled!: boolean;
+
+  @Field(() => TraceRecall, { nullable: true, description: 'The recall covering this batch: on it or on its nearest recalled ancestor' })
+  recall!: TraceRecall | null;
+
+  @Field(() => Boolean, { description: 'The chain was longer than the public bounds and was cut' })
+  truncated!: boolean;
+}
+
+@ObjectType({ description: 'A bounded walk of the lineage graph from one batch' })
+export class LineageGraph {
+  @Field(() => TraceBatch)
+  batch!: TraceBatch;
+
+  @Field(() => [TraceBatch])
+  nodes!: TraceBatch[];
+
+  @Field(() => [TraceLink])
+  edges!: TraceLink[];
+
+  @Field(() => Boolean, { description: 'Some batches lie beyond maxDepth or maxNodes and were left out' })
+  truncated!: boolean;
+
+  @Field(() => Int)
+  maxDepth!: number;
+
+  @Field(() => Int)
+  maxNodes!: number;
+}
+
+@ObjectType()
+export class UnitQuantity {
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Int)
+  batches!: number;
+
+  @Field(() => Float, { description: 'What those batches still hold' })
+  onHand!: number;
+}
+
+@ObjectType()
+export class AffectedMarket {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int)
+  entries!: number;
+
+  @Field(() => Int)
+  accepted!: number;
+}
+
+@ObjectType()
+export class AffectedOperator extends PublicOperator {
+  @Field(() => Int, { description: 'Affected batches this operator owns' })
+  batches!: number;
+}
+
+@ObjectType({ description: 'Everything made from a batch and where it went' })
+export class ForwardTrace extends LineageGraph {
+  @Field(() => [AffectedOperator])
+  affectedOperators!: AffectedOperator[];
+
+  @Field(() => [AffectedMarket])
+  markets!: AffectedMarket[];
+
+  @Field(() => [TraceMarketEntry])
+  marketEntries!: TraceMarketEntry[];
+
+  @Field(() => [TraceInspection])
+  inspections!: TraceInspection[];
+
+  @Field(() => [UnitQuantity])
+  quantities!: UnitQuantity[];
+}

@@ -1,0 +1,141 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../context';
+import { appendCreditEvent } from '../credit/ledger.service';
+import { CreditSource, OperatorKind } from '../entities/enums';
+import { notFound } from '../errors';
+import * as v from '../validation';
+import type { AffectedMarket, UnitQuantity } from './trace.service';
+
+export interface RecallImpactOperator {
+  id: number;
+  name: string;
+  kind: OperatorKind;
+  /** Recalled batches this operator owns. */
+  batches: number;
+}
+
+/** What a recall reached, as computed when it was made (stored with the recall). */
+export interface RecallImpact {
+  recallId: number;
+  batchId: number;
+  batchCode: string;
+  reason: string;
+  recalledAt: Date;
+  /** The source batch and every descendant. */
+  batches: number;
+  /** Of those, the ones this recall marked (others were already recalled). */
+  newlyRecalled: number;
+  operators: RecallImpactOperator[];
+  markets: AffectedMarket[];
+  /** Gate entries of recalled batches. */
+  entries: number;
+  quantities: UnitQuantity[];
+}
+
+export interface RecallResult {
+  impact: RecallImpact;
+  /** False when the batch had been recalled before: nothing was changed. */
+  created: boolean;
+}
+
+export interface InitiateRecallData {
+  batchId: string | number;
+  reason: string;
+}
+
+const DESCENDANTS = `with recursive down(id) as (
+  select ?::int
+  union
+  select l.child_id from batch_link l join down d on l.parent_id = d.id
+)`;
+
+/** Marks every descendant not yet recalled; returns how many it marked. */
+async function markDescendants(em: EntityManager, batchId: number): Promise<number> {
+  const [{ n }] = await em.execute<{ n: string }[]>(
+    `${DESCENDANTS},
+     marked as (update batch set status = 'RECALLED' where id in (select id from down) and status <> 'RECALLED' returning 1)
+     select count(*) as n from marked`,
+    [batchId],
+  );
+  return Number(n);
+}
+
+type ImpactCounts = Pick<RecallImpact, 'batches' | 'operators' | 'markets' | 'entries' | 'quantities'>;
+
+async function measureImpact(em: EntityManager, batchId: number): Promise<ImpactCounts> {
+  const [{ impact }] = await em.execute<{ impact: ImpactCounts }[]>(
+    `${DESCENDANTS},
+     nodes as (select b.id, b.owner_id, b.unit, b.remaining from down d join batch b on b.id = d.id),
+     entries as (
+       select e.id, e.market_id, e.decision from market_entry e
+       where e.batch_id in (select id from nodes) or e.received_batch_id in (select id from nodes)
+     )
+     select json_build_object(
+       'batches', (select count(*) from nodes),
+       'operators', coalesce((select json_agg(json_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'batches', x.n) order by o.id)
+                              from (select owner_id, count(*) as n from nodes group by owner_id) x join operator o on o.id = x.owner_id), '[]'::json),
+       'markets', coalesce((select json_agg(json_build_object('id', m.id, 'name', m.name, 'entries', x.n, 'accepted', x.a) order by m.id)
+                            from (select market_id, count(*) as n, count(*) filter (where decision = 'ACCEPTED') as a from entries group by market_id) x
+                            join market m on m.id = x.market_id), '[]'::json),
+       'entries', (select count(*) from entries),
+       'quantities', coalesce((select json_agg(json_build_object('unit', unit, 'batches', n, 'onHand', q) order by unit)
+                               from (select unit, count(*) as n, sum(remaining) as q from nodes group by unit) x), '[]'::json)
+     ) as impact`,
+    [batchId],
+  );
+  return {
+    ...impact,
+    quantities: impact.quantities.map((q) => ({ unit: q.unit, batches: Number(q.batches), onHand: Number(q.onHand) })),
+  };
+}
+
+/**
+ * Recalls a batch: it and every descendant become RECALLED, the recall and its impact are recorded and the
+ * source batch's owner gets a RECALL_SOURCE credit event — all in one transaction. Recalling the same batch
+ * again returns the first recall's impact and writes nothing.
+ */
+export async function initiateRecall(ctx: Context, input: InitiateRecallData): Promise<RecallResult> {
+  const batchId = v.id('batchId', input.batchId);
+  const reason = v.text('reason', input.reason, 1000, { multiline: true });
+  return ctx.em.transactional(async (em) => {
+    // the source row lock serialises two recalls of one batch: the second sees the first's row
+    const [source] = await em.execute<{ id: number; owner_id: number; public_code: string; lot_code: string; product_name: string }[]>(
+      'select id, owner_id, public_code, lot_code, product_name from batch where id = ? for update',
+      [batchId],
+    );
+    if (!source) throw notFound('Batch', batchId);
+    const [existing] = await em.execute<{ impact: RecallImpact }[]>('select impact from recall where batch_id = ?', [batchId]);
+    if (existing) return { impact: { ...existing.impact, recalledAt: new Date(existing.impact.recalledAt) }, created: false };
+
+    // a lineage step that committed while the walk ran may have added a child the walk's snapshot missed;
+    // each pass sees it, and once its parent is RECALLED no new child can be taken from it
+    let newlyRecalled = 0;
+    for (let marked = await markDescendants(em, batchId); marked > 0; marked = await markDescendants(em, batchId)) {
+      newlyRecalled += marked;
+    }
+    const counts = await measureImpact(em, batchId);
+    const [recall] = await em.execute<{ id: number; created_at: Date }[]>(
+      `insert into recall (batch_id, reason, initiated_by_id, impact) values (?, ?, ?, '{}'::jsonb) returning id, created_at`,
+      [batchId, reason, ctx.viewer.accountId],
+    );
+    const impact: RecallImpact = {
+      recallId: recall.id,
+      batchId,
+      batchCode: source.public_code,
+      reason,
+      recalledAt: new Date(recall.created_at),
+      newlyRecalled,
+      ...counts,
+    };
+    await em.execute('update recall set impact = ?::jsonb where id = ?', [JSON.stringify(impact), recall.id]);
+    await appendCreditEvent(em, {
+      operatorId: source.owner_id,
+      ruleCode: 'RECALL_SOURCE',
+      reason: `Recall of ${source.product_name} lot ${source.lot_code}: ${reason}`.slice(0, 1000),
+      source: CreditSource.RECALL,
+      sourceRef: `recall:${recall.id}`,
+      recordedById: ctx.viewer.accountId,
+    });
+    return { impact, created: true };
+  });
+}
