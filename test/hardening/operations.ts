@@ -1,0 +1,152 @@
+import { GraphQLNonNull, getNamedType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { Role } from '../../src/entities/enums';
+import type { TestApp } from '../support/app';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, token, type BatchRef } from '../support/factories';
+
+/**
+ * Who calls. OPERATOR is the account of the operator that owns the world's batches; OPERATOR_OTHER
+ * is another operator's account calling on those same batches. GATE_STAFF works at the world's
+ * market; GATE_STAFF_OTHER at another market, calling on the world's market.
+ */
+export const CALLERS = ['anonymous', 'OPERATOR', 'OPERATOR_OTHER', 'GATE_STAFF', 'GATE_STAFF_OTHER', 'REGULATOR', 'ADMIN'] as const;
+export type Caller = (typeof CALLERS)[number];
+
+export interface World {
+  t: TestApp;
+  admin: string;
+  tokens: Record<Caller, string | null>;
+  operatorId: string;
+  otherOperatorId: string;
+  /** An active market vendor (receives goods at the world's market). */
+  vendorId: string;
+  marketId: string;
+  otherMarketId: string;
+  batch: BatchRef;
+  certificateId: string;
+  /** A fresh batch of the world's operator, with a valid certificate. */
+  freshBatch(over?: Record<string, unknown>): Promise<BatchRef & { certificateId: string }>;
+  serial(): number;
+}
+
+export interface OperationRule {
+  /** Callers that may run it; every other caller must be refused (UNAUTHENTICATED or FORBIDDEN). */
+  allow: readonly Caller[];
+  /** Valid arguments for this caller; mutations build fresh records so each call can succeed. */
+  args(w: World, who: Caller): Promise<Record<string, unknown>>;
+}
+
+const SIGNED_IN = CALLERS.filter((c) => c !== 'anonymous');
+const EVERYONE = CALLERS;
+const REGULATORS = ['REGULATOR', 'ADMIN'] as const;
+
+/**
+ * Expected access for every query and mutation. An operation missing here fails the access
+ * matrix and the hostile-input test: a new operation is denied until someone states who may call it.
+ */
+export const RULES: Record<string, OperationRule> = {
+  // accounts
+  'Query.me': { allow: SIGNED_IN, args: async () => ({}) },
+  'Mutation.createAccount': {
+    allow: ['ADMIN'],
+    args: async (w) => ({ input: { name: `Clerk ${w.serial()}`, role: 'REGULATOR' } }),
+  },
+
+  // registry
+  'Query.market': { allow: EVERYONE, args: async (w) => ({ id: w.marketId }) },
+  'Query.operator': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: w.operatorId }) },
+  'Query.operators': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  'Query.batch': { allow: ['OPERATOR', 'GATE_STAFF', 'GATE_STAFF_OTHER', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: w.batch.id }) },
+  'Mutation.registerMarket': { allow: REGULATORS, args: async (w) => ({ input: { name: `Market ${w.serial()}` } }) },
+  'Mutation.registerOperator': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { kind: 'FARM', name: `Farm ${w.serial()}`, creditCode: newCreditCode(), village: 'Qingshan' } }),
+  },
+  'Mutation.setOperatorStatus': {
+    allow: REGULATORS,
+    args: async (w) => ({ id: (await makeOperator(w.t, w.admin)).id, status: 'SUSPENDED' }),
+  },
+  'Mutation.createBatch': {
+    allow: ['OPERATOR', 'ADMIN'],
+    args: async (w) => ({
+      input: { ownerId: w.operatorId, productName: 'Bok choy', category: 'VEGETABLE', lotCode: `ACL-${w.serial()}`, quantity: 50, unit: 'KG', producedAt: '2026-11-01T06:00:00.000Z' },
+    }),
+  },
+  'Mutation.issueCertificate': {
+    allow: ['OPERATOR', 'ADMIN'],
+    args: async (w) => ({ input: { batchId: (await makeBatch(w.t, w.admin, w.operatorId)).id, bases: ['SELF_TEST'] } }),
+  },
+  'Mutation.revokeCertificate': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ id: (await w.freshBatch()).certificateId, reason: 'Issued in error' }),
+  },
+
+  // pages and gate scanner
+  'Query.marketVendors': { allow: ['GATE_STAFF', 'REGULATOR', 'ADMIN'], args: async (w) => ({ marketId: w.marketId }) },
+};
+
+/** The operations of the built schema, as `Query.name` / `Mutation.name`. */
+export function operationsOf(schema: GraphQLSchema): { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] {
+  const out: { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] = [];
+  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+    for (const field of Object.values(type?.getFields() ?? {})) out.push({ key: `${type!.name}.${field.name}`, kind, field });
+  }
+  return out;
+}
+
+/** A document calling one operation with every argument as a variable and the smallest selection. */
+export function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): string {
+  const used = field.args.filter((a) => a.name in args || a.type instanceof GraphQLNonNull);
+  const defs = used.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const call = used.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const selection = isObjectType(getNamedType(field.type)) || !('parseValue' in getNamedType(field.type)) ? ' { __typename }' : '';
+  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${call ? `(${call})` : ''}${selection} }`;
+}
+
+/** One world for the whole file: two operators, two markets, a vendor, a batch with a certificate, a token per caller. */
+export async function buildWorld(t: TestApp): Promise<World> {
+  let n = 0;
+  const serial = () => ++n + Date.now() % 100000 * 1000;
+  const admin = await token(t, Role.ADMIN);
+  const own = await makeOperator(t, admin, { name: 'Green Valley Farm' });
+  const other = await makeOperator(t, admin, { name: 'Other Farm' });
+  const vendor = await makeOperator(t, admin, { kind: 'MARKET_VENDOR', name: 'Stall 7', creditCode: null });
+  const market = await makeMarket(t, admin, 'East Gate Market');
+  const otherMarket = await makeMarket(t, admin, 'West Market');
+  const batch = await makeBatch(t, admin, own.id);
+  const certificate = await makeCertificate(t, admin, batch.id);
+  const freshBatch = async (over: Record<string, unknown> = {}) => {
+    const b = await makeBatch(t, admin, own.id, over);
+    return { ...b, certificateId: (await makeCertificate(t, admin, b.id)).id };
+  };
+  return {
+    t,
+    admin,
+    tokens: {
+      anonymous: null,
+      OPERATOR: await token(t, Role.OPERATOR, { operatorId: own.id }),
+      OPERATOR_OTHER: await token(t, Role.OPERATOR, { operatorId: other.id }),
+      GATE_STAFF: await token(t, Role.GATE_STAFF, { marketId: market.id }),
+      GATE_STAFF_OTHER: await token(t, Role.GATE_STAFF, { marketId: otherMarket.id }),
+      REGULATOR: await token(t, Role.REGULATOR),
+      ADMIN: await token(t, Role.ADMIN),
+    },
+    operatorId: own.id,
+    otherOperatorId: other.id,
+    vendorId: vendor.id,
+    marketId: market.id,
+    otherMarketId: otherMarket.id,
+    batch,
+    certificateId: certificate.id,
+    freshBatch,
+    serial,
+  };
+}
+
+/** Row count of every table of the domain, to prove a refused call wrote nothing. */
+export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
+  const tables = await t.sql<{ name: string }>(
+    `select tablename as name from pg_tables where schemaname = 'public' and tablename <> 'mikro_orm_migrations' order by tablename`,
+  );
+  const counts = await t.sql<Record<string, number>>(`select ${tables.map(({ name }) => `(select count(*)::int from "${name}") as "${name}"`).join(', ')}`);
+  return counts[0];
+}
