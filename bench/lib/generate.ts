@@ -49,6 +49,8 @@ export interface DatasetMeta {
   fanOutRootCode: string;
   fanOutDescendants: number;
   deepestChain: number;
+  /** A certified wholesaler lot of 60 t, ACTIVE: the hot certificate of the gate benchmark. */
+  hotCode: string;
   tokens: { admin: string; regulator: string; gate: Record<number, string> };
 }
 
@@ -262,7 +264,14 @@ export function generate(factor: number, log: (line: string) => void): { tables:
   }
   const fanOutDescendants = batches.length - fanRoot.id;
 
-  // 3) the ordinary county until the batch budget is spent
+  // 3) one wholesaler lot that every gate scans at once (a single hot certificate)
+  const hotRoot = produce(r.pick(byKind.FARM), 'VEGETABLE');
+  hotRoot.quantity = hotRoot.remaining = 60_000;
+  const hot = transfer(hotRoot, r.pick(byKind.WHOLESALER), 60_000, 5);
+  certFor.push({ batch: hotRoot, issuer: hotRoot.owner, priority: 0 }, { batch: hot, issuer: hotRoot.owner, priority: 0 });
+
+  // 4) the ordinary county until the batch budget is spent
+  let inTransit = 0;
   while (batches.length < s.batches - 40) {
     const kind = r.next();
     if (kind < 0.6) {
@@ -272,6 +281,12 @@ export function generate(factor: number, log: (line: string) => void): { tables:
       const mid = transfer(root, middle(), root.quantity, 5);
       certFor.push({ batch: mid, issuer: root.owner, priority: 2 });
       for (const p of split(mid, r.int(2, 8), 1, 3)) {
+        if (r.chance(0.12)) {
+          // on its way to a market: certified, not yet scanned at a gate
+          certFor.push({ batch: p, issuer: root.owner, priority: 0 });
+          inTransit++;
+          continue;
+        }
         certFor.push({ batch: p, issuer: root.owner, priority: 1 });
         const got = deliver(p, buyer(), p.quantity, 8);
         if (r.chance(0.2)) split(got, r.int(2, 4), r.chance(0.5) ? 1 : 0.8, 2);
@@ -335,7 +350,7 @@ export function generate(factor: number, log: (line: string) => void): { tables:
     certFor.push({ batch: root, issuer: root.owner, priority: 0 });
     if (batches.length < s.batches) deliver(root, r.pick(byKind.MARKET_VENDOR), Math.floor(root.quantity / 2), 6);
   }
-  log(`batches ${batches.length}, links ${linkId}, fan-out ${fanOutDescendants}, deliveries ${deliveries.length}`);
+  log(`batches ${batches.length}, links ${linkId}, fan-out ${fanOutDescendants}, deliveries ${deliveries.length}, lots in transit ${inTransit}`);
 
   // ---- certificates: every producer lot, then consignments, until the target
   const mandatory = certFor.filter((x) => x.priority === 0);
@@ -520,6 +535,7 @@ export function generate(factor: number, log: (line: string) => void): { tables:
     fanOutRootCode: fanRoot.code,
     fanOutDescendants,
     deepestChain: deepest,
+    hotCode: hot.code,
     tokens,
   };
   return { tables: t, meta };
