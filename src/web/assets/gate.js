@@ -13,6 +13,8 @@
   var SCAN_MUTATION =
     'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code zh en } } }';
 
+  var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'];
+
   var $ = function (id) { return document.getElementById(id); };
   var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null };
 
@@ -41,7 +43,7 @@
     }).then(function (res) {
       return res.json().then(
         function (body) {
-          if (!body.data && res.status >= 500) throw new Offline('HTTP ' + res.status);
+          if (!body.data && !body.errors) throw new Offline('HTTP ' + res.status);
           return body;
         },
         function () { throw new Offline('HTTP ' + res.status); }
@@ -169,7 +171,8 @@
     return gql(SCAN_MUTATION, { input: item.input }).then(function (body) {
       done();
       var code = errorCode(body);
-      if (code === 'UNAVAILABLE' || code === 'UNAUTHENTICATED') { if (foreground) showQueued(); renderStatus(); return false; }
+      // kept for a later try: the same scanId makes the retry safe
+      if (RETRY_CODES.indexOf(code) >= 0) { if (foreground) showQueued(); renderStatus(); return false; }
       removeQueued(item.scanId);
       if (body.data && body.data.scanAtGate) {
         var answer = body.data.scanAtGate;
