@@ -18,17 +18,11 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(`[foodtrace] ${line}`);
   const db = await openDatabase(config, say);
 
-  // a newcomer's first start on an empty embedded database gets the demo town
-  if (db.embedded && (await isEmpty(db.orm.em.fork()))) {
-    const demo = await seedDemoTown(db.orm.em.fork(), config.publicUrl);
-    say('Loaded the demo town. Tokens (shown once, keep them):');
-    for (const [role, token] of Object.entries(demo.tokens)) say(`  ${role.padEnd(10)} ${token}`);
-    say(`Try a trace: ${demo.sampleTraceUrl}`);
-  }
-
   const app = await createApp(db.orm, config);
-  await app.fastify.listen({ port: config.port, host: config.host });
-  say(`GraphQL at ${config.publicUrl}/graphql`);
+  const address = await app.fastify.listen({ port: config.port, host: config.host });
+  // with an ephemeral port and no PUBLIC_URL, links and QR codes point at the address actually bound
+  if (!process.env.PUBLIC_URL && config.port === 0) config.publicUrl = address;
+  say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +42,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // a newcomer's first start on an empty embedded database gets the demo town
+  if (db.embedded && (await isEmpty(db.orm.em.fork()))) {
+    const demo = await seedDemoTown(db.orm.em.fork(), config.publicUrl);
+    say('Loaded the demo town. Tokens (shown once, keep them):');
+    for (const [role, token] of Object.entries(demo.tokens)) say(`  ${role.padEnd(10)} ${token}`);
+    say(`Try a trace: ${demo.sampleTraceUrl}`);
+  }
 }
 
 main().catch((e) => {

