@@ -146,6 +146,13 @@ async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: Data
   if (a.json.errors) throw new Error(`ours answered errors: ${JSON.stringify(a.json.errors).slice(0, 200)}`);
   if (b.json.errors) throw new Error(`peer answered errors: ${JSON.stringify(b.json.errors).slice(0, 200)}`);
   for (const [k, n] of Object.entries(counts)) if (n !== meta.traceNodes) throw new Error(`${k} returned ${n} nodes, expected ${meta.traceNodes}`);
+  const ids = (xs: (string | number)[]) => xs.map(Number).sort((x, y) => x - y).join(',');
+  const sets = {
+    ours: ids(a.json.data.trace.nodes.map((n: { id: string }) => n.id)),
+    peer: ids(b.json.data.traceUpstreamList.map((n: { rowId: number }) => n.rowId)),
+    limit: ids(c.nodes.map((n) => (n as { id: number }).id)),
+  };
+  if (sets.ours !== sets.peer || sets.ours !== sets.limit) throw new Error(`the systems disagree on the chain: ${JSON.stringify(sets)}`);
 
   const base = { connections: CONNECTIONS, seconds: SECONDS, check: noErrors };
   const results: Record<string, LoadSummary> = {};
@@ -156,6 +163,18 @@ async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: Data
     const r = results[system];
     rows.push({ case: `1. trace(code), ${meta.traceNodes} nodes, c=${CONNECTIONS}`, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed, note: `${extra.traceBytes && (extra.traceBytes as Record<string, number>)[system]} B/answer` });
   }
+  // the same at one connection: latency without queueing behind other requests
+  const single: Record<string, LoadSummary> = {};
+  const one = { ...base, connections: 1, seconds: Math.max(3, SECONDS / 2) };
+  single.ours = await measure({ ...one, url: `${ours.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }, RUNS, 1);
+  single.peer = await measure({ ...one, url: `${peer.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(PEER_QUERY, vars) }, RUNS, 1);
+  single.limit = await measure({ ...one, url: `${limit.url}/trace?code=${meta.traceCode}`, method: 'GET', check: (st) => st === 200 }, RUNS, 1);
+  for (const system of ['ours', 'peer', 'limit'] as const) {
+    const r = single[system];
+    rows.push({ case: `1. trace(code), ${meta.traceNodes} nodes, c=1`, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed });
+  }
+  extra.traceSingle = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, v.runs]));
+  extra.traceRps = { ours: results.ours.rps, peer: results.peer.rps, limit: results.limit.rps };
   extra.traceRatios = {
     rpsVsPeer: results.ours.rps / results.peer.rps,
     rpsVsLimit: results.ours.rps / results.limit.rps,
@@ -163,6 +182,24 @@ async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: Data
     p99VsLimit: results.ours.p99 / results.limit.p99,
   };
   extra.traceRuns = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.runs]));
+
+  if (process.env.BENCH_WHATIF === '0') return;
+  // what if: the gate-entry lookup by received batch had an index (the trace asks by batch_id OR received_batch_id).
+  // Built on the run's copy only, measured, then dropped so every later case runs on the schema as committed.
+  const runUrl = databaseUrl(RUN_DB);
+  await sql(runUrl, 'create index bench_whatif_received_idx on market_entry (received_batch_id); analyze market_entry');
+  try {
+    for (const [system, o] of [
+      ['ours', { ...base, url: `${ours.url}/graphql`, method: 'POST' as const, headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }],
+      ['limit', { ...base, url: `${limit.url}/trace?code=${meta.traceCode}`, method: 'GET' as const, check: (st: number) => st === 200 }],
+    ] as const) {
+      const r = await measure(o, RUNS, WARMUP);
+      rows.push({ case: '1b. what if: trace with an index on market_entry.received_batch_id (run copy only)', system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed });
+      (extra.whatIf ??= {} as Record<string, LoadSummary>)[system] = r;
+    }
+  } finally {
+    await sql(runUrl, 'drop index bench_whatif_received_idx');
+  }
 }
 
 async function gateCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, ours: Server, runUrl: string) {
@@ -409,6 +446,8 @@ function render(started: Date, env: Record<string, string>, rows: Row[], extra: 
   ];
   const t = extra.traceRatios;
   if (t) {
+    const w = extra.whatIf;
+    if (w?.ours && w?.limit) lines.push(`What if (1b): with the index, ours ${f(w.ours.rps, 0)} req/s (${f(w.ours.rps / extra.traceRps.peer, 2)}× the peer, ${f((w.ours.rps / w.limit.rps) * 100, 0)} % of the limit with the same index), p99 ${f(w.ours.p99)} ms.`);
     lines.push(
       `Trace, ours as a ratio: throughput ${f(t.rpsVsPeer, 2)}× the peer's and ${f(t.rpsVsLimit * 100, 0)} % of the limit's; p99 ${f(t.p99VsPeer, 2)}× the peer's and ${f(t.p99VsLimit, 2)}× the limit's.`,
       `Answer sizes (bytes): ${JSON.stringify(extra.traceBytes)}.`,
