@@ -67,30 +67,44 @@ export interface NewChild {
 
 /** Inserts a child batch and its links from each parent (quantity taken from that parent). */
 export async function insertChild(em: EntityManager, child: NewChild, kind: LinkKind, parents: { id: number; quantity: number }[]): Promise<BatchRow> {
-  const [row] = await em.execute<BatchRow[]>(
+  const [row] = await insertChildren(em, [{ child, parents }], kind);
+  return row;
+}
+
+/** Inserts several children and all their links in two statements; rows come back in input order. */
+export async function insertChildren(em: EntityManager, items: { child: NewChild; parents: { id: number; quantity: number }[] }[], kind: LinkKind): Promise<BatchRow[]> {
+  const inserted = await em.execute<BatchRow[]>(
     `insert into batch (owner_id, product_name, category, lot_code, quantity, remaining, unit, produced_at, origin_place, gtin, public_code, process_yield)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     values ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
      returning ${BATCH_COLUMNS}`,
-    [
+    items.flatMap(({ child }) => [
       child.ownerId, child.productName, child.category, child.lotCode, child.quantity, child.quantity, child.unit, child.producedAt,
       child.originPlace, child.gtin, newPublicCode(), child.processYield ?? null,
-    ],
+    ]),
   );
-  if (parents.length) {
-    const values = parents.map(() => '(?, ?, ?, ?)').join(', ');
-    await em.execute(`insert into batch_link (parent_id, child_id, kind, quantity) values ${values}`, parents.flatMap((p) => [p.id, row.id, kind, p.quantity]));
+  // (owner, lot code) is unique, so it pairs each returned row with its input
+  const byLot = new Map(inserted.map((r) => [`${r.owner_id}\u0000${r.lot_code}`, r]));
+  const rows = items.map(({ child }) => byLot.get(`${child.ownerId}\u0000${child.lotCode}`)!);
+  const links = items.flatMap(({ parents }, i) => parents.map((p) => [p.id, rows[i].id, kind, p.quantity]));
+  if (links.length) {
+    await em.execute(`insert into batch_link (parent_id, child_id, kind, quantity) values ${links.map(() => '(?, ?, ?, ?)').join(', ')}`, links.flat());
   }
-  return row;
+  return rows;
 }
 
 /** A lot code for a derived batch, unique for its owner: the parent's code and a serial. */
 export async function derivedLotCode(em: EntityManager, ownerId: number, base: string, tag: string): Promise<string> {
+  return (await derivedLotCodes(em, ownerId, base, tag, 1))[0];
+}
+
+/** `count` consecutive derived lot codes for one owner. */
+export async function derivedLotCodes(em: EntityManager, ownerId: number, base: string, tag: string, count: number): Promise<string[]> {
   const prefix = `${base.slice(0, 50)}/${tag}`;
   const [{ n }] = await em.execute<{ n: string }[]>(
     `select count(*) as n from batch where owner_id = ? and lot_code like ? escape '\\'`,
     [ownerId, `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
   );
-  return `${prefix}${Number(n) + 1}`;
+  return Array.from({ length: count }, (_, i) => `${prefix}${Number(n) + 1 + i}`);
 }
 
 /**
@@ -229,27 +243,22 @@ export async function splitBatch(ctx: Context, input: SplitBatchData): Promise<B
   return withLotCodes('parts', () =>
     ctx.em.transactional(async (em) => {
       const parent = await takeFromBatch(em, batchId, total, 'parts');
-      const children: BatchRow[] = [];
-      for (const part of parts) {
-        const child = await insertChild(
-          em,
-          {
-            ownerId: parent.owner_id,
-            productName: parent.product_name,
-            category: parent.category,
-            lotCode: part.lotCode ?? (await derivedLotCode(em, parent.owner_id, parent.lot_code, 'S')),
-            quantity: part.quantity,
-            unit: parent.unit,
-            producedAt: new Date(parent.produced_at),
-            originPlace: parent.origin_place,
-            gtin: parent.gtin,
-          },
-          LinkKind.SPLIT,
-          [{ id: parent.id, quantity: part.quantity }],
-        );
-        children.push(child);
-      }
-      return children;
+      const codes = await derivedLotCodes(em, parent.owner_id, parent.lot_code, 'S', parts.filter((p) => !p.lotCode).length);
+      const items = parts.map((part) => ({
+        child: {
+          ownerId: parent.owner_id,
+          productName: parent.product_name,
+          category: parent.category,
+          lotCode: part.lotCode ?? codes.shift()!,
+          quantity: part.quantity,
+          unit: parent.unit,
+          producedAt: new Date(parent.produced_at),
+          originPlace: parent.origin_place,
+          gtin: parent.gtin,
+        },
+        parents: [{ id: parent.id, quantity: part.quantity }],
+      }));
+      return insertChildren(em, items, LinkKind.SPLIT);
     }),
   );
 }
