@@ -34,6 +34,10 @@ const TEXT = {
     offline: '离线',
     pending: (n: number) => `待提交 ${n} 条`,
     recent: '最近结果',
+    lot: '批次',
+    grade: '信用等级',
+    certificate: '合格证',
+    needsScript: '此页面需要启用 JavaScript。',
   },
   en: {
     title: 'Market gate check',
@@ -66,6 +70,10 @@ const TEXT = {
     offline: 'Offline',
     pending: (n: number) => `${n} waiting to be sent`,
     recent: 'Recent results',
+    lot: 'lot',
+    grade: 'grade',
+    certificate: 'certificate',
+    needsScript: 'This page needs JavaScript.',
   },
 };
 
@@ -82,7 +90,7 @@ export function renderGatePage(lang: Lang): string {
   const texts = { ...t, pending: t.pending(0).replace('0', '{n}') };
   const body = html`<main>
 <h1>${t.title}</h1>
-<noscript><p class="banner warn">JavaScript</p></noscript>
+<noscript><p class="banner warn">${t.needsScript}</p></noscript>
 <section class="card" id="signin">
 <h2>${t.signInTitle}</h2>
 <form id="signin-form" autocomplete="off">
@@ -110,7 +118,7 @@ export function renderGatePage(lang: Lang): string {
 <p class="fail" id="form-error" role="alert"></p>
 <video id="camera" class="hidden" muted playsinline></video>
 </form>
-<div id="answer" class="answer hidden" role="status" aria-live="assertive"><div class="word" id="answer-word"></div><ul id="answer-reasons"></ul></div>
+<div id="answer" class="answer hidden" role="status" aria-live="assertive"><div class="word" id="answer-word"></div><p id="answer-detail"></p><ul id="answer-reasons"></ul></div>
 <section class="card"><h2>${t.recent}</h2><ul id="recent"></ul></section>
 </section>
 </main>

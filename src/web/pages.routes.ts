@@ -54,6 +54,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   const assets: Record<string, Asset> = {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
     'gate.js': asset(path.join(dir, 'gate.js'), 'text/javascript; charset=utf-8'),
+    'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), 'text/javascript; charset=utf-8'),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), 'text/javascript; charset=utf-8'),
   };
@@ -62,6 +63,8 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
     const a = Object.prototype.hasOwnProperty.call(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
     reply.header('etag', a.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
+    // the gate's service worker lives with the other assets but looks after the /gate page
+    if (request.params.name === 'gate-sw.js') reply.header('service-worker-allowed', '/gate').header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
     return reply.type(a.type).send(a.body);
   });

@@ -212,6 +212,7 @@ describe('gate scanner in Chromium', () => {
     await page.click('#scan-button');
     await page.waitForSelector('#answer.ACCEPTED', { timeout: 15_000 });
     expect(await page.locator('#answer-word').innerText()).toBe('准许入场');
+    expect(await page.locator('#answer-detail').innerText()).toBe(`小青菜 Bok choy · 批次 QS-2026-1101 · 青山绿叶农场 Green Leaf Farm (信用等级 A) · 合格证 ${town.certificateNumber}`);
     expect(await page.locator('#answer-reasons li').count()).toBe(0);
     expect(await page.locator('#camera').isHidden()).toBe(true);
     await shot(page, 'gate-camera-accepted');
@@ -230,6 +231,7 @@ describe('gate scanner in Chromium', () => {
     await page.click('#check-button');
     await page.waitForSelector('#answer.TEST_REQUIRED');
     expect(await page.locator('#answer-word').innerText()).toBe('Test required');
+    expect(await page.locator('#answer-detail').innerText()).toBe('白萝卜 White radish · lot XK-R-1 · 溪口小农户 Xikou Smallholder (grade A)');
     expect(await page.locator('#answer-reasons li').allInnerTexts()).toEqual(['No valid certificate: a rapid test is required']);
     await shot(page, 'gate-typed-test-required');
 
@@ -254,7 +256,13 @@ describe('gate scanner in Chromium', () => {
     const { context, page } = await gatePhone(ids);
     const before = Number((await t.sql('select count(*) as n from market_entry'))[0].n);
     await page.selectOption('#vendor', town.vendor.id);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await context.setOffline(true);
+    // the phone reloads with no network: the page comes from the device and is still signed in
+    const reloaded = await page.reload();
+    expect(reloaded!.headers()['x-served-from']).toBe('gate-cache');
+    await page.waitForSelector('#scanner:not(.hidden)');
+    expect(await page.locator('#vendor').inputValue()).toBe(town.vendor.id);
     for (const quantity of ['1', '2', '3']) {
       await page.fill('#quantity', quantity);
       await page.fill('#code', town.farmBatch.publicCode);

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { sampleDraw } from '../../src/gate/gate.service';
 import { createTestApp, type TestApp } from '../support/app';
+import { ok } from '../support/factories';
 import { ID_BASE, SECRETS, buildWebTown, recallLot, type WebTown } from './town';
 
 let t: TestApp;
@@ -49,6 +52,24 @@ describe('GET /t/:code', () => {
     expect(journey).toMatch(/^流转过程 2026年11月1日 生产\/采收 · 青山绿叶农场 Green Leaf Farm .*2026年11月2日 交付 · 县城批发部 County Wholesale .*2026年11月3日 交付 · 李记蔬菜摊 Li Vegetable Stall/);
     expect(res.body).not.toContain('id="recall-banner"');
     expect(res.body).toContain(`href="/o/${town.farm.publicCode}"`);
+  });
+
+  test('a load admitted at the gate shows its market entry as a step of the journey', async () => {
+    let scanId = '';
+    do scanId = randomUUID(); while (sampleDraw(scanId) < 0.1);
+    const res = await t.gql(
+      `mutation($input: GateScanInput!) { scanAtGate(input: $input) { decision receivedBatch { publicCode } } }`,
+      { input: { code: town.farmBatch.publicCode, marketId: town.marketId, vendorOperatorId: town.vendor2.id, declaredQuantity: 15, unit: 'KG', scanId } },
+      town.gate,
+    );
+    const scan = ok(res).scanAtGate;
+    expect(scan.decision).toBe('ACCEPTED');
+    const [{ created_at }] = await t.sql('select created_at from market_entry where scan_id = $1', [scanId]);
+    const day = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(created_at);
+    const page = text((await get(`/t/${scan.receivedBatch.publicCode}`)).body);
+    expect(page.slice(page.indexOf('流转过程'))).toMatch(
+      new RegExp(`^流转过程 2026年11月1日 生产/采收 · 青山绿叶农场 Green Leaf Farm \\(农场/种植户\\) 小青菜 Bok choy · 批次号 QS-2026-1101 · 100 千克 ${day} 进入市场 · 城东农贸市场 East Market · 张家水果铺 Zhang Fruit Stall \\(市场摊户\\) 小青菜 Bok choy · 批次号 QS-2026-1101/T1 · 15 千克 `),
+    );
   });
 
   test('speaks English with ?lang=en and with Accept-Language', async () => {
@@ -173,13 +194,14 @@ describe('GET /m/:marketId/board', () => {
 
 describe('static assets and the gate shell', () => {
   test('serves the stylesheet, the gate script and the jsQR decoder from our own server', async () => {
-    for (const [name, type] of [['site.css', 'text/css; charset=utf-8'], ['gate.js', 'text/javascript; charset=utf-8'], ['jsQR.js', 'text/javascript; charset=utf-8']]) {
+    for (const [name, type] of [['site.css', 'text/css; charset=utf-8'], ['gate.js', 'text/javascript; charset=utf-8'], ['gate-sw.js', 'text/javascript; charset=utf-8'], ['jsQR.js', 'text/javascript; charset=utf-8']]) {
       const res = await get(`/static/${name}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe(type);
       const again = await get(`/static/${name}`, { 'if-none-match': String(res.headers.etag) });
       expect(again.statusCode).toBe(304);
     }
+    expect((await get('/static/gate-sw.js')).headers['service-worker-allowed']).toBe('/gate');
     expect((await get('/static/../package.json')).statusCode).toBe(404);
     expect((await get('/static/constructor')).statusCode).toBe(404);
     const gate = await get('/gate');
@@ -187,5 +209,31 @@ describe('static assets and the gate shell', () => {
     expect(gate.body).toContain('<script src="/static/gate.js" defer></script>');
     expect(gate.body).not.toMatch(/<script>(?!<)/);
     expect(gate.body).not.toMatch(/https?:\/\//);
+  });
+});
+
+describe('marketVendors', () => {
+  const query = `query($marketId: ID!) { marketVendors(marketId: $marketId) { name kind publicCode } }`;
+
+  test('lists the active market vendors by name for gate staff of that market', async () => {
+    await t.sql(`insert into operator (kind, name, registration_card_no, public_code, status) values ('MARKET_VENDOR', 'Suspended Stall', 'BA2026999999', 'suspendedStall01', 'SUSPENDED')`);
+    const res = await t.gql(query, { marketId: town.marketId }, town.gate);
+    expect(ok(res).marketVendors).toEqual([
+      { name: town.vendor2.name, kind: 'MARKET_VENDOR', publicCode: town.vendor2.publicCode },
+      { name: town.vendor.name, kind: 'MARKET_VENDOR', publicCode: town.vendor.publicCode },
+    ]);
+  });
+
+  test('refuses gate staff of another market, anonymous callers and a bad id', async () => {
+    const other = await t.gql(`mutation { registerMarket(input: { name: "West Market" }) { id } }`, {}, town.admin);
+    const otherId = ok(other).registerMarket.id;
+    const forbidden = await t.gql(query, { marketId: otherId }, town.gate);
+    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const anonymous = await t.gql(query, { marketId: town.marketId });
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const bad = await t.gql(query, { marketId: 'abc' }, town.admin);
+    expect(bad.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['BAD_USER_INPUT', 'marketId']]);
+    const missing = await t.gql(query, { marketId: '999999' }, town.admin);
+    expect(missing.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });

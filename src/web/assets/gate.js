@@ -11,7 +11,8 @@
   var QUEUE_KEY = 'foodtrace.gate.queue';
   var FORM_KEY = 'foodtrace.gate.form';
   var SCAN_MUTATION =
-    'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code zh en } } }';
+    'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code zh en } ' +
+    'batch { productName lotCode } producer { name grade } certificate { number } } }';
 
   var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'];
 
@@ -177,7 +178,7 @@
       if (body.data && body.data.scanAtGate) {
         var answer = body.data.scanAtGate;
         addRecent(item, answer.decision, answer.reasons);
-        if (foreground) showAnswer(answer.decision, answer.reasons);
+        if (foreground) showAnswer(answer.decision, answer.reasons, describe(answer));
       } else {
         var message = (body.errors && body.errors[0] && body.errors[0].message) || '';
         addRecent(item, 'ERROR', [{ zh: message, en: message }]);
@@ -205,10 +206,20 @@
     return step(0).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
   }
 
-  function showAnswer(decision, reasons) {
+  /* What the clerk checks against the load in front of them: product, lot, producer and grade, certificate. */
+  function describe(answer) {
+    var parts = [];
+    if (answer.batch) parts.push(answer.batch.productName, T.lot + ' ' + answer.batch.lotCode);
+    if (answer.producer) parts.push(answer.producer.name + ' (' + T.grade + ' ' + answer.producer.grade + ')');
+    if (answer.certificate) parts.push(T.certificate + ' ' + answer.certificate.number);
+    return parts.join(' · ');
+  }
+
+  function showAnswer(decision, reasons, detail) {
     var box = $('answer');
     box.className = 'answer ' + decision;
     $('answer-word').textContent = T[decision] || decision;
+    $('answer-detail').textContent = detail || '';
     var list = $('answer-reasons');
     list.textContent = '';
     (reasons || []).forEach(function (r) {
@@ -331,6 +342,8 @@
   window.addEventListener('online', function () { renderStatus(); flush(); });
   window.addEventListener('offline', renderStatus);
   setInterval(flush, 10000);
+
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/static/gate-sw.js', { scope: '/gate' }).catch(function () { /* the page works without it */ });
 
   var stored = localStorage.getItem(TOKEN_KEY);
   if (stored) signIn(stored); else showSignIn('');
