@@ -188,6 +188,8 @@ async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: Data
   // Built on the run's copy only, measured, then dropped so every later case runs on the schema as committed.
   const runUrl = databaseUrl(RUN_DB);
   await sql(runUrl, 'create index bench_whatif_received_idx on market_entry (received_batch_id); analyze market_entry');
+  const whatIf: Record<string, LoadSummary> = {};
+  extra.whatIf = whatIf;
   try {
     for (const [system, o] of [
       ['ours', { ...base, url: `${ours.url}/graphql`, method: 'POST' as const, headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }],
@@ -195,7 +197,7 @@ async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: Data
     ] as const) {
       const r = await measure(o, RUNS, WARMUP);
       rows.push({ case: '1b. what if: trace with an index on market_entry.received_batch_id (run copy only)', system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed });
-      (extra.whatIf ??= {} as Record<string, LoadSummary>)[system] = r;
+      whatIf[system] = r;
     }
   } finally {
     await sql(runUrl, 'drop index bench_whatif_received_idx');
