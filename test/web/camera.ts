@@ -6,8 +6,8 @@ import { PNG } from 'pngjs';
  * scaled by an integer factor so the QR modules stay sharp.
  */
 export function writeY4mFromPng(png: Buffer, file: string, opts: { width?: number; height?: number; frames?: number } = {}): void {
-  const width = opts.width ?? 640;
-  const height = opts.height ?? 480;
+  const width = opts.width ?? 480;
+  const height = opts.height ?? 360;
   const frames = opts.frames ?? 3;
   const img = PNG.sync.read(png);
   const scale = Math.max(1, Math.floor(Math.min((width * 0.8) / img.width, (height * 0.8) / img.height)));

@@ -152,9 +152,11 @@
     rememberForm();
     var scanId = uuid();
     var vendorName = $('vendor').selectedOptions[0] ? $('vendor').selectedOptions[0].textContent : '';
+    var unitOption = $('unit').selectedOptions[0];
     var item = {
       scanId: scanId,
       vendorName: vendorName,
+      unitLabel: unitOption ? unitOption.textContent : $('unit').value,
       input: { code: code, marketId: String(state.me.marketId), vendorOperatorId: vendor, declaredQuantity: quantity, unit: $('unit').value, scanId: scanId },
     };
     var q = queue(); q.push(item); save(QUEUE_KEY, q);
@@ -238,7 +240,7 @@
     var word = document.createElement('strong');
     word.textContent = T[decision] || decision;
     li.appendChild(word);
-    li.appendChild(document.createTextNode(' · ' + item.vendorName + ' · ' + item.input.declaredQuantity + ' ' + item.input.unit));
+    li.appendChild(document.createTextNode(' · ' + item.vendorName + ' · ' + item.input.declaredQuantity + ' ' + (item.unitLabel || item.input.unit)));
     var why = (reasons || []).map(function (r) { return T.lang === 'en' ? r.en : r.zh; }).join('; ');
     if (why) li.appendChild(document.createTextNode(' · ' + why));
     var list = $('recent');
