@@ -74,6 +74,7 @@ async function post(url: string, body: string, headers: Record<string, string> =
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
   const rows: Row[] = [];
   const extra: Record<string, unknown> = {};
   const meta = await readMeta();
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP_COPY) await withAdmin((c) => dropDatabase(c, RUN_DB));
   }
 
-  const env = environment(meta);
+  const env = { ...environment(meta), loadAverageAtStart: loadAtStart };
   const report = render(started, env, rows, extra);
   console.log(`\n${report}`);
   const dir = join(__dirname, 'results');
