@@ -70,7 +70,7 @@ export const TABLE_COLUMNS: Record<keyof Tables, string> = {
   operator: 'id, kind, name, credit_code, registration_card_no, village, address, contact_person, contact_phone, status, public_code, credit_score, credit_grade, forced_d_until, created_at',
   market: 'id, name, village, address, created_at',
   account: 'id, name, role, market_id, operator_id, token_hash, created_at',
-  batch: 'id, owner_id, product_name, category, lot_code, quantity, remaining, unit, produced_at, origin_place, gtin, public_code, status, created_at',
+  batch: 'id, owner_id, product_name, category, lot_code, quantity, remaining, unit, produced_at, origin_place, gtin, public_code, status, created_at, process_yield',
   batch_link: 'id, parent_id, child_id, kind, quantity, created_at',
   origin_certificate: 'id, number, batch_id, issuer_id, quantity, quantity_admitted, unit, issued_at, bases, statement, test_reference, status, created_at',
   market_entry: 'id, market_id, staff_id, scan_id, request_hash, code_scanned, batch_id, certificate_id, vendor_id, declared_quantity, unit, decision, reasons, received_batch_id, response, created_at, decided_at',
@@ -172,7 +172,7 @@ export function generate(factor: number, log: (line: string) => void): { tables:
   const REGULATOR_ACCOUNT = 2;
 
   // ---- batches and links
-  interface B { id: number; owner: number; product: string; category: string; lot: string; quantity: number; remaining: number; unit: string; producedAt: number; origin: string | null; code: string; createdAt: number; depth: number; root: number }
+  interface B { yield?: number; id: number; owner: number; product: string; category: string; lot: string; quantity: number; remaining: number; unit: string; producedAt: number; origin: string | null; code: string; createdAt: number; depth: number; root: number }
   const batches: B[] = [];
   let linkId = 0;
   const newBatch = (owner: Op, product: string, category: string, quantity: number, unit: string, producedAt: number, createdAt: number, lotBase: string, origin: string | null, root: number | null, depth: number): B => {
@@ -337,6 +337,7 @@ export function generate(factor: number, log: (line: string) => void): { tables:
       const bottles = Math.floor(litres * 0.9 * 4);
       const yoghurt = newBatch(creamery, '酸奶 Yoghurt 250 ml', 'DAIRY', bottles, 'BOTTLE', first.producedAt + DAY, first.createdAt + DAY, 'YOG', null, first.id, pooled.depth + 1);
       link(pooled, yoghurt, 'PROCESS', litres * 0.9);
+      yoghurt.yield = bottles / (litres * 0.9);
       certFor.push({ batch: yoghurt, issuer: creamery.id, priority: 0 });
       for (const p of split(yoghurt, r.int(4, 10), 1, 2)) {
         certFor.push({ batch: p, issuer: creamery.id, priority: 1 });
@@ -441,7 +442,7 @@ export function generate(factor: number, log: (line: string) => void): { tables:
 
   for (const b of batches) {
     const status = b.remaining === 0 ? 'CONSUMED' : 'ACTIVE';
-    t.batch.push(row(b.id, b.owner, b.product, b.category, b.lot, qty(b.quantity), qty(b.remaining), b.unit, iso(b.producedAt), b.origin, null, b.code, status, iso(b.createdAt)));
+    t.batch.push(row(b.id, b.owner, b.product, b.category, b.lot, qty(b.quantity), qty(b.remaining), b.unit, iso(b.producedAt), b.origin, null, b.code, status, iso(b.createdAt), b.yield === undefined ? null : b.yield.toFixed(6)));
   }
 
   // ---- credit archive: hash-chained events per operator; stored score and grade recomputed from them
