@@ -28,6 +28,7 @@ let browser: Browser;
 let y4m: string;
 let uncertifiedCode: string;
 let recalledCode: string;
+let recallDay: string;
 let qrSource: 'server' | 'generated';
 
 /** The batch's QR image as a phone would see it: from GET /qr/:code.png, or drawn locally where that route is absent. */
@@ -110,7 +111,7 @@ beforeAll(async () => {
   const orchard = await makeOperator(t, town.admin, { name: '桃源桃园 Taoyuan Peach Orchard', village: '桃源村 Taoyuan', contactPhone: '13700000004' });
   const peaches = await makeBatch(t, town.admin, orchard.id, { productName: '水蜜桃 Honey peach', category: 'FRUIT', lotCode: 'TY-P-01', quantity: 1200 });
   await makeCertificate(t, town.admin, peaches.id, { bases: ['INTERNAL_QC'] });
-  await recallLot(t, peaches.id, '检出违禁农药 A banned pesticide was found');
+  recallDay = (await recallLot(t, town.regulator, peaches.id, '检出违禁农药 A banned pesticide was found')).zh;
   recalledCode = peaches.publicCode;
 
   // the gate's camera films the farm lot's QR code
@@ -171,7 +172,7 @@ describe('consumer trace page in Chromium', () => {
     const { context, page } = await phone('zh-CN');
     await page.goto(`${base}/t/${recalledCode}`);
     const banner = page.locator('#recall-banner');
-    expect(await banner.innerText()).toBe('此批次已被召回，请勿食用。\n\n召回原因: 检出违禁农药 A banned pesticide was found\n\n召回日期: 2026年11月4日');
+    expect(await banner.innerText()).toBe(`此批次已被召回，请勿食用。\n\n召回原因: 检出违禁农药 A banned pesticide was found\n\n召回日期: ${recallDay}`);
     expect(await banner.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(176, 0, 32)');
     await shot(page, 'trace-recalled');
     await context.close();

@@ -1,7 +1,8 @@
 import { Role } from '../../src/entities/enums';
 import { transferWithin } from '../../src/trace/lineage.service';
 import type { TestApp } from '../support/app';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, token } from '../support/factories';
+import { formatDate } from '../../src/web/i18n';
+import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token } from '../support/factories';
 
 /** Private values seeded into the chain; no page may ever show one. */
 export const SECRETS = {
@@ -79,14 +80,12 @@ export async function buildWebTown(t: TestApp): Promise<WebTown> {
   };
 }
 
-/** Recalls a lot and everything made from it, as a recall leaves the rows. */
-export async function recallLot(t: TestApp, batchId: string | number, reason: string): Promise<void> {
-  await t.sql(
-    `with recursive down(id) as (select $1::int union select l.child_id from batch_link l join down d on l.parent_id = d.id)
-     update batch set status = 'RECALLED' where id in (select id from down)`,
-    [batchId],
-  );
-  await t.sql(`insert into recall (batch_id, reason, impact, created_at) values ($1, $2, '{}'::jsonb, '2026-11-04T02:00:00Z')`, [batchId, reason]);
+/** Recalls a lot through the API as a regulator; returns the recall's date as the pages print it in Chinese and English. */
+export async function recallLot(t: TestApp, regulator: string, batchId: string | number, reason: string): Promise<{ zh: string; en: string }> {
+  const res = await t.gql(`mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { batches created } }`, { input: { batchId: String(batchId), reason } }, regulator);
+  expect(ok(res).initiateRecall.created).toBe(true);
+  const [{ created_at }] = await t.sql<{ created_at: Date }>('select created_at from recall where batch_id = $1', [batchId]);
+  return { zh: formatDate(created_at, 'zh'), en: formatDate(created_at, 'en') };
 }
 
 export { token };
