@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CreditSource, Grade } from '../entities/enums';
-import { badInput, notFound } from '../errors';
-import { addMonths, CREDIT_RULES } from './rules';
+import { badInput, conflict, notFound } from '../errors';
+import { ChainProblem } from '../schema/credit.type';
+import * as v from '../validation';
+import { addMonths, ruleFor } from './rules';
 import { computeCredit, type CreditState, type ScoredEvent } from './score';
+import { toDate } from './sql-time';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -19,6 +22,7 @@ export interface NewCreditEvent {
   occurredAt?: Date;
   /** For ranged expiry rules (INSPECTION_VIOLATION): months the deduction counts. */
   expiresMonths?: number;
+  /** Only with rule REVERSAL: the event of the same operator that stops counting. */
   reversesId?: number | null;
 }
 
@@ -52,15 +56,17 @@ export function chainHash(prevHash: string, e: CanonicalEvent): string {
 interface EventRow {
   id: number;
   points: number;
-  occurred_at: Date;
-  expires_at: Date | null;
-  forces_d_until: Date | null;
+  occurred_at: Date | string;
+  expires_at: Date | string | null;
+  forces_d_until: Date | string | null;
   reverses_id: number | null;
 }
 
 export function toScored(r: EventRow): ScoredEvent {
-  return { id: r.id, points: r.points, occurredAt: new Date(r.occurred_at), expiresAt: r.expires_at && new Date(r.expires_at), forcesDUntil: r.forces_d_until && new Date(r.forces_d_until), reversesId: r.reverses_id };
+  return { id: r.id, points: r.points, occurredAt: toDate(r.occurred_at), expiresAt: toDate(r.expires_at), forcesDUntil: toDate(r.forces_d_until), reversesId: r.reverses_id };
 }
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : toDate(d).toISOString());
 
 /**
  * Appends one event to the operator's hash chain and updates its stored score and grade.
@@ -68,70 +74,266 @@ export function toScored(r: EventRow): ScoredEvent {
  * the operator row is locked, so appends for one operator are serialised and the chain never forks.
  */
 export async function appendCreditEvent(em: EntityManager, input: NewCreditEvent): Promise<{ id: number; seq: number; hash: string; state: CreditState }> {
-  const rule = CREDIT_RULES[input.ruleCode];
+  const rule = ruleFor(input.ruleCode);
   if (!rule) throw badInput('ruleCode', `unknown rule ${input.ruleCode}`);
   let points: number;
   if (typeof rule.points === 'number') {
-    points = input.reversesId ? input.points ?? 0 : rule.points;
+    if (input.points !== undefined && input.points !== null && input.points !== rule.points) {
+      throw badInput('points', `must be ${rule.points} for ${rule.code}`);
+    }
+    points = rule.points;
   } else {
-    if (input.points === undefined || !Number.isInteger(input.points) || input.points < rule.points.min || input.points > rule.points.max) {
+    if (input.points === undefined || input.points === null || !Number.isInteger(input.points) || input.points < rule.points.min || input.points > rule.points.max) {
       throw badInput('points', `must be an integer from ${rule.points.min} to ${rule.points.max} for ${rule.code}`);
     }
     points = input.points;
   }
   let expiresMonths: number | null;
-  if (rule.expiresMonths === null || typeof rule.expiresMonths === 'number') expiresMonths = rule.expiresMonths;
-  else {
+  if (rule.expiresMonths === null || typeof rule.expiresMonths === 'number') {
+    if (input.expiresMonths !== undefined && input.expiresMonths !== null && input.expiresMonths !== rule.expiresMonths) {
+      throw badInput('expiresMonths', `is fixed by rule ${rule.code}`);
+    }
+    expiresMonths = rule.expiresMonths;
+  } else {
     const m = input.expiresMonths ?? rule.expiresMonths.min;
     if (!Number.isInteger(m) || m < rule.expiresMonths.min || m > rule.expiresMonths.max) {
       throw badInput('expiresMonths', `must be from ${rule.expiresMonths.min} to ${rule.expiresMonths.max} for ${rule.code}`);
     }
     expiresMonths = m;
   }
+  const reversesId = input.reversesId ?? null;
+  if ((rule.code === 'REVERSAL') !== (reversesId !== null)) {
+    throw badInput('reversesId', rule.code === 'REVERSAL' ? 'is required for a reversal' : 'is only allowed with rule REVERSAL');
+  }
+  const reason = v.text('reason', input.reason, 1000, { multiline: true });
+  const sourceRef = v.text('sourceRef', input.sourceRef, 64, { optional: true });
   const occurredAt = input.occurredAt ?? new Date();
+  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw badInput('occurredAt', 'must be a valid date');
+
   const locked = await em.execute<{ id: number }[]>('select id from operator where id = ? for update', [input.operatorId]);
   if (!locked.length) throw notFound('Operator', input.operatorId);
-  const [last] = await em.execute<{ seq: number; hash: string }[]>(
-    'select seq, hash from credit_event where operator_id = ? order by seq desc limit 1',
+  if (reversesId !== null) {
+    const [target] = await em.execute<{ operator_id: number; rule_code: string; reversed: boolean }[]>(
+      'select e.operator_id, e.rule_code, exists (select 1 from credit_event r where r.reverses_id = e.id) as reversed from credit_event e where e.id = ?',
+      [reversesId],
+    );
+    if (!target || target.operator_id !== input.operatorId) throw notFound('Credit event', reversesId);
+    if (target.rule_code === 'REVERSAL') throw badInput('reversesId', 'a reversal cannot itself be reversed');
+    if (target.reversed) throw conflict(`Credit event ${reversesId} is already reversed`);
+  }
+  // one read gives the chain's tail and everything the score needs; the operator lock keeps it current
+  const history = await em.execute<(EventRow & { seq: number; hash: string })[]>(
+    'select id, seq, hash, points, occurred_at, expires_at, forces_d_until, reverses_id from credit_event where operator_id = ? order by seq',
     [input.operatorId],
   );
+  const last = history[history.length - 1];
   const canonical: CanonicalEvent = {
     operatorId: input.operatorId,
     seq: (last?.seq ?? 0) + 1,
     ruleCode: rule.code,
     points,
-    reason: input.reason,
+    reason,
     source: input.source,
-    sourceRef: input.sourceRef ?? null,
+    sourceRef,
     recordedById: input.recordedById ?? null,
     occurredAt: occurredAt.toISOString(),
     expiresAt: points < 0 && expiresMonths !== null ? addMonths(occurredAt, expiresMonths).toISOString() : null,
     forcesDUntil: rule.forcesDMonths ? addMonths(occurredAt, rule.forcesDMonths).toISOString() : null,
-    reversesId: input.reversesId ?? null,
+    reversesId,
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = chainHash(prevHash, canonical);
+  const scored = history.map(toScored);
+  // the new row's id is not known yet; -1 stands in for it, and nothing can reverse an event in the statement that adds it
+  scored.push({ id: -1, points, occurredAt, expiresAt: toDate(canonical.expiresAt), forcesDUntil: toDate(canonical.forcesDUntil), reversesId });
+  const state = computeCredit(scored, new Date());
+  // the event and the stored score it leads to are written by one statement
   const [inserted] = await em.execute<{ id: number }[]>(
-    `insert into credit_event (operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+    `with ins as (
+       insert into credit_event (operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
+     ), upd as (
+       update operator set credit_score = ?, credit_grade = ?, forced_d_until = ? where id = ? returning id
+     )
+     select ins.id from ins, upd`,
     [canonical.operatorId, canonical.seq, canonical.ruleCode, canonical.points, canonical.reason, canonical.source, canonical.sourceRef,
-      canonical.recordedById, canonical.occurredAt, canonical.expiresAt, canonical.forcesDUntil, canonical.reversesId, prevHash, hash],
+      canonical.recordedById, canonical.occurredAt, canonical.expiresAt, canonical.forcesDUntil, canonical.reversesId, prevHash, hash,
+      state.score, state.grade, iso(state.forcedUntil), input.operatorId],
   );
-  const state = await refreshStoredCredit(em, input.operatorId);
   return { id: inserted.id, seq: canonical.seq, hash, state };
 }
 
-/** Recomputes an operator's score from its events and stores it. */
-export async function refreshStoredCredit(em: EntityManager, operatorId: number, asOf = new Date()): Promise<CreditState> {
+async function loadScored(em: EntityManager, operatorId: number): Promise<ScoredEvent[]> {
   const rows = await em.execute<EventRow[]>(
     'select id, points, occurred_at, expires_at, forces_d_until, reverses_id from credit_event where operator_id = ? order by seq',
     [operatorId],
   );
-  const state = computeCredit(rows.map(toScored), asOf);
+  return rows.map(toScored);
+}
+
+/** Recomputes an operator's score from its events and stores it. */
+export async function refreshStoredCredit(em: EntityManager, operatorId: number, asOf = new Date()): Promise<CreditState> {
+  const state = computeCredit(await loadScored(em, operatorId), asOf);
   await em.execute('update operator set credit_score = ?, credit_grade = ?, forced_d_until = ? where id = ?', [
     state.score, state.grade, state.forcedUntil?.toISOString() ?? null, operatorId,
   ]);
   return state;
 }
 
-export { Grade };
+/** The operator's credit at any moment, from its events alone (events recorded later with an earlier time count too). */
+export async function creditAsOf(em: EntityManager, operatorId: number, asOf: Date): Promise<CreditState> {
+  const [op] = await em.execute<{ id: number }[]>('select id from operator where id = ?', [operatorId]);
+  if (!op) throw notFound('Operator', operatorId);
+  return computeCredit(await loadScored(em, operatorId), asOf);
+}
+
+/**
+ * Brings stored grades up to date where time alone changed them (a deduction expired, a forced D ended).
+ * Only operators with a lapsed deduction or forcing are recomputed; returns how many stored states changed.
+ */
+export async function refreshLapsedCredit(em: EntityManager, asOf = new Date()): Promise<number> {
+  const candidates = await em.execute<{ operator_id: number }[]>(
+    `select distinct operator_id from credit_event
+      where (expires_at is not null and expires_at <= ?) or (forces_d_until is not null and forces_d_until <= ?)
+      order by operator_id`,
+    [asOf, asOf],
+  );
+  let changed = 0;
+  for (const { operator_id: operatorId } of candidates) {
+    changed += await em.transactional(async (tx) => {
+      const [stored] = await tx.execute<{ credit_score: number; credit_grade: Grade; forced_d_until: Date | string | null }[]>(
+        'select credit_score, credit_grade, forced_d_until from operator where id = ? for update',
+        [operatorId],
+      );
+      const state = computeCredit(await loadScored(tx, operatorId), asOf);
+      if (stored.credit_score === state.score && stored.credit_grade === state.grade && iso(stored.forced_d_until) === iso(state.forcedUntil)) return 0;
+      await tx.execute('update operator set credit_score = ?, credit_grade = ?, forced_d_until = ? where id = ?', [
+        state.score, state.grade, iso(state.forcedUntil), operatorId,
+      ]);
+      return 1;
+    });
+  }
+  return changed;
+}
+
+export interface BrokenLink {
+  operatorId: number;
+  eventId: number;
+  seq: number;
+  problem: ChainProblem;
+  expected: string;
+  found: string;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  operatorsChecked: number;
+  eventsChecked: number;
+  /** The first broken link, by operator id and then chain position. */
+  firstBroken: BrokenLink | null;
+  /** Every operator whose chain is broken, in id order. */
+  brokenOperatorIds: number[];
+}
+
+interface StoredRow {
+  id: number;
+  operator_id: number;
+  seq: number;
+  rule_code: string;
+  points: number;
+  reason: string;
+  source: string;
+  source_ref: string | null;
+  recorded_by_id: number | null;
+  occurred_at: Date | string;
+  expires_at: Date | string | null;
+  forces_d_until: Date | string | null;
+  reverses_id: number | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The canonical form of a stored row: exactly what was hashed when it was appended. */
+export function canonicalFromStored(r: StoredRow): CanonicalEvent {
+  return {
+    operatorId: r.operator_id,
+    seq: r.seq,
+    ruleCode: r.rule_code,
+    points: r.points,
+    reason: r.reason,
+    source: r.source,
+    sourceRef: r.source_ref,
+    recordedById: r.recorded_by_id,
+    occurredAt: iso(r.occurred_at)!,
+    expiresAt: iso(r.expires_at),
+    forcesDUntil: iso(r.forces_d_until),
+    reversesId: r.reverses_id,
+  };
+}
+
+const VERIFY_CHUNK = 5000;
+
+/** Walks chains in (operator, seq) order, recomputing each row's hash from its stored columns. */
+async function verifyChains(em: EntityManager, operatorId: number | null): Promise<ChainReport> {
+  const report: ChainReport = { ok: true, operatorsChecked: 0, eventsChecked: 0, firstBroken: null, brokenOperatorIds: [] };
+  let current: number | null = null;
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let broken = false;
+  let after: [number, number] = [0, 0];
+  for (;;) {
+    const rows: StoredRow[] = await em.execute<StoredRow[]>(
+      `select id, operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash
+         from credit_event
+        where (operator_id, seq) > (?, ?) ${operatorId === null ? '' : 'and operator_id = ?'}
+        order by operator_id, seq limit ${VERIFY_CHUNK}`,
+      operatorId === null ? after : [...after, operatorId],
+    );
+    for (const r of rows) {
+      if (r.operator_id !== current) {
+        current = r.operator_id;
+        report.operatorsChecked += 1;
+        expectedSeq = 1;
+        prevHash = GENESIS_HASH;
+        broken = false;
+      }
+      report.eventsChecked += 1;
+      if (broken) continue;
+      let link: BrokenLink | null = null;
+      const at = { operatorId: r.operator_id, eventId: r.id, seq: r.seq };
+      if (r.seq !== expectedSeq) link = { ...at, problem: ChainProblem.SEQUENCE_GAP, expected: String(expectedSeq), found: String(r.seq) };
+      else if (r.prev_hash !== prevHash) link = { ...at, problem: ChainProblem.PREVIOUS_HASH_MISMATCH, expected: prevHash, found: r.prev_hash };
+      else {
+        const recomputed = chainHash(prevHash, canonicalFromStored(r));
+        if (recomputed !== r.hash) link = { ...at, problem: ChainProblem.HASH_MISMATCH, expected: recomputed, found: r.hash };
+      }
+      if (link) {
+        broken = true;
+        report.ok = false;
+        report.firstBroken ??= link;
+        report.brokenOperatorIds.push(r.operator_id);
+        continue;
+      }
+      expectedSeq += 1;
+      prevHash = r.hash;
+    }
+    if (rows.length < VERIFY_CHUNK) break;
+    const tail = rows[rows.length - 1];
+    after = [tail.operator_id, tail.seq];
+  }
+  return report;
+}
+
+/** Verifies one operator's chain and reports its first broken link. */
+export async function verifyCreditChain(em: EntityManager, operatorId: number): Promise<ChainReport> {
+  const [op] = await em.execute<{ id: number }[]>('select id from operator where id = ?', [operatorId]);
+  if (!op) throw notFound('Operator', operatorId);
+  return verifyChains(em, operatorId);
+}
+
+/** Verifies every operator's chain in the archive. */
+export function verifyCreditArchive(em: EntityManager): Promise<ChainReport> {
+  return verifyChains(em, null);
+}
+
+export { ChainProblem, Grade };

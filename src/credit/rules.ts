@@ -25,8 +25,18 @@ export const CREDIT_RULES: Record<string, CreditRule> = {
   INSPECTION_VIOLATION: { code: 'INSPECTION_VIOLATION', points: { min: -30, max: -5 }, expiresMonths: { min: 12, max: 24 }, forcesDMonths: null, recordable: true, zh: '监督检查发现违规', en: 'Violation found by a regulator' },
   CLEAN_QUARTER: { code: 'CLEAN_QUARTER', points: 2, expiresMonths: null, forcesDMonths: null, recordable: false, zh: '本季度有进场记录且无扣分', en: 'A quarter with entries and no deductions' },
   TRAINING_COMPLETED: { code: 'TRAINING_COMPLETED', points: 1, expiresMonths: null, forcesDMonths: null, recordable: true, zh: '参加食品安全培训', en: 'Attended food-safety training' },
+  INSPECTION_CLEAN: { code: 'INSPECTION_CLEAN', points: 0, expiresMonths: null, forcesDMonths: null, recordable: true, zh: '监督检查未发现问题', en: 'Inspected by a regulator; nothing found' },
+  APPEAL_FILED: { code: 'APPEAL_FILED', points: 0, expiresMonths: null, forcesDMonths: null, recordable: false, zh: '经营者提出申诉或信用修复申请', en: 'The operator appealed an event or asked for credit repair' },
+  APPEAL_REJECTED: { code: 'APPEAL_REJECTED', points: 0, expiresMonths: null, forcesDMonths: null, recordable: false, zh: '申诉或信用修复申请被驳回', en: 'The appeal or repair request was rejected' },
   REVERSAL: { code: 'REVERSAL', points: 0, expiresMonths: null, forcesDMonths: null, recordable: false, zh: '撤销此前记录（申诉成立或信用修复）', en: 'Reverses an earlier event (appeal upheld or credit repaired)' },
 };
+
+/** Rules whose events record a regulator's on-site inspection; the inspection plan counts from the latest one. */
+export const INSPECTION_RULES = ['INSPECTION_VIOLATION', 'INSPECTION_CLEAN'];
+
+export function ruleFor(code: string): CreditRule | undefined {
+  return Object.prototype.hasOwnProperty.call(CREDIT_RULES, code) ? CREDIT_RULES[code] : undefined;
+}
 
 /** What each grade means for supervision: the share of gate scans sent to a rapid test, and yearly inspections. */
 export const GRADE_SUPERVISION: Record<Grade, { sampleRate: number; inspectionsPerYear: number; zh: string; en: string }> = {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerPageRoutes } from './pages.routes';
 
 export interface WebDeps {
@@ -13,4 +14,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   void fastify;
   void deps;
   await registerPageRoutes(fastify, deps);
+  await registerCreditExportRoutes(fastify, deps);
 }

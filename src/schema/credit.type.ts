@@ -1,0 +1,257 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CreditSource, Grade } from './enums';
+import { Credit } from './operator.type';
+import { PageInfo } from './page-info.type';
+
+export enum ChainProblem {
+  SEQUENCE_GAP = 'SEQUENCE_GAP',
+  PREVIOUS_HASH_MISMATCH = 'PREVIOUS_HASH_MISMATCH',
+  HASH_MISMATCH = 'HASH_MISMATCH',
+}
+registerEnumType(ChainProblem, {
+  name: 'ChainProblem',
+  description: 'How a link of a credit hash chain is broken',
+  valuesConfig: {
+    SEQUENCE_GAP: { description: 'A chain position is missing, repeated or out of order' },
+    PREVIOUS_HASH_MISMATCH: { description: "The row's prev_hash is not the previous row's hash" },
+    HASH_MISMATCH: { description: "The row's stored columns do not hash to its stored hash (the row was altered)" },
+  },
+});
+
+/** The fields of an archived event that a client may see. */
+export interface CreditEventData {
+  id: number;
+  operatorId: number;
+  seq: number;
+  ruleCode: string;
+  points: number;
+  reason: string;
+  source: CreditSource;
+  sourceRef: string | null;
+  recordedById: number | null;
+  occurredAt: Date;
+  expiresAt: Date | null;
+  forcesDUntil: Date | null;
+  reversesId: number | null;
+  reversedById: number | null;
+  prevHash: string;
+  hash: string;
+  createdAt: Date;
+}
+
+@ObjectType({ description: 'One entry of an operator\'s append-only, hash-chained credit archive' })
+export class CreditEvent {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID)
+  operatorId!: number;
+
+  @Field(() => Int, { description: "Position in the operator's chain, from 1" })
+  seq!: number;
+
+  @Field(() => String)
+  ruleCode!: string;
+
+  @Field(() => Int, { description: 'Points as recorded; a reversed event keeps its points but no longer counts' })
+  points!: number;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => CreditSource)
+  source!: CreditSource;
+
+  @Field(() => String, { nullable: true, description: 'The cause: an entry, inspection, recall or appeal id, or a period like 2026-Q3' })
+  sourceRef!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The account that recorded it; null for the system' })
+  recordedById!: number | null;
+
+  @Field(() => Date)
+  occurredAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When a deduction stops counting; null for never' })
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Holds the grade at D until this time' })
+  forcesDUntil!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The event this reversal cancels' })
+  reversesId!: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'The reversal that cancelled this event, if any' })
+  reversedById!: number | null;
+
+  @Field(() => Boolean, { description: 'True once a later event reversed this one; it stays in the archive' })
+  reversed!: boolean;
+
+  @Field(() => String, { description: 'Hash of the previous event in the chain (64 zeros for the first)' })
+  prevHash!: string;
+
+  @Field(() => String, { description: 'sha-256 over prevHash and the canonical row' })
+  hash!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  static from(e: CreditEventData): CreditEvent {
+    return Object.assign(new CreditEvent(), { ...e, reversed: e.reversedById !== null });
+  }
+}
+
+@ObjectType()
+export class CreditEventEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => CreditEvent)
+  node!: CreditEvent;
+}
+
+@ObjectType()
+export class CreditEventConnection {
+  @Field(() => [CreditEventEdge])
+  edges!: CreditEventEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: 'A credit rule: points, how long a deduction counts, whether it forces grade D' })
+export class CreditRuleInfo {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Fixed points; null when a regulator chooses within pointsMin…pointsMax' })
+  points!: number | null;
+
+  @Field(() => Int)
+  pointsMin!: number;
+
+  @Field(() => Int)
+  pointsMax!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Shortest months a deduction counts; null for never expiring' })
+  expiresMonthsMin!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Longest months a deduction counts; null for never expiring' })
+  expiresMonthsMax!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Months the grade is held at D; null for no forcing' })
+  forcesDMonths!: number | null;
+
+  @Field(() => Boolean, { description: 'Recorded by a regulator through recordCreditEvent' })
+  recordable!: boolean;
+
+  @Field(() => String)
+  zh!: string;
+
+  @Field(() => String)
+  en!: string;
+}
+
+@ObjectType({ description: "What a grade means for supervision" })
+export class GradeSupervision {
+  @Field(() => Grade)
+  grade!: Grade;
+
+  @Field(() => Float, { description: 'Share of gate scans sent to a rapid test' })
+  sampleRate!: number;
+
+  @Field(() => Int, { description: 'Suggested on-site inspections per year' })
+  inspectionsPerYear!: number;
+
+  @Field(() => String)
+  zh!: string;
+
+  @Field(() => String)
+  en!: string;
+}
+
+@ObjectType({ description: 'An event just recorded and the credit it led to' })
+export class RecordedCreditEvent {
+  @Field(() => CreditEvent)
+  event!: CreditEvent;
+
+  @Field(() => Credit)
+  credit!: Credit;
+}
+
+@ObjectType()
+export class BrokenChainLink {
+  @Field(() => ID)
+  operatorId!: number;
+
+  @Field(() => ID)
+  eventId!: number;
+
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => ChainProblem)
+  problem!: ChainProblem;
+
+  @Field(() => String, { description: 'What the chain requires here (a position or a hash)' })
+  expected!: string;
+
+  @Field(() => String, { description: 'What the stored row holds' })
+  found!: string;
+}
+
+@ObjectType({ description: 'The result of recomputing hash chains from the stored rows' })
+export class ChainVerification {
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => Int)
+  operatorsChecked!: number;
+
+  @Field(() => Int)
+  eventsChecked!: number;
+
+  @Field(() => BrokenChainLink, { nullable: true, description: 'The first broken link, by operator id and then chain position' })
+  firstBroken!: BrokenChainLink | null;
+
+  @Field(() => [ID], { description: 'Every operator whose chain is broken' })
+  brokenOperatorIds!: number[];
+}
+
+@ObjectType({ description: 'An operator due for an on-site inspection in the planned month' })
+export class InspectionPlanItem {
+  @Field(() => ID)
+  operatorId!: number;
+
+  @Field(() => Grade)
+  grade!: Grade;
+
+  @Field(() => Int)
+  score!: number;
+
+  @Field(() => Date, { nullable: true })
+  forcedUntil!: Date | null;
+
+  @Field(() => Int)
+  inspectionsPerYear!: number;
+
+  @Field(() => Date, { nullable: true, description: 'The latest on-site inspection before the month; null if never' })
+  lastInspectedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the next inspection fell due; null if never inspected' })
+  dueSince!: Date | null;
+}
+
+@ObjectType({ description: 'What closing a quarter awarded' })
+export class QuarterCloseResult {
+  @Field(() => String)
+  quarter!: string;
+
+  @Field(() => Int, { description: 'Operators with entries and no standing deduction in the quarter' })
+  eligible!: number;
+
+  @Field(() => [ID], { description: 'Operators awarded CLEAN_QUARTER by this run' })
+  awardedOperatorIds!: number[];
+
+  @Field(() => Int, { description: 'Eligible operators an earlier run had already awarded' })
+  alreadyAwarded!: number;
+}

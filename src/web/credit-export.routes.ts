@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { viewerForToken } from '../auth/account.service';
+import { creditArchiveCsv, type ArchiveFilterData } from '../credit/archive.service';
+import { Grade, OperatorKind, Role } from '../entities/enums';
+import { AppError, badInput } from '../errors';
+import type { WebDeps } from './routes';
+
+const FILTER_KEYS = ['grade', 'kind', 'village', 'scoreMin', 'scoreMax', 'rule', 'from', 'to', 'operatorId'] as const;
+
+/** The archive filter from a query string, with the same names and checks as GraphQL's CreditArchiveFilter. */
+export function filterFromQuery(query: Record<string, unknown>): ArchiveFilterData {
+  for (const key of Object.keys(query)) {
+    if (!(FILTER_KEYS as readonly string[]).includes(key)) throw badInput(key, `is not a filter (use ${FILTER_KEYS.join(', ')})`);
+    if (typeof query[key] !== 'string') throw badInput(key, 'must be given once');
+  }
+  const q = query as Record<string, string | undefined>;
+  const int = (key: string, value: string | undefined) => {
+    if (value === undefined) return null;
+    if (!/^-?\d{1,9}$/.test(value)) throw badInput(key, 'must be an integer');
+    return Number(value);
+  };
+  const date = (key: string, value: string | undefined) => {
+    if (value === undefined) return null;
+    const d = new Date(value);
+    if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(d.getTime())) throw badInput(key, 'must be an ISO date or date-time');
+    return d;
+  };
+  return {
+    grade: (q.grade as Grade | undefined) ?? null,
+    kind: (q.kind as OperatorKind | undefined) ?? null,
+    village: q.village ?? null,
+    scoreMin: int('scoreMin', q.scoreMin),
+    scoreMax: int('scoreMax', q.scoreMax),
+    rule: q.rule ?? null,
+    from: date('from', q.from),
+    to: date('to', q.to),
+    operatorId: q.operatorId ?? null,
+  };
+}
+
+function refuse(reply: FastifyReply, status: number, code: string, message: string, field?: string) {
+  return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message, ...(field ? { field } : {}) } });
+}
+
+/** `GET /exports/credit.csv?grade=D&from=2026-01-01…` — the filtered credit archive for regulators, streamed. */
+export async function registerCreditExportRoutes(fastify: FastifyInstance, { orm }: WebDeps): Promise<void> {
+  fastify.get('/exports/credit.csv', async (request, reply) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
+    const viewer = m ? await viewerForToken(orm.em.fork(), m[1]) : null;
+    if (!viewer) return refuse(reply, 401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+    if (viewer.role !== Role.REGULATOR && viewer.role !== Role.ADMIN) return refuse(reply, 403, 'FORBIDDEN', 'Requires role ADMIN or REGULATOR');
+    let csv: AsyncGenerator<string>;
+    try {
+      csv = creditArchiveCsv(orm.em.fork(), filterFromQuery(request.query as Record<string, unknown>));
+    } catch (e) {
+      if (e instanceof AppError && e.extensions.code === 'BAD_USER_INPUT') return refuse(reply, 400, 'BAD_USER_INPUT', e.message, e.extensions.field as string);
+      throw e;
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="credit-archive.csv"')
+      .header('cache-control', 'no-store')
+      .send(Readable.from(csv, { objectMode: false, highWaterMark: 1 }));
+  });
+}
