@@ -7,7 +7,7 @@ import { viewerForToken } from './auth/account.service';
 import { ANONYMOUS, type Viewer } from './auth/viewer';
 import type { Config } from './config';
 import { buildContext, type Context } from './context';
-import { unauthenticated } from './errors';
+import { AppError, unauthenticated } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
@@ -68,8 +68,15 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     return viewer;
   };
 
-  const contextFor = async (token?: string | null, clientIp: string | null = null) =>
-    buildContext(orm, config, await viewerFor(token), clientIp);
+  const contextFor = async (token?: string | null, clientIp: string | null = null) => {
+    try {
+      return buildContext(orm, config, await viewerFor(token), clientIp);
+    } catch (e) {
+      // Apollo wraps a plain error thrown here and hides its cause; keep the typed answer
+      if (formatError({ message: '' }, e).extensions?.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
+      throw e;
+    }
+  };
 
   fastify.route({
     url: '/graphql',
