@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
 import { marketDay, marketTestBoard } from '../gate/board.service';
+import { publicLookup } from '../limits/statement-timeout';
 import { traceByCode } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { renderGatePage } from './gate.page';
@@ -30,6 +31,12 @@ function assetDir(): string {
 function asset(file: string, type: string): Asset {
   const body = readFileSync(file);
   return { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+/** A cancelled statement (PostgreSQL 57014) or an unreachable database is temporary: 503; anything else 500. */
+function failureStatus(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '57014' || code === 'ECONNREFUSED' ? 503 : 500;
 }
 
 function langOf(request: FastifyRequest): Lang {
@@ -72,24 +79,25 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const trace = await traceByCode({ em: deps.orm.em.fork(), config: deps.config }, request.params.code);
+      const ctx = { em: deps.orm.em.fork(), config: deps.config };
+      const trace = await publicLookup(ctx, (em) => traceByCode({ em, config: deps.config }, request.params.code));
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderTracePage(trace, lang));
     } catch (error) {
       request.log.error({ err: error }, 'trace page failed');
-      return sendPage(reply, 500, lang, renderServerError(lang));
+      return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
 
   fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const card = await operatorCardByCode(deps.orm.em.fork(), request.params.code);
+      const card = await publicLookup({ em: deps.orm.em.fork(), config: deps.config }, (em) => operatorCardByCode(em, request.params.code));
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
     } catch (error) {
       request.log.error({ err: error }, 'operator page failed');
-      return sendPage(reply, 500, lang, renderServerError(lang));
+      return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
 
@@ -99,14 +107,15 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
     if (!/^[1-9]\d{0,9}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
-      const board = await marketTestBoard(deps.orm.em.fork(), request.params.marketId, dateGiven ? request.query.date! : marketDay());
+      const day = dateGiven ? request.query.date! : marketDay();
+      const board = await publicLookup({ em: deps.orm.em.fork(), config: deps.config }, (em) => marketTestBoard(em, request.params.marketId, day));
       return sendPage(reply, 200, lang, renderBoardPage(board, lang, pagePath, dateGiven));
     } catch (error) {
       const code = error instanceof AppError ? error.extensions.code : null;
       if (code === 'NOT_FOUND') return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
       if (code === 'BAD_USER_INPUT') return sendPage(reply, 400, lang, renderBoardBadDate(lang, pagePath));
       request.log.error({ err: error }, 'board page failed');
-      return sendPage(reply, 500, lang, renderServerError(lang));
+      return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { ok } from '../support/factories';
@@ -121,6 +122,25 @@ describe('GET /t/:code', () => {
     const en = await get(`/t/${town.stallBatch.publicCode}?lang=en`);
     expect(en.body).toContain('<div class="banner recalled" role="alert" id="recall-banner">');
     expect(text(en.body)).toContain(`This lot has been recalled. Do not eat it. Reason: 农药残留超标 Pesticide residue over the limit Recalled on: ${day.en}`);
+  });
+
+  test('a lookup cancelled by the public statement timeout answers 503 with the friendly page, no detail', async () => {
+    const locker = new Client({ connectionString: t.url });
+    await locker.connect();
+    const limits = t.config.limits;
+    t.config.limits = { ...limits, publicStatementTimeoutMs: 300 };
+    try {
+      await locker.query('begin');
+      await locker.query('lock table batch in access exclusive mode');
+      const res = await get(`/t/${town.stallBatch.publicCode}?lang=en`);
+      expect(res.statusCode).toBe(503);
+      expect(text(res.body)).toBe('Temporarily unavailable Temporarily unavailable The server cannot answer right now. Please try again shortly.');
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+      t.config.limits = limits;
+    }
+    expect((await get(`/t/${town.stallBatch.publicCode}`)).statusCode).toBe(200);
   });
 
   test('an unknown or malformed code gets the friendly 404 page', async () => {
