@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerPageRoutes } from './pages.routes';
+import { registerQrRoutes } from './qr.routes';
 
 export interface WebDeps {
   orm: MikroORM;
@@ -15,4 +16,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   void deps;
   await registerPageRoutes(fastify, deps);
   await registerCreditExportRoutes(fastify, deps);
+  await registerQrRoutes(fastify, deps);
 }
