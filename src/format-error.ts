@@ -42,6 +42,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof DriverException && (original as { code?: string }).code === '57014') {
     return { ...base, message: 'The query took too long', extensions: { code: 'TIMEOUT' } };
   }
+  // graphql-js stops coercing variables after 50 bad values; the request was bad input, not a fault
+  if (original instanceof GraphQLError && !original.originalError && /^Too many errors processing variables/.test(original.message)) {
+    return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && KEEP.has(code) && !(original instanceof DriverException)) {
     return { ...base, message: formatted.message, extensions: { code } };
