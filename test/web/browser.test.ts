@@ -62,7 +62,9 @@ function unsampledScanIds(n: number): string[] {
   return ids;
 }
 
+/** Every page fits a phone's width (no sideways scrolling), then is photographed. */
 async function shot(page: Page, name: string): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.viewport.width);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
