@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
 import { createApp } from './server';
+import { startCreditUpkeep } from './credit/upkeep';
 import { seedDemoTown, isEmpty } from '../seeds/town';
 
 async function main(): Promise<void> {
@@ -23,11 +24,13 @@ async function main(): Promise<void> {
   // with an ephemeral port and no PUBLIC_URL, links and QR codes point at the address actually bound
   if (!process.env.PUBLIC_URL && config.port === 0) config.publicUrl = address;
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
+  const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopCreditUpkeep();
     say(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();

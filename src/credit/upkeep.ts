@@ -1,0 +1,27 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { refreshLapsedCredit } from './ledger.service';
+
+interface Log {
+  info(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+/**
+ * Keeps stored grades true while no events arrive: a deduction that expires or a forced D that ends changes the
+ * grade with no write to trigger it, and gates sample by the stored grade. Runs at once, then every `everyMs`.
+ */
+export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = 3600_000): () => void {
+  const run = async () => {
+    try {
+      const changed = await refreshLapsedCredit(orm.em.fork());
+      if (changed) log.info({ changed }, 'credit grades refreshed after expiry');
+    } catch (err) {
+      // the next run retries; stored grades stay as they were, never half-written
+      log.error({ err }, 'credit grade refresh failed');
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
