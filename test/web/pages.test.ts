@@ -124,6 +124,18 @@ describe('GET /t/:code', () => {
     expect(text(en.body)).toContain(`This lot has been recalled. Do not eat it. Reason: 农药残留超标 Pesticide residue over the limit Recalled on: ${day.en}`);
   });
 
+  test('a revoked certificate and a failed test are flagged on the page', async () => {
+    const [{ id }] = await t.sql('select id from origin_certificate where number = $1', [town.certificateNumber]);
+    ok(await t.gql(`mutation($id: ID!) { revokeCertificate(id: $id, reason: "forged stamp") { status } }`, { id: String(id) }, town.regulator));
+    await t.sql('update batch set non_conformant = true where id = $1', [town.stallBatch.id]);
+    const zh = await get(`/t/${town.stallBatch.publicCode}`);
+    expect(zh.body).toContain('<div class="banner warn" role="alert">此批次检测不合格。</div>');
+    expect(zh.body).toContain('<p class="banner warn">此合格证已撤销</p>');
+    const en = await get(`/t/${town.stallBatch.publicCode}?lang=en`);
+    expect(en.body).toContain('<div class="banner warn" role="alert">This lot failed a test.</div>');
+    expect(en.body).toContain('<p class="banner warn">This certificate has been revoked</p>');
+  });
+
   test('a lookup cancelled by the public statement timeout answers 503 with the friendly page, no detail', async () => {
     const locker = new Client({ connectionString: t.url });
     await locker.connect();
