@@ -78,6 +78,8 @@
     return gql('query { me { name role marketId } }').then(function (body) {
       if (!body.data || !body.data.me) {
         state.token = null;
+        // a revoked token is forgotten; queued scans stay and go out after the next sign-in
+        if (errorCode(body) === 'UNAUTHENTICATED' && localStorage.getItem(TOKEN_KEY) === token) localStorage.removeItem(TOKEN_KEY);
         showSignIn(errorCode(body) === 'UNAUTHENTICATED' ? T.badToken : (body.errors && body.errors[0].message) || T.badToken);
         return;
       }
