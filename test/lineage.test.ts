@@ -23,7 +23,8 @@ const LINK = `mutation($input: RecordBatchLinkInput!) { recordBatchLink(input: $
 const NODES = 'nodes { id lotCode depth quantity remaining unit status owner { name } } edges { parentId childId kind quantity } truncated';
 const BACKWARD = `query($id: ID!, $d: Int, $n: Int) { traceBackward(batchId: $id, maxDepth: $d, maxNodes: $n) { batch { id } ${NODES} maxDepth maxNodes } }`;
 const FORWARD = `query($id: ID!, $d: Int, $n: Int) { traceForward(batchId: $id, maxDepth: $d, maxNodes: $n) {
-  ${NODES} affectedOperators { name batches } markets { name entries accepted } quantities { unit batches onHand } } }`;
+  ${NODES} totalBatches affectedOperators { name batches } markets { name entries accepted } entryCount quantities { unit batches onHand }
+  marketEntries { batchId receivedBatchId marketName vendorName decision } } }`;
 
 const remaining = async (id: string | number) => (await t.sql('select remaining::float as r, status from batch where id = $1', [id]))[0];
 const counts = async () => (await t.sql('select (select count(*)::int from batch) as batches, (select count(*)::int from batch_link) as links'))[0];
@@ -174,8 +175,11 @@ describe('processBatches', () => {
       ],
       edges: [{ parentId: '1', childId: '3', kind: 'PROCESS', quantity: 150 }],
       truncated: false,
+      totalBatches: 2,
       affectedOperators: [{ name: 'Dairy', batches: 2 }],
       markets: [],
+      entryCount: 0,
+      marketEntries: [],
       quantities: [{ unit: 'KG', batches: 1, onHand: 200 }, { unit: 'L', batches: 1, onHand: 50 }],
     });
   });
@@ -238,14 +242,24 @@ describe('transferBatch', () => {
         { parentId: '2', childId: '4', kind: 'TRANSFER', quantity: 80 },
       ],
       truncated: false,
+      totalBatches: 4,
       affectedOperators: [{ name: 'Farm', batches: 1 }, { name: 'Wholesaler', batches: 1 }, { name: 'Vendor 1', batches: 1 }, { name: 'Vendor 2', batches: 1 }],
       markets: [{ name: 'East Market', entries: 2, accepted: 1 }],
+      entryCount: 2,
       quantities: [{ unit: 'KG', batches: 4, onHand: 500 }],
+      marketEntries: [
+        { batchId: '2', receivedBatchId: '3', marketName: 'East Market', vendorName: 'Vendor 1', decision: 'ACCEPTED' },
+        { batchId: '2', receivedBatchId: null, marketName: 'East Market', vendorName: 'Vendor 2', decision: 'REJECTED' },
+      ],
     });
 
-    // bounds: depth 1 and 2 nodes cut the walk and say so
+    // one statement resolves the token; then the walk (backward), or walk, subtree aggregates and entries (forward)
+    expect(await t.countStatements(() => t.gql(BACKWARD, { id: v1.id }, f.regulator))).toBe(2);
+    expect(await t.countStatements(() => t.gql(FORWARD, { id: b.id }, f.regulator))).toBe(4);
+
+    // bounds: depth 1 cuts the node list and says so; the aggregates still cover every descendant
     const cut = ok(await t.gql(FORWARD, { id: b.id, d: 1 }, f.regulator)).traceForward;
-    expect([cut.nodes.map((n: { id: string }) => n.id), cut.truncated]).toEqual([['1', '2'], true]);
+    expect([cut.nodes.map((n: { id: string }) => n.id), cut.edges.length, cut.truncated, cut.totalBatches, cut.affectedOperators.length]).toEqual([['1', '2'], 1, true, 4, 4]);
     const few = ok(await t.gql(BACKWARD, { id: v1.id, n: 2 }, f.regulator)).traceBackward;
     expect([few.nodes.map((n: { id: string }) => n.id), few.edges.length, few.truncated]).toEqual([['3', '2'], 1, true]);
     const bad = await t.gql(BACKWARD, { id: v1.id, d: 501 }, f.regulator);

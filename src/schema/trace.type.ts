@@ -319,20 +319,26 @@ export class AffectedOperator extends PublicOperator {
   batches!: number;
 }
 
-@ObjectType({ description: 'Everything made from a batch and where it went' })
+@ObjectType({ description: 'Everything made from a batch and where it went; the aggregates cover every descendant, beyond the bounds of nodes' })
 export class ForwardTrace extends LineageGraph {
-  @Field(() => [AffectedOperator])
+  @Field(() => Int, { description: 'The batch and every descendant' })
+  totalBatches!: number;
+
+  @Field(() => [AffectedOperator], { description: 'Owners of the batch and every descendant' })
   affectedOperators!: AffectedOperator[];
 
-  @Field(() => [AffectedMarket])
+  @Field(() => [AffectedMarket], { description: 'Markets where any of them was scanned at the gate' })
   markets!: AffectedMarket[];
 
-  @Field(() => [TraceMarketEntry])
+  @Field(() => Int, { description: 'Gate entries of the batch and every descendant' })
+  entryCount!: number;
+
+  @Field(() => [UnitQuantity], { description: 'What the batch and every descendant still hold, per unit' })
+  quantities!: UnitQuantity[];
+
+  @Field(() => [TraceMarketEntry], { description: 'Gate entries of the listed nodes' })
   marketEntries!: TraceMarketEntry[];
 
-  @Field(() => [TraceInspection])
+  @Field(() => [TraceInspection], { description: 'Tests of the listed nodes' })
   inspections!: TraceInspection[];
-
-  @Field(() => [UnitQuantity])
-  quantities!: UnitQuantity[];
 }

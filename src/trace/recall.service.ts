@@ -4,7 +4,8 @@ import { appendCreditEvent } from '../credit/ledger.service';
 import { CreditSource, OperatorKind } from '../entities/enums';
 import { notFound } from '../errors';
 import * as v from '../validation';
-import type { AffectedMarket, UnitQuantity } from './trace.service';
+import { DESCENDANTS_CTE } from './trace.sql';
+import { subtreeImpact, type AffectedMarket, type UnitQuantity } from './trace.service';
 
 export interface RecallImpactOperator {
   id: number;
@@ -43,50 +44,15 @@ export interface InitiateRecallData {
   reason: string;
 }
 
-const DESCENDANTS = `with recursive down(id) as (
-  select ?::int
-  union
-  select l.child_id from batch_link l join down d on l.parent_id = d.id
-)`;
-
 /** Marks every descendant not yet recalled; returns how many it marked. */
 async function markDescendants(em: EntityManager, batchId: number): Promise<number> {
   const [{ n }] = await em.execute<{ n: string }[]>(
-    `${DESCENDANTS},
+    `${DESCENDANTS_CTE},
      marked as (update batch set status = 'RECALLED' where id in (select id from down) and status <> 'RECALLED' returning 1)
      select count(*) as n from marked`,
     [batchId],
   );
   return Number(n);
-}
-
-type ImpactCounts = Pick<RecallImpact, 'batches' | 'operators' | 'markets' | 'entries' | 'quantities'>;
-
-async function measureImpact(em: EntityManager, batchId: number): Promise<ImpactCounts> {
-  const [{ impact }] = await em.execute<{ impact: ImpactCounts }[]>(
-    `${DESCENDANTS},
-     nodes as (select b.id, b.owner_id, b.unit, b.remaining from down d join batch b on b.id = d.id),
-     entries as (
-       select e.id, e.market_id, e.decision from market_entry e
-       where e.batch_id in (select id from nodes) or e.received_batch_id in (select id from nodes)
-     )
-     select json_build_object(
-       'batches', (select count(*) from nodes),
-       'operators', coalesce((select json_agg(json_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'batches', x.n) order by o.id)
-                              from (select owner_id, count(*) as n from nodes group by owner_id) x join operator o on o.id = x.owner_id), '[]'::json),
-       'markets', coalesce((select json_agg(json_build_object('id', m.id, 'name', m.name, 'entries', x.n, 'accepted', x.a) order by m.id)
-                            from (select market_id, count(*) as n, count(*) filter (where decision = 'ACCEPTED') as a from entries group by market_id) x
-                            join market m on m.id = x.market_id), '[]'::json),
-       'entries', (select count(*) from entries),
-       'quantities', coalesce((select json_agg(json_build_object('unit', unit, 'batches', n, 'onHand', q) order by unit)
-                               from (select unit, count(*) as n, sum(remaining) as q from nodes group by unit) x), '[]'::json)
-     ) as impact`,
-    [batchId],
-  );
-  return {
-    ...impact,
-    quantities: impact.quantities.map((q) => ({ unit: q.unit, batches: Number(q.batches), onHand: Number(q.onHand) })),
-  };
 }
 
 /**
@@ -113,7 +79,7 @@ export async function initiateRecall(ctx: Context, input: InitiateRecallData): P
     for (let marked = await markDescendants(em, batchId); marked > 0; marked = await markDescendants(em, batchId)) {
       newlyRecalled += marked;
     }
-    const counts = await measureImpact(em, batchId);
+    const { operators, ...counts } = await subtreeImpact(em, batchId);
     const [recall] = await em.execute<{ id: number; created_at: Date }[]>(
       `insert into recall (batch_id, reason, initiated_by_id, impact) values (?, ?, ?, '{}'::jsonb) returning id, created_at`,
       [batchId, reason, ctx.viewer.accountId],
@@ -126,6 +92,7 @@ export async function initiateRecall(ctx: Context, input: InitiateRecallData): P
       recalledAt: new Date(recall.created_at),
       newlyRecalled,
       ...counts,
+      operators: operators.map(({ id, name, kind, batches }) => ({ id, name, kind, batches })),
     };
     await em.execute('update recall set impact = ?::jsonb where id = ?', [JSON.stringify(impact), recall.id]);
     await appendCreditEvent(em, {

@@ -5,7 +5,7 @@ import {
   ProductCategory, QuantityUnit, TestResult,
 } from '../entities/enums';
 import { badInput, notFound } from '../errors';
-import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
+import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, SUBTREE_IMPACT_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
 
 /** What anyone may see of an operator in a trace: no contact data. */
 export interface TraceOperator {
@@ -365,12 +365,27 @@ export interface AffectedOperator extends TraceOperator {
   batches: number;
 }
 
+/** What a batch reached over its whole subtree, whatever the bounds of the node list. */
+export interface SubtreeImpact {
+  /** The batch and every descendant. */
+  batches: number;
+  operators: AffectedOperator[];
+  markets: AffectedMarket[];
+  /** Gate entries of those batches. */
+  entries: number;
+  quantities: UnitQuantity[];
+}
+
 export interface ForwardTrace extends LineageGraph {
+  /** Aggregates over every descendant, beyond the bounds of `nodes` too. */
+  totalBatches: number;
   affectedOperators: AffectedOperator[];
   markets: AffectedMarket[];
+  entryCount: number;
+  quantities: UnitQuantity[];
+  /** Gate entries and tests of the listed nodes. */
   marketEntries: TraceMarketEntry[];
   inspections: TraceInspection[];
-  quantities: UnitQuantity[];
 }
 
 /** Everything a batch came from, up to the bounds; one statement. */
@@ -381,38 +396,32 @@ export async function traceBackward(ctx: Pick<Context, 'em'>, batchId: number, i
   return { batch: walk.nodes[0], ...walk, ...bounds };
 }
 
-/** Everything made from a batch, up to the bounds, with who and where it reached; two statements. */
+/**
+ * Everything made from a batch: the graph up to the bounds, and who holds it, which markets it reached and how
+ * much is on hand over the whole subtree. Three statements.
+ */
 export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<ForwardTrace> {
   const bounds = regulatorBounds(input);
   const walk = await walkDownstream(ctx.em, batchId, bounds);
   if (!walk.nodes.length) throw notFound('Batch', batchId);
+  const impact = await subtreeImpact(ctx.em, batchId);
   const details = await loadDetails(ctx.em, walk.nodes.map((n) => n.id));
-  return { batch: walk.nodes[0], ...walk, ...bounds, ...forwardAggregates(walk.nodes, details.marketEntries), marketEntries: details.marketEntries, inspections: details.inspections };
+  return {
+    batch: walk.nodes[0],
+    ...walk,
+    ...bounds,
+    totalBatches: impact.batches,
+    affectedOperators: impact.operators,
+    markets: impact.markets,
+    entryCount: impact.entries,
+    quantities: impact.quantities,
+    marketEntries: details.marketEntries,
+    inspections: details.inspections,
+  };
 }
 
-/** Affected operators, markets and quantities per unit over a set of nodes and their gate entries. */
-export function forwardAggregates(nodes: TraceNode[], entries: TraceMarketEntry[]): Pick<ForwardTrace, 'affectedOperators' | 'markets' | 'quantities'> {
-  const operators = new Map<number, AffectedOperator>();
-  const units = new Map<QuantityUnit, { batches: number; milli: number }>();
-  for (const n of nodes) {
-    const o = operators.get(n.owner.id);
-    if (o) o.batches += 1;
-    else operators.set(n.owner.id, { ...n.owner, batches: 1 });
-    const u = units.get(n.unit) ?? { batches: 0, milli: 0 };
-    u.batches += 1;
-    u.milli += Math.round(n.remaining * 1000);
-    units.set(n.unit, u);
-  }
-  const markets = new Map<number, AffectedMarket>();
-  for (const e of entries) {
-    const m = markets.get(e.marketId) ?? { id: e.marketId, name: e.marketName, entries: 0, accepted: 0 };
-    m.entries += 1;
-    if (e.decision === GateDecision.ACCEPTED) m.accepted += 1;
-    markets.set(e.marketId, m);
-  }
-  return {
-    affectedOperators: [...operators.values()].sort((a, b) => a.id - b.id),
-    markets: [...markets.values()].sort((a, b) => a.id - b.id),
-    quantities: [...units.entries()].map(([unit, u]) => ({ unit, batches: u.batches, onHand: u.milli / 1000 })).sort((a, b) => a.unit.localeCompare(b.unit)),
-  };
+/** Aggregates over a batch and all its descendants, in one statement. */
+export async function subtreeImpact(em: EntityManager, batchId: number): Promise<SubtreeImpact> {
+  const [{ impact }] = await em.execute<{ impact: SubtreeImpact }[]>(SUBTREE_IMPACT_SQL, [batchId]);
+  return { ...impact, quantities: impact.quantities.map((q) => ({ unit: q.unit, batches: q.batches, onHand: Number(q.onHand) })) };
 }

@@ -84,3 +84,37 @@ select 'E', json_build_object(
   'decision', e.decision, 'at', coalesce(e.decided_at, e.created_at))
 from market_entry e join market m on m.id = e.market_id join operator v on v.id = e.vendor_id
 where e.batch_id = any(?::int[]) or e.received_batch_id = any(?::int[])`;
+
+/** Every descendant of a batch and the batch itself, each once, however many paths lead to it. Param: batchId. */
+export const DESCENDANTS_CTE = `with recursive down(id) as (
+  select ?::int
+  union
+  select l.child_id from batch_link l join down d on l.parent_id = d.id
+)`;
+
+/**
+ * What a batch reached, over its whole subtree (no bounds): batch count, owners with their public fields,
+ * markets and gate entries, and what is still on hand per unit. Param: batchId. One row, column `impact` (json).
+ */
+export const SUBTREE_IMPACT_SQL = `${DESCENDANTS_CTE},
+nodes as (select b.id, b.owner_id, b.unit, b.remaining from down d join batch b on b.id = d.id),
+entries as (
+  select e.id, e.market_id, e.decision from market_entry e
+  where e.batch_id in (select id from nodes) or e.received_batch_id in (select id from nodes)
+)
+select json_build_object(
+  'batches', (select count(*) from nodes),
+  'operators', coalesce((
+    select json_agg(json_build_object(
+      'id', o.id, 'kind', o.kind, 'name', o.name, 'registrationNumber', coalesce(o.credit_code, o.registration_card_no),
+      'village', o.village, 'status', o.status, 'grade', o.credit_grade, 'publicCode', o.public_code, 'batches', x.n) order by o.id)
+    from (select owner_id, count(*) as n from nodes group by owner_id) x join operator o on o.id = x.owner_id), '[]'::json),
+  'markets', coalesce((
+    select json_agg(json_build_object('id', m.id, 'name', m.name, 'entries', x.n, 'accepted', x.a) order by m.id)
+    from (select market_id, count(*) as n, count(*) filter (where decision = 'ACCEPTED') as a from entries group by market_id) x
+    join market m on m.id = x.market_id), '[]'::json),
+  'entries', (select count(*) from entries),
+  'quantities', coalesce((
+    select json_agg(json_build_object('unit', unit, 'batches', n, 'onHand', q) order by unit)
+    from (select unit, count(*) as n, sum(remaining) as q from nodes group by unit) x), '[]'::json)
+) as impact`;
