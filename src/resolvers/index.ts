@@ -6,6 +6,8 @@ import { AccountResolver } from './account.resolver';
 import { authChecker } from './auth-checker';
 import { BatchResolver } from './batch.resolver';
 import { CREDIT_RESOLVERS } from './credit.resolver';
+import { GateResolver } from './gate.resolver';
+import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
 import { OperatorResolver } from './operator.resolver';
@@ -13,7 +15,7 @@ import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, WebResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, WebResolver, ...CREDIT_RESOLVERS] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -1,0 +1,189 @@
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
+
+/** The stored answer of a scan, as plain JSON with ISO times (the shape kept in market_entry.response). */
+export interface GateAnswerJson {
+  entryId: number;
+  scanId: string;
+  marketId: number;
+  decision: GateDecision;
+  reasons: { code: string; zh: string; en: string }[];
+  declaredQuantity: number;
+  unit: QuantityUnit;
+  scannedAt: string;
+  batch: { id: number; publicCode: string; productName: string; category: string; lotCode: string; unit: string; status: string } | null;
+  certificate: {
+    id: number; number: string; status: string; quantity: number; quantityAdmitted: number; quantityRemaining: number;
+    unit: string; issuedAt: string; bases: string[];
+  } | null;
+  producer: {
+    id: number; kind: string; name: string; registrationNumber: string | null; village: string | null;
+    status: string; grade: string; publicCode: string;
+  } | null;
+  receivedBatch: { id: number; publicCode: string; lotCode: string; quantity: number; unit: string; ownerId: number } | null;
+}
+
+@ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })
+export class GateReason {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  zh!: string;
+
+  @Field(() => String)
+  en!: string;
+}
+
+@ObjectType({ description: 'The scanned lot as the gate saw it' })
+export class GateBatch {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  publicCode!: string;
+
+  @Field(() => String)
+  productName!: string;
+
+  @Field(() => ProductCategory)
+  category!: ProductCategory;
+
+  @Field(() => String)
+  lotCode!: string;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => BatchStatus)
+  status!: BatchStatus;
+}
+
+@ObjectType({ description: 'The certificate a load travelled under, after this scan claimed its quantity' })
+export class GateCertificate {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  number!: string;
+
+  @Field(() => CertificateStatus)
+  status!: CertificateStatus;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Float)
+  quantityAdmitted!: number;
+
+  @Field(() => Float)
+  quantityRemaining!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Date)
+  issuedAt!: Date;
+
+  @Field(() => [CommitmentBasis])
+  bases!: CommitmentBasis[];
+}
+
+@ObjectType({ description: "The producer's public information and credit grade at the time of the scan" })
+export class GateProducer {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => OperatorKind)
+  kind!: OperatorKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  registrationNumber!: string | null;
+
+  @Field(() => String, { nullable: true })
+  village!: string | null;
+
+  @Field(() => OperatorStatus)
+  status!: OperatorStatus;
+
+  @Field(() => Grade)
+  grade!: Grade;
+
+  @Field(() => String)
+  publicCode!: string;
+}
+
+@ObjectType({ description: 'The batch the receiving vendor got when the load was admitted' })
+export class GateReceivedBatch {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  publicCode!: string;
+
+  @Field(() => String)
+  lotCode!: string;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => ID)
+  ownerId!: number;
+}
+
+@ObjectType({ description: 'The answer to a gate scan; a retry with the same scanId gets this same answer' })
+export class GateScanResult {
+  @Field(() => ID, { description: 'The market entry recorded for this scan' })
+  entryId!: number;
+
+  @Field(() => String)
+  scanId!: string;
+
+  @Field(() => ID)
+  marketId!: number;
+
+  @Field(() => GateDecision)
+  decision!: GateDecision;
+
+  @Field(() => [GateReason], { description: 'Every reason for a REJECTED or TEST_REQUIRED decision; empty when ACCEPTED' })
+  reasons!: GateReason[];
+
+  @Field(() => Float)
+  declaredQuantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => Date)
+  scannedAt!: Date;
+
+  @Field(() => GateBatch, { nullable: true })
+  batch!: GateBatch | null;
+
+  @Field(() => GateCertificate, { nullable: true })
+  certificate!: GateCertificate | null;
+
+  @Field(() => GateProducer, { nullable: true })
+  producer!: GateProducer | null;
+
+  @Field(() => GateReceivedBatch, { nullable: true, description: 'Set when the load was ACCEPTED at the scan' })
+  receivedBatch!: GateReceivedBatch | null;
+
+  static from(a: GateAnswerJson): GateScanResult {
+    return Object.assign(new GateScanResult(), {
+      ...a,
+      scannedAt: new Date(a.scannedAt),
+      reasons: a.reasons.map((r) => Object.assign(new GateReason(), r)),
+      batch: a.batch && Object.assign(new GateBatch(), a.batch),
+      certificate: a.certificate && Object.assign(new GateCertificate(), { ...a.certificate, issuedAt: new Date(a.certificate.issuedAt) }),
+      producer: a.producer && Object.assign(new GateProducer(), a.producer),
+      receivedBatch: a.receivedBatch && Object.assign(new GateReceivedBatch(), a.receivedBatch),
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { GateDecision, InspectionKind, QuantityUnit, TestResult } from './enums';
+import { GateReason } from './gate.type';
+
+@ObjectType({ description: 'One tested item, e.g. organophosphate/carbamate inhibition rate' })
+export class InspectionItem {
+  @Field(() => String)
+  item!: string;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  @Field(() => TestResult)
+  result!: TestResult;
+
+  static from(i: { item: string; value: number | null; unit: string | null; result: TestResult }): InspectionItem {
+    return Object.assign(new InspectionItem(), { item: i.item, value: i.value, unit: i.unit, result: i.result });
+  }
+}
+
+@ObjectType({ description: 'A rapid test at a gate or a lab test' })
+export class Inspection {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => InspectionKind)
+  kind!: InspectionKind;
+
+  @Field(() => ID)
+  batchId!: number;
+
+  @Field(() => ID, { nullable: true })
+  marketId!: number | null;
+
+  @Field(() => ID, { nullable: true })
+  entryId!: number | null;
+
+  @Field(() => [InspectionItem])
+  items!: InspectionItem[];
+
+  @Field(() => TestResult, { description: 'FAIL when any item failed' })
+  result!: TestResult;
+
+  @Field(() => String)
+  tester!: string;
+
+  @Field(() => Date)
+  inspectedAt!: Date;
+
+  static from(r: { id: number; kind: InspectionKind; batch_id: number; market_id: number | null; entry_id: number | null; items: InspectionItem[]; result: TestResult; tester: string; inspected_at: Date }): Inspection {
+    return Object.assign(new Inspection(), {
+      id: r.id, kind: r.kind, batchId: r.batch_id, marketId: r.market_id, entryId: r.entry_id,
+      items: r.items.map(InspectionItem.from), result: r.result, tester: r.tester, inspectedAt: new Date(r.inspected_at),
+    });
+  }
+}
+
+@ObjectType({ description: 'A gate scan as it stands now; a test may have decided it after the scan' })
+export class MarketEntry {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  scanId!: string;
+
+  @Field(() => ID)
+  marketId!: number;
+
+  @Field(() => ID, { nullable: true })
+  batchId!: number | null;
+
+  @Field(() => ID, { nullable: true })
+  certificateId!: number | null;
+
+  @Field(() => ID)
+  vendorId!: number;
+
+  @Field(() => Float)
+  declaredQuantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => GateDecision)
+  decision!: GateDecision;
+
+  @Field(() => [GateReason])
+  reasons!: GateReason[];
+
+  @Field(() => ID, { nullable: true })
+  receivedBatchId!: number | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the decision became final; null while a test is pending' })
+  decidedAt!: Date | null;
+
+  static from(r: {
+    id: number; scan_id: string; market_id: number; batch_id: number | null; certificate_id: number | null; vendor_id: number;
+    declared_quantity: string; unit: string; decision: GateDecision; reasons: { code: string; zh: string; en: string }[];
+    received_batch_id: number | null; created_at: Date; decided_at: Date | null;
+  }): MarketEntry {
+    return Object.assign(new MarketEntry(), {
+      id: r.id, scanId: r.scan_id, marketId: r.market_id, batchId: r.batch_id, certificateId: r.certificate_id, vendorId: r.vendor_id,
+      declaredQuantity: Number(r.declared_quantity), unit: r.unit, decision: r.decision,
+      reasons: r.reasons.map((x) => Object.assign(new GateReason(), { code: x.code, zh: x.zh, en: x.en })),
+      receivedBatchId: r.received_batch_id, createdAt: new Date(r.created_at), decidedAt: r.decided_at && new Date(r.decided_at),
+    });
+  }
+}
+
+@ObjectType({ description: 'A recorded test and, when it decided a waiting gate entry, that entry' })
+export class RecordedTest {
+  @Field(() => Inspection)
+  inspection!: Inspection;
+
+  @Field(() => MarketEntry, { nullable: true })
+  entry!: MarketEntry | null;
+}
+
+@ObjectType({ description: 'One test on the public board' })
+export class BoardTest {
+  @Field(() => ID)
+  inspectionId!: number;
+
+  @Field(() => InspectionKind)
+  kind!: InspectionKind;
+
+  @Field(() => Date)
+  inspectedAt!: Date;
+
+  @Field(() => String)
+  productName!: string;
+
+  @Field(() => String, { description: 'Public code of the tested lot (its trace page is /t/CODE)' })
+  batchPublicCode!: string;
+
+  @Field(() => ID)
+  vendorId!: number;
+
+  @Field(() => String)
+  vendorName!: string;
+
+  @Field(() => [InspectionItem])
+  items!: InspectionItem[];
+
+  @Field(() => TestResult)
+  result!: TestResult;
+
+  @Field(() => String)
+  tester!: string;
+}
+
+@ObjectType({ description: "A market's public test-result board for one market day (China Standard Time)" })
+export class MarketTestBoard {
+  @Field(() => ID)
+  marketId!: number;
+
+  @Field(() => String)
+  marketName!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  date!: string;
+
+  @Field(() => [BoardTest])
+  tests!: BoardTest[];
+
+  static from(b: { marketId: number; marketName: string; date: string; tests: (Omit<BoardTest, 'items'> & { items: { item: string; value: number | null; unit: string | null; result: TestResult }[] })[] }): MarketTestBoard {
+    return Object.assign(new MarketTestBoard(), {
+      marketId: b.marketId,
+      marketName: b.marketName,
+      date: b.date,
+      tests: b.tests.map((t) => Object.assign(new BoardTest(), {
+        inspectionId: t.inspectionId, kind: t.kind, inspectedAt: t.inspectedAt, productName: t.productName, batchPublicCode: t.batchPublicCode,
+        vendorId: t.vendorId, vendorName: t.vendorName, items: t.items.map(InspectionItem.from), result: t.result, tester: t.tester,
+      })),
+    });
+  }
+}

@@ -1,0 +1,348 @@
+import { appendCreditEvent } from '../src/credit/ledger.service';
+import { CreditSource, Grade, Role } from '../src/entities/enums';
+import { GATE_RULES } from '../src/gate/gate.rules';
+import { isSampled, sampleDraw } from '../src/gate/gate.service';
+import { createTestApp, type TestApp } from './support/app';
+import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type BatchRef, type Fixture } from './support/factories';
+
+let t: TestApp;
+let f: Fixture;
+let market: string;
+let gate: string;
+let farm: { id: string; publicCode: string; name: string };
+let vendor: { id: string };
+let farmToken: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+beforeEach(async () => {
+  await t.reset();
+  f = await fixture(t);
+  market = (await makeMarket(t, f.admin, 'Qingshan market')).id;
+  gate = await token(t, Role.GATE_STAFF, { marketId: market });
+  farm = await makeOperator(t, f.admin, { name: 'Green Valley Farm', village: 'Qingshan' });
+  vendor = await makeOperator(t, f.admin, { kind: 'MARKET_VENDOR', name: 'Stall 12' });
+  farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
+});
+
+const SCAN = `mutation($input: GateScanInput!) { scanAtGate(input: $input) {
+  entryId scanId marketId decision reasons { code zh en } declaredQuantity unit scannedAt
+  batch { id publicCode productName lotCode unit status }
+  certificate { number status quantity quantityAdmitted quantityRemaining unit bases }
+  producer { id name village status grade }
+  receivedBatch { id lotCode quantity unit ownerId }
+} }`;
+
+const text = (code: string) => {
+  const r = GATE_RULES.find((x) => x.code === code)!;
+  return { code, zh: r.zh, en: r.en };
+};
+
+/** A scanId the given grade does not sample (the test wants the plain decision). */
+function unsampled(tag: string, grade: Grade = Grade.A): string {
+  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, grade)) return `${tag}-${i}`;
+}
+function sampled(tag: string, grade: Grade = Grade.A): string {
+  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, grade)) return `${tag}-${i}`;
+}
+
+async function scan(over: Record<string, unknown>, tok = gate) {
+  return t.gql(SCAN, { input: { marketId: market, vendorOperatorId: vendor.id, declaredQuantity: 10, unit: 'KG', scanId: unsampled('s'), ...over } }, tok);
+}
+
+/** The raw HTTP body of a scan, for byte-for-byte comparison of retries. */
+async function rawScan(input: Record<string, unknown>): Promise<string> {
+  const res = await t.app.fastify.inject({
+    method: 'POST', url: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${gate}` },
+    payload: JSON.stringify({ query: SCAN, variables: { input: { marketId: market, vendorOperatorId: vendor.id, unit: 'KG', ...input } } }),
+  });
+  return res.body;
+}
+
+async function counts() {
+  const [r] = await t.sql(`select (select count(*)::int from market_entry) as entries, (select count(*)::int from batch_link) as links,
+    (select count(*)::int from batch) as batches, (select count(*)::int from credit_event) as events, (select count(*)::int from inspection) as tests`);
+  return r as { entries: number; links: number; batches: number; events: number; tests: number };
+}
+
+async function creditEvents() {
+  return t.sql(`select operator_id::text, rule_code, points, source, source_ref from credit_event order by id`);
+}
+
+async function certified(quantity = 100, over: Record<string, unknown> = {}): Promise<{ batch: BatchRef; certificate: { id: string; number: string } }> {
+  const batch = await makeBatch(t, f.admin, farm.id, { quantity, ...over });
+  const certificate = await makeCertificate(t, farmToken, batch.id);
+  return { batch, certificate };
+}
+
+// sha-256 draws of scan-0 … scan-9999 below each grade's rate (2 %, 10 %, 30 %, 100 %)
+const SAMPLED_COUNTS = { A: 224, B: 1027, C: 3042 };
+
+describe('sampling', () => {
+  it('draws the same number for the same scanId and samples at the grade rate', () => {
+    expect(sampleDraw('scan-42')).toBe(sampleDraw('scan-42'));
+    const ids = Array.from({ length: 10000 }, (_, i) => `scan-${i}`);
+    const rate = (g: Grade) => ids.filter((id) => isSampled(id, g)).length;
+    expect([rate(Grade.A), rate(Grade.B), rate(Grade.C), rate(Grade.D)]).toEqual([SAMPLED_COUNTS.A, SAMPLED_COUNTS.B, SAMPLED_COUNTS.C, 10000]);
+  });
+});
+
+describe('scanAtGate: ACCEPTED', () => {
+  it('admits a certified lot, hands it to the vendor and claims the certificate quantity', async () => {
+    const { batch, certificate } = await certified();
+    const scanId = unsampled('accept');
+    const res = ok(await scan({ code: batch.publicCode, scanId, declaredQuantity: 30 })).scanAtGate;
+    const [entry] = await t.sql(`select id::text, decision, reasons, received_batch_id::text, batch_id::text, certificate_id::text, decided_at is not null as decided from market_entry`);
+    const [child] = await t.sql(`select id::text, owner_id::text, lot_code, quantity::float, remaining::float, unit from batch where id <> $1`, [batch.id]);
+    expect(res).toEqual({
+      entryId: entry.id, scanId, marketId: market, decision: 'ACCEPTED', reasons: [], declaredQuantity: 30, unit: 'KG', scannedAt: expect.any(String),
+      batch: { id: batch.id, publicCode: batch.publicCode, productName: 'Bok choy', lotCode: expect.stringMatching(/^LOT-/), unit: 'KG', status: 'ACTIVE' },
+      certificate: { number: certificate.number, status: 'VALID', quantity: 100, quantityAdmitted: 30, quantityRemaining: 70, unit: 'KG', bases: ['SELF_TEST'] },
+      producer: { id: farm.id, name: 'Green Valley Farm', village: 'Qingshan', status: 'ACTIVE', grade: 'A' },
+      receivedBatch: { id: child.id, lotCode: child.lot_code, quantity: 30, unit: 'KG', ownerId: vendor.id },
+    });
+    expect(child).toMatchObject({ owner_id: vendor.id, quantity: 30, remaining: 30, unit: 'KG', lot_code: `${res.batch.lotCode}/T1` });
+    expect(entry).toEqual({ id: entry.id, decision: 'ACCEPTED', reasons: [], received_batch_id: child.id, batch_id: batch.id, certificate_id: certificate.id, decided: true });
+    expect(await t.sql(`select parent_id::text, child_id::text, kind, quantity::float from batch_link`)).toEqual([{ parent_id: batch.id, child_id: child.id, kind: 'TRANSFER', quantity: 30 }]);
+    expect(await t.sql(`select remaining::float from batch where id = $1`, [batch.id])).toEqual([{ remaining: 70 }]);
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 30 }]);
+    expect(await creditEvents()).toEqual([]);
+  });
+
+  it('reads the lot from its QR URL (any host), a GS1 Digital Link and a certificate number', async () => {
+    const { batch, certificate } = await certified(100, { gtin: '06901234567892', lotCode: 'A7/X' });
+    const codes = [
+      `http://foodtrace.test/t/${batch.publicCode}`,
+      `https://other.example/t/${batch.publicCode}`,
+      `https://id.example.com/01/06901234567892/10/${encodeURIComponent('A7/X')}`,
+      `https://id.example.com/01/6901234567892/10/${encodeURIComponent('A7/X')}/21/0001`,
+      certificate.number,
+      certificate.number.toLowerCase(),
+      batch.publicCode,
+    ];
+    const decisions = [];
+    for (const [i, code] of codes.entries()) {
+      const r = ok(await scan({ code, scanId: unsampled(`form${i}`), declaredQuantity: 1 })).scanAtGate;
+      decisions.push([r.decision, r.batch.id, r.certificate.number]);
+    }
+    expect(decisions).toEqual(codes.map(() => ['ACCEPTED', batch.id, certificate.number]));
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 7 }]);
+  });
+
+  it('lets a producer sell its own load without a transfer: the received batch is the lot itself', async () => {
+    const { batch } = await certified();
+    const res = ok(await scan({ code: batch.publicCode, vendorOperatorId: farm.id, scanId: unsampled('own') })).scanAtGate;
+    expect([res.decision, res.receivedBatch]).toEqual(['ACCEPTED', { id: batch.id, lotCode: res.batch.lotCode, quantity: 10, unit: 'KG', ownerId: farm.id }]);
+    expect((await counts()).links).toBe(0);
+  });
+});
+
+describe('scanAtGate: REJECTED and TEST_REQUIRED rules', () => {
+  it('rejects an unknown code, with no producer to charge', async () => {
+    for (const code of ['nosuchcode12345', 'https://foodtrace.test/t/nosuchcode12345', 'https://foodtrace.test/o/abc', 'https://x/01/06901234567893/10/L1', 'CN20261101AAAAAAAA']) {
+      const res = ok(await scan({ code, scanId: unsampled(code.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)) })).scanAtGate;
+      expect([res.decision, res.reasons, res.batch, res.certificate, res.producer]).toEqual(['REJECTED', [text('UNKNOWN_CODE')], null, null, null]);
+    }
+    expect(text('UNKNOWN_CODE')).toEqual({ code: 'UNKNOWN_CODE', zh: '无法识别的追溯码或合格证编号', en: 'Unknown trace code or certificate number' });
+    expect(await counts()).toMatchObject({ entries: 5, events: 0, links: 0 });
+  });
+
+  it.each([
+    ['BATCH_RECALLED', `update batch set status = 'RECALLED'`, '该批次已被召回', 'This lot has been recalled'],
+    ['BATCH_NON_CONFORMANT', `update batch set non_conformant = true`, '该批次检测不合格', 'This lot failed a test'],
+    ['BATCH_CONSUMED', `update batch set status = 'CONSUMED', remaining = 0`, '该批次已全部分出，追溯码不可再用', 'This lot has been fully handed on; its code cannot be used again'],
+    ['PRODUCER_SUSPENDED', `update operator set status = 'SUSPENDED' where name = 'Green Valley Farm'`, '生产者已被暂停经营', 'The producer is suspended'],
+    ['PRODUCER_REVOKED', `update operator set status = 'REVOKED' where name = 'Green Valley Farm'`, '生产者登记已被注销', "The producer's registration is revoked"],
+    ['BATCH_QUANTITY_EXCEEDED', `update batch set remaining = 5`, '申报数量超出该批次剩余数量', 'The declared quantity is more than the lot still holds'],
+  ])('rejects with %s and charges no credit', async (code, sql, zh, en) => {
+    const { batch } = await certified();
+    await t.sql(sql);
+    const res = ok(await scan({ code: batch.publicCode })).scanAtGate;
+    expect([res.decision, res.reasons, res.receivedBatch]).toEqual(['REJECTED', [{ code, zh, en }], null]);
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 0 }]);
+    expect(await counts()).toMatchObject({ entries: 1, events: 0, links: 0 });
+  });
+
+  it('rejects a declared unit that is not the lot unit', async () => {
+    const { batch } = await certified();
+    const res = ok(await scan({ code: batch.publicCode, unit: 'BOX' })).scanAtGate;
+    expect([res.decision, res.reasons]).toEqual(['REJECTED', [{ code: 'UNIT_MISMATCH', zh: '申报单位与批次单位不一致', en: "The declared unit differs from the lot's unit" }]]);
+  });
+
+  it('rejects a revoked certificate and charges CERTIFICATE_REVOKED_OR_FORGED (−30, grade held at D)', async () => {
+    const { batch, certificate } = await certified();
+    ok(await t.gql(`mutation($id: ID!) { revokeCertificate(id: $id, reason: "wrong lot") { status } }`, { id: certificate.id }, farmToken));
+    const res = ok(await scan({ code: certificate.number })).scanAtGate;
+    expect([res.decision, res.reasons, res.certificate.status]).toEqual(['REJECTED', [{ code: 'CERTIFICATE_REVOKED', zh: '合格证已被撤销', en: 'The certificate has been revoked' }], 'REVOKED']);
+    expect(await creditEvents()).toEqual([{ operator_id: farm.id, rule_code: 'CERTIFICATE_REVOKED_OR_FORGED', points: -30, source: 'ENTRY', source_ref: res.entryId }]);
+    expect(await t.sql(`select credit_score, credit_grade from operator where id = $1`, [farm.id])).toEqual([{ credit_score: 70, credit_grade: 'D' }]);
+    // scanning the lot itself finds only the revoked certificate
+    const again = ok(await scan({ code: batch.publicCode, scanId: 'lot-after-revoke' })).scanAtGate;
+    expect(again.reasons.map((r: { code: string }) => r.code)).toEqual(['CERTIFICATE_REVOKED']);
+  });
+
+  it('rejects more than the certificate still covers and charges CERTIFICATE_QUANTITY_EXCEEDED (−10)', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id, { quantity: 200 });
+    await makeCertificate(t, farmToken, batch.id, { quantity: 100 });
+    const res = ok(await scan({ code: batch.publicCode, declaredQuantity: 100.5 })).scanAtGate;
+    expect([res.decision, res.reasons, res.certificate.quantityRemaining]).toEqual([
+      'REJECTED', [{ code: 'CERTIFICATE_QUANTITY_EXCEEDED', zh: '申报数量超出合格证剩余可覆盖数量', en: 'The declared quantity is more than the certificate still covers' }], 100,
+    ]);
+    expect(await creditEvents()).toEqual([{ operator_id: farm.id, rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', points: -10, source: 'ENTRY', source_ref: res.entryId }]);
+    expect(await t.sql(`select credit_score, credit_grade from operator where id = $1`, [farm.id])).toEqual([{ credit_score: 90, credit_grade: 'A' }]);
+  });
+
+  it('lists every reason that applies', async () => {
+    const { batch } = await certified();
+    await t.sql(`update batch set status = 'RECALLED', non_conformant = true`);
+    await t.sql(`update operator set status = 'SUSPENDED' where id = $1`, [farm.id]);
+    const res = ok(await scan({ code: batch.publicCode, unit: 'L' })).scanAtGate;
+    expect(res.reasons.map((r: { code: string }) => r.code)).toEqual(['BATCH_RECALLED', 'BATCH_NON_CONFORMANT', 'UNIT_MISMATCH', 'PRODUCER_SUSPENDED']);
+  });
+
+  it('sends a lot without a certificate to a test and charges NO_CERTIFICATE (−5)', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const res = ok(await scan({ code: batch.publicCode })).scanAtGate;
+    expect([res.decision, res.reasons, res.certificate, res.receivedBatch, res.producer.grade]).toEqual([
+      'TEST_REQUIRED', [{ code: 'NO_CERTIFICATE', zh: '未出示有效合格证，须快检', en: 'No valid certificate: a rapid test is required' }], null, null, 'A',
+    ]);
+    expect(await creditEvents()).toEqual([{ operator_id: farm.id, rule_code: 'NO_CERTIFICATE', points: -5, source: 'ENTRY', source_ref: res.entryId }]);
+    expect(await t.sql(`select decision, decided_at from market_entry`)).toEqual([{ decision: 'TEST_REQUIRED', decided_at: null }]);
+  });
+
+  it('samples a certified load for a rapid test at its grade rate, holding its quantity on the certificate', async () => {
+    const { batch } = await certified();
+    const res = ok(await scan({ code: batch.publicCode, scanId: sampled('draw') })).scanAtGate;
+    expect([res.decision, res.reasons, res.certificate.quantityAdmitted, res.receivedBatch]).toEqual([
+      'TEST_REQUIRED', [{ code: 'SAMPLED_FOR_RAPID_TEST', zh: '按生产者信用等级抽中快检', en: "Drawn for a rapid test at the rate the producer's credit grade sets" }], 10, null,
+    ]);
+    expect(await counts()).toMatchObject({ events: 0, links: 0 });
+    // grade D samples every load, even one grade A would not draw
+    await t.sql(`update operator set credit_grade = 'D' where id = $1`, [farm.id]);
+    const d = ok(await scan({ code: batch.publicCode, scanId: unsampled('d-any') })).scanAtGate;
+    expect([d.decision, d.producer.grade, d.reasons.map((r: { code: string }) => r.code)]).toEqual(['TEST_REQUIRED', 'D', ['SAMPLED_FOR_RAPID_TEST']]);
+  });
+
+  it('has a zh and en text for every rule', () => {
+    expect(GATE_RULES.map((r) => r.code)).toEqual([
+      'UNKNOWN_CODE', 'BATCH_RECALLED', 'BATCH_NON_CONFORMANT', 'BATCH_CONSUMED', 'UNIT_MISMATCH', 'CERTIFICATE_REVOKED', 'PRODUCER_SUSPENDED',
+      'PRODUCER_REVOKED', 'CERTIFICATE_QUANTITY_EXCEEDED', 'BATCH_QUANTITY_EXCEEDED', 'NO_CERTIFICATE', 'SAMPLED_FOR_RAPID_TEST',
+    ]);
+    for (const r of GATE_RULES) expect([/[\u4e00-\u9fff]/.test(r.zh), /^[A-Z][a-z]/.test(r.en)]).toEqual([true, true]);
+  });
+});
+
+describe('scanAtGate: exactly once', () => {
+  it('returns the first answer byte for byte to a retry and writes nothing; another payload is a CONFLICT', async () => {
+    const { batch } = await certified();
+    const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('retry') };
+    const first = await rawScan(input);
+    const before = await counts();
+    const second = await rawScan(input);
+    expect(second).toBe(first);
+    expect(JSON.parse(first).data.scanAtGate.decision).toBe('ACCEPTED');
+    expect(await counts()).toEqual(before);
+    const res = await scan({ ...input, declaredQuantity: 11 });
+    expect([res.data, res.errors?.map((e) => [e.extensions?.code, e.message])]).toEqual([null, [['CONFLICT', `scanId ${input.scanId} was already used for a different scan`]]]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('100 parallel calls with one scanId: one entry, one transfer, identical responses', async () => {
+    const { batch } = await certified();
+    const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('burst') };
+    const bodies = await Promise.all(Array.from({ length: 100 }, () => rawScan(input)));
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]).data.scanAtGate.decision).toBe('ACCEPTED');
+    expect(await counts()).toMatchObject({ entries: 1, links: 1, batches: 2, events: 0 });
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 10 }]);
+  });
+
+  it('100 parallel calls with one scanId that breaks a rule: one entry, one credit event, identical responses', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const input = { code: batch.publicCode, declaredQuantity: 10, scanId: 'no-cert-burst' };
+    const bodies = await Promise.all(Array.from({ length: 100 }, () => rawScan(input)));
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]).data.scanAtGate.reasons.map((r: { code: string }) => r.code)).toEqual(['NO_CERTIFICATE']);
+    expect(await counts()).toMatchObject({ entries: 1, links: 0, events: 1 });
+  });
+
+  it('100 kg certificate, 30 parallel 10 kg scans: exactly 10 ACCEPTED, 20 REJECTED for quantity, nothing left', async () => {
+    const { batch } = await certified(100);
+    const scanIds = Array.from({ length: 30 }, (_, i) => unsampled(`p${i}`));
+    const results = await Promise.all(scanIds.map((scanId) => scan({ code: batch.publicCode, scanId })));
+    const answers = results.map((r) => ok(r).scanAtGate);
+    const accepted = answers.filter((a) => a.decision === 'ACCEPTED');
+    const rejected = answers.filter((a) => a.decision === 'REJECTED');
+    expect([accepted.length, rejected.length]).toEqual([10, 20]);
+    for (const a of rejected) expect(a.reasons).toEqual([text('CERTIFICATE_QUANTITY_EXCEEDED')]);
+    expect(await t.sql(`select quantity::float, quantity_admitted::float from origin_certificate`)).toEqual([{ quantity: 100, quantity_admitted: 0 + 100 }]);
+    expect(await t.sql(`select remaining::float, status from batch where id = $1`, [batch.id])).toEqual([{ remaining: 0, status: 'CONSUMED' }]);
+    expect(await t.sql(`select count(*)::int as n, sum(quantity)::float as kg from batch_link where kind = 'TRANSFER'`)).toEqual([{ n: 10, kg: 100 }]);
+    expect(await t.sql(`select rule_code, count(*)::int as n from credit_event group by rule_code`)).toEqual([{ rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', n: 20 }]);
+  });
+});
+
+describe('scanAtGate: a retried sampling decision never flips', () => {
+  it('keeps ACCEPTED and TEST_REQUIRED on retry even after the producer grade changed the sampling rate', async () => {
+    const { batch } = await certified();
+    // drawn by grade B's 10 % but not by grade A's 2 %
+    const betweens: string[] = [];
+    for (let i = 0; betweens.length < 2; i++) if (!isSampled(`flip-${i}`, Grade.A) && isSampled(`flip-${i}`, Grade.B)) betweens.push(`flip-${i}`);
+    const [between, laterBetween] = betweens;
+    const drawnAtA = sampled('flipA');
+    const accepted = await rawScan({ code: batch.publicCode, declaredQuantity: 1, scanId: between });
+    const testRequired = await rawScan({ code: batch.publicCode, declaredQuantity: 1, scanId: drawnAtA });
+    expect([JSON.parse(accepted).data.scanAtGate.decision, JSON.parse(testRequired).data.scanAtGate.decision]).toEqual(['ACCEPTED', 'TEST_REQUIRED']);
+
+    const em = t.orm.em.fork();
+    await em.transactional(async (tx) => {
+      for (let i = 0; i < 2; i++) await appendCreditEvent(tx, { operatorId: Number(farm.id), ruleCode: 'CERTIFICATE_QUANTITY_EXCEEDED', reason: 'test', source: CreditSource.SYSTEM });
+    });
+    expect(await t.sql(`select credit_grade from operator where id = $1`, [farm.id])).toEqual([{ credit_grade: 'B' }]);
+
+    for (let i = 0; i < 3; i++) {
+      expect(await rawScan({ code: batch.publicCode, declaredQuantity: 1, scanId: between })).toBe(accepted);
+      expect(await rawScan({ code: batch.publicCode, declaredQuantity: 1, scanId: drawnAtA })).toBe(testRequired);
+    }
+    // a new scan with such a draw is sampled now that the producer is at grade B
+    const fresh = ok(await scan({ code: batch.publicCode, declaredQuantity: 1, scanId: laterBetween })).scanAtGate;
+    expect([fresh.decision, fresh.producer.grade]).toEqual(['TEST_REQUIRED', 'B']);
+  });
+});
+
+describe('scanAtGate: access and input', () => {
+  it('is for gate staff of that market only', async () => {
+    const { batch } = await certified();
+    const other = (await makeMarket(t, f.admin)).id;
+    const otherGate = await token(t, Role.GATE_STAFF, { marketId: other });
+    const codes = async (tok: string | null) => (await scan({ code: batch.publicCode }, tok as string)).errors?.map((e) => e.extensions?.code);
+    expect([await codes(otherGate), await codes(f.regulator), await codes(farmToken), await codes(null)]).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN'], ['UNAUTHENTICATED']]);
+    expect((await counts()).entries).toBe(0);
+  });
+
+  it.each([
+    [{ declaredQuantity: -1 }, 'declaredQuantity', 'declaredQuantity: must be a positive number'],
+    [{ declaredQuantity: 1.0001 }, 'declaredQuantity', 'declaredQuantity: must have at most 3 decimal places'],
+    [{ scanId: 'has space' }, 'scanId', 'scanId: must be 1 to 64 letters, digits or . _ : -'],
+    [{ scanId: 'x'.repeat(65) }, 'scanId', 'scanId: must be 1 to 64 letters, digits or . _ : -'],
+    [{ code: '   ' }, 'code', 'code: must not be empty'],
+    [{ vendorOperatorId: '999' }, 'vendorOperatorId', 'vendorOperatorId: operator 999 does not exist'],
+    [{ marketId: 'abc' }, 'marketId', 'marketId: is not a valid id'],
+  ])('refuses %j with BAD_USER_INPUT naming the field and writes nothing', async (over, field, message) => {
+    const { batch } = await certified();
+    const res = await scan({ code: batch.publicCode, ...over });
+    expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message])).toEqual([['BAD_USER_INPUT', field, message]]);
+    expect(await counts()).toMatchObject({ entries: 0, events: 0, links: 0 });
+  });
+
+  it('refuses a suspended receiving vendor and writes nothing', async () => {
+    const { batch } = await certified();
+    await t.sql(`update operator set status = 'SUSPENDED' where id = $1`, [vendor.id]);
+    const res = await scan({ code: batch.publicCode });
+    expect(res.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', `vendorOperatorId: operator ${vendor.id} is SUSPENDED`]]);
+    expect(await counts()).toMatchObject({ entries: 0, events: 0 });
+  });
+});
