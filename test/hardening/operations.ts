@@ -1,7 +1,7 @@
 import { GraphQLNonNull, getNamedType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { Role } from '../../src/entities/enums';
 import type { TestApp } from '../support/app';
-import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, token, type BatchRef } from '../support/factories';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, ok, token, type BatchRef } from '../support/factories';
 
 /**
  * Who calls. OPERATOR is the account of the operator that owns the world's batches; OPERATOR_OTHER
@@ -25,6 +25,10 @@ export interface World {
   certificateId: string;
   /** A fresh batch of the world's operator, with a valid certificate. */
   freshBatch(over?: Record<string, unknown>): Promise<BatchRef & { certificateId: string }>;
+  /** A fresh deduction in the world operator's credit archive; its event id. */
+  deduction(): Promise<string>;
+  /** A fresh pending appeal of the world's operator; its id. */
+  pendingAppeal(): Promise<string>;
   serial(): number;
 }
 
@@ -82,6 +86,52 @@ export const RULES: Record<string, OperationRule> = {
 
   // pages and gate scanner
   'Query.marketVendors': { allow: ['GATE_STAFF', 'REGULATOR', 'ADMIN'], args: async (w) => ({ marketId: w.marketId }) },
+
+  // lineage: an operator for its own batches, regulators and admins for any
+  'Mutation.splitBatch': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, parts: [{ quantity: 10 }, { quantity: 20 }] } }),
+  },
+  'Mutation.mergeBatches': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { inputs: [{ batchId: (await w.freshBatch()).id }, { batchId: (await w.freshBatch()).id }] } }),
+  },
+  'Mutation.processBatches': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { inputs: [{ batchId: (await w.freshBatch()).id, quantity: 10 }], productName: 'Pickled bok choy', category: 'VEGETABLE', quantity: 8, unit: 'KG' } }),
+  },
+  'Mutation.transferBatch': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, toOperatorId: w.vendorId, quantity: 10 } }),
+  },
+  'Mutation.recordBatchLink': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { parentId: (await w.freshBatch()).id, childId: (await w.freshBatch()).id, kind: 'SPLIT', quantity: 5 } }),
+  },
+
+  // trace and recall
+  'Query.trace': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
+  'Query.traceBackward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
+  'Query.traceForward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
+  'Mutation.initiateRecall': { allow: REGULATORS, args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, reason: 'Residue above limit' } }) },
+
+  // credit archive
+  'Query.creditAsOf': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ operatorId: w.operatorId, at: '2026-11-01T00:00:00.000Z' }) },
+  'Query.creditArchive': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  'Query.verifyCreditChain': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ operatorId: w.operatorId }) },
+  'Query.verifyCreditArchive': { allow: REGULATORS, args: async () => ({}) },
+  'Query.creditRules': { allow: EVERYONE, args: async () => ({}) },
+  'Query.gradeSupervision': { allow: EVERYONE, args: async () => ({}) },
+  'Query.inspectionPlan': { allow: REGULATORS, args: async () => ({ month: '2026-11' }) },
+  'Query.creditAppeals': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ filter: { operatorId: w.operatorId }, first: 5 }) },
+  'Mutation.recordCreditEvent': {
+    allow: ['REGULATOR'],
+    args: async (w) => ({ input: { operatorId: w.operatorId, rule: 'TRAINING_COMPLETED', reason: 'Attended the November course' } }),
+  },
+  'Mutation.fileCreditAppeal': { allow: ['OPERATOR'], args: async (w) => ({ input: { eventId: await w.deduction(), kind: 'APPEAL', reason: 'The stall was closed that day' } }) },
+  'Mutation.decideCreditAppeal': { allow: ['REGULATOR'], args: async (w) => ({ input: { appealId: await w.pendingAppeal(), decision: 'REJECTED', note: 'Photos show the stall open' } }) },
+  'Mutation.closeQuarter': { allow: ['REGULATOR'], args: async () => ({ quarter: '2026-Q2' }) },
+  'Mutation.refreshCreditGrades': { allow: REGULATORS, args: async () => ({}) },
 };
 
 /** The operations of the built schema, as `Query.name` / `Mutation.name`. */
@@ -118,18 +168,37 @@ export async function buildWorld(t: TestApp): Promise<World> {
     const b = await makeBatch(t, admin, own.id, over);
     return { ...b, certificateId: (await makeCertificate(t, admin, b.id)).id };
   };
+  const tokens: Record<Caller, string | null> = {
+    anonymous: null,
+    OPERATOR: await token(t, Role.OPERATOR, { operatorId: own.id }),
+    OPERATOR_OTHER: await token(t, Role.OPERATOR, { operatorId: other.id }),
+    GATE_STAFF: await token(t, Role.GATE_STAFF, { marketId: market.id }),
+    GATE_STAFF_OTHER: await token(t, Role.GATE_STAFF, { marketId: otherMarket.id }),
+    REGULATOR: await token(t, Role.REGULATOR),
+    ADMIN: await token(t, Role.ADMIN),
+  };
+  const deduction = async () => {
+    const res = await t.gql(
+      `mutation($input: RecordCreditEventInput!) { recordCreditEvent(input: $input) { event { id } } }`,
+      { input: { operatorId: own.id, rule: 'INSPECTION_VIOLATION', points: -5, reason: 'Unlabelled crates' } },
+      tokens.REGULATOR,
+    );
+    return ok(res).recordCreditEvent.event.id as string;
+  };
+  const pendingAppeal = async () => {
+    const res = await t.gql(
+      `mutation($input: FileCreditAppealInput!) { fileCreditAppeal(input: $input) { id } }`,
+      { input: { eventId: await deduction(), kind: 'APPEAL', reason: 'Labels were on the crates' } },
+      tokens.OPERATOR,
+    );
+    return ok(res).fileCreditAppeal.id as string;
+  };
   return {
     t,
     admin,
-    tokens: {
-      anonymous: null,
-      OPERATOR: await token(t, Role.OPERATOR, { operatorId: own.id }),
-      OPERATOR_OTHER: await token(t, Role.OPERATOR, { operatorId: other.id }),
-      GATE_STAFF: await token(t, Role.GATE_STAFF, { marketId: market.id }),
-      GATE_STAFF_OTHER: await token(t, Role.GATE_STAFF, { marketId: otherMarket.id }),
-      REGULATOR: await token(t, Role.REGULATOR),
-      ADMIN: await token(t, Role.ADMIN),
-    },
+    deduction,
+    pendingAppeal,
+    tokens,
     operatorId: own.id,
     otherOperatorId: other.id,
     vendorId: vendor.id,
