@@ -40,6 +40,8 @@ describe('splitBatch', () => {
       { id: '3', lotCode: 'BC-1-B', productName: 'Bok choy', category: 'VEGETABLE', quantity: 50, remaining: 50, unit: 'KG', status: 'ACTIVE', ownerId: { id: farm.id } },
     ]);
     expect(await remaining(b.id)).toEqual({ r: 20.25, status: 'ACTIVE' });
+    const fwd = ok(await t.gql(`query($id: ID!) { traceForward(batchId: $id) { batch { quantity remaining consumed } } }`, { id: b.id }, f.regulator)).traceForward;
+    expect(fwd.batch).toEqual({ quantity: 100.5, remaining: 20.25, consumed: 80.25 });
     const back = ok(await t.gql(BACKWARD, { id: '3' }, f.regulator)).traceBackward;
     expect(back).toEqual({
       batch: { id: '3' },

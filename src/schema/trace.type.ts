@@ -45,6 +45,9 @@ export class TraceBatch {
   @Field(() => Float)
   remaining!: number;
 
+  @Field(() => Float, { description: 'Taken by splits, merges, processing and transfers (quantity − remaining)' })
+  consumed!: number;
+
   @Field(() => QuantityUnit)
   unit!: QuantityUnit;
 

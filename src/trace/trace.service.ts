@@ -39,6 +39,8 @@ export interface TraceNode {
   lotCode: string;
   quantity: number;
   remaining: number;
+  /** Taken by splits, merges, processing and transfers: quantity − remaining, exact to the gram. */
+  consumed: number;
   unit: QuantityUnit;
   producedAt: Date;
   originPlace: string | null;
@@ -290,6 +292,7 @@ function toNode(r: NodeRow): TraceNode {
     lotCode: r.lot_code,
     quantity: Number(r.quantity),
     remaining: Number(r.remaining),
+    consumed: (Math.round(Number(r.quantity) * 1000) - Math.round(Number(r.remaining) * 1000)) / 1000,
     unit: r.unit,
     producedAt: new Date(r.produced_at),
     originPlace: r.origin_place,
