@@ -97,22 +97,26 @@ export function gradeBadge(grade: string, lang: Lang): SafeHtml {
   return html`<span class="grade grade-${/^[A-D]$/.test(grade) ? grade : 'X'}" title="${gradeMeaning(grade, lang)}">${grade}</span> <span class="sub">${gradeMeaning(grade, lang)}</span>`;
 }
 
-function producerCard(p: TraceOperator, origin: string | null, lang: Lang): SafeHtml {
+/** Origin of the lot and every producer behind it (several when lots were merged), each with its grade. */
+function producerCards(p: TraceOperator, producers: TraceOperator[], origin: string | null, lang: Lang): SafeHtml {
   const t = T[lang];
+  const all = producers.length ? producers : [p];
   return html`<section class="card" id="producer">
 <h2>${t.origin}</h2>
 <dl>
 <dt>${t.village}</dt><dd>${origin ?? p.village ?? ''}</dd>
-<dt>${t.farm}</dt><dd>${p.name}</dd>
+<dt>${t.farm}</dt><dd>${all.map((x) => x.name).join(lang === 'zh' ? '、' : '; ')}</dd>
 </dl>
 </section>
-<section class="card">
+${all.map(
+    (x) => html`<section class="card producer">
 <h2>${t.producer}</h2>
-<p><strong>${p.name}</strong> <span class="sub">${label(OPERATOR_KIND, p.kind, lang)}</span></p>
-<p>${t.grade}: ${gradeBadge(p.grade, lang)}</p>
-${p.registrationNumber ? html`<p class="sub">${t.regNo}: ${p.registrationNumber}</p>` : ''}
-<p><a href="/o/${encodeURIComponent(p.publicCode)}${lang === 'en' ? '?lang=en' : ''}">${t.moreAboutProducer}</a></p>
-</section>`;
+<p><strong>${x.name}</strong> <span class="sub">${label(OPERATOR_KIND, x.kind, lang)}</span></p>
+<p>${t.grade}: ${gradeBadge(x.grade, lang)}</p>
+${x.registrationNumber ? html`<p class="sub">${t.regNo}: ${x.registrationNumber}</p>` : ''}
+<p><a href="/o/${encodeURIComponent(x.publicCode)}${lang === 'en' ? '?lang=en' : ''}">${t.moreAboutProducer}</a></p>
+</section>`,
+  )}`;
 }
 
 function certificateCard(c: TraceCertificate, issuer: TraceOperator | undefined, lang: Lang): SafeHtml {
@@ -176,7 +180,7 @@ ${b.nonConformant && !trace.recalled ? html`<div class="banner warn" role="alert
 ${b.gtin ? html`<dt>${t.gtin}</dt><dd>${b.gtin}</dd>` : ''}
 </dl>
 </header>
-${producerCard(trace.producer, trace.origin ?? trace.nodes.find((n) => n.owner.id === trace.producer.id)?.originPlace ?? null, lang)}
+${producerCards(trace.producer, trace.producers, trace.origin ?? trace.nodes.find((n) => n.owner.id === trace.producer.id)?.originPlace ?? null, lang)}
 ${trace.certificates.length
     ? trace.certificates.map((c) => certificateCard(c, issuerOf.get(c.batchId), lang))
     : html`<section class="card certificate"><h2>${t.certificate}</h2><p>${t.noCertificate}</p></section>`}

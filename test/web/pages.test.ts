@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { createTestApp, type TestApp } from '../support/app';
-import { ok } from '../support/factories';
+import { makeBatch, makeOperator, ok } from '../support/factories';
 import { ID_BASE, SECRETS, buildWebTown, recallLot, type WebTown } from './town';
 
 let t: TestApp;
@@ -71,6 +71,28 @@ describe('GET /t/:code', () => {
     expect(page.slice(page.indexOf('流转过程'))).toMatch(
       new RegExp(`^流转过程 2026年11月1日 生产/采收 · 青山绿叶农场 Green Leaf Farm \\(农场/种植户\\) 小青菜 Bok choy · 批次号 QS-2026-1101 · 100 千克 ${day} 进入市场 · 城东农贸市场 East Market · 张家水果铺 Zhang Fruit Stall \\(市场摊户\\) 小青菜 Bok choy · 批次号 QS-2026-1101/T1 · 15 千克 `),
     );
+  });
+
+  test('a merged lot names every producer behind it, each with its grade', async () => {
+    const coop = await makeOperator(t, town.admin, { kind: 'COOPERATIVE', name: '桃源合作社 Taoyuan Cooperative', village: '桃源村 Taoyuan' });
+    const other = await makeOperator(t, town.admin, { name: '河湾蔬菜基地 Hewan Vegetable Base', village: '河湾村 Hewan' });
+    const otherLot = await makeBatch(t, town.admin, other.id, { productName: '小青菜 Bok choy', lotCode: 'HW-1', quantity: 50 });
+    await t.sql(`update operator set credit_grade = 'B', credit_score = 80 where id = $1`, [other.id]);
+    const transfer = `mutation($input: TransferBatchInput!) { transferBatch(input: $input) { id } }`;
+    const a = ok(await t.gql(transfer, { input: { batchId: town.farmBatch.id, toOperatorId: coop.id, quantity: 10 } }, town.admin)).transferBatch;
+    const b = ok(await t.gql(transfer, { input: { batchId: otherLot.id, toOperatorId: coop.id, quantity: 20 } }, town.admin)).transferBatch;
+    const merged = ok(await t.gql(
+      `mutation($input: MergeBatchesInput!) { mergeBatches(input: $input) { publicCode } }`,
+      { input: { inputs: [{ batchId: a.id }, { batchId: b.id }], lotCode: 'COOP-MIX-1' } },
+      town.admin,
+    )).mergeBatches;
+    const res = await get(`/t/${merged.publicCode}?lang=en`);
+    const page = text(res.body);
+    expect(page).toContain('Farm 青山绿叶农场 Green Leaf Farm; 河湾蔬菜基地 Hewan Vegetable Base');
+    expect([...res.body.matchAll(/<section class="card producer">\s*<h2>Producer<\/h2>\s*<p><strong>([^<]+)<\/strong>[\s\S]*?class="grade grade-([A-D])"/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['青山绿叶农场 Green Leaf Farm', 'A'], ['河湾蔬菜基地 Hewan Vegetable Base', 'B'],
+    ]);
+    expect(page).toContain('Merged · 桃源合作社 Taoyuan Cooperative (Cooperative) 小青菜 Bok choy · Lot COOP-MIX-1 · 30 kg');
   });
 
   test('speaks English with ?lang=en and with Accept-Language', async () => {
