@@ -6,7 +6,6 @@ import path from 'node:path';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeCertificate, makeOperator } from '../support/factories';
@@ -29,19 +28,13 @@ let y4m: string;
 let uncertifiedCode: string;
 let recalledCode: string;
 let recallDay: string;
-let qrSource: 'server' | 'generated';
 
-/** The batch's QR image as a phone would see it: from GET /qr/:code.png, or drawn locally where that route is absent. */
+/** The batch's QR image as printed on the goods: GET /qr/:code.png. */
 async function qrPng(code: string): Promise<Buffer> {
   const res = await fetch(`${base}/qr/${code}.png`);
-  if (res.status === 200) {
-    expect(res.headers.get('content-type')).toBe('image/png');
-    qrSource = 'server';
-    return Buffer.from(await res.arrayBuffer());
-  }
-  expect(res.status).toBe(404);
-  qrSource = 'generated';
-  return QRCode.toBuffer(`${t.config.publicUrl}/t/${code}`, { type: 'png', margin: 4, scale: 8 });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('image/png');
+  return Buffer.from(await res.arrayBuffer());
 }
 
 /** An independent decoder (jsQR in Node, not the browser). */
@@ -306,9 +299,4 @@ describe('gate scanner in Chromium', () => {
     await shot(page, 'gate-signin-refused');
     await context.close();
   });
-});
-
-afterAll(() => {
-  // which QR source the run used, for whoever reads the output
-  if (qrSource === 'generated') process.stdout.write('note: GET /qr/:code.png is absent; QR images were drawn with the qrcode package\n');
 });
