@@ -285,6 +285,18 @@ describe('scanAtGate: exactly once', () => {
   });
 });
 
+describe('scanAtGate: locks', () => {
+  it('charges a producer while other loads of its lot arrive with the producer as vendor, without deadlock', async () => {
+    const { batch } = await certified(10);
+    ok(await scan({ code: batch.publicCode, scanId: unsampled('fill') }));
+    // every further load exceeds the certificate and charges the farm, half of them declared by the farm itself
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      scan({ code: batch.publicCode, scanId: `mix-${i}`, vendorOperatorId: i % 2 ? farm.id : vendor.id })));
+    expect(results.map((r) => r.errors ?? r.data.scanAtGate.reasons.map((x: { code: string }) => x.code))).toEqual(Array(20).fill(['CERTIFICATE_QUANTITY_EXCEEDED']));
+    expect(await t.sql(`select count(*)::int as n from credit_event`)).toEqual([{ n: 20 }]);
+  });
+});
+
 describe('scanAtGate: a retried sampling decision never flips', () => {
   it('keeps ACCEPTED and TEST_REQUIRED on retry even after the producer grade changed the sampling rate', async () => {
     const { batch } = await certified();

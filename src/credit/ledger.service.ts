@@ -110,7 +110,8 @@ export async function appendCreditEvent(em: EntityManager, input: NewCreditEvent
   const occurredAt = input.occurredAt ?? new Date();
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw badInput('occurredAt', 'must be a valid date');
 
-  const locked = await em.execute<{ id: number }[]>('select id from operator where id = ? for update', [input.operatorId]);
+  // no key update: serialises appenders without waiting for rows that merely reference the operator (FK key-share locks)
+  const locked = await em.execute<{ id: number }[]>('select id from operator where id = ? for no key update', [input.operatorId]);
   if (!locked.length) throw notFound('Operator', input.operatorId);
   if (reversesId !== null) {
     const [target] = await em.execute<{ operator_id: number; rule_code: string; reversed: boolean }[]>(
