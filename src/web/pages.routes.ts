@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
 import { marketDay, marketTestBoard } from '../gate/board.service';
@@ -57,6 +58,8 @@ function sendPage(reply: FastifyReply, status: number, lang: Lang, markup: strin
 
 /** The pages people use: consumer trace page, operator card, gate scanner, market test board. */
 export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
+  // every page read is read-only, on its own identity map, and bounded in time
+  const lookup = <T>(fn: (em: EntityManager) => Promise<T>) => publicLookup({ em: deps.orm.em.fork(), config: deps.config }, fn);
   const dir = assetDir();
   const assets: Record<string, Asset> = {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
@@ -79,8 +82,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const ctx = { em: deps.orm.em.fork(), config: deps.config };
-      const trace = await publicLookup(ctx, (em) => traceByCode({ em, config: deps.config }, request.params.code));
+      const trace = await lookup((em) => traceByCode({ em, config: deps.config }, request.params.code));
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderTracePage(trace, lang));
     } catch (error) {
@@ -92,7 +94,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const card = await publicLookup({ em: deps.orm.em.fork(), config: deps.config }, (em) => operatorCardByCode(em, request.params.code));
+      const card = await lookup((em) => operatorCardByCode(em, request.params.code));
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
     } catch (error) {
@@ -104,11 +106,11 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { marketId: string }; Querystring: { date?: string } }>('/m/:marketId/board', async (request, reply) => {
     const lang = langOf(request);
     const pagePath = request.url.split('?')[0];
-    if (!/^[1-9]\d{0,9}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
+    if (!/^[1-9]\d{0,8}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
       const day = dateGiven ? request.query.date! : marketDay();
-      const board = await publicLookup({ em: deps.orm.em.fork(), config: deps.config }, (em) => marketTestBoard(em, request.params.marketId, day));
+      const board = await lookup((em) => marketTestBoard(em, request.params.marketId, day));
       return sendPage(reply, 200, lang, renderBoardPage(board, lang, pagePath, dateGiven));
     } catch (error) {
       const code = error instanceof AppError ? error.extensions.code : null;
