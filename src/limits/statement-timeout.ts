@@ -8,11 +8,13 @@ import type { Context } from '../context';
  */
 export async function withStatementTimeout<T>(em: EntityManager, ms: number, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   const timeout = Math.max(1, Math.trunc(ms));
-  return em.transactional(async (tx) => {
-    await tx.execute('set transaction read only');
-    await tx.execute(`set local statement_timeout = ${timeout}`);
-    return fn(tx);
-  });
+  return em.transactional(
+    async (tx) => {
+      await tx.execute(`set local statement_timeout = ${timeout}`);
+      return fn(tx);
+    },
+    { readOnly: true },
+  );
 }
 
 /** A public lookup (trace, consumer pages): read-only and bounded by PUBLIC_STATEMENT_TIMEOUT_MS. */

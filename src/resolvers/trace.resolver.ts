@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { notFound } from '../errors';
+import { publicLookup } from '../limits/statement-timeout';
 import { InitiateRecallInput } from '../schema/recall.input';
 import { RecallImpact } from '../schema/recall.type';
 import { ForwardTrace, LineageGraph, Trace } from '../schema/trace.type';
@@ -13,7 +14,7 @@ import * as v from '../validation';
 export class TraceResolver {
   @Query(() => Trace, { description: 'The whole upstream chain of a public code; anyone may ask' })
   async trace(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Trace> {
-    const result = await traceByCode(ctx, code.trim());
+    const result = await publicLookup(ctx, (em) => traceByCode({ em, config: ctx.config }, code.trim()));
     if (!result) throw notFound('Trace code');
     return result;
   }

@@ -4,6 +4,7 @@ import { formatError } from '../../src/format-error';
 import { DEFAULT_LIMITS } from '../../src/limits/config';
 import { publicLookup, withStatementTimeout } from '../../src/limits/statement-timeout';
 import { createTestApp, type TestApp } from '../support/app';
+import { fixture, makeBatch, makeOperator } from '../support/factories';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -41,6 +42,27 @@ describe('statement timeout for public lookups', () => {
     const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (em) => em.execute(`insert into market (name) values ('sneaky')`)));
     expect((error as { code?: string }).code).toBe('25006');
     expect(await t.sql(`select count(*)::int as n from market`)).toEqual([{ n: 0 }]);
+  });
+
+  it('bounds the public `trace` query and the consumer page: their statements run after the timeout is set', async () => {
+    const f = await fixture(t);
+    const farm = await makeOperator(t, f.admin);
+    const batch = await makeBatch(t, f.admin, farm.id);
+    for (const run of [
+      () => t.gql(`query($code: String!) { trace(code: $code) { __typename } }`, { code: batch.publicCode }),
+      () => t.app.fastify.inject({ method: 'GET', url: `/t/${batch.publicCode}` }),
+    ]) {
+      t.statements.length = 0;
+      await run();
+      const sql = t.statements.map((s) => s.replace(/\u001b\[[0-9;]*m/g, ''));
+      const at = sql.findIndex((s) => /set local statement_timeout = 100\b/.test(s));
+      expect(at).toBeGreaterThan(0);
+      expect(sql[at - 1]).toMatch(/\bstart transaction read only\b/);
+      // every statement of the lookup comes after the limit, before the commit
+      const end = sql.findIndex((s, i) => i > at && /\bcommit\b/.test(s));
+      expect(sql.slice(at + 1, end).length).toBeGreaterThan(0);
+      expect(sql.slice(0, at - 1).filter((s) => /from "?batch"?\b/.test(s))).toEqual([]);
+    }
   });
 
   it('leaves pooled connections at the server default afterwards', async () => {
