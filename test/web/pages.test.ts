@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
+import { transferWithin } from '../../src/trace/lineage.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeOperator, ok } from '../support/factories';
 import { ID_BASE, SECRETS, buildWebTown, recallLot, type WebTown } from './town';
@@ -124,6 +125,29 @@ describe('GET /t/:code', () => {
         expect(res.body).not.toMatch(/1[3-9]\d{9}/);
       }
     }
+  });
+
+  test('a page costs the same few statements however long the chain', async () => {
+    const short = await t.countStatements(() => get(`/t/${town.stallBatch.publicCode}`));
+    // twelve more hand-overs between the wholesaler and the vendor
+    const em = t.orm.em.fork();
+    const last = await em.transactional(async (tx) => {
+      let id = town.stallBatch.id;
+      for (let i = 0; i < 12; i++) {
+        const to = i % 2 === 0 ? town.wholesaler.id : town.vendor.id;
+        id = (await transferWithin(tx, { parentId: id, toOperatorId: Number(to), quantity: 1 })).id;
+      }
+      return id;
+    });
+    const [{ public_code }] = await t.sql('select public_code from batch where id = $1', [last]);
+    let page = '';
+    const long = await t.countStatements(async () => {
+      page = (await get(`/t/${public_code}`)).body;
+    });
+    // the upstream walk and the details of every node (transaction bounds are not counted)
+    expect([short, long]).toEqual([2, 2]);
+    expect(page.match(/<li><span class="when">/g)).toHaveLength(15);
+    expect(await t.countStatements(() => get(`/o/${town.farm.publicCode}`))).toBe(1);
   });
 
   test('escapes everything it prints', async () => {
