@@ -250,6 +250,17 @@ describe('scanAtGate: exactly once', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('answers a retry with the token lookup, the vendor check, the refused insert and one read', async () => {
+    const { batch } = await certified();
+    const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('cheap') };
+    ok(await scan(input));
+    const n = await t.countStatements(async () => ok(await scan(input)));
+    expect(n).toBe(4);
+    expect(t.statements.slice(-6).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
+      'select id, name, role, market_', 'select id from operator where ', 'begin', 'insert into market_entry (mark', 'select request_hash, response ', 'commit',
+    ]);
+  });
+
   it('100 parallel calls with one scanId: one entry, one transfer, identical responses', async () => {
     const { batch } = await certified();
     const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('burst') };
