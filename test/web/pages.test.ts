@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { transferWithin } from '../../src/trace/lineage.service';
@@ -280,6 +281,11 @@ describe('static assets and the gate shell', () => {
       expect(again.statusCode).toBe(304);
     }
     expect((await get('/static/gate-sw.js')).headers['service-worker-allowed']).toBe('/gate');
+    const plain = await get('/static/jsQR.js');
+    const zipped = await get('/static/jsQR.js', { 'accept-encoding': 'gzip, deflate, br' });
+    expect([plain.headers['content-encoding'], zipped.headers['content-encoding']]).toEqual([undefined, 'gzip']);
+    expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
     expect((await get('/static/../package.json')).statusCode).toBe(404);
     expect((await get('/static/constructor')).statusCode).toBe(404);
     const gate = await get('/gate');
