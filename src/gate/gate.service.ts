@@ -109,7 +109,8 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Sto
   if (!vendor) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
   const hash = requestHash({ code, marketId, vendorId, declaredQuantity, unit });
 
-  const answer = await ctx.em.transactional(async (em) => {
+  return ctx.em.transactional(async (em) => {
+    // the decision written here is a placeholder: decideEntry replaces it before commit, so no reader ever sees it
     const [entry] = await em.execute<{ id: number; created_at: Date }[]>(
       `insert into market_entry (market_id, staff_id, scan_id, request_hash, code_scanned, vendor_id, declared_quantity, unit, decision, reasons)
        values (?, ?, ?, ?, ?, ?, ?, ?, 'REJECTED', '[]') on conflict (scan_id) do nothing returning id, created_at`,
@@ -128,7 +129,6 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Sto
     }
     return decideEntry(em, ctx.viewer.accountId, { entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, declaredQuantity, unit });
   });
-  return answer;
 }
 
 interface EntryInput {
