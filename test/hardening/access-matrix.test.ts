@@ -64,5 +64,9 @@ describe('access matrix', () => {
     expect(await t.sql(`select count(*)::int as n from batch where lot_code = 'STOLEN-1'`)).toEqual([{ n: 0 }]);
     const vendors = await t.gql(`query($m: ID!) { marketVendors(marketId: $m) { id } }`, { m: w.marketId }, w.tokens.GATE_STAFF_OTHER);
     expect(vendors.errors).toEqual([expect.objectContaining({ message: 'This account may not act at that market', extensions: { code: 'FORBIDDEN' } })]);
+    const entries = await t.sql(`select count(*)::int as n from market_entry`);
+    const scan = await t.gql(`mutation($input: GateScanInput!) { scanAtGate(input: $input) { decision } }`, { input: await w.scanInput() }, w.tokens.GATE_STAFF_OTHER);
+    expect(scan).toEqual({ status: 200, data: null, errors: [expect.objectContaining({ message: 'This account may not act at that market', extensions: { code: 'FORBIDDEN' } })] });
+    expect(await t.sql(`select count(*)::int as n from market_entry`)).toEqual(entries);
   });
 });

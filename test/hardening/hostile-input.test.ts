@@ -144,7 +144,8 @@ function withValue(base: Record<string, unknown>, path: (string | number)[], val
   return copy;
 }
 
-const TYPED = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED']);
+// FORBIDDEN: an id that points outside the caller's own market or operator
+const TYPED = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED']);
 
 describe('hostile input to every mutation', () => {
   it('answers each with a typed error, writes nothing, and stays up', async () => {

@@ -29,6 +29,10 @@ export interface World {
   deduction(): Promise<string>;
   /** A fresh pending appeal of the world's operator; its id. */
   pendingAppeal(): Promise<string>;
+  /** Valid arguments of one fresh gate scan at the world's market. */
+  scanInput(): Promise<Record<string, unknown>>;
+  /** A fresh market entry at the world's market; its id. */
+  entry(): Promise<string>;
   serial(): number;
 }
 
@@ -86,6 +90,19 @@ export const RULES: Record<string, OperationRule> = {
 
   // pages and gate scanner
   'Query.marketVendors': { allow: ['GATE_STAFF', 'REGULATOR', 'ADMIN'], args: async (w) => ({ marketId: w.marketId }) },
+
+  // market gate: staff only at their own market
+  'Mutation.scanAtGate': { allow: ['GATE_STAFF'], args: async (w) => ({ input: await w.scanInput() }) },
+  'Mutation.recordRapidTest': {
+    allow: ['GATE_STAFF', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, marketId: w.marketId, items: [{ item: 'organophosphate and carbamate', value: 12.5, unit: '%', result: 'PASS' }], tester: 'Li Na' } }),
+  },
+  'Mutation.recordLabTest': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, items: [{ item: 'chlorpyrifos', value: 0.01, unit: 'mg/kg', result: 'PASS' }], tester: 'County lab' } }),
+  },
+  'Query.marketEntry': { allow: ['GATE_STAFF', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: await w.entry() }) },
+  'Query.marketTestBoard': { allow: EVERYONE, args: async (w) => ({ marketId: w.marketId, date: '2026-11-28' }) },
 
   // lineage: an operator for its own batches, regulators and admins for any
   'Mutation.splitBatch': {
@@ -193,11 +210,25 @@ export async function buildWorld(t: TestApp): Promise<World> {
     );
     return ok(res).fileCreditAppeal.id as string;
   };
+  const scanInput = async () => ({
+    code: (await freshBatch()).publicCode,
+    marketId: market.id,
+    vendorOperatorId: vendor.id,
+    declaredQuantity: 10,
+    unit: 'KG',
+    scanId: `scan-${serial()}`,
+  });
+  const entry = async () => {
+    const res = await t.gql(`mutation($input: GateScanInput!) { scanAtGate(input: $input) { entryId } }`, { input: await scanInput() }, tokens.GATE_STAFF);
+    return ok(res).scanAtGate.entryId as string;
+  };
   return {
     t,
     admin,
     deduction,
     pendingAppeal,
+    scanInput,
+    entry,
     tokens,
     operatorId: own.id,
     otherOperatorId: other.id,
