@@ -10,6 +10,11 @@ import { issueCertificate } from '../src/registry/certificate.service';
 import { registerMarket } from '../src/registry/market.service';
 import { registerOperator } from '../src/registry/operator.service';
 import { usccCheckChar } from '../src/validation';
+import { scanAtGate } from '../src/gate/gate.service';
+import { recordTest } from '../src/gate/inspection.service';
+import { InspectionKind, TestResult } from '../src/entities/enums';
+import { processBatches, transferBatch } from '../src/trace/lineage.service';
+import type { Viewer } from '../src/auth/viewer';
 
 /** A valid GB 32100 code from a 17-character body. */
 export function uscc(body17: string): string {
@@ -114,8 +119,39 @@ export async function seedDemoTown(em: EntityManager, publicUrl: string): Promis
   const tokens: Record<string, string> = {};
   tokens.ADMIN = (await createAccount(em, { name: '县食安办管理员 Town admin', role: Role.ADMIN })).token;
   tokens.REGULATOR = (await createAccount(em, { name: '市场监管所 Market regulator', role: Role.REGULATOR })).token;
-  tokens.GATE_STAFF = (await createAccount(em, { name: '市场门岗 Gate clerk', role: Role.GATE_STAFF, marketId: market.id })).token;
+  const clerk = await createAccount(em, { name: '市场门岗 Gate clerk', role: Role.GATE_STAFF, marketId: market.id });
+  tokens.GATE_STAFF = clerk.token;
   tokens.OPERATOR = (await createAccount(em, { name: '王建国 (Green Leaf Farm)', role: Role.OPERATOR, operatorId: operators.greenFarm.id })).token;
 
-  return { tokens, sampleTraceUrl: `${publicUrl}/t/${batches.bokChoy.publicCode}`, operators, batches, marketId: market.id };
+  // the chain of hands: farm → wholesaler → market gate → stall; raw milk → creamery → yoghurt → stall
+  const gate: Context = { ...ctx, viewer: { ...ANONYMOUS, accountId: clerk.account.id, role: Role.GATE_STAFF, marketId: market.id, name: clerk.account.name } as Viewer };
+  const scan = (scanId: string, code: string, vendor: string, declaredQuantity: number, unit: QuantityUnit) =>
+    scanAtGate(gate, { scanId, code, marketId: market.id, vendorOperatorId: operators[vendor].id, declaredQuantity, unit });
+
+  const toWholesaler = await transferBatch(ctx, { batchId: batches.bokChoy.id, toOperatorId: operators.wholesaler.id, quantity: 200 });
+  const bokChoyAtStall = await scan('demo-bokchoy-1', `${publicUrl}/t/${toWholesaler.public_code}`, 'vendorLi', 80, QuantityUnit.KG);
+  await scan('demo-peach-1', batches.peaches.publicCode, 'vendorZhang', 150, QuantityUnit.KG);
+  await scan('demo-orange-1', batches.oranges.publicCode, 'vendorZhang', 300, QuantityUnit.KG);
+
+  // a smallholder's radish arrives without a certificate: tested at the gate, then admitted
+  const radish = await scan('demo-radish-1', batches.radish.publicCode, 'vendorLi', 40, QuantityUnit.KG);
+  if (radish.decision === 'TEST_REQUIRED') {
+    await recordTest(gate, InspectionKind.RAPID, {
+      entryId: radish.entryId,
+      tester: '门岗快检员 Gate tester',
+      items: [{ item: '有机磷和氨基甲酸酯类农药 Organophosphate/carbamate inhibition', value: 12.5, unit: '%', result: TestResult.PASS }],
+    });
+  }
+
+  const milkAtCreamery = await transferBatch(ctx, { batchId: batches.rawMilk.id, toOperatorId: operators.creamery.id, quantity: 600 });
+  const yoghurt = await processBatches(ctx, {
+    inputs: [{ batchId: milkAtCreamery.id, quantity: 600 }],
+    productName: '原味酸奶 Plain yoghurt', category: ProductCategory.DAIRY, quantity: 2000, unit: QuantityUnit.BOTTLE,
+    lotCode: 'QS-YOG-1110', producedAt: new Date('2026-11-10T06:00:00Z'),
+  });
+  await issueCertificate(ctx, { batchId: yoghurt.batch.id, bases: [CommitmentBasis.INTERNAL_QC], issuedAt: new Date('2026-11-10T08:00:00Z') });
+  await scan('demo-yoghurt-1', `${publicUrl}/t/${yoghurt.batch.public_code}`, 'vendorMilk', 300, QuantityUnit.BOTTLE);
+
+  const stallCode = bokChoyAtStall.receivedBatch?.publicCode ?? toWholesaler.public_code;
+  return { tokens, sampleTraceUrl: `${publicUrl}/t/${stallCode}`, operators, batches, marketId: market.id };
 }
