@@ -129,6 +129,8 @@ export async function seedDemoTown(em: EntityManager, publicUrl: string): Promis
     scanAtGate(gate, { scanId, code, marketId: market.id, vendorOperatorId: operators[vendor].id, declaredQuantity, unit });
 
   const toWholesaler = await transferBatch(ctx, { batchId: batches.bokChoy.id, toOperatorId: operators.wholesaler.id, quantity: 200 });
+  // a holder that hands goods on certifies its own lot; the farm's certificate is not claimed twice
+  await issueCertificate(ctx, { batchId: toWholesaler.id, bases: [CommitmentBasis.INTERNAL_QC], issuedAt: new Date('2026-11-02T07:00:00Z') });
   const bokChoyAtStall = await scan('demo-bokchoy-1', `${publicUrl}/t/${toWholesaler.public_code}`, 'vendorLi', 80, QuantityUnit.KG);
   await scan('demo-peach-1', batches.peaches.publicCode, 'vendorZhang', 150, QuantityUnit.KG);
   await scan('demo-orange-1', batches.oranges.publicCode, 'vendorZhang', 300, QuantityUnit.KG);
