@@ -1,10 +1,12 @@
 import { Migration20261128000000_init } from './Migration20261128000000_init';
 import { Migration20261129010000_lineage } from './Migration20261129010000_lineage';
+import { Migration20261129010100_lineage_cycle_statement } from './Migration20261129010100_lineage_cycle_statement';
 import { Migration20261129030000_credit_archive } from './Migration20261129030000_credit_archive';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
   { name: 'Migration20261128000000_init', class: Migration20261128000000_init },
   { name: 'Migration20261129010000_lineage', class: Migration20261129010000_lineage },
+  { name: 'Migration20261129010100_lineage_cycle_statement', class: Migration20261129010100_lineage_cycle_statement },
   { name: 'Migration20261129030000_credit_archive', class: Migration20261129030000_credit_archive },
 ];
