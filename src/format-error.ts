@@ -61,7 +61,7 @@ function isUnavailable(e: unknown): boolean {
   const message = e instanceof Error ? e.message : '';
   const code = (e as { code?: string })?.code;
   return (
-    /Knex: Timeout acquiring a connection|ECONNREFUSED|Connection terminated|connection timeout|the database system is (starting up|shutting down)/i.test(message) ||
-    code === 'ECONNREFUSED' || code === '57P01' || code === '57P03'
+    /Knex: Timeout acquiring a connection|ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|is not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i.test(message) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code ?? '')
   );
 }

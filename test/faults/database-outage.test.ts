@@ -6,6 +6,7 @@ import { openOrm } from '../../src/db/orm';
 import { Role } from '../../src/entities/enums';
 import { DEFAULT_LIMITS } from '../../src/limits/config';
 import { createApp, type App } from '../../src/server';
+import { newCreditCode } from '../support/factories';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
 let pg: PrivatePostgres;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   pg = await startPrivatePostgres();
   orm = await openOrm({ clientUrl: pg.url, poolMax: 4 });
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), limits: { ...DEFAULT_LIMITS, publicPerWindow: 1e6, writesPerWindow: 1e6 } };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), limits: { ...DEFAULT_LIMITS, publicPerWindow: 1e6, writesPerWindow: 1e6, gateScansPerWindow: 1e6 } };
   app = await createApp(orm, config);
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const address = app.fastify.server.address();
@@ -155,4 +156,58 @@ describe('the database goes away and comes back during load', () => {
     expect(acknowledged.filter((name) => !stored.includes(name))).toEqual([]);
     expect(unhandled).toEqual([]);
   }, 60_000);
+
+  it('ends with exactly one market entry per scan when gate clients retry their scanId through an outage', async () => {
+    const must = (res: { body: any }) => {
+      if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+      return res.body.data;
+    };
+    const farm = must(await gql(`mutation { registerOperator(input: { kind: FARM, name: "Hill Farm", creditCode: "${newCreditCode()}" }) { id } }`, admin)).registerOperator.id;
+    const vendor = must(await gql(`mutation { registerOperator(input: { kind: MARKET_VENDOR, name: "Stall 3" }) { id } }`, admin)).registerOperator.id;
+    const staff = (await createAccount(orm.em.fork(), { name: 'Gate 2', role: Role.GATE_STAFF, marketId })).token;
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const batch = must(
+        await gql(`mutation { createBatch(input: { ownerId: "${farm}", productName: "Cabbage", category: VEGETABLE, lotCode: "RETRY-${i}", quantity: 100, unit: KG, producedAt: "2026-11-01T06:00:00.000Z" }) { id publicCode } }`, admin),
+      ).createBatch;
+      must(await gql(`mutation { issueCertificate(input: { batchId: "${batch.id}", bases: [SELF_TEST] }) { id } }`, admin));
+      codes.push(batch.publicCode);
+    }
+
+    const scanOnce = (code: string, scanId: string) =>
+      gql(`mutation { scanAtGate(input: { code: "${code}", marketId: "${marketId}", vendorOperatorId: "${vendor}", declaredQuantity: 10, unit: KG, scanId: "${scanId}" }) { entryId decision } }`, staff)
+        .catch((e: Error) => ({ status: 0, body: { errors: [{ extensions: { code: e.name } }] }, ms: 0 }));
+    const answers = new Map<string, string[]>();
+    const failures = new Set<string>();
+    // a gate phone: every scan is sent twice at once (a double tap), and retried until answered
+    const phone = async (mine: string[], prefix: string) => {
+      for (const [i, code] of mine.entries()) {
+        const scanId = `${prefix}-${i}`;
+        for (let attempt = 0; attempt < 200; attempt++) {
+          const results = await Promise.all([scanOnce(code, scanId), scanOnce(code, scanId)]);
+          for (const r of results) {
+            if (r.body.data?.scanAtGate) answers.set(scanId, [...(answers.get(scanId) ?? []), JSON.stringify(r.body.data.scanAtGate)]);
+            else failures.add(r.body.errors?.[0]?.extensions?.code ?? String(r.status));
+          }
+          if (answers.has(scanId)) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
+    const phones = [0, 1, 2].map((p) => phone(codes.slice(p * 4, p * 4 + 4), `phone${p}`));
+    await new Promise((r) => setTimeout(r, 150));
+    await pg.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    await pg.start();
+    await Promise.all(phones);
+
+    // the outage was seen, and only as UNAVAILABLE
+    expect([...failures]).toEqual(['UNAVAILABLE']);
+    expect([...answers.keys()].sort()).toEqual([0, 1, 2].flatMap((p) => [0, 1, 2, 3].map((i) => `phone${p}-${i}`)).sort());
+    // every answer to one scanId is the same answer
+    for (const [scanId, list] of answers) expect({ scanId, distinct: new Set(list).size }).toEqual({ scanId, distinct: 1 });
+    const rows = await orm.em.fork().execute<{ scan_id: string; n: number }[]>(`select scan_id, count(*)::int as n from market_entry group by scan_id order by scan_id`);
+    expect(rows).toEqual([...answers.keys()].sort().map((scanId) => ({ scan_id: scanId, n: 1 })));
+    expect(unhandled).toEqual([]);
+  }, 90_000);
 });
