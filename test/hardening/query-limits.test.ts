@@ -1,5 +1,10 @@
+import {
+  GraphQLNonNull, getNamedType, isInterfaceType, isObjectType, isUnionType, parse, specifiedRules, validate,
+  type GraphQLField, type GraphQLObjectType,
+} from 'graphql';
 import { Role } from '../../src/entities/enums';
-import { QUERY_LIMITS } from '../../src/limits/query-limits';
+import { QUERY_LIMITS, queryLimits } from '../../src/limits/query-limits';
+import { buildAppSchema } from '../../src/resolvers';
 import { createTestApp, type TestApp } from '../support/app';
 import { fixture, makeMarket, makeOperator, ok, token, type Fixture } from '../support/factories';
 
@@ -130,6 +135,54 @@ describe('query limits', () => {
       { locations: [{ line: 1, column: 3 }], message: 'Cannot query field "markt" on type "Query". [Suggestion hidden]?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
     ]);
     expect(JSON.stringify(res.body)).not.toContain('market');
+  });
+});
+
+/** Every field reachable from `type`, without repeating a type on the path, up to `depth` levels below. */
+function fullSelection(type: GraphQLObjectType, depth: number, path: Set<string>): string {
+  const parts: string[] = [];
+  for (const field of Object.values(type.getFields())) {
+    if (field.args.some((a) => a.type instanceof GraphQLNonNull)) continue;
+    const named = getNamedType(field.type);
+    if (isUnionType(named) || isInterfaceType(named)) continue;
+    if (!isObjectType(named)) {
+      parts.push(field.name);
+      continue;
+    }
+    if (depth <= 1 || path.has(named.name)) continue;
+    const inner = fullSelection(named, depth - 1, new Set([...path, named.name]));
+    if (inner) parts.push(`${field.name} { ${inner} }`);
+  }
+  return parts.join(' ');
+}
+
+function fullDocument(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+  const required = field.args.filter((a) => a.type instanceof GraphQLNonNull);
+  const defs = required.map((a) => `$${a.name}: ${a.type}`).join(', ');
+  const args = [...required.map((a) => `${a.name}: $${a.name}`), ...(field.args.some((a) => a.name === 'first') ? ['first: 20'] : [])].join(', ');
+  const named = getNamedType(field.type);
+  const selection = isObjectType(named) ? ` { ${fullSelection(named, QUERY_LIMITS.maxDepth - 1, new Set([named.name]))} }` : '';
+  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''}${selection} }`;
+}
+
+describe('legitimate documents', () => {
+  // a page of 100 whose nodes each open another page is refused by cost (see above); a page of the
+  // default size with everything under it is not
+  it('lets every operation through with everything it can select, a page of 20 at the root', async () => {
+    const schema = await buildAppSchema();
+    const rules = [...specifiedRules, ...queryLimits(true).validationRules];
+    const refused: string[] = [];
+    let checked = 0;
+    for (const [kind, type] of [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const) {
+      for (const field of Object.values(type.getFields())) {
+        const document = fullDocument(kind, field);
+        const errors = validate(schema, parse(document, { maxTokens: QUERY_LIMITS.maxTokens }), rules);
+        checked++;
+        if (errors.length) refused.push(`${field.name}: ${errors.map((e) => e.message).join('; ')}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(checked).toBe(Object.keys(schema.getQueryType()!.getFields()).length + Object.keys(schema.getMutationType()!.getFields()).length);
   });
 });
 
