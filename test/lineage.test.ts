@@ -255,13 +255,15 @@ describe('transferBatch', () => {
       ],
     });
 
-    // one statement resolves the token; then the walk (backward), or walk, subtree aggregates and entries (forward)
+    // one statement resolves the token; then the walk (backward), or the walk with its aggregates and the entries (forward)
     expect(await t.countStatements(() => t.gql(BACKWARD, { id: v1.id }, f.regulator))).toBe(2);
-    expect(await t.countStatements(() => t.gql(FORWARD, { id: b.id }, f.regulator))).toBe(4);
+    expect(await t.countStatements(() => t.gql(FORWARD, { id: b.id }, f.regulator))).toBe(3);
 
-    // bounds: depth 1 cuts the node list and says so; the aggregates still cover every descendant
-    const cut = ok(await t.gql(FORWARD, { id: b.id, d: 1 }, f.regulator)).traceForward;
+    // bounds: maxNodes cuts the list and says so, the aggregates still cover every descendant; maxDepth cuts both
+    const cut = ok(await t.gql(FORWARD, { id: b.id, n: 2 }, f.regulator)).traceForward;
     expect([cut.nodes.map((n: { id: string }) => n.id), cut.edges.length, cut.truncated, cut.totalBatches, cut.affectedOperators.length]).toEqual([['1', '2'], 1, true, 4, 4]);
+    const shallow = ok(await t.gql(FORWARD, { id: b.id, d: 1 }, f.regulator)).traceForward;
+    expect([shallow.nodes.map((n: { id: string }) => n.id), shallow.truncated, shallow.totalBatches, shallow.quantities]).toEqual([['1', '2'], true, 2, [{ unit: 'KG', batches: 2, onHand: 300 }]]);
     const few = ok(await t.gql(BACKWARD, { id: v1.id, n: 2 }, f.regulator)).traceBackward;
     expect([few.nodes.map((n: { id: string }) => n.id), few.edges.length, few.truncated]).toEqual([['3', '2'], 1, true]);
     const bad = await t.gql(BACKWARD, { id: v1.id, d: 501 }, f.regulator);

@@ -322,9 +322,9 @@ export class AffectedOperator extends PublicOperator {
   batches!: number;
 }
 
-@ObjectType({ description: 'Everything made from a batch and where it went; the aggregates cover every descendant, beyond the bounds of nodes' })
+@ObjectType({ description: 'Everything made from a batch and where it went; the aggregates cover every descendant within maxDepth, not only the maxNodes listed' })
 export class ForwardTrace extends LineageGraph {
-  @Field(() => Int, { description: 'The batch and every descendant' })
+  @Field(() => Int, { description: 'The batch and every descendant within maxDepth' })
   totalBatches!: number;
 
   @Field(() => [AffectedOperator], { description: 'Owners of the batch and every descendant' })

@@ -5,7 +5,7 @@ import {
   ProductCategory, QuantityUnit, TestResult,
 } from '../entities/enums';
 import { badInput, notFound } from '../errors';
-import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, SUBTREE_IMPACT_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
+import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, FORWARD_SQL, SUBTREE_IMPACT_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
 
 /** What anyone may see of an operator in a trace: no contact data. */
 export interface TraceOperator {
@@ -191,7 +191,10 @@ const PUBLIC_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** Runs one walk statement and keeps only the links between nodes it returned; a dropped link means truncation. */
 export async function runWalk(em: EntityManager, sql: string, start: string | number, bounds: WalkBounds): Promise<Walk> {
-  const rows = await em.execute<NodeRow[]>(sql, [start, bounds.maxDepth, bounds.maxNodes]);
+  return walkFromRows(await em.execute<NodeRow[]>(sql, [start, bounds.maxDepth, bounds.maxNodes]));
+}
+
+function walkFromRows(rows: NodeRow[]): Walk {
   const nodes = rows.map(toNode);
   const ids = new Set(nodes.map((n) => n.id));
   const edges: TraceEdge[] = [];
@@ -380,7 +383,7 @@ export interface SubtreeImpact {
 }
 
 export interface ForwardTrace extends LineageGraph {
-  /** Aggregates over every descendant, beyond the bounds of `nodes` too. */
+  /** Aggregates over every descendant within maxDepth, however many maxNodes lets `nodes` list. */
   totalBatches: number;
   affectedOperators: AffectedOperator[];
   markets: AffectedMarket[];
@@ -401,13 +404,14 @@ export async function traceBackward(ctx: Pick<Context, 'em'>, batchId: number, i
 
 /**
  * Everything made from a batch: the graph up to the bounds, and who holds it, which markets it reached and how
- * much is on hand over the whole subtree. Three statements.
+ * much is on hand over every batch within maxDepth (not cut by maxNodes). Two statements.
  */
 export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<ForwardTrace> {
   const bounds = regulatorBounds(input);
-  const walk = await walkDownstream(ctx.em, batchId, bounds);
-  if (!walk.nodes.length) throw notFound('Batch', batchId);
-  const impact = await subtreeImpact(ctx.em, batchId);
+  const rows = await ctx.em.execute<(NodeRow & { impact: SubtreeImpact })[]>(FORWARD_SQL, [batchId, bounds.maxDepth, bounds.maxNodes]);
+  if (!rows.length) throw notFound('Batch', batchId);
+  const walk = walkFromRows(rows);
+  const impact = impactFromJson(rows[0].impact);
   const details = await loadDetails(ctx.em, walk.nodes.map((n) => n.id));
   return {
     batch: walk.nodes[0],
@@ -426,5 +430,9 @@ export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, in
 /** Aggregates over a batch and all its descendants, in one statement. */
 export async function subtreeImpact(em: EntityManager, batchId: number): Promise<SubtreeImpact> {
   const [{ impact }] = await em.execute<{ impact: SubtreeImpact }[]>(SUBTREE_IMPACT_SQL, [batchId]);
+  return impactFromJson(impact);
+}
+
+function impactFromJson(impact: SubtreeImpact): SubtreeImpact {
   return { ...impact, quantities: impact.quantities.map((q) => ({ unit: q.unit, batches: q.batches, onHand: Number(q.onHand) })) };
 }

@@ -17,7 +17,25 @@ const NODE_COLUMNS = `
   o.village as owner_village, o.status as owner_status, o.credit_grade as owner_grade, o.public_code as owner_public_code,
   r.id as recall_id, r.reason as recall_reason, r.created_at as recall_at`;
 
-function walkSql(direction: 'up' | 'down', start: 'code' | 'id'): string {
+/** Batch count, owners with their public fields, markets and gate entries, and what is on hand per unit. */
+const IMPACT_JSON = `json_build_object(
+  'batches', (select count(*) from impact_nodes),
+  'operators', coalesce((
+    select json_agg(json_build_object(
+      'id', o.id, 'kind', o.kind, 'name', o.name, 'registrationNumber', coalesce(o.credit_code, o.registration_card_no),
+      'village', o.village, 'status', o.status, 'grade', o.credit_grade, 'publicCode', o.public_code, 'batches', x.n) order by o.id)
+    from (select owner_id, count(*) as n from impact_nodes group by owner_id) x join operator o on o.id = x.owner_id), '[]'::json),
+  'markets', coalesce((
+    select json_agg(json_build_object('id', m.id, 'name', m.name, 'entries', x.n, 'accepted', x.a) order by m.id)
+    from (select market_id, count(*) as n, count(*) filter (where decision = 'ACCEPTED') as a from impact_entries group by market_id) x
+    join market m on m.id = x.market_id), '[]'::json),
+  'entries', (select count(*) from impact_entries),
+  'quantities', coalesce((
+    select json_agg(json_build_object('unit', unit, 'batches', n, 'onHand', q) order by unit)
+    from (select unit, count(*) as n, sum(remaining) as q from impact_nodes group by unit) x), '[]'::json)
+)`;
+
+function walkSql(direction: 'up' | 'down', start: 'code' | 'id', withImpact = false): string {
   const startWhere = start === 'code' ? 'b.public_code = ?' : 'b.id = ?';
   const [from, to] = direction === 'up' ? ['child_id', 'parent_id'] : ['parent_id', 'child_id'];
   // links of each node towards the walk's direction: parents going up, children going down
@@ -35,9 +53,9 @@ with recursive walk(id, depth) as (
 ),
 nodes as (
   select id, min(depth) as depth from walk group by id order by min(depth), id limit ?
-)
+)${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}
 select ${NODE_COLUMNS},
-  coalesce((${links}), '[]'::json) as links
+  coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  (select ${IMPACT_JSON}) as impact` : ''}
 from nodes n
 join batch b on b.id = n.id
 join operator o on o.id = b.owner_id
@@ -51,6 +69,11 @@ export const UPSTREAM_SQL = walkSql('up', 'code');
 export const UPSTREAM_BY_ID_SQL = walkSql('up', 'id');
 /** Downstream of a batch id. Params: batchId, maxDepth, maxNodes. Each row carries its child links in `links`. */
 export const DOWNSTREAM_BY_ID_SQL = walkSql('down', 'id');
+/**
+ * Downstream of a batch id, each row also carrying the same `impact` (json, see SUBTREE_IMPACT_SQL) over every batch
+ * the walk reached within maxDepth, not cut by maxNodes. Params: batchId, maxDepth, maxNodes.
+ */
+export const FORWARD_SQL = walkSql('down', 'id', true);
 
 /** `?` placeholders numbered for the plain `pg` driver. */
 export function pgPlaceholders(sql: string): string {
@@ -92,29 +115,16 @@ export const DESCENDANTS_CTE = `with recursive down(id) as (
   select l.child_id from batch_link l join down d on l.parent_id = d.id
 )`;
 
-/**
- * What a batch reached, over its whole subtree (no bounds): batch count, owners with their public fields,
- * markets and gate entries, and what is still on hand per unit. Param: batchId. One row, column `impact` (json).
- */
-export const SUBTREE_IMPACT_SQL = `${DESCENDANTS_CTE},
-nodes as (select b.id, b.owner_id, b.unit, b.remaining from down d join batch b on b.id = d.id),
-entries as (
+/** Batches (from the CTE `ids`, column `id`) with their owner, unit and what remains, and their gate entries. */
+function impactCtes(ids: string): string {
+  return `impact_nodes as (select b.id, b.owner_id, b.unit, b.remaining from ${ids} x join batch b on b.id = x.id),
+impact_entries as (
   select e.id, e.market_id, e.decision from market_entry e
-  where e.batch_id in (select id from nodes) or e.received_batch_id in (select id from nodes)
-)
-select json_build_object(
-  'batches', (select count(*) from nodes),
-  'operators', coalesce((
-    select json_agg(json_build_object(
-      'id', o.id, 'kind', o.kind, 'name', o.name, 'registrationNumber', coalesce(o.credit_code, o.registration_card_no),
-      'village', o.village, 'status', o.status, 'grade', o.credit_grade, 'publicCode', o.public_code, 'batches', x.n) order by o.id)
-    from (select owner_id, count(*) as n from nodes group by owner_id) x join operator o on o.id = x.owner_id), '[]'::json),
-  'markets', coalesce((
-    select json_agg(json_build_object('id', m.id, 'name', m.name, 'entries', x.n, 'accepted', x.a) order by m.id)
-    from (select market_id, count(*) as n, count(*) filter (where decision = 'ACCEPTED') as a from entries group by market_id) x
-    join market m on m.id = x.market_id), '[]'::json),
-  'entries', (select count(*) from entries),
-  'quantities', coalesce((
-    select json_agg(json_build_object('unit', unit, 'batches', n, 'onHand', q) order by unit)
-    from (select unit, count(*) as n, sum(remaining) as q from nodes group by unit) x), '[]'::json)
-) as impact`;
+  where e.batch_id in (select id from impact_nodes) or e.received_batch_id in (select id from impact_nodes)
+)`;
+}
+
+/** What a batch reached over its whole subtree (no bounds). Param: batchId. One row, column `impact` (json). */
+export const SUBTREE_IMPACT_SQL = `${DESCENDANTS_CTE},
+${impactCtes('down')}
+select ${IMPACT_JSON} as impact`;
