@@ -24,6 +24,8 @@ let t: TestApp;
 let town: WebTown;
 let base: string;
 let browser: Browser;
+/** One phone for the pages read without signing in; each test opens its own tab. */
+let reader: BrowserContext;
 let y4m: string;
 let uncertifiedCode: string;
 let recalledCode: string;
@@ -120,6 +122,7 @@ beforeAll(async () => {
   y4m = path.join(os.tmpdir(), `foodtrace-gate-${process.pid}.y4m`);
   writeY4mFromPng(await qrPng(town.farmBatch.publicCode), y4m);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${y4m}`] });
+  reader = (await phone('zh-CN')).context;
 });
 
 afterAll(async () => {
@@ -133,7 +136,7 @@ describe('consumer trace page in Chromium', () => {
     const url = decodeQr(await qrPng(town.stallBatch.publicCode));
     expect(url).toBe(`${base}/t/${town.stallBatch.publicCode}`);
 
-    const { context, page } = await phone('zh-CN');
+    const page = await reader.newPage();
     const res = await page.goto(url);
     expect(res!.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -158,7 +161,7 @@ describe('consumer trace page in Chromium', () => {
     await shot(page, 'trace-en');
     const body = await page.content();
     for (const secret of [...Object.values(SECRETS), ...town.tokens, town.gateAccountName]) expect(body).not.toContain(secret);
-    await context.close();
+    await page.close();
   });
 
   test("an English browser gets English from Accept-Language; the page needs no JavaScript", async () => {
@@ -171,26 +174,26 @@ describe('consumer trace page in Chromium', () => {
   });
 
   test('a recalled lot shows the red banner', async () => {
-    const { context, page } = await phone('zh-CN');
+    const page = await reader.newPage();
     await page.goto(`${base}/t/${recalledCode}`);
     const banner = page.locator('#recall-banner');
     expect(await banner.innerText()).toBe(`此批次已被召回，请勿食用。\n\n召回原因: 检出违禁农药 A banned pesticide was found\n\n召回日期: ${recallDay}`);
     expect(await banner.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(176, 0, 32)');
     await shot(page, 'trace-recalled');
-    await context.close();
+    await page.close();
   });
 
   test('an unknown code gets the friendly 404 page', async () => {
-    const { context, page } = await phone('zh-CN');
+    const page = await reader.newPage();
     const res = await page.goto(`${base}/t/NoSuchCode12345`);
     expect(res!.status()).toBe(404);
     expect(await page.locator('h1').innerText()).toBe('未找到该追溯码');
     await shot(page, 'trace-404');
-    await context.close();
+    await page.close();
   });
 
   test('operator card and market test board render on a phone', async () => {
-    const { context, page } = await phone('zh-CN');
+    const page = await reader.newPage();
     await page.goto(`${base}/o/${town.farm.publicCode}`);
     expect(await page.locator('h1').innerText()).toBe('青山绿叶农场 Green Leaf Farm');
     expect(await page.locator('#violations').innerText()).toBe('0 次');
@@ -200,7 +203,7 @@ describe('consumer trace page in Chromium', () => {
       '09:15', '小青菜 Bok choy', '李记蔬菜摊 Li Vegetable Stall', '快速检测: 有机磷和氨基甲酸酯类农药 Organophosphate/carbamate inhibition 12.5%', '合格',
     ]);
     await shot(page, 'market-board');
-    await context.close();
+    await page.close();
   });
 });
 
@@ -299,13 +302,13 @@ describe('gate scanner in Chromium', () => {
   });
 
   test('a wrong token is refused at sign-in', async () => {
-    const { context, page } = await phone('en-GB');
+    const page = await reader.newPage();
     await page.goto(`${base}/gate?lang=en`);
     await page.fill('#token', 'ft_not-a-token');
     await page.click('#signin-button');
     await page.waitForFunction(() => document.getElementById('signin-error')!.textContent !== '');
     expect(await page.locator('#signin-error').innerText()).toBe('The token is unknown or revoked.');
     await shot(page, 'gate-signin-refused');
-    await context.close();
+    await page.close();
   });
 });
