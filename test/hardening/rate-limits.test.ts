@@ -2,7 +2,7 @@ import { Role } from '../../src/entities/enums';
 import { DEFAULT_LIMITS } from '../../src/limits/config';
 import { loadConfig, ConfigError } from '../../src/config';
 import { createTestApp, type TestApp } from '../support/app';
-import { makeMarket, token } from '../support/factories';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, token } from '../support/factories';
 
 let t: TestApp;
 let marketId: string;
@@ -108,15 +108,27 @@ describe('rate limits', () => {
   });
 
   it('limits gate scans per token, separately from other writes', async () => {
+    // set-up writes spread over two tokens, two writes each
+    const [setupA, setupB] = [await token(t, Role.ADMIN), await token(t, Role.ADMIN)];
+    const farm = await makeOperator(t, setupA);
+    const vendor = await makeOperator(t, setupA, { kind: 'MARKET_VENDOR', creditCode: null });
+    const batch = await makeBatch(t, setupB, farm.id);
+    await makeCertificate(t, setupB, batch.id);
     const gate = await token(t, Role.GATE_STAFF, { marketId });
     const other = await token(t, Role.GATE_STAFF, { marketId });
-    const scan = (tk: string) => gql(`mutation { scanAtGate(input: {}) { __typename } }`, { token: tk });
-    expect((await scan(gate)).status).not.toBe(429);
-    expect((await scan(gate)).status).not.toBe(429);
+    let n = 0;
+    const scan = (tk: string) =>
+      gql(
+        `mutation { scanAtGate(input: { code: "${batch.publicCode}", marketId: "${marketId}", vendorOperatorId: "${vendor.id}", declaredQuantity: 1, unit: KG, scanId: "rate-${++n}" }) { scanId } }`,
+        { token: tk },
+      );
+    expect((await scan(gate)).body).toEqual({ data: { scanAtGate: { scanId: 'rate-1' } } });
+    expect((await scan(gate)).body).toEqual({ data: { scanAtGate: { scanId: 'rate-2' } } });
     const refused = await scan(gate);
     expect(refused.status).toBe(429);
     expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'gate', retryAfter: 60 });
-    expect((await scan(other)).status).not.toBe(429);
+    expect(await t.sql(`select scan_id from market_entry order by scan_id`)).toEqual([{ scan_id: 'rate-1' }, { scan_id: 'rate-2' }]);
+    expect((await scan(other)).body).toEqual({ data: { scanAtGate: { scanId: 'rate-4' } } });
     // the write budget of the same token is untouched by scans
     const write = await gql(`mutation { registerMarket(input: { name: "x" }) { name } }`, { token: gate });
     expect(write.status).toBe(200);
