@@ -23,7 +23,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const original = unwrapResolverError(error);
   const base = { locations: formatted.locations, path: formatted.path };
   if (original instanceof AppError) {
-    return { ...base, message: original.message, extensions: { ...original.extensions } };
+    // `http` only sets the response status; it is not part of the error a client reads
+    const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+    return { ...base, message: original.message, extensions };
   }
   if (original instanceof NotFoundError) return { ...base, message: 'Not found', extensions: { code: 'NOT_FOUND' } };
   if (original instanceof UniqueConstraintViolationException) {

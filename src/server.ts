@@ -64,7 +64,11 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   const viewerFor = async (token: string | null | undefined, em = orm.em.fork()): Promise<Viewer> => {
     if (!token) return ANONYMOUS;
     const viewer = await viewerForToken(em, token);
-    if (!viewer) throw unauthenticated('The bearer token is unknown or revoked');
+    if (!viewer) {
+      const error = unauthenticated('The bearer token is unknown or revoked');
+      error.extensions.http = { status: 401 };
+      throw error;
+    }
     return viewer;
   };
 

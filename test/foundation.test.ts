@@ -66,7 +66,8 @@ describe('registerOperator', () => {
 
   it('rejects an unknown bearer token as UNAUTHENTICATED', async () => {
     const res = await t.gql('{ me { id } }', {}, 'ft_' + 'x'.repeat(43));
-    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(res.status).toBe(401);
+    expect(res.errors).toEqual([{ message: 'The bearer token is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }]);
   });
 });
 
