@@ -97,33 +97,41 @@ describe('the database goes away and comes back during load', () => {
       },
     ];
     const running = workers.map((w) => w());
+    // whatever fails below, the load stops and the database is up for the next test
+    const settle = async () => {
+      loading = false;
+      await Promise.all(running);
+      await pg.start();
+    };
+    let stopping = 0, down = 0, red = 0, starting = 0, up = 0, green = 0, served = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await get('/readyz')).toBe(200);
+      stopping = Date.now();
+      await pg.stop();
+      down = Date.now();
+      red = await until(async () => (await get('/readyz')) === 503, 2000);
+      expect(await get('/healthz')).toBe(200);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await get('/healthz')).toBe(200);
+      expect(await get('/readyz')).toBe(503);
 
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await get('/readyz')).toBe(200);
-    const stopping = Date.now();
-    await pg.stop();
-    const down = Date.now();
-    const red = await until(async () => (await get('/readyz')) === 503, 2000);
-    expect(await get('/healthz')).toBe(200);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await get('/healthz')).toBe(200);
-    expect(await get('/readyz')).toBe(503);
-
-    const starting = Date.now();
-    await pg.start();
-    const up = Date.now();
-    const green = await until(async () => (await get('/readyz')) === 200, 5000);
-    const served = await until(async () => {
-      const [a, b, c] = await Promise.all([
-        gql(`{ market(id: "${marketId}") { name } }`),
-        gql('{ me { role } }', admin),
-        gql(`mutation { registerMarket(input: { name: "After ${up}" }) { name } }`, admin),
-      ]);
-      return !a.body.errors && !b.body.errors && !c.body.errors;
-    }, 5000);
-    await new Promise((r) => setTimeout(r, 300));
-    loading = false;
-    await Promise.all(running);
+      starting = Date.now();
+      await pg.start();
+      up = Date.now();
+      green = await until(async () => (await get('/readyz')) === 200, 5000);
+      served = await until(async () => {
+        const [a, b, c] = await Promise.all([
+          gql(`{ market(id: "${marketId}") { name } }`),
+          gql('{ me { role } }', admin),
+          gql(`mutation { registerMarket(input: { name: "After ${up}" }) { name } }`, admin),
+        ]);
+        return !a.body.errors && !b.body.errors && !c.body.errors;
+      }, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await settle();
+    }
 
     // requests sent after the server had stopped and answered before it began to start again
     const during = outcomes.filter(({ o }) => o.at - o.ms > down && o.at < starting);
@@ -195,11 +203,14 @@ describe('the database goes away and comes back during load', () => {
       }
     };
     const phones = [0, 1, 2].map((p) => phone(codes.slice(p * 4, p * 4 + 4), `phone${p}`));
-    await new Promise((r) => setTimeout(r, 150));
-    await pg.stop();
-    await new Promise((r) => setTimeout(r, 1500));
-    await pg.start();
-    await Promise.all(phones);
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      await pg.stop();
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      await pg.start();
+      await Promise.all(phones);
+    }
 
     // the outage was seen, and only as UNAVAILABLE
     expect([...failures]).toEqual(['UNAVAILABLE']);
