@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
@@ -6,6 +7,7 @@ import { publicLookup } from '../limits/statement-timeout';
 import { InitiateRecallInput } from '../schema/recall.input';
 import { RecallImpact } from '../schema/recall.type';
 import { ForwardTrace, LineageGraph, Trace } from '../schema/trace.type';
+import { epcisForCode } from '../trace/epcis';
 import { initiateRecall } from '../trace/recall.service';
 import { traceBackward, traceByCode, traceForward } from '../trace/trace.service';
 import * as v from '../validation';
@@ -17,6 +19,13 @@ export class TraceResolver {
     const result = await publicLookup(ctx, (em) => traceByCode({ em, config: ctx.config }, code.trim()));
     if (!result) throw notFound('Trace code');
     return result;
+  }
+
+  @Query(() => GraphQLJSONObject, { description: 'The chain of a public code as an EPCIS 2.0 JSON-LD document (GS1); anyone may ask' })
+  async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Record<string, unknown>> {
+    const doc = await epcisForCode(ctx, code.trim());
+    if (!doc) throw notFound('Trace code');
+    return doc;
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)
