@@ -20,6 +20,9 @@ export const PUBLIC_PATH = /^\/(t|o|qr|01)\//;
 
 const MAX_CLASSIFY_TOKENS = 2000;
 
+/** Lookups by public code: counted per client address even when the caller is signed in. */
+const PUBLIC_LOOKUPS = new Set(['trace', 'epcisDocument']);
+
 /**
  * Rate limits per client address for public lookups and per bearer token for gate scans and writes.
  * An exceeded budget answers 429 with Retry-After before any resolver or database work.
@@ -91,9 +94,8 @@ export function classifyGraphqlRequest(request: FastifyRequest): RateCharge | nu
   if (operation.operation === 'mutation') {
     return roots.includes('scanAtGate') ? { bucket: 'gate', key: byToken, cost } : { bucket: 'write', key: byToken, cost };
   }
-  if (!token || roots.includes('trace')) {
-    return { bucket: 'public', key: `ip:${request.ip}`, cost: token ? Math.min(cost, roots.filter((r) => r === 'trace').length) : cost };
-  }
+  const lookups = roots.filter((r) => PUBLIC_LOOKUPS.has(r)).length;
+  if (!token || lookups) return { bucket: 'public', key: `ip:${request.ip}`, cost: token ? Math.min(cost, lookups) : cost };
   return null;
 }
 
