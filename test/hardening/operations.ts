@@ -128,6 +128,7 @@ export const RULES: Record<string, OperationRule> = {
 
   // trace and recall
   'Query.trace': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
+  'Query.epcisDocument': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
   'Query.traceBackward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
   'Query.traceForward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
   'Mutation.initiateRecall': { allow: REGULATORS, args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, reason: 'Residue above limit' } }) },
