@@ -154,6 +154,33 @@ describe('100,000 events', () => {
     expect(expected).toBe(417);
   });
 
+  it('refuses a third export while two run, and a client that goes away frees its connection', async () => {
+    const openCursors = async () =>
+      (await t.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle' and query like '%credit_export%'`))[0].n;
+    // two slow readers: each takes the first chunk, then stops reading, so the server waits on back-pressure
+    const stalled = await Promise.all([0, 1].map(() => new Promise<ReturnType<typeof get>>((resolve, reject) => {
+      const req = get(`${base}/exports/credit.csv`, { headers: { authorization: `Bearer ${f.regulator}` } }, (res) => {
+        res.once('data', () => {
+          res.pause();
+          resolve(req);
+        });
+      });
+      req.on('error', () => undefined);
+      setTimeout(() => reject(new Error('no first chunk')), 20_000).unref();
+    })));
+    expect(await openCursors()).toBe(2);
+    const third = await text('/exports/credit.csv', f.regulator);
+    expect(third.status).toBe(503);
+    expect(third.headers['retry-after']).toBe('30');
+    expect(JSON.parse(third.body)).toEqual({ error: { code: 'UNAVAILABLE', message: '2 exports are already running; try again shortly' } });
+
+    for (const req of stalled) req.destroy();
+    for (let i = 0; i < 100 && (await openCursors()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await openCursors()).toBe(0);
+    const after = await text('/exports/credit.csv?rule=LAB_TEST_FAILED', f.regulator);
+    expect(after.status).toBe(200);
+  });
+
   it('reads page 1,000 of the archive by keyset as cheaply as page 1', async () => {
     const plan = async (after: string | null) => {
       const { sql, params } = archivePageSql({}, 100, after);

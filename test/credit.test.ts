@@ -181,14 +181,14 @@ describe('the ledger', () => {
       });
       const results = await Promise.all(requests);
       expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
-    // 100 + 180 × 1 − 20 × 10
-    expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
-    const seqs = await t.sql<{ seq: number }>('select seq from credit_event where operator_id = $1 order by seq', [Number(op.id)]);
-    expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-    const verified = ok(await t.gql(`query($id: ID!) { verifyCreditChain(operatorId: $id) { ok operatorsChecked eventsChecked firstBroken { seq } brokenOperatorIds } }`, { id: op.id }, f.regulator));
-    expect(verified.verifyCreditChain).toEqual({ ok: true, operatorsChecked: 1, eventsChecked: 200, firstBroken: null, brokenOperatorIds: [] });
-    const [links] = await t.sql(`select count(*)::int as n from credit_event e join credit_event p on p.operator_id = e.operator_id and p.seq = e.seq - 1 and p.hash = e.prev_hash`);
-    expect(links).toEqual({ n: 199 });
+      // 100 + 180 × 1 − 20 × 10
+      expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
+      const seqs = await t.sql<{ seq: number }>('select seq from credit_event where operator_id = $1 order by seq', [Number(op.id)]);
+      expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const verified = ok(await t.gql(`query($id: ID!) { verifyCreditChain(operatorId: $id) { ok operatorsChecked eventsChecked firstBroken { seq } brokenOperatorIds } }`, { id: op.id }, f.regulator));
+      expect(verified.verifyCreditChain).toEqual({ ok: true, operatorsChecked: 1, eventsChecked: 200, firstBroken: null, brokenOperatorIds: [] });
+      const [links] = await t.sql(`select count(*)::int as n from credit_event e join credit_event p on p.operator_id = e.operator_id and p.seq = e.seq - 1 and p.hash = e.prev_hash`);
+      expect(links).toEqual({ n: 199 });
     } finally {
       await app2.fastify.close();
       await orm2.close(true);

@@ -43,6 +43,10 @@ function refuse(reply: FastifyReply, status: number, code: string, message: stri
   return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message, ...(field ? { field } : {}) } });
 }
 
+/** Each running export holds one pooled connection for its whole length; beyond this many, callers retry later. */
+export const MAX_RUNNING_EXPORTS = 2;
+let running = 0;
+
 /** `GET /exports/credit.csv?grade=D&from=2026-01-01…` — the filtered credit archive for regulators, streamed. */
 export async function registerCreditExportRoutes(fastify: FastifyInstance, { orm }: WebDeps): Promise<void> {
   fastify.get('/exports/credit.csv', async (request, reply) => {
@@ -57,6 +61,15 @@ export async function registerCreditExportRoutes(fastify: FastifyInstance, { orm
       if (e instanceof AppError && e.extensions.code === 'BAD_USER_INPUT') return refuse(reply, 400, 'BAD_USER_INPUT', e.message, e.extensions.field as string);
       throw e;
     }
+    if (running >= MAX_RUNNING_EXPORTS) {
+      reply.header('retry-after', '30');
+      return refuse(reply, 503, 'UNAVAILABLE', `${MAX_RUNNING_EXPORTS} exports are already running; try again shortly`);
+    }
+    running += 1;
+    // counted until the response is finished or the client went away, whichever comes first
+    reply.raw.once('close', () => {
+      running -= 1;
+    });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="credit-archive.csv"')
