@@ -292,6 +292,27 @@ describe('transferBatch', () => {
     expect(await t.sql(`select count(*)::int as n, sum(quantity)::float as q from batch where id <> $1`, [b.id])).toEqual([{ n: 10, q: 100 }]);
   });
 
+  it('merges that share inputs in opposite orders run in parallel without deadlock and take exactly', async () => {
+    const farm = await makeOperator(t, f.admin);
+    const a = await makeBatch(t, f.admin, farm.id, { quantity: 10 });
+    const b = await makeBatch(t, f.admin, farm.id, { quantity: 10 });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const inputs = [{ batchId: a.id, quantity: 1 }, { batchId: b.id, quantity: 0.5 }];
+        return t.gql(MERGE, { input: { inputs: i % 2 ? inputs : inputs.reverse() } }, f.admin);
+      }),
+    );
+    const refused = results.filter((r) => r.errors).map((r) => [r.errors![0].extensions?.code, r.errors![0].message.replace(/^inputs\[\d\]/, 'inputs[i]')]);
+    expect(results.filter((r) => !r.errors)).toHaveLength(10);
+    // refused either when the inputs are read (already CONSUMED) or when taken under the row lock
+    for (const [code, message] of refused) {
+      expect([code, ['inputs[i].batchId: batch 1 is CONSUMED', 'inputs[i].quantity: batch 1 is CONSUMED: nothing is left of it'].includes(message as string)]).toEqual(['BAD_USER_INPUT', true]);
+    }
+    expect(refused).toHaveLength(2);
+    expect(await remaining(a.id)).toEqual({ r: 0, status: 'CONSUMED' });
+    expect(await remaining(b.id)).toEqual({ r: 5, status: 'ACTIVE' });
+  });
+
   it('refuses a transfer to the owner itself, to a suspended operator, and more than remains', async () => {
     const farm = await makeOperator(t, f.admin);
     const suspended = await makeOperator(t, f.admin);

@@ -110,6 +110,26 @@ describe('initiateRecall', () => {
     expect(await t.sql('select count(*)::int as n from credit_event')).toEqual([{ n: 1 }]);
   });
 
+  it('racing with hand-overs from its lots, a recall still marks and counts every descendant', async () => {
+    const farm = await makeOperator(t, f.admin);
+    const buyers = await Promise.all(Array.from({ length: 4 }, () => makeOperator(t, f.admin, { kind: 'WHOLESALER' })));
+    const root = await makeBatch(t, f.admin, farm.id, { quantity: 1000 });
+    const parts = ok(await t.gql(SPLIT, { input: { batchId: root.id, parts: Array.from({ length: 20 }, () => ({ quantity: 50 })) } }, f.admin)).splitBatch;
+    const transfers = parts.flatMap((p: { id: string }, i: number) =>
+      [0, 1].map((k) => t.gql(TRANSFER, { input: { batchId: p.id, toOperatorId: buyers[(i + k) % 4].id, quantity: 5 } }, f.admin)),
+    );
+    const [recall, ...moved] = await Promise.all([t.gql(RECALL, { input: { batchId: root.id, reason: 'Race' } }, f.regulator), ...transfers]);
+    const impact = ok(recall).initiateRecall;
+    const refused = moved.filter((r) => r.errors);
+    for (const r of refused) expect(r.errors![0].message).toMatch(/^quantity: batch \d+ is RECALLED$/);
+    const [{ n, active }] = await t.sql(
+      `with recursive down(id) as (select $1::int union select l.child_id from batch_link l join down d on l.parent_id = d.id)
+       select count(*)::int as n, count(*) filter (where b.status <> 'RECALLED')::int as active from down join batch b on b.id = down.id`,
+      [root.id],
+    );
+    expect({ n, active, batches: impact.batches, newlyRecalled: impact.newlyRecalled }).toEqual({ n: 21 + 40 - refused.length, active: 0, batches: n, newlyRecalled: n });
+  });
+
   it('is for regulators only and refuses an empty reason, writing nothing', async () => {
     const farm = await makeOperator(t, f.admin);
     const root = await makeBatch(t, f.admin, farm.id);
