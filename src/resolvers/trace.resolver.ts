@@ -23,7 +23,7 @@ export class TraceResolver {
 
   @Query(() => GraphQLJSONObject, { description: 'The chain of a public code as an EPCIS 2.0 JSON-LD document (GS1); anyone may ask' })
   async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Record<string, unknown>> {
-    const doc = await epcisForCode(ctx, code.trim());
+    const doc = await publicLookup(ctx, (em) => epcisForCode({ em, config: ctx.config }, code.trim()));
     if (!doc) throw notFound('Trace code');
     return doc;
   }

@@ -44,12 +44,13 @@ describe('statement timeout for public lookups', () => {
     expect(await t.sql(`select count(*)::int as n from market`)).toEqual([{ n: 0 }]);
   });
 
-  it('bounds the public `trace` query and the consumer page: their statements run after the timeout is set', async () => {
+  it('bounds the public `trace` and `epcisDocument` queries and the consumer page: their statements run after the timeout is set', async () => {
     const f = await fixture(t);
     const farm = await makeOperator(t, f.admin);
     const batch = await makeBatch(t, f.admin, farm.id);
     for (const run of [
       () => t.gql(`query($code: String!) { trace(code: $code) { __typename } }`, { code: batch.publicCode }),
+      () => t.gql(`query($code: String!) { epcisDocument(code: $code) }`, { code: batch.publicCode }),
       () => t.app.fastify.inject({ method: 'GET', url: `/t/${batch.publicCode}` }),
     ]) {
       t.statements.length = 0;
