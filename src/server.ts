@@ -44,7 +44,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     );
   });
 
-  await registerRateLimits(fastify, config.limits);
+  const rateLimits = await registerRateLimits(fastify, config.limits);
 
   const schema = await buildAppSchema();
   const production = config.nodeEnv === 'production';
@@ -86,7 +86,16 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (request: FastifyRequest) => contextFor(bearerToken(request), request.ip),
+      context: async (request: FastifyRequest) => {
+        try {
+          const context = await contextFor(bearerToken(request), request.ip);
+          if (context.viewer.accountId !== null) rateLimits.authSucceeded(request);
+          return context;
+        } catch (e) {
+          if (e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED') await rateLimits.authFailed(request);
+          throw e;
+        }
+      },
     }),
   });
 

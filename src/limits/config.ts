@@ -10,6 +10,8 @@ export interface Limits {
   gateScansPerWindow: number;
   /** Other mutations per bearer token (or per address when anonymous) per window. */
   writesPerWindow: number;
+  /** Unknown or revoked bearer tokens per client address per window; then every request with a token is refused. */
+  authFailuresPerWindow: number;
   /** Longest a single SQL statement of a public lookup may run, in milliseconds. */
   publicStatementTimeoutMs: number;
 }
@@ -20,6 +22,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   publicPerWindow: 300,
   gateScansPerWindow: 300,
   writesPerWindow: 300,
+  authFailuresPerWindow: 30,
   publicStatementTimeoutMs: 2000,
 });
 
@@ -29,6 +32,7 @@ const VARIABLES: Record<keyof Limits, { name: string; min: number; max: number }
   publicPerWindow: { name: 'RATE_LIMIT_PUBLIC', min: 1, max: 1_000_000 },
   gateScansPerWindow: { name: 'RATE_LIMIT_GATE_SCANS', min: 1, max: 1_000_000 },
   writesPerWindow: { name: 'RATE_LIMIT_WRITES', min: 1, max: 1_000_000 },
+  authFailuresPerWindow: { name: 'RATE_LIMIT_AUTH_FAILURES', min: 1, max: 1_000_000 },
   publicStatementTimeoutMs: { name: 'PUBLIC_STATEMENT_TIMEOUT_MS', min: 1, max: 600_000 },
 };
 

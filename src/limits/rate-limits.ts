@@ -6,7 +6,16 @@ import type { Limits } from './config';
 import { QUERY_LIMITS } from './query-limits';
 
 /** Which budget a request draws from. */
-export type RateBucket = 'public' | 'gate' | 'write';
+export type RateBucket = 'public' | 'gate' | 'write' | 'auth';
+
+export interface RateLimiting {
+  /** Counts an unknown or revoked bearer token against the client address. */
+  authFailed(request: FastifyRequest): Promise<void>;
+  /** Remembers a token that was valid, so its holder still gets in from an address others abused. */
+  authSucceeded(request: FastifyRequest): void;
+}
+
+const RECENTLY_VALID_MAX = 10_000;
 
 export interface RateCharge {
   bucket: RateBucket;
@@ -27,12 +36,21 @@ const PUBLIC_LOOKUPS = new Set(['trace', 'epcisDocument']);
  * Rate limits per client address for public lookups and per bearer token for gate scans and writes.
  * An exceeded budget answers 429 with Retry-After before any resolver or database work.
  */
-export async function registerRateLimits(fastify: FastifyInstance, limits: Limits): Promise<void> {
+export async function registerRateLimits(fastify: FastifyInstance, limits: Limits): Promise<RateLimiting> {
   await fastify.register(rateLimit, { global: false, cache: 10_000 });
   const check = {
     public: fastify.createRateLimit({ max: limits.publicPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
     gate: fastify.createRateLimit({ max: limits.gateScansPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
     write: fastify.createRateLimit({ max: limits.writesPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
+    auth: fastify.createRateLimit({ max: limits.authFailuresPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
+  };
+
+  const refuse = (reply: FastifyReply, bucket: RateBucket, ttlInSeconds: number, graphql: boolean) => {
+    const seconds = Math.max(1, ttlInSeconds);
+    reply.code(429).header('retry-after', seconds);
+    const message = `Too many requests; retry in ${seconds} s`;
+    if (graphql) return reply.send({ errors: [{ message, extensions: { code: 'RATE_LIMITED', bucket, retryAfter: seconds } }] });
+    return reply.type('text/plain; charset=utf-8').send(`${message}\n请求过于频繁，请 ${seconds} 秒后再试\n`);
   };
 
   const charge = async (request: FastifyRequest, reply: FastifyReply, found: RateCharge, graphql: boolean) => {
@@ -43,15 +61,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
       reply.header('x-ratelimit-limit', result.max);
       reply.header('x-ratelimit-remaining', result.remaining);
       reply.header('x-ratelimit-reset', result.ttlInSeconds);
-      if (result.isExceeded) {
-        const seconds = Math.max(1, result.ttlInSeconds);
-        reply.code(429).header('retry-after', seconds);
-        const message = `Too many requests; retry in ${seconds} s`;
-        if (graphql) {
-          return reply.send({ errors: [{ message, extensions: { code: 'RATE_LIMITED', bucket: found.bucket, retryAfter: seconds } }] });
-        }
-        return reply.type('text/plain; charset=utf-8').send(`${message}\n请求过于频繁，请 ${seconds} 秒后再试\n`);
-      }
+      if (result.isExceeded) return refuse(reply, found.bucket, result.ttlInSeconds, graphql);
     }
   };
 
@@ -63,9 +73,33 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
   // after body parsing, so the GraphQL operation can be read
   fastify.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== '/graphql' || request.method === 'OPTIONS') return;
+    // an address that sent too many unknown tokens is refused before its next unknown token is looked up
+    const token = bearer(request.headers.authorization);
+    if (token && !recentlyValid.has(tokenKey(token))) {
+      chargeKey.set(request, `ip:${request.ip}`);
+      const failures = await check.auth(request, { increment: false });
+      if (!failures.isAllowed && failures.remaining === 0) return refuse(reply, 'auth', failures.ttlInSeconds, true);
+    }
     const found = classifyGraphqlRequest(request);
     if (found) return charge(request, reply, found, true);
   });
+
+  // insertion-ordered, so the oldest entry is dropped first
+  const recentlyValid = new Set<string>();
+  return {
+    async authFailed(request) {
+      chargeKey.set(request, `ip:${request.ip}`);
+      await check.auth(request);
+    },
+    authSucceeded(request) {
+      const token = bearer(request.headers.authorization);
+      if (!token) return;
+      const key = tokenKey(token);
+      recentlyValid.delete(key);
+      recentlyValid.add(key);
+      if (recentlyValid.size > RECENTLY_VALID_MAX) recentlyValid.delete(recentlyValid.values().next().value!);
+    },
+  };
 }
 
 const chargeKey = new WeakMap<FastifyRequest, string>();
@@ -90,7 +124,7 @@ export function classifyGraphqlRequest(request: FastifyRequest): RateCharge | nu
   const roots = rootFields(document, operation.selectionSet, new Set()).filter((r) => !r.startsWith('__'));
   // more root calls than the alias limit allows are refused by the query limits anyway
   const cost = Math.min(Math.max(1, roots.length), QUERY_LIMITS.maxAliases + 1);
-  const byToken = token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
+  const byToken = token ? tokenKey(token) : `ip:${request.ip}`;
   if (operation.operation === 'mutation') {
     return roots.includes('scanAtGate') ? { bucket: 'gate', key: byToken, cost } : { bucket: 'write', key: byToken, cost };
   }
@@ -118,6 +152,10 @@ function rootFields(document: DocumentNode, set: SelectionSetNode, seen: Set<str
     }
   }
   return names;
+}
+
+function tokenKey(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
 }
 
 function bearer(header: string | undefined): string | null {

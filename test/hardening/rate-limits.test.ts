@@ -7,7 +7,7 @@ import { makeBatch, makeCertificate, makeMarket, makeOperator, token } from '../
 let t: TestApp;
 let marketId: string;
 
-const LOW = { ...DEFAULT_LIMITS, publicPerWindow: 3, gateScansPerWindow: 2, writesPerWindow: 2, rateWindowMs: 60_000 };
+const LOW = { ...DEFAULT_LIMITS, publicPerWindow: 3, gateScansPerWindow: 2, writesPerWindow: 2, authFailuresPerWindow: 2, rateWindowMs: 60_000 };
 
 beforeEach(async () => {
   // a fresh app per test: every budget starts full
@@ -33,14 +33,19 @@ const get = (url: string, ip = '203.0.113.7') => t.app.fastify.inject({ method: 
 describe('rate limits', () => {
   it('has sane defaults', () => {
     expect(DEFAULT_LIMITS).toEqual({
-      bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, publicStatementTimeoutMs: 2000,
+      bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, authFailuresPerWindow: 30, publicStatementTimeoutMs: 2000,
     });
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
   });
 
   it('reads every limit from the environment and names a bad value', () => {
-    const env = { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_PUBLIC: '5', RATE_LIMIT_GATE_SCANS: '6', RATE_LIMIT_WRITES: '7', PUBLIC_STATEMENT_TIMEOUT_MS: '250' };
-    expect(loadConfig(env).limits).toEqual({ bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, publicStatementTimeoutMs: 250 });
+    const env = {
+      BODY_LIMIT_BYTES: '4096', RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_PUBLIC: '5', RATE_LIMIT_GATE_SCANS: '6', RATE_LIMIT_WRITES: '7', RATE_LIMIT_AUTH_FAILURES: '8',
+      PUBLIC_STATEMENT_TIMEOUT_MS: '250',
+    };
+    expect(loadConfig(env).limits).toEqual({
+      bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, authFailuresPerWindow: 8, publicStatementTimeoutMs: 250,
+    });
     expect(() => loadConfig({ RATE_LIMIT_PUBLIC: '-3', BODY_LIMIT_BYTES: 'lots' })).toThrow(
       new ConfigError(
         'Invalid configuration:\n  - BODY_LIMIT_BYTES must be an integer between 1024 and 67108864, got "lots"\n  - RATE_LIMIT_PUBLIC must be an integer between 1 and 1000000, got "-3"',
@@ -133,6 +138,28 @@ describe('rate limits', () => {
     const write = await gql(`mutation { registerMarket(input: { name: "x" }) { name } }`, { token: gate });
     expect(write.status).toBe(200);
     expect(write.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses an address after too many unknown tokens, before looking the next one up, but still lets known tokens in', async () => {
+    const known = await token(t, Role.REGULATOR);
+    const fresh = await token(t, Role.REGULATOR);
+    expect((await gql('{ me { role } }', { token: known, ip: '192.0.2.1' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
+    for (const guess of ['guess-1', 'guess-2']) {
+      const res = await gql('{ me { role } }', { token: guess, ip: '192.0.2.1' });
+      expect(res.body.errors).toEqual([{ message: 'The bearer token is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }]);
+    }
+    const before = t.statements.length;
+    const refused = await gql('{ me { role } }', { token: 'guess-3', ip: '192.0.2.1' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'auth', retryAfter: 60 });
+    expect(t.statements.length).toBe(before);
+    // a token seen valid before still gets in from that address; one not seen yet waits like the guesses
+    expect((await gql('{ me { role } }', { token: known, ip: '192.0.2.1' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
+    expect((await gql('{ me { role } }', { token: fresh, ip: '192.0.2.1' })).status).toBe(429);
+    // other addresses are unaffected
+    expect((await gql('{ me { role } }', { token: fresh, ip: '192.0.2.2' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
+    expect((await gql('{ me { role } }', { token: 'guess-4', ip: '192.0.2.2' })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('does not limit signed-in reads beyond the query limits', async () => {
