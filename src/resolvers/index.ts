@@ -6,6 +6,7 @@ import { AccountResolver } from './account.resolver';
 import { authChecker } from './auth-checker';
 import { BatchResolver } from './batch.resolver';
 import { CREDIT_RESOLVERS } from './credit.resolver';
+import { EpcisResolver } from './epcis.resolver';
 import { GateResolver } from './gate.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
@@ -15,7 +16,7 @@ import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, WebResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, ...CREDIT_RESOLVERS] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

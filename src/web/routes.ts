@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { registerCreditExportRoutes } from './credit-export.routes';
+import { registerEpcisRoutes } from './epcis.routes';
 import { registerPageRoutes } from './pages.routes';
 import { registerQrRoutes } from './qr.routes';
 
@@ -17,4 +18,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerPageRoutes(fastify, deps);
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
+  await registerEpcisRoutes(fastify, deps);
 }

@@ -1,0 +1,55 @@
+/**
+ * What the EPCIS export needs beyond the lineage walk, as one statement.
+ *
+ * Params, in order: the walked batch ids as a PostgreSQL array literal (`{1,2,3}`), and the depth bound of the
+ * search for the recall that covers a recalled batch. Each row is `{ k, v }`:
+ * - `L`: a link into a walked batch (every parent, also those outside the walk, so each batch's making is told
+ *   whole), and every sibling part made by the same split (same parent, same instant), so a split is one event;
+ * - `R`: for each walked RECALLED batch, the recall that marked it — the earliest recall on it or on a RECALLED
+ *   ancestor (a recall marks every descendant, so the path to its source runs through RECALLED batches only);
+ * - `B`: every batch any of these rows names, with what its identifier is made of. `digitalLink` is true when
+ *   no older batch has the same GTIN and lot, i.e. when `/01/{gtin}/10/{lot}` resolves to this very batch.
+ */
+export const EPCIS_CONTEXT_SQL = `
+with recursive ids as (select unnest(?::int[]) as id),
+incoming as (
+  select l.id, l.parent_id, l.child_id, l.kind, l.quantity, l.created_at from batch_link l where l.child_id in (select id from ids)
+),
+links as (
+  select * from incoming
+  union
+  select s.id, s.parent_id, s.child_id, s.kind, s.quantity, s.created_at
+  from incoming i join batch_link s on s.parent_id = i.parent_id and s.kind = 'SPLIT' and s.created_at = i.created_at
+  where i.kind = 'SPLIT'
+),
+up(start_id, id, depth) as (
+  select b.id, b.id, 0 from batch b where b.id in (select id from ids) and b.status = 'RECALLED'
+  union
+  select u.start_id, p.id, u.depth + 1
+  from up u join batch_link l on l.child_id = u.id join batch p on p.id = l.parent_id and p.status = 'RECALLED'
+  where u.depth < ?
+),
+covering as (
+  select distinct on (u.start_id) u.start_id as batch_id, r.id, r.batch_id as source_id, r.reason, r.created_at
+  from up u join recall r on r.batch_id = u.id
+  order by u.start_id, r.created_at, r.id
+),
+named as (
+  select id from ids
+  union select parent_id from links
+  union select child_id from links
+  union select source_id from covering
+)
+select 'L' as k, json_build_object(
+  'id', l.id, 'parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) as v
+from links l
+union all
+select 'R', json_build_object('batchId', c.batch_id, 'id', c.id, 'sourceId', c.source_id, 'reason', c.reason, 'at', c.created_at)
+from covering c
+union all
+select 'B', json_build_object(
+  'id', b.id, 'publicCode', b.public_code, 'gtin', b.gtin, 'lotCode', b.lot_code, 'quantity', b.quantity, 'unit', b.unit,
+  'productName', b.product_name, 'category', b.category, 'originPlace', b.origin_place, 'producedAt', b.produced_at,
+  'ownerCode', o.public_code,
+  'digitalLink', b.gtin is not null and not exists (select 1 from batch x where x.gtin = b.gtin and x.lot_code = b.lot_code and x.id < b.id))
+from named n join batch b on b.id = n.id join operator o on o.id = b.owner_id`;
