@@ -83,10 +83,13 @@ describe('score and grade', () => {
     await append({ operatorId: Number(op.id), ruleCode: 'LAB_TEST_FAILED', occurredAt: at('2026-01-01T00:00:00Z') }); // −30 to 2028-01-01, D to 2027-01-01
     await append({ operatorId: Number(other.id), ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2026-01-01T00:00:00Z') });
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 70, grade: 'D', forcedUntil: '2027-01-01T00:00:00.000Z' });
+    // a run that starts after the forcing ended does not look at it again
+    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'), at('2027-01-01T00:00:00Z'))).toBe(0);
+    expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit.grade).toBe('D');
     expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 70, grade: 'C', forcedUntil: null });
     expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'))).toBe(0);
-    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2028-01-01T00:00:00Z'))).toBe(1);
+    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2028-01-01T00:00:00Z'), at('2027-01-02T00:00:00Z'))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 100, grade: 'A', forcedUntil: null });
   });
 });

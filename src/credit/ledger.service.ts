@@ -190,14 +190,16 @@ export async function creditAsOf(em: EntityManager, operatorId: number, asOf: Da
 
 /**
  * Brings stored grades up to date where time alone changed them (a deduction expired, a forced D ended).
- * Only operators with a lapsed deduction or forcing are recomputed; returns how many stored states changed.
+ * Only operators with a deduction or forcing that lapsed after `since` (any time, when null) and by `asOf` are
+ * recomputed; returns how many stored states changed.
  */
-export async function refreshLapsedCredit(em: EntityManager, asOf = new Date()): Promise<number> {
+export async function refreshLapsedCredit(em: EntityManager, asOf = new Date(), since: Date | null = null): Promise<number> {
+  const after = since ?? new Date(0);
   const candidates = await em.execute<{ operator_id: number }[]>(
     `select distinct operator_id from credit_event
-      where (expires_at is not null and expires_at <= ?) or (forces_d_until is not null and forces_d_until <= ?)
+      where (expires_at > ? and expires_at <= ?) or (forces_d_until > ? and forces_d_until <= ?)
       order by operator_id`,
-    [asOf, asOf],
+    [after, asOf, after, asOf],
   );
   let changed = 0;
   for (const { operator_id: operatorId } of candidates) {

@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import { CreditSource, Grade, OperatorStatus } from '../entities/enums';
 import { badInput } from '../errors';
-import { appendCreditEvent, refreshLapsedCredit } from './ledger.service';
+import { appendCreditEvent } from './ledger.service';
 import { queuedForOperator } from './operator-queue';
 import { addMonths, GRADE_SUPERVISION, INSPECTION_RULES } from './rules';
 import { toDate } from './sql-time';
@@ -50,8 +50,7 @@ export interface InspectionDue {
  */
 export async function inspectionPlan(ctx: Context, month: string): Promise<InspectionDue[]> {
   const { start, end } = monthRange('month', month);
-  // grades are stored at each event; time alone may have changed some since
-  await refreshLapsedCredit(ctx.em);
+  // stored grades: updated with each event, and for expiries by the hourly upkeep (startCreditUpkeep)
   const rows = await ctx.em.execute<{ id: number; credit_grade: Grade; credit_score: number; forced_d_until: Date | string | null; last_inspected_at: Date | string | null }[]>(
     `select o.id, o.credit_grade, o.credit_score, o.forced_d_until,
             (select max(e.occurred_at) from credit_event e

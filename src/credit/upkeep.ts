@@ -11,9 +11,13 @@ interface Log {
  * grade with no write to trigger it, and gates sample by the stored grade. Runs at once, then every `everyMs`.
  */
 export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = 3600_000): () => void {
+  // after the first full pass, each run looks only at what lapsed since the previous one
+  let since: Date | null = null;
   const run = async () => {
+    const asOf = new Date();
     try {
-      const changed = await refreshLapsedCredit(orm.em.fork());
+      const changed = await refreshLapsedCredit(orm.em.fork(), asOf, since);
+      since = asOf;
       if (changed) log.info({ changed }, 'credit grades refreshed after expiry');
     } catch (err) {
       // the next run retries; stored grades stay as they were, never half-written
