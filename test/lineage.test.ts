@@ -313,6 +313,21 @@ describe('transferBatch', () => {
     expect(await remaining(b.id)).toEqual({ r: 5, status: 'ACTIVE' });
   });
 
+  it('gives parallel hand-overs of equally named lots to one receiver distinct lot codes after the highest in use', async () => {
+    const farms = await Promise.all([0, 1].map(() => makeOperator(t, f.admin)));
+    const vendor = await makeOperator(t, f.admin, { kind: 'MARKET_VENDOR' });
+    const lots = await Promise.all(farms.map((farm) => makeBatch(t, f.admin, farm.id, { lotCode: '2026-11-01' })));
+    await makeBatch(t, f.admin, vendor.id, { lotCode: '2026-11-01/T3' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.gql(TRANSFER, { input: { batchId: lots[i % 2].id, toOperatorId: vendor.id, quantity: 1 } }, f.admin)),
+    );
+    expect(results.filter((r) => r.errors)).toEqual([]);
+    const codes = await t.sql('select lot_code from batch where owner_id = $1 order by lot_code', [vendor.id]);
+    expect(codes.map((r) => r.lot_code).sort((a, b) => Number(a.split('/T')[1]) - Number(b.split('/T')[1]))).toEqual(
+      Array.from({ length: 11 }, (_, i) => `2026-11-01/T${i + 3}`),
+    );
+  });
+
   it('refuses a transfer to the owner itself, to a suspended operator, and more than remains', async () => {
     const farm = await makeOperator(t, f.admin);
     const suspended = await makeOperator(t, f.admin);

@@ -4,7 +4,7 @@ import { assertActsFor } from '../auth/access';
 import { newPublicCode } from '../auth/token';
 import type { Context } from '../context';
 import { BatchStatus, LinkKind, ProductCategory, QuantityUnit } from '../entities/enums';
-import { badInput, notFound } from '../errors';
+import { badInput, conflict, notFound } from '../errors';
 import * as v from '../validation';
 
 export interface BatchRow {
@@ -73,36 +73,65 @@ export async function insertChild(em: EntityManager, child: NewChild, kind: Link
 
 /** Inserts several children and all their links in two statements; rows come back in input order. */
 export async function insertChildren(em: EntityManager, items: { child: NewChild; parents: { id: number; quantity: number }[] }[], kind: LinkKind): Promise<BatchRow[]> {
+  const rows = await insertBatches(em, items.map((i) => i.child), false);
+  await insertLinks(em, items.flatMap(({ parents }, i) => parents.map((p) => ({ ...p, childId: rows[i]!.id }))), kind);
+  return rows as BatchRow[];
+}
+
+/**
+ * Inserts a child under a derived lot code (`base/tag<serial>`). When a concurrent step took the same code first,
+ * the insert yields and the next free serial is tried, so two hand-overs to one receiver never fail on a clash.
+ */
+export async function insertDerivedChild(
+  em: EntityManager, child: Omit<NewChild, 'lotCode'>, base: string, tag: string, kind: LinkKind, parents: { id: number; quantity: number }[],
+): Promise<BatchRow> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const lotCode = await derivedLotCode(em, child.ownerId, base, tag);
+    const [row] = await insertBatches(em, [{ ...child, lotCode }], true);
+    if (row) {
+      await insertLinks(em, parents.map((p) => ({ ...p, childId: row.id })), kind);
+      return row;
+    }
+  }
+  throw conflict(`No free lot code for ${base}/${tag}: try again`);
+}
+
+/** Rows in input order; with `skipTaken`, a child whose lot code its owner already uses is not inserted (undefined). */
+async function insertBatches(em: EntityManager, children: NewChild[], skipTaken: boolean): Promise<(BatchRow | undefined)[]> {
   const inserted = await em.execute<BatchRow[]>(
     `insert into batch (owner_id, product_name, category, lot_code, quantity, remaining, unit, produced_at, origin_place, gtin, public_code, process_yield)
-     values ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     values ${children.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     ${skipTaken ? 'on conflict (owner_id, lot_code) do nothing' : ''}
      returning ${BATCH_COLUMNS}`,
-    items.flatMap(({ child }) => [
-      child.ownerId, child.productName, child.category, child.lotCode, child.quantity, child.quantity, child.unit, child.producedAt,
-      child.originPlace, child.gtin, newPublicCode(), child.processYield ?? null,
+    children.flatMap((c) => [
+      c.ownerId, c.productName, c.category, c.lotCode, c.quantity, c.quantity, c.unit, c.producedAt, c.originPlace, c.gtin, newPublicCode(), c.processYield ?? null,
     ]),
   );
   // (owner, lot code) is unique, so it pairs each returned row with its input
   const byLot = new Map(inserted.map((r) => [`${r.owner_id}\u0000${r.lot_code}`, r]));
-  const rows = items.map(({ child }) => byLot.get(`${child.ownerId}\u0000${child.lotCode}`)!);
-  const links = items.flatMap(({ parents }, i) => parents.map((p) => [p.id, rows[i].id, kind, p.quantity]));
-  if (links.length) {
-    await em.execute(`insert into batch_link (parent_id, child_id, kind, quantity) values ${links.map(() => '(?, ?, ?, ?)').join(', ')}`, links.flat());
-  }
-  return rows;
+  return children.map((c) => byLot.get(`${c.ownerId}\u0000${c.lotCode}`));
 }
 
-/** A lot code for a derived batch, unique for its owner: the parent's code and a serial. */
+async function insertLinks(em: EntityManager, links: { id: number; childId: number; quantity: number }[], kind: LinkKind): Promise<void> {
+  if (!links.length) return;
+  await em.execute(
+    `insert into batch_link (parent_id, child_id, kind, quantity) values ${links.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    links.flatMap((l) => [l.id, l.childId, kind, l.quantity]),
+  );
+}
+
+/** A lot code for a derived batch, unique for its owner: the parent's code and the next free serial. */
 export async function derivedLotCode(em: EntityManager, ownerId: number, base: string, tag: string): Promise<string> {
   return (await derivedLotCodes(em, ownerId, base, tag, 1))[0];
 }
 
-/** `count` consecutive derived lot codes for one owner. */
+/** `count` consecutive derived lot codes for one owner, after the highest serial it already uses. */
 export async function derivedLotCodes(em: EntityManager, ownerId: number, base: string, tag: string, count: number): Promise<string[]> {
   const prefix = `${base.slice(0, 50)}/${tag}`;
-  const [{ n }] = await em.execute<{ n: string }[]>(
-    `select count(*) as n from batch where owner_id = ? and lot_code like ? escape '\\'`,
-    [ownerId, `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+  const [{ n }] = await em.execute<{ n: number }[]>(
+    `select coalesce(max(substr(lot_code, ?)::int), 0) as n from batch
+     where owner_id = ? and left(lot_code, ?) = ? and substr(lot_code, ?) ~ '^[0-9]{1,9}$'`,
+    [prefix.length + 1, ownerId, prefix.length, prefix, prefix.length + 1],
   );
   return Array.from({ length: count }, (_, i) => `${prefix}${Number(n) + 1 + i}`);
 }
@@ -117,20 +146,20 @@ export async function transferWithin(em: EntityManager, input: { parentId: numbe
   if (receiver.status !== 'ACTIVE') throw badInput('toOperatorId', `operator ${input.toOperatorId} is ${receiver.status}`);
   const parent = await takeFromBatch(em, input.parentId, input.quantity);
   if (parent.owner_id === input.toOperatorId) throw badInput('toOperatorId', 'a batch cannot be transferred to its own owner');
-  const lotCode = await derivedLotCode(em, input.toOperatorId, parent.lot_code, 'T');
-  return insertChild(
+  return insertDerivedChild(
     em,
     {
       ownerId: input.toOperatorId,
       productName: parent.product_name,
       category: parent.category,
-      lotCode,
       quantity: input.quantity,
       unit: parent.unit,
       producedAt: new Date(parent.produced_at),
       originPlace: parent.origin_place,
       gtin: parent.gtin,
     },
+    parent.lot_code,
+    'T',
     LinkKind.TRANSFER,
     [{ id: parent.id, quantity: input.quantity }],
   );
@@ -320,6 +349,13 @@ async function takeAll(em: EntityManager, inputs: { row: InputBatch; quantity: n
   for (const i of [...inputs].sort((a, b) => a.row.id - b.row.id)) await takeFromBatch(em, i.row.id, i.quantity, i.field);
 }
 
+/** Inserts a child under the requested lot code, or under a derived one when none was given. */
+function insertNamedOrDerived(
+  em: EntityManager, child: Omit<NewChild, 'lotCode'>, requested: string | null, base: string, tag: string, kind: LinkKind, parents: { id: number; quantity: number }[],
+): Promise<BatchRow> {
+  return requested === null ? insertDerivedChild(em, child, base, tag, kind, parents) : insertChild(em, { ...child, lotCode: requested }, kind, parents);
+}
+
 const distinctOrNull = <T>(values: T[]): T | null => (values.every((x) => x === values[0]) ? values[0] : null);
 
 /** Merges several lots of one owner, product category and unit into one new lot. */
@@ -340,13 +376,12 @@ export async function mergeBatches(ctx: Context, input: MergeBatchesData): Promi
   return withLotCodes('lotCode', () =>
     ctx.em.transactional(async (em) => {
       await takeAll(em, inputs);
-      return insertChild(
+      return insertNamedOrDerived(
         em,
         {
           ownerId,
           productName,
           category,
-          lotCode: requestedLot ?? (await derivedLotCode(em, ownerId, rows[0].lot_code, 'M')),
           quantity,
           unit,
           // the oldest input dates the whole lot
@@ -354,6 +389,9 @@ export async function mergeBatches(ctx: Context, input: MergeBatchesData): Promi
           originPlace: origins.length ? origins.join(' / ').slice(0, 300) : null,
           gtin: distinctOrNull(rows.map((r) => r.gtin)),
         },
+        requestedLot,
+        rows[0].lot_code,
+        'M',
         LinkKind.MERGE,
         inputs.map((i) => ({ id: i.row.id, quantity: i.quantity })),
       );
@@ -382,13 +420,12 @@ export async function processBatches(ctx: Context, input: ProcessBatchesData): P
       await takeAll(em, inputs);
       const [owner] = await em.execute<{ village: string | null; status: string }[]>('select village, status from operator where id = ?', [ownerId]);
       if (owner.status !== 'ACTIVE') throw badInput('inputs', `operator ${ownerId} is ${owner.status}`);
-      return insertChild(
+      return insertNamedOrDerived(
         em,
         {
           ownerId,
           productName,
           category: input.category,
-          lotCode: requestedLot ?? (await derivedLotCode(em, ownerId, inputs[0].row.lot_code, 'P')),
           quantity,
           unit: input.unit,
           producedAt,
@@ -396,6 +433,9 @@ export async function processBatches(ctx: Context, input: ProcessBatchesData): P
           gtin,
           processYield,
         },
+        requestedLot,
+        inputs[0].row.lot_code,
+        'P',
         LinkKind.PROCESS,
         inputs.map((i) => ({ id: i.row.id, quantity: i.quantity })),
       );
