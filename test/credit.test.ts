@@ -92,6 +92,15 @@ describe('score and grade', () => {
     expect(await refreshLapsedCredit(t.orm.em.fork(), at('2028-01-01T00:00:00Z'), at('2027-01-02T00:00:00Z'))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 100, grade: 'A', forcedUntil: null });
   });
+
+  it('counts an event recorded ahead of its time once it comes due', async () => {
+    const op = await makeOperator(t, f.admin);
+    const now = Date.now();
+    await append({ operatorId: Number(op.id), ruleCode: 'RAPID_TEST_FAILED', occurredAt: new Date(now + 3600_000) });
+    expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 100, grade: 'A', forcedUntil: null });
+    expect(await refreshLapsedCredit(t.orm.em.fork(), new Date(now + 2 * 3600_000), new Date(now))).toBe(1);
+    expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
+  });
 });
 
 const RECORD = `mutation($input: RecordCreditEventInput!) {

@@ -189,17 +189,18 @@ export async function creditAsOf(em: EntityManager, operatorId: number, asOf: Da
 }
 
 /**
- * Brings stored grades up to date where time alone changed them (a deduction expired, a forced D ended).
- * Only operators with a deduction or forcing that lapsed after `since` (any time, when null) and by `asOf` are
- * recomputed; returns how many stored states changed.
+ * Brings stored grades up to date where time alone changed them: a deduction expired, a forced D ended, or an
+ * event recorded ahead of its time (a device clock running fast) came due. Only operators with such a moment
+ * after `since` (any time, when null) and by `asOf` are recomputed; returns how many stored states changed.
  */
 export async function refreshLapsedCredit(em: EntityManager, asOf = new Date(), since: Date | null = null): Promise<number> {
   const after = since ?? new Date(0);
   const candidates = await em.execute<{ operator_id: number }[]>(
     `select distinct operator_id from credit_event
       where (expires_at > ? and expires_at <= ?) or (forces_d_until > ? and forces_d_until <= ?)
+         or (occurred_at > created_at and occurred_at > ? and occurred_at <= ?)
       order by operator_id`,
-    [after, asOf, after, asOf],
+    [after, asOf, after, asOf, after, asOf],
   );
   let changed = 0;
   for (const { operator_id: operatorId } of candidates) {
