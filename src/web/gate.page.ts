@@ -38,6 +38,22 @@ const TEXT = {
     grade: '信用等级',
     certificate: '合格证',
     needsScript: '此页面需要启用 JavaScript。',
+    testTitle: '录入快检结果',
+    testItem: '检测项目',
+    testValue: '抑制率 (%)',
+    testResult: '检测结果',
+    PASS: '合格',
+    FAIL: '不合格',
+    testRule: '抑制率 ≥ 50% 判为不合格（GB/T 5009.199）。',
+    tester: '检测人',
+    recordTest: '提交检测结果',
+    recordTestFor: '录入快检',
+    needItem: '请填写检测项目。',
+    needValue: '请填写 0 到 100 之间的抑制率。',
+    needResult: '请选择合格或不合格。',
+    needTester: '请填写检测人。',
+    testQueued: '快检结果待提交',
+    testQueuedHint: '当前无网络。快检结果已保存在本机，联网后自动提交，只提交一次。',
   },
   en: {
     title: 'Market gate check',
@@ -74,8 +90,27 @@ const TEXT = {
     grade: 'grade',
     certificate: 'certificate',
     needsScript: 'This page needs JavaScript.',
+    testTitle: 'Record the rapid test',
+    testItem: 'Item tested',
+    testValue: 'Inhibition rate (%)',
+    testResult: 'Result',
+    PASS: 'Pass',
+    FAIL: 'Fail',
+    testRule: 'An inhibition rate of 50 % or more is a fail (GB/T 5009.199).',
+    tester: 'Tester',
+    recordTest: 'Record result',
+    recordTestFor: 'Record test',
+    needItem: 'Enter the item tested.',
+    needValue: 'Enter an inhibition rate from 0 to 100.',
+    needResult: 'Choose pass or fail.',
+    needTester: "Enter the tester's name.",
+    testQueued: 'Test result waiting to be sent',
+    testQueuedHint: 'No network. The test result is kept on the device and sent once when back online.',
   },
 };
+
+/** The gate's usual rapid test; the name is stored in both languages so the public board reads in either. */
+export const RAPID_TEST_ITEM = '有机磷和氨基甲酸酯类农药抑制率 / organophosphate and carbamate inhibition';
 
 const UNITS = ['KG', 'G', 'T', 'L', 'ML', 'PIECE', 'BOX', 'CRATE', 'BOTTLE'];
 
@@ -119,6 +154,23 @@ export function renderGatePage(lang: Lang): string {
 <video id="camera" class="hidden" muted playsinline></video>
 </form>
 <div id="answer" class="answer hidden" role="status" aria-live="assertive"><div class="word" id="answer-word"></div><p id="answer-detail"></p><ul id="answer-reasons"></ul></div>
+<form id="test-form" class="card hidden" autocomplete="off" novalidate>
+<h2>${t.testTitle}</h2>
+<p class="sub" id="test-for"></p>
+<label for="test-item">${t.testItem}</label>
+<textarea id="test-item" name="item" rows="3" maxlength="100" spellcheck="false">${RAPID_TEST_ITEM}</textarea>
+<label for="test-value">${t.testValue}</label>
+<input id="test-value" name="value" type="number" inputmode="decimal" min="0" max="100" step="any">
+<fieldset class="verdict"><legend>${t.testResult}</legend><div class="row">
+<label class="choice PASS"><input type="radio" name="result" value="PASS" id="test-pass">${t.PASS}</label>
+<label class="choice FAIL"><input type="radio" name="result" value="FAIL" id="test-fail">${t.FAIL}</label>
+</div></fieldset>
+<p class="sub">${t.testRule}</p>
+<label for="tester">${t.tester}</label>
+<input id="tester" name="tester" type="text" maxlength="100" autocomplete="name">
+<button type="submit" id="test-button">${t.recordTest}</button>
+<p class="fail" id="test-error" role="alert"></p>
+</form>
 <section class="card"><h2>${t.recent}</h2><ul id="recent"></ul></section>
 </section>
 </main>

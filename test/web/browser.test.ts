@@ -7,6 +7,7 @@ import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { sampleDraw } from '../../src/gate/gate.service';
+import { RAPID_TEST_ITEM } from '../../src/web/gate.page';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeCertificate, makeOperator } from '../support/factories';
 import { writeY4mFromPng } from './camera';
@@ -77,8 +78,8 @@ async function phone(locale = 'zh-CN', extra: Parameters<Browser['newContext']>[
 }
 
 /** A gate phone signed in; `crypto.randomUUID` hands out the given scan ids first. */
-async function gatePhone(scanIds: string[], lang: 'zh' | 'en' = 'zh'): Promise<{ context: BrowserContext; page: Page }> {
-  const { context, page } = await phone(lang === 'zh' ? 'zh-CN' : 'en-GB');
+async function gatePhone(scanIds: string[], lang: 'zh' | 'en' = 'zh', extra: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await phone(lang === 'zh' ? 'zh-CN' : 'en-GB', extra);
   await context.grantPermissions(['camera'], { origin: base });
   await context.addInitScript((ids: string[]) => {
     const original = crypto.randomUUID.bind(crypto);
@@ -310,5 +311,189 @@ describe('gate scanner in Chromium', () => {
     expect(await page.locator('#signin-error').innerText()).toBe('The token is unknown or revoked.');
     await shot(page, 'gate-signin-refused');
     await page.close();
+  });
+});
+
+/** A smallholder's lot that comes to the gate without a certificate, so its scan answers TEST_REQUIRED. */
+async function uncertifiedLot(name: string, lotCode: string): Promise<{ operatorId: string; batchId: string; publicCode: string }> {
+  const owner = await makeOperator(t, town.admin, { name, village: '溪口村 Xikou', contactPhone: '13700000005' });
+  const batch = await makeBatch(t, town.admin, owner.id, { productName: '白萝卜 White radish', lotCode, quantity: 100 });
+  return { operatorId: owner.id, batchId: batch.id, publicCode: batch.publicCode };
+}
+
+/** Scans a typed code for a vendor and waits for the amber answer; returns the entry's id. */
+async function scanForTest(page: Page, vendorId: string, quantity: string, code: string, scanId: string): Promise<string> {
+  await page.selectOption('#vendor', vendorId);
+  await page.fill('#quantity', quantity);
+  await page.fill('#code', code);
+  await page.click('#check-button');
+  await page.waitForSelector('#answer.TEST_REQUIRED');
+  await page.waitForSelector('#test-form:not(.hidden)');
+  const [{ id }] = await t.sql<{ id: string }>('select id::text as id from market_entry where scan_id = $1', [scanId]);
+  return id;
+}
+
+async function inspectionsOf(entryId: string) {
+  return t.sql<{ id: number; kind: string; items: unknown; result: string; tester: string; market_id: number }>(
+    'select id, kind, items, result, tester, market_id from inspection where entry_id = $1 order by id',
+    [entryId],
+  );
+}
+
+async function entryRow(entryId: string) {
+  const [row] = await t.sql<{ decision: string; reasons: { code: string }[]; received_batch_id: number | null; decided: boolean }>(
+    'select decision, reasons, received_batch_id, decided_at is not null as decided from market_entry where id = $1',
+    [entryId],
+  );
+  return { decision: row.decision, reasons: row.reasons.map((r) => r.code), received: row.received_batch_id !== null, decided: row.decided };
+}
+
+describe('rapid test on the gate page', () => {
+  test('an amber load tested on the spot: PASS turns the answer green, the vendor receives the goods; the tester is remembered', async () => {
+    const lot = await uncertifiedLot('溪口二组农户 Xikou group 2 grower', 'XK-R-2');
+    const ids = unsampledScanIds(1);
+    const { context, page } = await gatePhone(ids);
+    const entryId = await scanForTest(page, town.vendor2.id, '20', lot.publicCode, ids[0]);
+    expect(await page.locator('#answer-word').innerText()).toBe('需要快检');
+    expect(await page.locator('#test-form h2').innerText()).toBe('录入快检结果');
+    expect(await page.locator('#test-for').innerText()).toBe('白萝卜 White radish · 批次 XK-R-2 · 溪口二组农户 Xikou group 2 grower (信用等级 A) · 张家水果铺 Zhang Fruit Stall · 20 千克');
+    expect(await page.locator('#test-item').inputValue()).toBe(RAPID_TEST_ITEM);
+    expect(await page.locator('#tester').inputValue()).toBe('');
+    // a rate under 50 % reads as a pass
+    await page.fill('#test-value', '12.5');
+    expect([await page.isChecked('#test-pass'), await page.isChecked('#test-fail')]).toEqual([true, false]);
+    await page.fill('#tester', '周检测员');
+    await shot(page, 'gate-test-form');
+
+    await page.click('#test-button');
+    await page.waitForSelector('#answer.ACCEPTED');
+    expect(await page.locator('#answer-word').innerText()).toBe('准许入场');
+    expect(await page.locator('#answer-detail').innerText()).toBe('白萝卜 White radish · 批次 XK-R-2 · 溪口二组农户 Xikou group 2 grower (信用等级 A)');
+    expect(await page.locator('#answer-reasons li').allInnerTexts()).toEqual(['未出示有效合格证，须快检', '快检合格，准予进场']);
+    expect(await page.locator('#test-form').isHidden()).toBe(true);
+    // the amber line of this load became its final answer
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['准许入场 · 张家水果铺 Zhang Fruit Stall · 20 千克 · 未出示有效合格证，须快检; 快检合格，准予进场']);
+    expect(await page.locator('#pending').innerText()).toBe('待提交 0 条');
+    await shot(page, 'gate-test-passed');
+
+    expect(await inspectionsOf(entryId)).toEqual([
+      { id: expect.any(Number), kind: 'RAPID', items: [{ item: RAPID_TEST_ITEM, value: 12.5, unit: '%', result: 'PASS' }], result: 'PASS', tester: '周检测员', market_id: Number(town.marketId) },
+    ]);
+    expect(await entryRow(entryId)).toEqual({ decision: 'ACCEPTED', reasons: ['NO_CERTIFICATE', 'RAPID_TEST_PASSED'], received: true, decided: true });
+    expect(await t.sql(
+      `select r.owner_id, r.quantity::float as quantity, r.unit, p.remaining::float as parent_left, p.non_conformant
+         from market_entry e join batch r on r.id = e.received_batch_id join batch p on p.id = e.batch_id where e.id = $1`,
+      [entryId],
+    )).toEqual([{ owner_id: Number(town.vendor2.id), quantity: 20, unit: 'KG', parent_left: 80, non_conformant: false }]);
+    expect(await page.evaluate(() => [localStorage.getItem('foodtrace.gate.tester'), localStorage.getItem('foodtrace.gate.tests')])).toEqual(['周检测员', '[]']);
+
+    // the next amber load opens the form with the tester filled in
+    const next = unsampledScanIds(1);
+    await page.evaluate((id) => { crypto.randomUUID = () => id as ReturnType<Crypto['randomUUID']>; }, next[0]);
+    await scanForTest(page, town.vendor.id, '3', uncertifiedCode, next[0]);
+    expect(await page.locator('#tester').inputValue()).toBe('周检测员');
+    expect(await page.locator('#test-value').inputValue()).toBe('');
+    await context.close();
+  });
+
+  test('FAIL turns the answer red (English): lot non-conformant, producer charged RAPID_TEST_FAILED, nothing received', async () => {
+    const lot = await uncertifiedLot('溪口三组农户 Xikou group 3 grower', 'XK-R-3');
+    const ids = unsampledScanIds(1);
+    const { context, page } = await gatePhone(ids, 'en');
+    const entryId = await scanForTest(page, town.vendor.id, '15', lot.publicCode, ids[0]);
+    expect(await page.locator('#test-form h2').innerText()).toBe('Record the rapid test');
+
+    // an incomplete form says what is missing and sends nothing
+    await page.click('#test-button');
+    expect(await page.locator('#test-error').innerText()).toBe('Enter an inhibition rate from 0 to 100.');
+    await page.fill('#test-value', '63.2');
+    expect([await page.isChecked('#test-pass'), await page.isChecked('#test-fail')]).toEqual([false, true]);
+    await page.click('#test-button');
+    expect(await page.locator('#test-error').innerText()).toBe("Enter the tester's name.");
+    expect(await inspectionsOf(entryId)).toEqual([]);
+
+    await page.fill('#tester', 'Zhou');
+    await page.click('#test-button');
+    await page.waitForSelector('#answer.REJECTED');
+    expect(await page.locator('#answer-word').innerText()).toBe('Rejected');
+    expect(await page.locator('#answer-reasons li').allInnerTexts()).toEqual(['No valid certificate: a rapid test is required', 'Failed the rapid test']);
+    expect(await page.locator('#answer').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(176, 0, 32)');
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['Rejected · 李记蔬菜摊 Li Vegetable Stall · 15 kg · No valid certificate: a rapid test is required; Failed the rapid test']);
+    await shot(page, 'gate-test-failed');
+
+    const [inspection] = await inspectionsOf(entryId);
+    expect(await inspectionsOf(entryId)).toEqual([
+      { id: inspection.id, kind: 'RAPID', items: [{ item: RAPID_TEST_ITEM, value: 63.2, unit: '%', result: 'FAIL' }], result: 'FAIL', tester: 'Zhou', market_id: Number(town.marketId) },
+    ]);
+    expect(await entryRow(entryId)).toEqual({ decision: 'REJECTED', reasons: ['NO_CERTIFICATE', 'RAPID_TEST_FAILED'], received: false, decided: true });
+    expect(await t.sql('select non_conformant, remaining::float as remaining from batch where id = $1', [lot.batchId])).toEqual([{ non_conformant: true, remaining: 100 }]);
+    expect(await t.sql('select rule_code, points, source, source_ref from credit_event where operator_id = $1 order by seq', [lot.operatorId])).toEqual([
+      { rule_code: 'NO_CERTIFICATE', points: -5, source: 'ENTRY', source_ref: expect.any(String) },
+      { rule_code: 'RAPID_TEST_FAILED', points: -20, source: 'INSPECTION', source_ref: String(inspection.id) },
+    ]);
+    await context.close();
+  });
+
+  test('a result recorded offline is queued and sent once; an answer lost on the way is not sent twice', async () => {
+    const lot = await uncertifiedLot('溪口四组农户 Xikou group 4 grower', 'XK-R-4');
+    const ids = unsampledScanIds(1);
+    // requests are intercepted below, which a service worker would hide
+    const { context, page } = await gatePhone(ids, 'zh', { serviceWorkers: 'block' });
+    const entryId = await scanForTest(page, town.vendor.id, '8', lot.publicCode, ids[0]);
+
+    await context.setOffline(true);
+    await page.fill('#test-value', '20');
+    await page.fill('#tester', '周检测员');
+    await page.click('#test-button');
+    await page.waitForSelector('#answer.QUEUED');
+    expect(await page.locator('#answer-reasons li').allInnerTexts()).toEqual(['当前无网络。快检结果已保存在本机，联网后自动提交，只提交一次。']);
+    expect(await page.locator('#pending').innerText()).toBe('待提交 1 条');
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['已暂存，联网后自动提交 · 李记蔬菜摊 Li Vegetable Stall · 8 千克 · 快检结果待提交']);
+    await shot(page, 'gate-test-queued');
+    expect(await inspectionsOf(entryId)).toEqual([]);
+
+    // back online, the server records the result but its answer is lost on the way back
+    const sent: string[] = [];
+    await page.route('**/graphql', async (route) => {
+      const op = String(route.request().postDataJSON().query).split('(')[0];
+      sent.push(op);
+      if (op !== 'mutation Test') return route.continue();
+      await route.fetch();
+      return route.abort('internetdisconnected');
+    });
+    await page.evaluate(() => document.querySelector('#recent li')!.setAttribute('data-before', ''));
+    await context.setOffline(false);
+    // the lost answer leaves the result queued: its line is drawn again, still waiting
+    await page.waitForSelector('#recent li:not([data-before])');
+    expect(sent).toEqual(['query Entry', 'mutation Test']);
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['已暂存，联网后自动提交 · 李记蔬菜摊 Li Vegetable Stall · 8 千克 · 快检结果待提交']);
+    expect(await page.locator('#pending').innerText()).toBe('待提交 1 条');
+    expect(await inspectionsOf(entryId)).toHaveLength(1);
+
+    // the next flush reads the entry, finds it decided and stops: the result is not recorded twice
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '待提交 0 条');
+    expect(sent).toEqual(['query Entry', 'mutation Test', 'query Entry']);
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['准许入场 · 李记蔬菜摊 Li Vegetable Stall · 8 千克 · 未出示有效合格证，须快检; 快检合格，准予进场']);
+    await shot(page, 'gate-test-sent');
+    expect(await inspectionsOf(entryId)).toHaveLength(1);
+    expect(await entryRow(entryId)).toEqual({ decision: 'ACCEPTED', reasons: ['NO_CERTIFICATE', 'RAPID_TEST_PASSED'], received: true, decided: true });
+    await context.close();
+  });
+
+  test('offline reload keeps the language the page was opened in', async () => {
+    const { context, page } = await phone('zh-CN');
+    await page.goto(`${base}/gate?lang=en`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    const reloaded = await page.reload();
+    expect(reloaded!.headers()['x-served-from']).toBe('gate-cache');
+    expect([await page.locator('html').getAttribute('lang'), await page.locator('h1').innerText()]).toEqual(['en', 'Market gate check']);
+    await page.goto(`${base}/gate?lang=zh`);
+    expect([await page.locator('html').getAttribute('lang'), await page.locator('h1').innerText()]).toEqual(['zh-CN', '市场入场查验']);
+    await page.goto(`${base}/gate`);
+    expect([await page.locator('html').getAttribute('lang'), await page.locator('h1').innerText()]).toEqual(['zh-CN', '市场入场查验']);
+    await context.close();
   });
 });

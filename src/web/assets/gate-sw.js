@@ -1,12 +1,15 @@
 /* Keeps the gate page and its scripts on the device, so a gate phone that reloads without a network still
-   opens the scanner and queues scans. Network first: a fresh page or script replaces the stored one. */
+   opens the scanner and queues scans. Network first: a fresh page or script replaces the stored one.
+   The page is stored once per language asked for (/gate, /gate?lang=zh, /gate?lang=en), so an offline
+   reload opens in the language the clerk chose. */
 'use strict';
 
-var CACHE = 'foodtrace-gate-v1';
-var SHELL = ['/gate', '/static/site.css', '/static/gate.js', '/static/jsQR.js'];
+var CACHE = 'foodtrace-gate-v2';
+var PAGES = ['/gate', '/gate?lang=zh', '/gate?lang=en'];
+var SHELL = ['/static/site.css', '/static/gate.js', '/static/jsQR.js'];
 
 self.addEventListener('install', function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(PAGES.concat(SHELL)); }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener('activate', function (event) {
@@ -17,9 +20,18 @@ self.addEventListener('activate', function (event) {
   );
 });
 
+/* The stored page for a gate URL: its language decides, other query parameters do not (as on the server). */
+function pageKey(url) {
+  var lang = (url.searchParams.get('lang') || '').toLowerCase();
+  if (lang === 'en' || lang.indexOf('en-') === 0) return '/gate?lang=en';
+  if (lang === 'zh' || lang.indexOf('zh-') === 0) return '/gate?lang=zh';
+  return '/gate';
+}
+
 /* A stored copy, marked so a reader can tell it did not come from the network. */
-function fromCache(request, fallback) {
-  return caches.match(request).then(function (hit) { return hit || (fallback ? caches.match(fallback) : undefined); }).then(function (hit) {
+function fromCache(key) {
+  // the page varies by Accept-Language only when no ?lang is given, and then it is this browser's own
+  return caches.match(key, { ignoreVary: true }).then(function (hit) {
     if (!hit) return Response.error();
     var headers = new Headers(hit.headers);
     headers.set('x-served-from', 'gate-cache');
@@ -33,15 +45,16 @@ self.addEventListener('fetch', function (event) {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   var page = url.pathname === '/gate';
   if (!page && SHELL.indexOf(url.pathname) < 0) return;
+  var key = page ? pageKey(url) : url.pathname;
   event.respondWith(
     fetch(request).then(function (response) {
       if (response.ok) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { return cache.put(request, copy); });
+        caches.open(CACHE).then(function (cache) { return cache.put(key, copy); });
       }
       return response;
     }, function () {
-      return fromCache(request, page ? '/gate' : null);
+      return fromCache(key);
     })
   );
 });

@@ -1,6 +1,9 @@
 /* Gate scanner. Every scan is stored on the device with its scanId before it is sent, and removed only
    once the server has answered, so a scan made offline is sent exactly once when the network returns
-   (the server answers a repeated scanId with its first answer and writes nothing). */
+   (the server answers a repeated scanId with its first answer and writes nothing).
+   A rapid-test result is stored the same way, but the server records every test it is sent, even on an
+   entry already decided; so a result whose first sending got no answer is sent again only after the
+   entry is read back and found still waiting for its test. */
 (function () {
   'use strict';
 
@@ -10,14 +13,20 @@
   var VENDORS_KEY = 'foodtrace.gate.vendors';
   var QUEUE_KEY = 'foodtrace.gate.queue';
   var FORM_KEY = 'foodtrace.gate.form';
+  var TESTS_KEY = 'foodtrace.gate.tests';
+  var TESTER_KEY = 'foodtrace.gate.tester';
   var SCAN_MUTATION =
-    'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code zh en } ' +
+    'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { entryId decision reasons { code zh en } ' +
     'batch { productName lotCode } producer { name grade } certificate { number } } }';
+
+  var ENTRY_FIELDS = 'id decision reasons { code zh en }';
+  var TEST_MUTATION = 'mutation Test($input: RecordTestInput!) { recordRapidTest(input: $input) { entry { ' + ENTRY_FIELDS + ' } } }';
+  var ENTRY_QUERY = 'query Entry($id: ID!) { marketEntry(id: $id) { ' + ENTRY_FIELDS + ' } }';
 
   var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'];
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null };
+  var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
 
   function load(key, fallback) {
     try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
@@ -104,6 +113,7 @@
     localStorage.removeItem(TOKEN_KEY);
     localStorage.removeItem(ME_KEY);
     localStorage.removeItem(VENDORS_KEY);
+    closeTest();
     state.token = null; state.me = null;
     showSignIn('');
   }
@@ -142,6 +152,16 @@
 
   function queue() { return load(QUEUE_KEY, []); }
   function removeQueued(scanId) { save(QUEUE_KEY, queue().filter(function (q) { return q.scanId !== scanId; })); }
+  function tests() { return load(TESTS_KEY, []); }
+  function removeTest(testId) { save(TESTS_KEY, tests().filter(function (q) { return q.testId !== testId; })); }
+  function markTried(testId) {
+    save(TESTS_KEY, tests().map(function (q) { if (q.testId === testId) q.tried = true; return q; }));
+  }
+
+  /* What the recent list shows of a load: vendor and declared quantity, keyed by its entry. */
+  function lineOf(item, entryId) {
+    return { entryId: entryId || null, vendorName: item.vendorName, quantity: item.input.declaredQuantity, unitLabel: item.unitLabel || item.input.unit };
+  }
 
   function check(code) {
     $('form-error').textContent = '';
@@ -152,6 +172,7 @@
     if (!(quantity > 0)) { $('form-error').textContent = T.needQuantity; $('quantity').focus(); return false; }
     if (!code) { $('form-error').textContent = T.needCode; $('code').focus(); return false; }
     rememberForm();
+    closeTest();
     var scanId = uuid();
     var vendorName = $('vendor').selectedOptions[0] ? $('vendor').selectedOptions[0].textContent : '';
     var unitOption = $('unit').selectedOptions[0];
@@ -181,11 +202,16 @@
       removeQueued(item.scanId);
       if (body.data && body.data.scanAtGate) {
         var answer = body.data.scanAtGate;
-        addRecent(item, answer.decision, answer.reasons);
-        if (foreground) showAnswer(answer.decision, answer.reasons, describe(answer));
+        var line = lineOf(item, answer.entryId);
+        line.detail = describe(answer);
+        addRecent(line, answer.decision, answer.reasons);
+        if (foreground) {
+          showAnswer(answer.decision, answer.reasons, line.detail);
+          if (answer.decision === 'TEST_REQUIRED') openTest(line);
+        }
       } else {
         var message = (body.errors && body.errors[0] && body.errors[0].message) || '';
-        addRecent(item, 'ERROR', [{ zh: message, en: message }]);
+        addRecent(lineOf(item), 'ERROR', [{ zh: message, en: message }]);
         if (foreground) showAnswer('ERROR', [{ zh: message, en: message }]);
       }
       renderStatus();
@@ -198,16 +224,146 @@
     });
   }
 
-  /* Sends what is stored, oldest first, one at a time; stops at the first scan the network loses. */
+  /* Sends what is stored, oldest first, one at a time: scans, then test results (each names an entry
+     the server already holds); stops at the first item the network loses. */
   function flush() {
     if (state.flushing || !state.token || !navigator.onLine) return Promise.resolve();
     state.flushing = true;
-    var items = queue();
+    var steps = queue().map(function (item) { return function () { return send(item, false); }; })
+      .concat(tests().map(function (item) { return function () { return sendTest(item, false); }; }));
     var step = function (i) {
-      if (i >= items.length) return Promise.resolve();
-      return send(items[i], false).then(function (sent) { return sent ? step(i + 1) : undefined; });
+      if (i >= steps.length) return Promise.resolve();
+      return steps[i]().then(function (sent) { return sent ? step(i + 1) : undefined; });
     };
     return step(0).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
+  }
+
+  /* ---------- rapid test of a load that needs one ---------- */
+
+  function openTest(line) {
+    state.testFor = line;
+    state.resultTouched = false;
+    $('test-error').textContent = '';
+    $('test-for').textContent = [line.detail, line.vendorName, line.quantity + ' ' + line.unitLabel].filter(Boolean).join(' · ');
+    $('test-value').value = '';
+    $('test-pass').checked = false;
+    $('test-fail').checked = false;
+    $('tester').value = localStorage.getItem(TESTER_KEY) || '';
+    $('test-form').classList.remove('hidden');
+  }
+
+  function closeTest() {
+    state.testFor = null;
+    $('test-form').classList.add('hidden');
+  }
+
+  /* The national method reads an inhibition rate of 50 % or more as a fail; the clerk's own choice wins. */
+  function suggestResult() {
+    if (state.resultTouched || $('test-value').value === '') return;
+    var fail = Number($('test-value').value) >= 50;
+    $('test-fail').checked = fail;
+    $('test-pass').checked = !fail;
+  }
+
+  function testError(message, field) {
+    $('test-error').textContent = message;
+    if (field) $(field).focus();
+    return false;
+  }
+
+  function submitTest() {
+    var line = state.testFor;
+    if (!line) return false;
+    $('test-error').textContent = '';
+    var itemName = $('test-item').value.trim();
+    var raw = $('test-value').value;
+    var value = Number(raw);
+    var result = $('test-pass').checked ? 'PASS' : $('test-fail').checked ? 'FAIL' : null;
+    var tester = $('tester').value.trim();
+    if (!itemName) return testError(T.needItem, 'test-item');
+    if (raw === '' || !(value >= 0 && value <= 100)) return testError(T.needValue, 'test-value');
+    if (!result) return testError(T.needResult, 'test-pass');
+    if (!tester) return testError(T.needTester, 'tester');
+    localStorage.setItem(TESTER_KEY, tester);
+    var item = {
+      testId: uuid(),
+      tried: false,
+      line: line,
+      input: { entryId: String(line.entryId), items: [{ item: itemName, value: value, unit: '%', result: result }], tester: tester },
+    };
+    var q = tests(); q.push(item); save(TESTS_KEY, q);
+    closeTest();
+    sendTest(item, true);
+    return true;
+  }
+
+  /* The entry as the server holds it, once a test result has decided it; shown like any answer. */
+  function showDecided(item, entry, foreground) {
+    addRecent(item.line, entry.decision, entry.reasons);
+    if (foreground) showAnswer(entry.decision, entry.reasons, item.line.detail);
+  }
+
+  function testQueued(item, foreground) {
+    addRecent(item.line, 'QUEUED', [{ zh: T.testQueued, en: T.testQueued }]);
+    if (foreground) showAnswer('QUEUED', [{ zh: T.testQueuedHint, en: T.testQueuedHint }], item.line.detail);
+    renderStatus();
+    return false;
+  }
+
+  function testFailed(item, body, foreground) {
+    removeTest(item.testId);
+    var error = body.errors && body.errors[0];
+    var message = (error && error.message) || '';
+    if (foreground && errorCode(body) === 'BAD_USER_INPUT') {
+      // the clerk corrects the form; nothing was recorded
+      openTest(item.line);
+      $('test-value').value = String(item.input.items[0].value);
+      $('tester').value = item.input.tester;
+      $('test-item').value = item.input.items[0].item;
+      $('test-' + item.input.items[0].result.toLowerCase()).checked = true;
+      $('test-error').textContent = message;
+    } else {
+      addRecent(item.line, 'ERROR', [{ zh: message, en: message }]);
+      if (foreground) showAnswer('ERROR', [{ zh: message, en: message }], item.line.detail);
+    }
+    renderStatus();
+    return true;
+  }
+
+  /* Resolves true when the entry no longer waits for this result (sent now, or decided before), false to keep it. */
+  function sendTest(item, foreground) {
+    if (state.inFlight[item.testId]) return Promise.resolve(false);
+    // the stored copy is the truth: another sending may have finished or been tried since this one was read
+    var stored = tests().filter(function (q) { return q.testId === item.testId; })[0];
+    if (!stored) return Promise.resolve(true);
+    item = stored;
+    state.inFlight[item.testId] = true;
+    var done = function (value) { delete state.inFlight[item.testId]; return value; };
+    // a sending that got no answer may have been recorded: read the entry before sending again
+    var before = item.tried ? gql(ENTRY_QUERY, { id: item.input.entryId }) : Promise.resolve(null);
+    return before.then(function (body) {
+      if (body) {
+        if (RETRY_CODES.indexOf(errorCode(body)) >= 0) return testQueued(item, foreground);
+        if (!body.data || !body.data.marketEntry) return testFailed(item, body, foreground);
+        var entry = body.data.marketEntry;
+        if (entry.decision !== 'TEST_REQUIRED') {
+          removeTest(item.testId);
+          showDecided(item, entry, foreground);
+          renderStatus();
+          return true;
+        }
+      }
+      item.tried = true;
+      markTried(item.testId);
+      return gql(TEST_MUTATION, { input: item.input }).then(function (res) {
+        if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
+        if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
+        removeTest(item.testId);
+        showDecided(item, res.data.recordRapidTest.entry, foreground);
+        renderStatus();
+        return true;
+      });
+    }).then(done, function () { done(); return testQueued(item, foreground); });
   }
 
   /* What the clerk checks against the load in front of them: product, lot, producer and grade, certificate. */
@@ -236,16 +392,29 @@
 
   function showQueued() { showAnswer('QUEUED', [{ zh: T.queuedHint, en: T.queuedHint }]); }
 
-  function addRecent(item, decision, reasons) {
+  /* One line per load: a later answer for the same entry (its test result) replaces the earlier one. */
+  function addRecent(line, decision, reasons) {
+    var list = $('recent');
     var li = document.createElement('li');
     li.className = 'recent-' + decision;
     var word = document.createElement('strong');
     word.textContent = T[decision] || decision;
     li.appendChild(word);
-    li.appendChild(document.createTextNode(' · ' + item.vendorName + ' · ' + item.input.declaredQuantity + ' ' + (item.unitLabel || item.input.unit)));
+    li.appendChild(document.createTextNode(' · ' + line.vendorName + ' · ' + line.quantity + ' ' + line.unitLabel));
     var why = (reasons || []).map(function (r) { return T.lang === 'en' ? r.en : r.zh; }).join('; ');
     if (why) li.appendChild(document.createTextNode(' · ' + why));
-    var list = $('recent');
+    if (line.entryId) {
+      li.setAttribute('data-entry', String(line.entryId));
+      Array.prototype.forEach.call(list.querySelectorAll('li[data-entry="' + String(line.entryId).replace(/[^0-9]/g, '') + '"]'), function (old) { list.removeChild(old); });
+      if (decision === 'TEST_REQUIRED') {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'record-test secondary';
+        button.textContent = T.recordTestFor;
+        button.addEventListener('click', function () { openTest(line); $('test-form').scrollIntoView({ block: 'nearest' }); });
+        li.appendChild(button);
+      }
+    }
     list.insertBefore(li, list.firstChild);
     while (list.children.length > 20) list.removeChild(list.lastChild);
   }
@@ -254,7 +423,7 @@
     var net = $('net');
     net.textContent = navigator.onLine ? T.online : T.offline;
     net.className = navigator.onLine ? '' : 'offline';
-    $('pending').textContent = T.pending.replace('{n}', String(queue().length));
+    $('pending').textContent = T.pending.replace('{n}', String(queue().length + tests().length));
   }
 
   /* ---------- camera ---------- */
@@ -343,6 +512,10 @@
   $('scan-button').addEventListener('click', startCamera);
   $('vendor').addEventListener('change', rememberForm);
   $('unit').addEventListener('change', rememberForm);
+  $('test-form').addEventListener('submit', function (e) { e.preventDefault(); submitTest(); });
+  $('test-value').addEventListener('input', suggestResult);
+  $('test-pass').addEventListener('change', function () { state.resultTouched = true; });
+  $('test-fail').addEventListener('change', function () { state.resultTouched = true; });
   window.addEventListener('online', function () { renderStatus(); flush(); });
   window.addEventListener('offline', renderStatus);
   setInterval(flush, 10000);
