@@ -148,7 +148,7 @@ function withValue(base: Record<string, unknown>, path: (string | number)[], val
 const TYPED = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED']);
 
 describe('hostile input to every mutation', () => {
-  it('answers each with a typed error, writes nothing, and stays up', async () => {
+  it('answers each with a typed error naming the field, writes nothing, and stays up', async () => {
     const mutations = operationsOf(await buildAppSchema()).filter((o) => o.kind === 'mutation');
     expect(mutations.filter((m) => !RULES[m.key]).map((m) => m.key)).toEqual([]);
     const failures: string[] = [];
@@ -159,25 +159,25 @@ describe('hostile input to every mutation', () => {
     for (const m of mutations) {
       const rule = RULES[m.key];
       const caller: Caller = rule.allow.includes('ADMIN') ? 'ADMIN' : rule.allow[0];
-      const base = await rule.args(w, caller);
+      let base = await rule.args(w, caller);
       counts = await rowCounts(t);
       stats.mutations++;
       const document = documentFor('mutation', m.field, base);
-      const variants: { where: string; args: Record<string, unknown>; benign: boolean }[] = [];
+      const variants: { where: string; leaf: Leaf; value: unknown; benign: boolean }[] = [];
       for (const leaf of leaves(m.field.args, base)) {
         const where = leaf.path.join('.');
         for (const h of hostileFor(leaf.type)) {
           // a blank optional text is the same as leaving it out
           const blankOptional = !leaf.nonNull && typeof h.value === 'string' && !h.value.trim();
-          variants.push({ where: `${where} = ${h.label}`, args: withValue(base, leaf.path, h.value), benign: !!h.benign || blankOptional });
+          variants.push({ where: `${where} = ${h.label}`, leaf, value: h.value, benign: !!h.benign || blankOptional });
         }
         if (leaf.nonNull) {
-          variants.push({ where: `${where} = null`, args: withValue(base, leaf.path, null), benign: false });
-          if (leaf.path.length > 1) variants.push({ where: `${where} missing`, args: withValue(base, leaf.path, undefined), benign: false });
+          variants.push({ where: `${where} = null`, leaf, value: null, benign: false });
+          if (leaf.path.length > 1) variants.push({ where: `${where} missing`, leaf, value: undefined, benign: false });
         }
       }
       for (const v of variants) {
-        const res = await t.gql(document, v.args, w.tokens[caller]);
+        const res = await t.gql(document, withValue(base, v.leaf.path, v.value), w.tokens[caller]);
         stats.requests++;
         const errorCodes = (res.errors ?? []).map((e) => String(e.extensions?.code));
         const after = await rowCounts(t);
@@ -186,12 +186,21 @@ describe('hostile input to every mutation', () => {
         if (!res.errors?.length && res.data?.[m.field.name] != null) {
           if (v.benign) stats.acceptedAsPlainText++;
           else failures.push(`${m.key} ${v.where}: accepted`);
+          // what was accepted may have used up unique values or quantities: start again from fresh ones
+          base = await rule.args(w, caller);
+          counts = await rowCounts(t);
           continue;
         }
         stats.refused++;
         for (const c of errorCodes) codes[c] = (codes[c] ?? 0) + 1;
         if (!errorCodes.length || errorCodes.some((c) => !TYPED.has(c))) failures.push(`${m.key} ${v.where}: ${res.status} ${JSON.stringify(res.errors)}`);
         if (changed) failures.push(`${m.key} ${v.where}: refused but wrote`);
+        // our own refusals name the field; graphql-js's name the variable path in the message
+        const leafName = String(v.leaf.path[v.leaf.path.length - 1]);
+        for (const e of res.errors ?? []) {
+          if (e.extensions?.code !== 'BAD_USER_INPUT' || /^(Variable "\$|Too many errors processing variables)/.test(e.message)) continue;
+          if (!String(e.extensions.field ?? '').includes(leafName)) failures.push(`${m.key} ${v.where}: names field ${e.extensions.field} (${e.message})`);
+        }
         if (res.errors?.some((e) => /select |insert |update |stack|\.ts:\d/i.test(e.message))) failures.push(`${m.key} ${v.where}: leaks ${JSON.stringify(res.errors)}`);
       }
     }
