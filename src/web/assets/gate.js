@@ -23,7 +23,7 @@
   var TEST_MUTATION = 'mutation Test($input: RecordTestInput!) { recordRapidTest(input: $input) { entry { ' + ENTRY_FIELDS + ' } } }';
   var ENTRY_QUERY = 'query Entry($id: ID!) { marketEntry(id: $id) { ' + ENTRY_FIELDS + ' } }';
 
-  var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'];
+  var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED', 'RATE_LIMITED'];
 
   var $ = function (id) { return document.getElementById(id); };
   var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
