@@ -151,7 +151,7 @@ describe('the database goes away and comes back during load', () => {
 
     // nothing but success or the typed UNAVAILABLE, never a masked internal error or a hang
     expect([...new Set(outcomes.map(({ o }) => o.result))].sort()).toEqual(['UNAVAILABLE', 'ok']);
-    expect(during.length).toBeGreaterThan(20);
+    expect(during.length).toBeGreaterThan(5);
     expect([...new Set(during.map(({ o }) => o.result))]).toEqual(['UNAVAILABLE']);
     expect(Math.max(...during.map(({ o }) => o.ms))).toBeLessThan(2000);
     expect(new Set(during.map(({ kind }) => kind))).toEqual(new Set(['public read', 'signed-in read', 'write']));
