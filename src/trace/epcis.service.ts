@@ -8,7 +8,7 @@ import { EpcisDirection } from '../schema/epcis.type';
 import { lotClass } from './epcis';
 import { EPCIS_CONTEXT_SQL } from './epcis.sql';
 import {
-  loadDetails, regulatorBounds, walkDownstream, walkUpstream, type TraceBoundsInput, type TraceInspection, type TraceMarketEntry,
+  loadDetails, REGULATOR_TRACE_LIMITS, regulatorBounds, walkDownstream, walkUpstream, type TraceBoundsInput, type TraceInspection, type TraceMarketEntry,
   type TraceNode,
 } from './trace.service';
 
@@ -97,6 +97,8 @@ const RANK = { commissioning: 0, transformation: 1, inspection: 2, shipping: 3, 
 interface Ranked {
   at: number;
   rank: number;
+  /** Ties of one instant and rank go by the record they tell of (batch, link, test or entry id). */
+  tie: number;
   key: string;
   event: EpcisEvent;
 }
@@ -122,7 +124,7 @@ export async function epcisDocument(
       const nodes = new Map<number, TraceNode>();
       for (const walk of walks) for (const n of walk.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
       if (!nodes.size) throw notFound('Batch', batchId);
-      return { scope: await loadScope(em, publicUrl, [...nodes.values()], bounds.maxDepth), truncated: walks.some((w) => w.truncated) };
+      return { scope: await loadScope(em, publicUrl, [...nodes.values()]), truncated: walks.some((w) => w.truncated) };
     },
     { readOnly: true, isolationLevel: IsolationLevel.REPEATABLE_READ },
   );
@@ -140,10 +142,11 @@ export async function epcisDocument(
   };
 }
 
-async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[], maxDepth: number): Promise<ExportScope> {
+async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[]): Promise<ExportScope> {
   const ids = nodes.map((n) => n.id);
+  // the recall that marked a lot may lie beyond the export's bounds; its search is bounded by the hard limit only
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`, maxDepth]);
+  const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`, REGULATOR_TRACE_LIMITS.maxDepth]);
   const links: LinkRow[] = [];
   const recalls: CoveringRecall[] = [];
   const classes = new Map<number, BatchClass>();
@@ -184,12 +187,13 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   const party = (id: number) => `${publicUrl}/o/${cls(id).ownerCode}`;
   const market = (id: number) => ({ id: `${publicUrl}/m/${id}/board` });
   const out: Ranked[] = [];
-  const push = (at: string | Date, rank: number, key: string, body: EpcisEvent) => {
+  const push = (at: string | Date, rank: number, tie: number, key: string, body: EpcisEvent) => {
     const time = new Date(at);
     const { type, ...rest } = body;
     out.push({
       at: time.getTime(),
       rank,
+      tie,
       key,
       event: { type, eventTime: time.toISOString(), eventTimeZoneOffset: EVENT_TIME_ZONE_OFFSET, eventID: eventUuid(publicUrl, key), ...rest },
     });
@@ -204,7 +208,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
     if (made.has(n.id)) continue;
     // a lot that came from no other lot is brought into existence here: its lot identifier is first used
     const c = cls(n.id);
-    push(c.producedAt, RANK.commissioning, `commissioning:${n.id}`, {
+    push(c.producedAt, RANK.commissioning, n.id, `commissioning:${n.id}`, {
       type: 'ObjectEvent',
       quantityList: [amount(n.id, c.quantity, c.unit)],
       action: 'ADD',
@@ -232,7 +236,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   for (const group of splits.values()) {
     const parent = group[0].parentId;
     const taken = group.reduce((sum, l) => sum + Math.round(l.quantity * 1000), 0) / 1000;
-    push(group[0].createdAt, RANK.transformation, `split:${group.map((l) => l.id).join(',')}`, {
+    push(group[0].createdAt, RANK.transformation, group[0].id, `split:${group.map((l) => l.id).join(',')}`, {
       type: 'TransformationEvent',
       inputQuantityList: [amount(parent, taken, cls(parent).unit)],
       outputQuantityList: group.map((l) => amount(l.childId, cls(l.childId).quantity, cls(l.childId).unit)),
@@ -244,7 +248,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   }
   for (const [child, group] of joins) {
     const kind = group[0].kind;
-    push(group[0].createdAt, RANK.transformation, `${kind.toLowerCase()}:${child}`, {
+    push(group[0].createdAt, RANK.transformation, group[0].id, `${kind.toLowerCase()}:${child}`, {
       type: 'TransformationEvent',
       inputQuantityList: group.map((l) => amount(l.parentId, l.quantity, cls(l.parentId).unit)),
       outputQuantityList: [amount(child, cls(child).quantity, cls(child).unit)],
@@ -266,7 +270,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
     const at = gate ? gate.at : l.createdAt;
     const parties = { sourceList: [{ type: 'owning_party', source: party(l.parentId) }], destinationList: [{ type: 'owning_party', destination: party(l.childId) }] };
     const transaction = [{ bizTransaction: `${publicUrl}/transfers/${eventUuid(publicUrl, `transfer:${l.id}`).slice('urn:uuid:'.length)}` }];
-    push(at, RANK.shipping, `shipping:${l.id}`, {
+    push(at, RANK.shipping, l.id, `shipping:${l.id}`, {
       type: 'ObjectEvent',
       quantityList: [amount(l.parentId, l.quantity, cls(l.parentId).unit)],
       action: 'OBSERVE',
@@ -276,7 +280,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
       bizTransactionList: transaction,
       ...parties,
     });
-    push(at, RANK.receiving, `receiving:${l.id}`, {
+    push(at, RANK.receiving, l.id, `receiving:${l.id}`, {
       type: 'ObjectEvent',
       quantityList: [amount(l.childId, cls(l.childId).quantity, cls(l.childId).unit)],
       action: 'ADD',
@@ -292,7 +296,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   // Tests: CBV inspecting, with the CBV 2.0 dispositions conformant / non_conformant. A test is of the lot, not of
   // an amount of it, so the quantity element names the class only.
   for (const i of s.inspections) {
-    push(i.inspectedAt, RANK.inspection, `inspection:${i.id}`, {
+    push(i.inspectedAt, RANK.inspection, i.id, `inspection:${i.id}`, {
       type: 'ObjectEvent',
       quantityList: [{ epcClass: epcClass(i.batchId) }],
       action: 'OBSERVE',
@@ -314,7 +318,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
       [GateDecision.REJECTED]: { bizStep: 'accepting', disposition: 'non_conformant' },
       [GateDecision.TEST_REQUIRED]: { bizStep: 'holding', disposition: 'sellable_not_accessible' },
     }[e.decision];
-    push(e.at, RANK.entry, `entry:${e.id}:${e.decision}`, {
+    push(e.at, RANK.entry, e.id, `entry:${e.id}:${e.decision}`, {
       type: 'ObjectEvent',
       quantityList: [amount(lot, e.declaredQuantity, e.unit)],
       action: 'OBSERVE',
@@ -331,7 +335,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   for (const r of s.recalls) {
     if (!recalled.has(r.batchId)) continue;
     const c = cls(r.batchId);
-    push(r.at, RANK.recall, `recall:${r.id}:${r.batchId}`, {
+    push(r.at, RANK.recall, r.batchId, `recall:${r.id}:${r.batchId}`, {
       type: 'ObjectEvent',
       quantityList: [amount(r.batchId, c.quantity, c.unit)],
       action: 'OBSERVE',
@@ -342,7 +346,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
     });
   }
 
-  out.sort((a, b) => a.at - b.at || a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  out.sort((a, b) => a.at - b.at || a.rank - b.rank || a.tie - b.tie || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return out.map((r) => r.event);
 }
 
