@@ -482,6 +482,40 @@ describe('rapid test on the gate page', () => {
     await context.close();
   });
 
+  test('a scan sent from the offline queue that needs a test is tested from the recent list', async () => {
+    const lot = await uncertifiedLot('溪口五组农户 Xikou group 5 grower', 'XK-R-5');
+    const ids = unsampledScanIds(1);
+    const { context, page } = await gatePhone(ids, 'en');
+    await page.selectOption('#vendor', town.vendor.id);
+    await context.setOffline(true);
+    await page.fill('#quantity', '4');
+    await page.fill('#code', lot.publicCode);
+    await page.click('#check-button');
+    await page.waitForSelector('#answer.QUEUED');
+    await context.setOffline(false);
+    await page.waitForSelector('#recent li.recent-TEST_REQUIRED');
+    expect(await page.locator('#pending').innerText()).toBe('0 waiting to be sent');
+    // sent in the background: the answer box still shows the offline notice, the form stays closed
+    expect([await page.locator('#answer').getAttribute('class'), await page.locator('#test-form').isHidden()]).toEqual(['answer QUEUED', true]);
+    expect(await page.locator('#recent li').evaluateAll((lis) => lis.map((li) => [li.firstChild!.textContent! + li.childNodes[1].textContent + li.childNodes[2].textContent, li.querySelector('button')!.textContent]))).toEqual([
+      ['Test required · 李记蔬菜摊 Li Vegetable Stall · 4 kg · No valid certificate: a rapid test is required', 'Record test'],
+    ]);
+    const [entry] = await entries(ids);
+    expect([entry.decision, entry.reasons.map((r) => r.code)]).toEqual(['TEST_REQUIRED', ['NO_CERTIFICATE']]);
+
+    await page.click('#recent li button.record-test');
+    expect(await page.locator('#test-for').innerText()).toBe('白萝卜 White radish · lot XK-R-5 · 溪口五组农户 Xikou group 5 grower (grade A) · 李记蔬菜摊 Li Vegetable Stall · 4 kg');
+    await page.fill('#test-value', '55');
+    await page.fill('#tester', 'Zhou');
+    await page.click('#test-button');
+    await page.waitForSelector('#answer.REJECTED');
+    expect(await page.locator('#recent li').allInnerTexts()).toEqual(['Rejected · 李记蔬菜摊 Li Vegetable Stall · 4 kg · No valid certificate: a rapid test is required; Failed the rapid test']);
+    const [{ id: entryId }] = await t.sql<{ id: string }>('select id::text as id from market_entry where scan_id = $1', [ids[0]]);
+    expect((await inspectionsOf(entryId)).map((i) => [i.result, i.tester])).toEqual([['FAIL', 'Zhou']]);
+    expect(await entryRow(entryId)).toEqual({ decision: 'REJECTED', reasons: ['NO_CERTIFICATE', 'RAPID_TEST_FAILED'], received: false, decided: true });
+    await context.close();
+  });
+
   test('offline reload keeps the language the page was opened in', async () => {
     const { context, page } = await phone('zh-CN');
     await page.goto(`${base}/gate?lang=en`);
