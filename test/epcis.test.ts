@@ -259,6 +259,37 @@ describe('epcisLineage', () => {
     ]);
   });
 
+  it('names a lot by its GS1 Digital Link only where that link resolves to it and the lot fits AI (10)', async () => {
+    const farm = await makeOperator(t, f.admin);
+    const [a, b] = [await makeOperator(t, f.admin, { kind: 'WHOLESALER' }), await makeOperator(t, f.admin, { kind: 'WHOLESALER' })];
+    const gtin = { gtin: '6901234567892' };
+    const root = await makeBatch(t, f.admin, farm.id, { ...gtin, lotCode: 'G-1' });
+    const toA = ok(await t.gql(TRANSFER, { i: { batchId: root.id, toOperatorId: a.id, quantity: 10 } }, f.admin)).transferBatch;
+    const toB = ok(await t.gql(TRANSFER, { i: { batchId: root.id, toOperatorId: b.id, quantity: 10 } }, f.admin)).transferBatch;
+    const han = await makeBatch(t, f.admin, farm.id, { ...gtin, lotCode: '青山-1' });
+    const long = await makeBatch(t, f.admin, farm.id, { ...gtin, lotCode: 'L'.repeat(21) });
+    const plain = await makeBatch(t, f.admin, farm.id, { lotCode: 'P-1' });
+    expect((await t.sql('select lot_code from batch where id = any($1::int[]) order by id', [[toA.id, toB.id]])).map((r) => r.lot_code)).toEqual(['G-1/T1', 'G-1/T1']);
+
+    const classes = async (id: string) => {
+      const doc = ok(await lineage(id, 'FORWARD')).epcisLineage;
+      expect(validate(doc)).toBe(true);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return doc.epcisBody.eventList.map((e: any) => `${e.bizStep} ${e.quantityList[0].epcClass}`);
+    };
+    expect(await classes(root.id)).toEqual([
+      `commissioning ${URL}/01/06901234567892/10/G-1`,
+      `shipping ${URL}/01/06901234567892/10/G-1`,
+      `receiving ${URL}/01/06901234567892/10/G-1%2FT1`,
+      `shipping ${URL}/01/06901234567892/10/G-1`,
+      // B's lot has the same GTIN and lot as A's older one, which is where the Digital Link resolves
+      `receiving ${URL}/t/${toB.publicCode}`,
+    ]);
+    expect([await classes(han.id), await classes(long.id), await classes(plain.id)]).toEqual([
+      [`commissioning ${URL}/t/${han.publicCode}`], [`commissioning ${URL}/t/${long.publicCode}`], [`commissioning ${URL}/t/${plain.publicCode}`],
+    ]);
+  });
+
   it('costs the same statements for a long chain as for a short one', async () => {
     const farm = await makeOperator(t, f.admin);
     const root = await makeBatch(t, f.admin, farm.id, { quantity: 100 });

@@ -8,7 +8,7 @@ import { EpcisDirection } from '../schema/epcis.type';
 import { lotClass } from './epcis';
 import { EPCIS_CONTEXT_SQL } from './epcis.sql';
 import {
-  loadDetails, REGULATOR_TRACE_LIMITS, regulatorBounds, walkDownstream, walkUpstream, type TraceBoundsInput, type TraceInspection, type TraceMarketEntry,
+  loadDetails, regulatorBounds, walkDownstream, walkUpstream, type TraceBoundsInput, type TraceInspection, type TraceMarketEntry,
   type TraceNode,
 } from './trace.service';
 
@@ -144,9 +144,8 @@ export async function epcisDocument(
 
 async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[]): Promise<ExportScope> {
   const ids = nodes.map((n) => n.id);
-  // the recall that marked a lot may lie beyond the export's bounds; its search is bounded by the hard limit only
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`, REGULATOR_TRACE_LIMITS.maxDepth]);
+  const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`]);
   const links: LinkRow[] = [];
   const recalls: CoveringRecall[] = [];
   const classes = new Map<number, BatchClass>();

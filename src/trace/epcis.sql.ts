@@ -1,12 +1,13 @@
 /**
  * What the EPCIS export needs beyond the lineage walk, as one statement.
  *
- * Params, in order: the walked batch ids as a PostgreSQL array literal (`{1,2,3}`), and the depth bound of the
- * search for the recall that covers a recalled batch. Each row is `{ k, v }`:
+ * Param: the walked batch ids as a PostgreSQL array literal (`{1,2,3}`). Each row is `{ k, v }`:
  * - `L`: a link into a walked batch (every parent, also those outside the walk, so each batch's making is told
  *   whole), and every sibling part made by the same split (same parent, same instant), so a split is one event;
- * - `R`: for each walked RECALLED batch, the recall that marked it — the earliest recall on it or on a RECALLED
- *   ancestor (a recall marks every descendant, so the path to its source runs through RECALLED batches only);
+ * - `R`: for each walked RECALLED batch, the recall that marked it — the earliest recall on it or on an ancestor.
+ *   A recall marks every descendant, so the path from its source runs through RECALLED batches only: the search
+ *   climbs through those once for all walked batches, then each recall found descends along them alone. Each
+ *   step visits a batch (or a recall and a batch) once, so the search ends whatever the data holds;
  * - `B`: every batch any of these rows names, with what its identifier is made of. `digitalLink` is true when
  *   no older batch has the same GTIN and lot, i.e. when `/01/{gtin}/10/{lot}` resolves to this very batch.
  */
@@ -22,17 +23,22 @@ links as (
   from incoming i join batch_link s on s.parent_id = i.parent_id and s.kind = 'SPLIT' and s.created_at = i.created_at
   where i.kind = 'SPLIT'
 ),
-up(start_id, id, depth) as (
-  select b.id, b.id, 0 from batch b where b.id in (select id from ids) and b.status = 'RECALLED'
+recalled_up(id) as (
+  select b.id from batch b where b.id in (select id from ids) and b.status = 'RECALLED'
   union
-  select u.start_id, p.id, u.depth + 1
-  from up u join batch_link l on l.child_id = u.id join batch p on p.id = l.parent_id and p.status = 'RECALLED'
-  where u.depth < ?
+  select p.id from recalled_up u join batch_link l on l.child_id = u.id join batch p on p.id = l.parent_id and p.status = 'RECALLED'
+),
+sources as (select r.id, r.batch_id, r.reason, r.created_at from recall r where r.batch_id in (select id from recalled_up)),
+reached(recall_id, id) as (
+  select s.id, s.batch_id from sources s
+  union
+  select x.recall_id, l.child_id from reached x join batch_link l on l.parent_id = x.id where l.child_id in (select id from recalled_up)
 ),
 covering as (
-  select distinct on (u.start_id) u.start_id as batch_id, r.id, r.batch_id as source_id, r.reason, r.created_at
-  from up u join recall r on r.batch_id = u.id
-  order by u.start_id, r.created_at, r.id
+  select distinct on (x.id) x.id as batch_id, s.id, s.batch_id as source_id, s.reason, s.created_at
+  from reached x join sources s on s.id = x.recall_id
+  where x.id in (select id from ids)
+  order by x.id, s.created_at, s.id
 ),
 named as (
   select id from ids
