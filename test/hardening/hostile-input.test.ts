@@ -118,7 +118,7 @@ interface Leaf {
 }
 
 /** Every argument and input field, as paths into the variables, present in the valid call or required. */
-function leaves(fieldArgs: readonly { name: string; type: GraphQLInputType }[], base: Record<string, unknown>): Leaf[] {
+function leaves(fieldArgs: readonly { name: string; type: GraphQLInputType; defaultValue?: unknown }[], base: Record<string, unknown>): Leaf[] {
   const out: Leaf[] = [];
   const walk = (path: (string | number)[], type: GraphQLInputType, value: unknown) => {
     out.push({ path, type, nonNull: type instanceof GraphQLNonNull });
@@ -130,7 +130,7 @@ function leaves(fieldArgs: readonly { name: string; type: GraphQLInputType }[], 
       }
     }
   };
-  for (const arg of fieldArgs) if (arg.name in base || arg.type instanceof GraphQLNonNull) walk([arg.name], arg.type, base[arg.name]);
+  for (const arg of fieldArgs) if (arg.name in base || (arg.type instanceof GraphQLNonNull && arg.defaultValue === undefined)) walk([arg.name], arg.type, base[arg.name]);
   return out;
 }
 

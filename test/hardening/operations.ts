@@ -131,6 +131,7 @@ export const RULES: Record<string, OperationRule> = {
   'Query.epcisDocument': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
   'Query.traceBackward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
   'Query.traceForward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
+  'Query.epcisLineage': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id, direction: 'BOTH' }) },
   'Mutation.initiateRecall': { allow: REGULATORS, args: async (w) => ({ input: { batchId: (await w.freshBatch()).id, reason: 'Residue above limit' } }) },
 
   // credit archive
@@ -163,7 +164,7 @@ export function operationsOf(schema: GraphQLSchema): { key: string; kind: 'query
 
 /** A document calling one operation with every argument as a variable and the smallest selection. */
 export function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): string {
-  const used = field.args.filter((a) => a.name in args || a.type instanceof GraphQLNonNull);
+  const used = field.args.filter((a) => a.name in args || (a.type instanceof GraphQLNonNull && a.defaultValue === undefined));
   const defs = used.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const call = used.map((a) => `${a.name}: $${a.name}`).join(', ');
   const selection = isObjectType(getNamedType(field.type)) || !('parseValue' in getNamedType(field.type)) ? ' { __typename }' : '';

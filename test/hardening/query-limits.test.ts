@@ -157,7 +157,7 @@ function fullSelection(type: GraphQLObjectType, depth: number, path: Set<string>
 }
 
 function fullDocument(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const required = field.args.filter((a) => a.type instanceof GraphQLNonNull);
+  const required = field.args.filter((a) => a.type instanceof GraphQLNonNull && a.defaultValue === undefined);
   const defs = required.map((a) => `$${a.name}: ${a.type}`).join(', ');
   const args = [...required.map((a) => `${a.name}: $${a.name}`), ...(field.args.some((a) => a.name === 'first') ? ['first: 20'] : [])].join(', ');
   const named = getNamedType(field.type);
