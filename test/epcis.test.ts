@@ -259,6 +259,46 @@ describe('epcisLineage', () => {
     ]);
   });
 
+  it('holds a load waiting for its rapid test, and after a passing test shows it conformant, handed over and accepted', async () => {
+    const farm = await makeOperator(t, f.admin, { name: 'Green Farm' });
+    const vendor = await makeOperator(t, f.admin, { kind: 'MARKET_VENDOR' });
+    const market = (await makeMarket(t, f.admin)).id;
+    const gate = await token(t, Role.GATE_STAFF, { marketId: market });
+    const farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
+    const cabbage = await makeBatch(t, f.admin, farm.id, { productName: 'Cabbage', lotCode: 'C-1', quantity: 40, producedAt: '2026-11-25T00:00:00.000Z' });
+    await makeCertificate(t, farmToken, cabbage.id);
+    const held = ok(await t.gql(SCAN, { i: { code: cabbage.publicCode, marketId: market, vendorOperatorId: vendor.id, unit: 'KG', declaredQuantity: 25, scanId: scanId('c', true) } }, gate)).scanAtGate;
+    expect(held.decision).toBe('TEST_REQUIRED');
+    const atMarket = { readPoint: { id: `${URL}/m/${market}/board` }, bizLocation: { id: `${URL}/m/${market}/board` } };
+    const cabbageLot = `${URL}/t/${cabbage.publicCode}`;
+    const [{ at: scannedAt }] = await t.sql('select created_at as at from market_entry');
+
+    const waiting = ok(await lineage(cabbage.id, 'FORWARD')).epcisLineage;
+    expect(validate(waiting)).toBe(true);
+    expect(withoutIds(waiting).map((e: Record<string, unknown>) => [e.bizStep, e.disposition])).toEqual([['commissioning', 'active'], ['holding', 'sellable_not_accessible']]);
+    expect(withoutIds(waiting)[1]).toEqual({
+      type: 'ObjectEvent', eventTime: iso(scannedAt), ...TZ, quantityList: [Q(cabbageLot, 25, 'KGM')], action: 'OBSERVE', bizStep: 'holding', disposition: 'sellable_not_accessible',
+      ...atMarket, 'foodtrace:gateDecision': 'TEST_REQUIRED',
+    });
+
+    const passed = ok(await t.gql(RAPID, { i: { entryId: held.entryId, items: [{ item: 'organophosphate and carbamate', value: 12, unit: '%', result: 'PASS' }], tester: 'Zhao' } }, gate)).recordRapidTest;
+    expect(passed.entry.decision).toBe('ACCEPTED');
+    const decided = ok(await lineage(cabbage.id, 'FORWARD')).epcisLineage;
+    expect(validate(decided)).toBe(true);
+    const [{ at: decidedAt }] = await t.sql('select decided_at as at from market_entry');
+    const [{ public_code: stallCode }] = await t.sql(`select public_code from batch where lot_code = 'C-1/T1'`);
+    expect(withoutIds(decided).slice(1).map((e: Record<string, unknown>) => [e.eventTime, e.bizStep, e.disposition, JSON.stringify(e.quantityList)])).toEqual([
+      [iso(decidedAt), 'inspecting', 'conformant', JSON.stringify([{ epcClass: cabbageLot }])],
+      [iso(decidedAt), 'shipping', 'in_transit', JSON.stringify([Q(cabbageLot, 25, 'KGM')])],
+      [iso(decidedAt), 'receiving', 'in_progress', JSON.stringify([Q(`${URL}/t/${stallCode}`, 25, 'KGM')])],
+      [iso(decidedAt), 'accepting', 'sellable_accessible', JSON.stringify([Q(cabbageLot, 25, 'KGM')])],
+    ]);
+    // the decided entry is a new fact with its own id; the commissioning keeps its id
+    const idsOf = (doc: { epcisBody: { eventList: { eventID: string }[] } }) => doc.epcisBody.eventList.map((e) => e.eventID);
+    expect(idsOf(decided)[0]).toBe(idsOf(waiting)[0]);
+    expect(idsOf(decided)).not.toContain(idsOf(waiting)[1]);
+  });
+
   it('names a lot by its GS1 Digital Link only where that link resolves to it and the lot fits AI (10)', async () => {
     const farm = await makeOperator(t, f.admin);
     const [a, b] = [await makeOperator(t, f.admin, { kind: 'WHOLESALER' }), await makeOperator(t, f.admin, { kind: 'WHOLESALER' })];
