@@ -96,6 +96,7 @@ describe('GET /exports/credit.csv', () => {
 
 describe('100,000 events', () => {
   const N = 100_000;
+  const HAMLET = 300;
   let ops: number[];
 
   beforeAll(async () => {
@@ -103,6 +104,8 @@ describe('100,000 events', () => {
     f = await fixture(t);
     ops = [];
     for (const village of ['East', 'West', 'North', 'South']) ops.push(Number((await makeOperator(t, f.admin, { village })).id));
+    // a small operator among the big ones: its 300 events are 0.3 % of the archive
+    const hamlet = Number((await makeOperator(t, f.admin, { village: 'Hamlet' })).id);
     // bulk history written behind the application (triggers and hash chain are not the point here)
     await t.sql(`
       set session_replication_role = replica;
@@ -114,7 +117,11 @@ describe('100,000 events', () => {
              timestamptz '2024-01-01T00:00:00Z' + g * interval '5 minutes',
              case when g % 5 = 0 then timestamptz '2025-01-01T00:00:00Z' + g * interval '5 minutes' end,
              repeat('0', 64), encode(sha256(('h' || g)::bytea), 'hex')
-        from generate_series(0, ${N - 1}) g;
+        from generate_series(0, ${N - HAMLET - 1}) g;
+      insert into credit_event (operator_id, seq, rule_code, points, reason, source, occurred_at, prev_hash, hash)
+      select ${hamlet}, g + 1, 'TRAINING_COMPLETED', 1, 'Hamlet course ' || g, 'REGULATOR',
+             timestamptz '2024-01-01T00:00:00Z' + g * interval '1 day', repeat('0', 64), encode(sha256(('hamlet' || g)::bytea), 'hex')
+        from generate_series(0, ${HAMLET - 1}) g;
       set session_replication_role = origin;
       analyze credit_event;`);
   });
@@ -203,5 +210,38 @@ describe('100,000 events', () => {
     expect(page.data.creditArchive.edges).toHaveLength(100);
     expect(page.data.creditArchive.pageInfo.hasNextPage).toBe(false);
     console.log(`archive page 1: ${first['Execution Time']} ms, page 1,000: ${thousandth['Execution Time']} ms`);
+  });
+
+  it.each([
+    // a common operator: its events are dense in time, so walking time is as good as anything
+    [{ village: 'East', rule: 'NO_CERTIFICATE' }, null],
+    // a rare one: read from its own index range instead of walking 99.7 % of the archive past it
+    [{ village: 'Hamlet' }, 'credit_event_operator_occurred_idx'],
+  ])('pages the operator filter %j with the same rows as walking the archive (index %s)', async (filter: { village: string; rule?: string }, index: string | null) => {
+    const numbered = (sql: string) => {
+      let i = 0;
+      return sql.replace(/\?/g, () => `$${++i}`);
+    };
+    const Q = `query($filter: CreditArchiveFilter, $after: String) { creditArchive(filter: $filter, first: 100, after: $after) { edges { node { id } } pageInfo { endCursor } } }`;
+    let after: string | null = null;
+    for (let page = 1; page <= 3; page++) {
+      const res: any = (await t.gql(Q, { filter, after }, f.regulator)).data.creditArchive;
+      const walked = archivePageSql(filter, 100, after);
+      const expected = (await t.sql(numbered(walked.sql), walked.params)).slice(0, 100).map((r: any) => String(r.id));
+      expect(expected).toHaveLength(100);
+      expect(res.edges.map((e: any) => e.node.id)).toEqual(expected);
+      after = res.pageInfo.endCursor;
+    }
+    const [op] = await t.sql(`select id from operator where village = $1`, [filter.village]);
+    const perOperator = archivePageSql(filter, 100, null, [op.id]);
+    const [row] = await t.sql(`explain (analyze, format json) ${numbered(perOperator.sql)}`, perOperator.params);
+    const scans = (node: any): any[] => [node, ...(node.Plans ?? []).flatMap(scans)];
+    const eventScan = scans(row['QUERY PLAN'][0].Plan).find((n) => n['Relation Name'] === 'credit_event' && n['Alias'] === 'e');
+    expect(eventScan).toMatchObject({ 'Scan Direction': 'Backward', 'Actual Rows': 101 });
+    if (index) {
+      expect(eventScan['Index Name']).toBe(index);
+      expect(eventScan['Rows Removed by Filter'] ?? 0).toBe(0);
+    }
+    console.log(`filter ${JSON.stringify(filter)}: page 1 in ${row['QUERY PLAN'][0]['Execution Time']} ms, ${eventScan['Rows Removed by Filter'] ?? 0} rows read and discarded`);
   });
 });

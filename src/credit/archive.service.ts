@@ -134,13 +134,26 @@ export interface ArchiveFilterData {
   operatorId?: number | string | null;
 }
 
+interface Conditions {
+  sql: string;
+  params: unknown[];
+}
+
+export interface ArchiveWhere extends Conditions {
+  /** The conditions on the operator (`o`) alone; null when there are none. */
+  operator: Conditions | null;
+  /** The conditions on the event (`e`) alone. */
+  event: Conditions;
+}
+
 /** A validated archive filter as SQL conditions over `e` (credit_event) and `o` (operator). */
-export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): { sql: string; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
+export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): ArchiveWhere {
+  const op = { conditions: [] as string[], params: [] as unknown[] };
+  const ev = { conditions: [] as string[], params: [] as unknown[] };
   const add = (sql: string, ...values: unknown[]) => {
-    conditions.push(sql);
-    params.push(...values);
+    const into = sql.startsWith('o.') ? op : ev;
+    into.conditions.push(sql);
+    into.params.push(...values);
   };
   if (filter.grade != null) {
     if (!Object.values(Grade).includes(filter.grade)) throw badInput(`${field}.grade`, `must be one of ${Object.values(Grade).join(', ')}`);
@@ -179,7 +192,13 @@ export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): { sql
   if (from) add('e.occurred_at >= ?', from);
   if (to) add('e.occurred_at < ?', to);
   if (filter.operatorId != null) add('e.operator_id = ?', v.id(`${field}.operatorId`, filter.operatorId));
-  return { sql: conditions.length ? conditions.join(' and ') : 'true', params };
+  const all = [...op.conditions, ...ev.conditions];
+  return {
+    sql: all.length ? all.join(' and ') : 'true',
+    params: [...op.params, ...ev.params],
+    operator: op.conditions.length ? { sql: op.conditions.join(' and '), params: op.params } : null,
+    event: { sql: ev.conditions.length ? ev.conditions.join(' and ') : 'true', params: ev.params },
+  };
 }
 
 /** Archive cursor: the event's time in epoch microseconds and its id, exact at PostgreSQL's precision. */
@@ -200,23 +219,58 @@ export interface ArchivePage {
   endCursor: string | null;
 }
 
-/** SQL of the archive page; exported so its plan can be examined. */
-export function archivePageSql(filter: ArchiveFilterData, first: number, after: string | null | undefined): { sql: string; params: unknown[] } {
+/** Up to this many operators matching an operator filter, each one's events are read separately and merged. */
+export const ARCHIVE_PER_OPERATOR_MAX = 50;
+
+const OCCURRED_US = `(extract(epoch from e.occurred_at) * 1000000)::bigint::text as occurred_us`;
+
+/**
+ * SQL of one archive page; exported so its plan can be examined. With `operatorIds` (the few operators an operator
+ * filter matched) it reads each one's newest events and merges them; otherwise it walks (occurred_at, id) from the
+ * cursor and filters as it goes.
+ */
+export function archivePageSql(filter: ArchiveFilterData, first: number, after: string | null | undefined, operatorIds: number[] | null = null): Conditions {
   const where = archiveWhere(filter);
   const cursor = decodeArchiveCursor('after', after);
   const keyset = cursor ? `and (e.occurred_at, e.id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?)` : '';
+  const cursorParams = cursor ? [cursor.micros, cursor.id] : [];
+  if (operatorIds) {
+    // one branch per operator, each bound to its literal id, so the planner judges each by that operator's own
+    // share of the archive: a rare operator is read from its index range, a common one by walking time
+    const branch = `(select ${EVENT_COLUMNS}, ${OCCURRED_US}
+                from credit_event e left join credit_event r on r.reverses_id = e.id
+               where e.operator_id = ? and ${where.event.sql} ${keyset}
+               order by e.occurred_at desc, e.id desc limit ${first + 1})`;
+    return {
+      sql: `select x.* from (${operatorIds.map(() => branch).join(' union all ')}) x
+            order by x.occurred_at desc, x.id desc limit ${first + 1}`,
+      params: operatorIds.flatMap((id) => [id, ...where.event.params, ...cursorParams]),
+    };
+  }
   return {
-    sql: `select ${EVENT_COLUMNS}, (extract(epoch from e.occurred_at) * 1000000)::bigint::text as occurred_us
+    sql: `select ${EVENT_COLUMNS}, ${OCCURRED_US}
             from credit_event e join operator o on o.id = e.operator_id left join credit_event r on r.reverses_id = e.id
            where ${where.sql} ${keyset}
            order by e.occurred_at desc, e.id desc limit ${first + 1}`,
-    params: [...where.params, ...(cursor ? [cursor.micros, cursor.id] : [])],
+    params: [...where.params, ...cursorParams],
   };
 }
 
 /** The filtered archive, newest first, by keyset on (occurred_at, id): page 1,000 costs what page 1 costs. */
 export async function creditArchive(ctx: Context, filter: ArchiveFilterData, first: number, after: string | null | undefined): Promise<ArchivePage> {
-  const { sql, params } = archivePageSql(filter, first, after);
+  const where = archiveWhere(filter);
+  decodeArchiveCursor('after', after);
+  let operatorIds: number[] | null = null;
+  if (where.operator) {
+    // a selective operator filter (a village, a grade few hold) would otherwise walk most of the archive to fill a page
+    const matched = await ctx.em.execute<{ id: number }[]>(
+      `select o.id from operator o where ${where.operator.sql} order by o.id limit ${ARCHIVE_PER_OPERATOR_MAX + 1}`,
+      where.operator.params,
+    );
+    if (!matched.length) return { edges: [], hasNextPage: false, endCursor: null };
+    if (matched.length <= ARCHIVE_PER_OPERATOR_MAX) operatorIds = matched.map((m) => m.id);
+  }
+  const { sql, params } = archivePageSql(filter, first, after, operatorIds);
   const rows = await ctx.em.execute<(EventSqlRow & { occurred_us: string })[]>(sql, params);
   const edges = rows.slice(0, first).map((r) => ({ cursor: encodeArchiveCursor(r.occurred_us, r.id), node: toRecord(r) }));
   return { edges, hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null };
