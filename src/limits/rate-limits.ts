@@ -25,7 +25,7 @@ export interface RateCharge {
 }
 
 /** Paths of the public pages and images that printed QR codes lead to. */
-export const PUBLIC_PATH = /^\/(t|o|qr|01)\//;
+export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\//;
 
 const MAX_CLASSIFY_TOKENS = 2000;
 

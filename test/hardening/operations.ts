@@ -16,6 +16,8 @@ export interface World {
   admin: string;
   tokens: Record<Caller, string | null>;
   operatorId: string;
+  /** Public code of the world operator's registration card (`/o/:code`). */
+  operatorCode: string;
   otherOperatorId: string;
   /** An active market vendor (receives goods at the world's market). */
   vendorId: string;
@@ -233,6 +235,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     entry,
     tokens,
     operatorId: own.id,
+    operatorCode: own.publicCode,
     otherOperatorId: other.id,
     vendorId: vendor.id,
     marketId: market.id,

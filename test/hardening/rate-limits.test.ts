@@ -82,6 +82,7 @@ describe('rate limits', () => {
     expect(refused.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(refused.body).toBe('Too many requests; retry in 60 s\n请求过于频繁，请 60 秒后再试\n');
     expect((await get('/01/09506000134352/10/LOT1')).statusCode).toBe(429);
+    expect((await get('/m/1/board')).statusCode).toBe(429);
     expect((await gql('{ trace(code: "abc") { __typename } }', { token: regulator })).status).toBe(429);
     // a signed-in read that is not a public lookup is not counted here
     expect((await gql('{ me { role } }', { token: regulator })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
