@@ -89,6 +89,13 @@ describe('rate limits', () => {
     expect((await get('/t/abc', '198.51.100.9')).statusCode).not.toBe(429);
   });
 
+  it('counts a GraphQL GET like a POST', async () => {
+    const url = `/graphql?query=${encodeURIComponent(`{ market(id: "${marketId}") { name } }`)}`;
+    const viaGet = () => t.app.fastify.inject({ method: 'GET', url, remoteAddress: '203.0.113.8', headers: { 'apollo-require-preflight': 'true' } });
+    for (let i = 0; i < 3; i++) expect((await viaGet()).json()).toEqual({ data: { market: { name: 'Rate market' } } });
+    expect((await viaGet()).statusCode).toBe(429);
+  });
+
   it('charges every root call, so aliasing many lookups into one request buys nothing', async () => {
     const four = `{ a: market(id: "${marketId}") { name } b: market(id: "${marketId}") { name } c: market(id: "${marketId}") { name } d: market(id: "${marketId}") { name } }`;
     const res = await gql(four);
