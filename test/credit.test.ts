@@ -372,6 +372,7 @@ describe('creditArchive', () => {
     const nodeIds = async (filter: Record<string, unknown>) =>
       ok(await t.gql(ARCHIVE, { filter, first: 100 }, f.regulator)).creditArchive.edges.map((e: any) => Number(e.node.id));
     expect(await nodeIds({ village: 'West' })).toEqual([ids.w2, ids.w1]);
+    expect(await nodeIds({ village: 'Nowhere' })).toEqual([]);
     expect(await nodeIds({ grade: 'A' })).toEqual([ids.e3, ids.e2, ids.e1]);
     expect(await nodeIds({ kind: 'DAIRY_FARM', rule: 'NO_CERTIFICATE' })).toEqual([ids.e3, ids.e1]);
     expect(await nodeIds({ scoreMin: 75, scoreMax: 80 })).toEqual([ids.w2, ids.w1]);
