@@ -152,6 +152,8 @@ describe('recordRapidTest on a gate entry', () => {
     [{ items: [{ ...pass, item: ' ' }] }, 'items[0].item', 'items[0].item: must not be empty'],
     [{ tester: '' }, 'tester', 'tester: must not be empty'],
     [{ entryId: '999' }, undefined, 'Market entry 999 not found'],
+    [{ testId: 'two words' }, 'testId', 'testId: must be 1 to 64 letters, digits or . _ : -'],
+    [{ testId: 'x'.repeat(65) }, 'testId', 'testId: must be 1 to 64 letters, digits or . _ : -'],
   ])('refuses %j with a typed error and writes nothing', async (over, field, message) => {
     const batch = await makeBatch(t, f.admin, farm.id);
     const entry = await scan(batch.publicCode, 'bad-1');
@@ -159,6 +161,162 @@ describe('recordRapidTest on a gate entry', () => {
     expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message])).toEqual([[field ? 'BAD_USER_INPUT' : 'NOT_FOUND', field, message]]);
     expect(await counts()).toMatchObject({ tests: 0, events: 1, waiting: 1 });
     expect(await t.sql(`select non_conformant from batch`)).toEqual([{ non_conformant: false }]);
+  });
+});
+
+/** The raw HTTP body of a rapid test, for byte-for-byte comparison of resends. */
+async function rawTest(input: Record<string, unknown>, query = RAPID, tok = gate): Promise<string> {
+  const res = await t.app.fastify.inject({
+    method: 'POST', url: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    payload: JSON.stringify({ query, variables: { input } }),
+  });
+  return res.body;
+}
+
+async function entryState(id: string) {
+  const [r] = await t.sql(`select decision, reasons, received_batch_id::text, decided_at from market_entry where id = $1`, [id]);
+  return r;
+}
+
+describe('test results: exactly once with a testId', () => {
+  const TEST_ID = '0b7e2f9c-4d1a-4c55-9a3e-6f1d2c8b7a10';
+
+  it('50 parallel sends of a PASS with one testId: one inspection, one decision, one transfer, identical answers', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    await makeCertificate(t, farmToken, batch.id);
+    const entry = await scan(batch.publicCode, drawn('burst-pass'));
+    const input = { entryId: entry.entryId, items: [pass], tester: 'Zhou', testId: TEST_ID };
+    const bodies = await Promise.all(Array.from({ length: 50 }, () => rawTest(input)));
+    expect(new Set(bodies).size).toBe(1);
+    const res = JSON.parse(bodies[0]).data.recordRapidTest;
+    const [child] = await t.sql(`select id::text from batch where id <> $1`, [batch.id]);
+    expect([res.inspection.result, res.inspection.entryId, res.entry.decision, res.entry.receivedBatchId]).toEqual(['PASS', entry.entryId, 'ACCEPTED', child.id]);
+    expect(await counts()).toEqual({ tests: 1, events: 0, links: 1, waiting: 0 });
+    expect(await t.sql(`select id::text, test_id from inspection`)).toEqual([{ id: res.inspection.id, test_id: TEST_ID }]);
+    expect(await t.sql(`select remaining::float from batch where id = $1`, [batch.id])).toEqual([{ remaining: 90 }]);
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 10 }]);
+    expect(ok(await t.gql(`mutation($input: RecordTestInput!) { recordRapidTest(input: $input) { inspection { testId } } }`, { input }, gate)).recordRapidTest)
+      .toEqual({ inspection: { testId: TEST_ID } });
+  });
+
+  it('50 parallel sends of a FAIL with one testId: one inspection, one rejection, one credit event, identical answers', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const entry = await scan(batch.publicCode, 'burst-fail');
+    const input = { entryId: entry.entryId, items: [fail], tester: 'Zhou', testId: TEST_ID };
+    const bodies = await Promise.all(Array.from({ length: 50 }, () => rawTest(input)));
+    expect(new Set(bodies).size).toBe(1);
+    const res = JSON.parse(bodies[0]).data.recordRapidTest;
+    expect([res.inspection.result, res.entry.decision, res.entry.reasons.map((r: { code: string }) => r.code)]).toEqual(['FAIL', 'REJECTED', ['NO_CERTIFICATE', 'RAPID_TEST_FAILED']]);
+    expect(await counts()).toEqual({ tests: 1, events: 2, links: 0, waiting: 0 });
+    expect(await t.sql(`select rule_code, points, source_ref from credit_event order by id`)).toEqual([
+      { rule_code: 'NO_CERTIFICATE', points: -5, source_ref: entry.entryId },
+      { rule_code: 'RAPID_TEST_FAILED', points: -20, source_ref: res.inspection.id },
+    ]);
+    expect(await credit(farm.id)).toEqual({ score: 75, grade: 'B' });
+  });
+
+  it('50 parallel lab results of a lot with one testId: one inspection, one LAB_TEST_FAILED', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const input = { batchId: batch.id, items: [{ item: 'Chlorpyrifos', value: 0.12, unit: 'mg/kg', result: 'FAIL' }], tester: 'County lab', testId: 'lab-2026-0042' };
+    const bodies = await Promise.all(Array.from({ length: 50 }, () => rawTest(input, LAB, f.regulator)));
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]).data.recordLabTest.inspection.result).toBe('FAIL');
+    expect(await counts()).toEqual({ tests: 1, events: 1, links: 0, waiting: 0 });
+    expect(await credit(farm.id)).toEqual({ score: 70, grade: 'D' });
+  });
+
+  it('a resend returns the first answer byte for byte and writes nothing, even after a later test; another payload is a CONFLICT', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const entry = await scan(batch.publicCode, 'resend-1');
+    const input = { entryId: entry.entryId, items: [pass], tester: 'Zhou', testId: TEST_ID };
+    const first = await rawTest(input);
+    expect(JSON.parse(first).data.recordRapidTest.entry.decision).toBe('ACCEPTED');
+    // a later lab test fails the lot: the entry stays admitted, the resend still answers as first given
+    ok(await t.gql(LAB, { input: { entryId: entry.entryId, items: [fail], tester: 'County lab', testId: 'lab-1' } }, f.regulator));
+    const before = { counts: await counts(), rows: await t.sql(`select id, test_id, request_hash, response from inspection order by id`), entry: await entryState(entry.entryId) };
+    expect(await rawTest(input)).toBe(first);
+
+    const conflicts = [];
+    for (const over of [{ items: [fail] }, { tester: 'Li' }, { items: [{ ...pass, value: 12.6 }] }, { entryId: undefined, batchId: batch.id }]) {
+      const res = await t.gql(RAPID, { input: { ...input, ...over } }, gate);
+      conflicts.push([res.data, res.errors?.map((e) => [e.extensions?.code, e.message])]);
+    }
+    const lab = await t.gql(LAB, { input }, f.regulator);
+    conflicts.push([lab.data, lab.errors?.map((e) => [e.extensions?.code, e.message])]);
+    expect(conflicts).toEqual(Array(5).fill([null, [['CONFLICT', `testId ${TEST_ID} was already used for a different test result`]]]));
+    expect({ counts: await counts(), rows: await t.sql(`select id, test_id, request_hash, response from inspection order by id`), entry: await entryState(entry.entryId) }).toEqual(before);
+  });
+
+  it('answers a resend with the token lookup, the entry and lot locks, the refused insert and one read', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const entry = await scan(batch.publicCode, 'cheap-1');
+    const input = { entryId: entry.entryId, items: [pass], tester: 'Zhou', testId: TEST_ID };
+    ok(await t.gql(RAPID, { input }, gate));
+    const n = await t.countStatements(async () => ok(await t.gql(RAPID, { input }, gate)));
+    expect(n).toBe(5);
+    expect(t.statements.slice(-7).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
+      'select id, name, role, market_', 'begin', 'select id, market_id, scan_id,', 'select id, owner_id, public_co', 'insert into inspection (batch_', 'select request_hash, response ', 'commit',
+    ]);
+  });
+
+  it('a blank testId is the same as none: each send is recorded', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    for (let i = 0; i < 2; i++) ok(await t.gql(RAPID, { input: { batchId: batch.id, items: [pass], tester: 'Zhou', testId: '  ' } }, gate));
+    expect(await t.sql(`select test_id, request_hash, response from inspection`)).toEqual([
+      { test_id: null, request_hash: null, response: null }, { test_id: null, request_hash: null, response: null },
+    ]);
+  });
+});
+
+describe('a later, different result on an entry already decided', () => {
+  it('after a PASS: a FAIL is recorded and charged once per kind of test, the entry keeps its decision and goods', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    await makeCertificate(t, farmToken, batch.id);
+    const entry = await scan(batch.publicCode, drawn('later-fail'));
+    const passed = ok(await t.gql(RAPID, { input: { entryId: entry.entryId, items: [pass], tester: 'Zhou', testId: 'rapid-1' } }, gate)).recordRapidTest;
+    const decided = await entryState(entry.entryId);
+    expect([decided.decision, decided.reasons.map((r: { code: string }) => r.code), decided.received_batch_id]).toEqual(['ACCEPTED', ['SAMPLED_FOR_RAPID_TEST', 'RAPID_TEST_PASSED'], passed.entry.receivedBatchId]);
+
+    const rapidFail = ok(await t.gql(RAPID, { input: { entryId: entry.entryId, items: [fail], tester: 'Zhou', testId: 'rapid-2' } }, gate)).recordRapidTest;
+    const labFail = ok(await t.gql(LAB, { input: { entryId: entry.entryId, items: [fail], tester: 'County lab', testId: 'lab-1' } }, f.regulator)).recordLabTest;
+    const rapidAgain = ok(await t.gql(RAPID, { input: { entryId: entry.entryId, items: [fail], tester: 'Li', testId: 'rapid-3' } }, gate)).recordRapidTest;
+    const labAgain = ok(await t.gql(LAB, { input: { batchId: batch.id, items: [fail], tester: 'County lab' } }, f.regulator)).recordLabTest;
+    // each later answer shows the entry as the first test left it
+    for (const r of [rapidFail, labFail, rapidAgain]) expect([r.inspection.result, r.entry.decision, r.entry.receivedBatchId]).toEqual(['FAIL', 'ACCEPTED', passed.entry.receivedBatchId]);
+    expect(labAgain.entry).toBeNull();
+    expect(await entryState(entry.entryId)).toEqual(decided);
+    expect(await counts()).toEqual({ tests: 5, events: 2, links: 1, waiting: 0 });
+    expect(await t.sql(`select remaining::float, non_conformant from batch where id = $1`, [batch.id])).toEqual([{ remaining: 90, non_conformant: true }]);
+    expect(await t.sql(`select rule_code, points, source_ref from credit_event order by id`)).toEqual([
+      { rule_code: 'RAPID_TEST_FAILED', points: -20, source_ref: rapidFail.inspection.id },
+      { rule_code: 'LAB_TEST_FAILED', points: -30, source_ref: labFail.inspection.id },
+    ]);
+    expect(await credit(farm.id)).toEqual({ score: 50, grade: 'D' });
+  });
+
+  it('after a FAIL: a PASS is recorded but neither admits the load nor clears the lot', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const entry = await scan(batch.publicCode, 'later-pass');
+    ok(await t.gql(RAPID, { input: { entryId: entry.entryId, items: [fail], tester: 'Zhou', testId: 'rapid-1' } }, gate));
+    const decided = await entryState(entry.entryId);
+    const later = ok(await t.gql(RAPID, { input: { entryId: entry.entryId, items: [pass], tester: 'Li', testId: 'rapid-2' } }, gate)).recordRapidTest;
+    expect([later.inspection.result, later.entry.decision, later.entry.receivedBatchId]).toEqual(['PASS', 'REJECTED', null]);
+    expect(await entryState(entry.entryId)).toEqual(decided);
+    expect(await counts()).toEqual({ tests: 2, events: 2, links: 0, waiting: 0 });
+    expect(await t.sql(`select remaining::float, non_conformant from batch where id = $1`, [batch.id])).toEqual([{ remaining: 100, non_conformant: true }]);
+  });
+
+  it('10 parallel different results on one waiting entry: ten inspections, one decision, one transfer', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    await makeCertificate(t, farmToken, batch.id);
+    const entry = await scan(batch.publicCode, drawn('race-keys'));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.gql(RAPID, { input: { entryId: entry.entryId, items: [pass], tester: `Tester ${i}`, testId: `race-${i}` } }, gate)));
+    const answers = results.map((r) => ok(r).recordRapidTest);
+    expect(new Set(answers.map((a) => JSON.stringify(a.entry)))).toEqual(new Set([JSON.stringify(answers[0].entry)]));
+    expect(answers[0].entry.decision).toBe('ACCEPTED');
+    expect(await counts()).toEqual({ tests: 10, events: 0, links: 1, waiting: 0 });
+    expect(await t.sql(`select remaining::float from batch where id = $1`, [batch.id])).toEqual([{ remaining: 90 }]);
   });
 });
 

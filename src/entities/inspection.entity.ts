@@ -14,7 +14,7 @@ export interface InspectionItem {
 
 @Entity({ tableName: 'inspection' })
 export class Inspection {
-  [OptionalProps]?: 'inspectedAt' | 'market' | 'entry' | 'recordedBy';
+  [OptionalProps]?: 'inspectedAt' | 'market' | 'entry' | 'recordedBy' | 'testId' | 'requestHash' | 'response';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -45,4 +45,16 @@ export class Inspection {
 
   @Property({ type: 'Date' })
   inspectedAt: Date = new Date();
+
+  /** The client's idempotency key: a resend with the same key returns the first answer and records nothing. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true })
+  testId: string | null = null;
+
+  /** sha-256 of the result's payload, to tell a resend from a reuse of the key for another result. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  requestHash: string | null = null;
+
+  /** The first answer, returned as is to every resend. */
+  @Property({ type: 'json', nullable: true })
+  response: unknown = null;
 }

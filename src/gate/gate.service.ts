@@ -38,7 +38,14 @@ export function requestHash(p: { code: string; marketId: number; vendorId: numbe
   return createHash('sha256').update(JSON.stringify([p.code, p.marketId, p.vendorId, p.declaredQuantity, p.unit]), 'utf8').digest('hex');
 }
 
-const SCAN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const CLIENT_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** A device's idempotency key (scanId, testId): 1 to 64 letters, digits or . _ : - (a UUID fits). */
+export function clientKey(field: string, raw: string | null | undefined): string {
+  const key = (raw ?? '').trim();
+  if (!CLIENT_KEY.test(key)) throw badInput(field, 'must be 1 to 64 letters, digits or . _ : -');
+  return key;
+}
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 const milli = (n: number | string) => Math.round(Number(n) * 1000);
 
@@ -98,8 +105,7 @@ function chooseCertificate(rows: CertificateRow[], scannedId: number | null): Ce
 export async function scanAtGate(ctx: Context, input: GateScanData): Promise<StoredGateAnswer> {
   const marketId = v.id('marketId', input.marketId);
   assertWorksAt(ctx.viewer, marketId);
-  const scanId = (input.scanId ?? '').trim();
-  if (!SCAN_ID.test(scanId)) throw badInput('scanId', 'must be 1 to 64 letters, digits or . _ : -');
+  const scanId = clientKey('scanId', input.scanId);
   const code = v.text('code', input.code, 500);
   const vendorId = v.id('vendorOperatorId', input.vendorOperatorId);
   const declaredQuantity = v.quantity('declaredQuantity', input.declaredQuantity);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertWorksAt } from '../auth/access';
 import type { Context } from '../context';
@@ -7,7 +8,7 @@ import type { EntryReason } from '../entities/market-entry.entity';
 import type { InspectionItem } from '../entities/inspection.entity';
 import { badInput, conflict, forbidden, notFound } from '../errors';
 import * as v from '../validation';
-import { admit } from './gate.service';
+import { admit, clientKey } from './gate.service';
 import { TEST_REASONS } from './gate.rules';
 
 export interface TestItemData {
@@ -23,6 +24,7 @@ export interface RecordTestData {
   marketId?: string | number | null;
   items: TestItemData[];
   tester: string;
+  testId?: string | null;
 }
 
 export interface InspectionRow {
@@ -34,6 +36,7 @@ export interface InspectionRow {
   items: InspectionItem[];
   result: TestResult;
   tester: string;
+  test_id: string | null;
   inspected_at: Date;
 }
 
@@ -53,6 +56,19 @@ export interface EntryRow {
   decided_at: Date | null;
 }
 
+/** A row as it travels in a stored answer: times are ISO strings. */
+export type Stored<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/**
+ * What recording a test answers: the inspection and, when the test named an entry, that entry as the test left it.
+ * Stored with an inspection that carries a testId and returned as is to every resend.
+ */
+export interface RecordedTestAnswer {
+  inspection: Stored<InspectionRow>;
+  entry: Stored<EntryRow> | null;
+}
+
+const INSPECTION_COLUMNS = 'id, kind, batch_id, market_id, entry_id, items, result, tester, test_id, inspected_at';
 const ENTRY_COLUMNS = 'id, market_id, scan_id, batch_id, certificate_id, vendor_id, declared_quantity, unit, decision, reasons, received_batch_id, created_at, decided_at';
 
 const RULE = { [InspectionKind.RAPID]: 'RAPID_TEST_FAILED', [InspectionKind.LAB]: 'LAB_TEST_FAILED' } as const;
@@ -76,12 +92,20 @@ function items(input: TestItemData[]): InspectionItem[] {
   });
 }
 
+/** The payload fingerprint that tells a resend of a result (same hash) from a reuse of its testId for another. */
+export function testRequestHash(p: { kind: InspectionKind; entryId: number | null; batchId: number | null; marketId: number | null; items: InspectionItem[]; tester: string }): string {
+  const items = p.items.map((i) => [i.item, i.value, i.unit, i.result]);
+  return createHash('sha256').update(JSON.stringify([p.kind, p.entryId, p.batchId, p.marketId, items, p.tester]), 'utf8').digest('hex');
+}
+
 /**
- * Records a rapid (gate) or lab test. A FAIL marks the lot non-conformant and appends RAPID_TEST_FAILED or
- * LAB_TEST_FAILED for its producer; on an entry waiting for a test, a FAIL rejects it and a PASS admits it
- * (the goods pass to the vendor). The entry row is locked, so one entry is decided once.
+ * Records a rapid (gate) or lab test. A FAIL marks the lot non-conformant and charges its producer RAPID_TEST_FAILED
+ * or LAB_TEST_FAILED, once per lot and kind of test; on an entry waiting for a test, a FAIL rejects it and a PASS
+ * admits it (the goods pass to the vendor). A later test of an entry already decided is recorded but decides nothing.
+ * With a testId the result is recorded exactly once: the inspection row is inserted first under the unique key, so a
+ * resend waits for the first and returns its stored answer; a reuse of the key for another result is a CONFLICT.
  */
-export async function recordTest(ctx: Context, kind: InspectionKind, input: RecordTestData): Promise<{ inspection: InspectionRow; entry: EntryRow | null }> {
+export async function recordTest(ctx: Context, kind: InspectionKind, input: RecordTestData): Promise<RecordedTestAnswer> {
   if (kind === InspectionKind.LAB && ctx.viewer.role !== Role.REGULATOR && ctx.viewer.role !== Role.ADMIN) throw forbidden('Lab tests are recorded by regulators');
   if ((input.entryId == null) === (input.batchId == null)) throw badInput(input.entryId == null ? 'entryId' : 'batchId', 'give exactly one of entryId or batchId');
   const entryId = input.entryId != null ? v.id('entryId', input.entryId) : null;
@@ -90,6 +114,8 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
   const tested = items(input.items);
   const tester = v.text('tester', input.tester, 100);
   const result = tested.some((i) => i.result === TestResult.FAIL) ? TestResult.FAIL : TestResult.PASS;
+  // a blank key is the same as none, as for any optional text
+  const testId = input.testId != null && input.testId.trim() !== '' ? clientKey('testId', input.testId) : null;
 
   return ctx.em.transactional(async (em) => {
     let entry: EntryRow | null = null;
@@ -116,14 +142,31 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
       if (!m) throw notFound('Market', marketId);
     }
 
+    const hash = testId === null ? null : testRequestHash({ kind, entryId, batchId: batchIdGiven, marketId, items: tested, tester });
+    // the first write: every effect below follows only when this result was not recorded before under its testId
     const [inspection] = await em.execute<InspectionRow[]>(
-      `insert into inspection (batch_id, market_id, entry_id, kind, items, result, tester, recorded_by_id)
-       values (?, ?, ?, ?, ?::jsonb, ?, ?, ?) returning id, kind, batch_id, market_id, entry_id, items, result, tester, inspected_at`,
-      [batch.id, marketId, entryId, kind, JSON.stringify(tested), result, tester, ctx.viewer.accountId],
+      `insert into inspection (batch_id, market_id, entry_id, kind, items, result, tester, recorded_by_id, test_id, request_hash)
+       values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) on conflict (test_id) do nothing returning ${INSPECTION_COLUMNS}`,
+      [batch.id, marketId, entryId, kind, JSON.stringify(tested), result, tester, ctx.viewer.accountId, testId, hash],
     );
+    if (!inspection) {
+      // the first sending of this testId has committed (the insert waited for it): its answer is the answer
+      const [stored] = await em.execute<{ request_hash: string; response: RecordedTestAnswer | null }[]>(
+        'select request_hash, response from inspection where test_id = ?',
+        [testId],
+      );
+      if (!stored || stored.request_hash !== hash || !stored.response) throw conflict(`testId ${testId} was already used for a different test result`);
+      return stored.response;
+    }
 
     if (result === TestResult.FAIL) {
       await em.execute('update batch set non_conformant = true where id = ?', [batch.id]);
+    }
+    // a lot is charged once per kind of test: a retest that fails again is the same violation (the lot row is locked)
+    const [chargedBefore] = result === TestResult.FAIL
+      ? await em.execute(`select 1 from inspection where batch_id = ? and kind = ? and result = 'FAIL' and id <> ? limit 1`, [batch.id, kind, inspection.id])
+      : [];
+    if (result === TestResult.FAIL && !chargedBefore) {
       // the producer answers for the lot: the certificate's issuer when the load came with one, else the lot's owner
       const [cert] = entry?.certificate_id
         ? await em.execute<{ issuer_id: number }[]>('select issuer_id from origin_certificate where id = ?', [entry.certificate_id])
@@ -139,6 +182,7 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
       });
     }
 
+    // the entry row is locked: only the first test to find it waiting decides it, and admits the goods at most once
     if (entry && entry.decision === GateDecision.TEST_REQUIRED) {
       if (result === TestResult.FAIL) {
         entry = await settle(em, entry.id, GateDecision.REJECTED, [...entry.reasons, TEST_REASONS[RULE[kind]]], null);
@@ -151,7 +195,10 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
         entry = await settle(em, entry.id, GateDecision.ACCEPTED, [...entry.reasons, PASSED[kind]], received.id);
       }
     }
-    return { inspection, entry };
+    const answer = JSON.parse(JSON.stringify({ inspection, entry })) as RecordedTestAnswer;
+    if (testId !== null) await em.execute('update inspection set response = ?::jsonb where id = ?', [JSON.stringify(answer), inspection.id]);
+    // hand back what a resend will read, so the first answer and every resend serialise identically
+    return answer;
   });
 }
 

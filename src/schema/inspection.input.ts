@@ -32,4 +32,10 @@ export class RecordTestInput {
 
   @Field(() => String, { description: 'Who performed the test' })
   tester!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The device's idempotency key (1–64 of A–Z a–z 0–9 . _ : -): a resend with the same key returns the first answer and records nothing; the same key with another result is a CONFLICT",
+  })
+  testId?: string | null;
 }

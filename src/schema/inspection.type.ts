@@ -47,13 +47,19 @@ export class Inspection {
   @Field(() => String)
   tester!: string;
 
+  @Field(() => String, { nullable: true, description: "The device's idempotency key the result was sent with, if any" })
+  testId!: string | null;
+
   @Field(() => Date)
   inspectedAt!: Date;
 
-  static from(r: { id: number; kind: InspectionKind; batch_id: number; market_id: number | null; entry_id: number | null; items: InspectionItem[]; result: TestResult; tester: string; inspected_at: Date }): Inspection {
+  static from(r: {
+    id: number; kind: InspectionKind; batch_id: number; market_id: number | null; entry_id: number | null; items: InspectionItem[]; result: TestResult;
+    tester: string; test_id?: string | null; inspected_at: Date | string;
+  }): Inspection {
     return Object.assign(new Inspection(), {
       id: r.id, kind: r.kind, batchId: r.batch_id, marketId: r.market_id, entryId: r.entry_id,
-      items: r.items.map(InspectionItem.from), result: r.result, tester: r.tester, inspectedAt: new Date(r.inspected_at),
+      items: r.items.map(InspectionItem.from), result: r.result, tester: r.tester, testId: r.test_id ?? null, inspectedAt: new Date(r.inspected_at),
     });
   }
 }
@@ -102,7 +108,7 @@ export class MarketEntry {
   static from(r: {
     id: number; scan_id: string; market_id: number; batch_id: number | null; certificate_id: number | null; vendor_id: number;
     declared_quantity: string; unit: string; decision: GateDecision; reasons: { code: string; zh: string; en: string }[];
-    received_batch_id: number | null; created_at: Date; decided_at: Date | null;
+    received_batch_id: number | null; created_at: Date | string; decided_at: Date | string | null;
   }): MarketEntry {
     return Object.assign(new MarketEntry(), {
       id: r.id, scanId: r.scan_id, marketId: r.market_id, batchId: r.batch_id, certificateId: r.certificate_id, vendorId: r.vendor_id,
