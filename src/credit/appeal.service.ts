@@ -72,7 +72,7 @@ export async function fileCreditAppeal(ctx: Context, input: FileAppealData): Pro
     if (!owner) throw notFound('Credit event', eventId);
     if (ctx.viewer.role !== Role.OPERATOR || ctx.viewer.operatorId !== owner.operator_id) throw forbidden('Only the operator itself may appeal its events');
     // the operator row lock serialises this with other appends and appeals of the same operator; read the event after it
-    await em.execute('select id from operator where id = ? for update', [owner.operator_id]);
+    await em.execute('select id from operator where id = ? for no key update', [owner.operator_id]);
     const [event] = await em.execute<{ operator_id: number; points: number; expires_at: Date | string | null; reversed: boolean }[]>(
       `select e.operator_id, e.points, e.expires_at, exists (select 1 from credit_event r where r.reverses_id = e.id) as reversed
          from credit_event e where e.id = ?`,

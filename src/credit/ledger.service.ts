@@ -206,7 +206,7 @@ export async function refreshLapsedCredit(em: EntityManager, asOf = new Date(), 
   for (const { operator_id: operatorId } of candidates) {
     changed += await em.transactional(async (tx) => {
       const [stored] = await tx.execute<{ credit_score: number; credit_grade: Grade; forced_d_until: Date | string | null }[]>(
-        'select credit_score, credit_grade, forced_d_until from operator where id = ? for update',
+        'select credit_score, credit_grade, forced_d_until from operator where id = ? for no key update',
         [operatorId],
       );
       const state = computeCredit(await loadScored(tx, operatorId), asOf);

@@ -116,7 +116,7 @@ export async function closeQuarter(ctx: Context, quarter: string, now = new Date
   const occurredAt = new Date(end.getTime() - 1);
   for (const { operator_id: operatorId } of candidates) {
     const awarded = await queuedForOperator(ctx.em, operatorId, () => ctx.em.transactional(async (em) => {
-      await em.execute('select id from operator where id = ? for update', [operatorId]);
+      await em.execute('select id from operator where id = ? for no key update', [operatorId]);
       const [existing] = await em.execute<{ id: number }[]>(
         `select id from credit_event where operator_id = ? and rule_code = 'CLEAN_QUARTER' and source_ref = ?`,
         [operatorId, quarter],
