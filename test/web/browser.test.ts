@@ -434,7 +434,7 @@ describe('rapid test on the gate page', () => {
     await context.close();
   });
 
-  test('a result recorded offline is queued and sent once; an answer lost on the way is not sent twice', async () => {
+  test('a result recorded offline is queued; an answer lost on the way is resent with the same testId and recorded once', async () => {
     const lot = await uncertifiedLot('溪口四组农户 Xikou group 4 grower', 'XK-R-4');
     const ids = unsampledScanIds(1);
     // requests are intercepted below, which a service worker would hide
@@ -452,12 +452,16 @@ describe('rapid test on the gate page', () => {
     await shot(page, 'gate-test-queued');
     expect(await inspectionsOf(entryId)).toEqual([]);
 
-    // back online, the server records the result but its answer is lost on the way back
+    // back online, the server records the result but its first answer is lost on the way back
     const sent: string[] = [];
+    const testIds: string[] = [];
     await page.route('**/graphql', async (route) => {
-      const op = String(route.request().postDataJSON().query).split('(')[0];
+      const body = route.request().postDataJSON();
+      const op = String(body.query).split('(')[0];
       sent.push(op);
       if (op !== 'mutation Test') return route.continue();
+      testIds.push(body.variables.input.testId);
+      if (testIds.length > 1) return route.continue();
       await route.fetch();
       return route.abort('internetdisconnected');
     });
@@ -465,16 +469,18 @@ describe('rapid test on the gate page', () => {
     await context.setOffline(false);
     // the lost answer leaves the result queued: its line is drawn again, still waiting
     await page.waitForSelector('#recent li:not([data-before])');
-    expect(sent).toEqual(['query Entry', 'mutation Test']);
+    expect(sent).toEqual(['mutation Test']);
     expect(await page.locator('#recent li').allInnerTexts()).toEqual(['已暂存，联网后自动提交 · 李记蔬菜摊 Li Vegetable Stall · 8 千克 · 快检结果待提交']);
     expect(await page.locator('#pending').innerText()).toBe('待提交 1 条');
     expect(await inspectionsOf(entryId)).toHaveLength(1);
 
-    // the next flush reads the entry, finds it decided and stops: the result is not recorded twice
+    // the next flush sends the result again under its testId; the server answers as first and records nothing
     await context.setOffline(true);
     await context.setOffline(false);
     await page.waitForFunction(() => document.getElementById('pending')!.textContent === '待提交 0 条');
-    expect(sent).toEqual(['query Entry', 'mutation Test', 'query Entry']);
+    expect(sent).toEqual(['mutation Test', 'mutation Test']);
+    expect(testIds).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), testIds[0]]);
+    expect(await t.sql('select test_id from inspection where entry_id = $1', [entryId])).toEqual([{ test_id: testIds[0] }]);
     expect(await page.locator('#recent li').allInnerTexts()).toEqual(['准许入场 · 李记蔬菜摊 Li Vegetable Stall · 8 千克 · 未出示有效合格证，须快检; 快检合格，准予进场']);
     await shot(page, 'gate-test-sent');
     expect(await inspectionsOf(entryId)).toHaveLength(1);

@@ -1,9 +1,8 @@
 /* Gate scanner. Every scan is stored on the device with its scanId before it is sent, and removed only
    once the server has answered, so a scan made offline is sent exactly once when the network returns
    (the server answers a repeated scanId with its first answer and writes nothing).
-   A rapid-test result is stored the same way, but the server records every test it is sent, even on an
-   entry already decided; so a result whose first sending got no answer is sent again only after the
-   entry is read back and found still waiting for its test. */
+   A rapid-test result is stored the same way with its testId, which the server holds to the same promise:
+   a result whose answer was lost is simply sent again and recorded once. */
 (function () {
   'use strict';
 
@@ -19,9 +18,7 @@
     'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { entryId decision reasons { code zh en } ' +
     'batch { productName lotCode } producer { name grade } certificate { number } } }';
 
-  var ENTRY_FIELDS = 'id decision reasons { code zh en }';
-  var TEST_MUTATION = 'mutation Test($input: RecordTestInput!) { recordRapidTest(input: $input) { entry { ' + ENTRY_FIELDS + ' } } }';
-  var ENTRY_QUERY = 'query Entry($id: ID!) { marketEntry(id: $id) { ' + ENTRY_FIELDS + ' } }';
+  var TEST_MUTATION = 'mutation Test($input: RecordTestInput!) { recordRapidTest(input: $input) { entry { id decision reasons { code zh en } } } }';
 
   var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED', 'RATE_LIMITED'];
 
@@ -154,9 +151,6 @@
   function removeQueued(scanId) { save(QUEUE_KEY, queue().filter(function (q) { return q.scanId !== scanId; })); }
   function tests() { return load(TESTS_KEY, []); }
   function removeTest(testId) { save(TESTS_KEY, tests().filter(function (q) { return q.testId !== testId; })); }
-  function markTried(testId) {
-    save(TESTS_KEY, tests().map(function (q) { if (q.testId === testId) q.tried = true; return q; }));
-  }
 
   /* What the recent list shows of a load: vendor and declared quantity, keyed by its entry. */
   function lineOf(item, entryId) {
@@ -285,11 +279,11 @@
     if (!result) return testError(T.needResult, 'test-pass');
     if (!tester) return testError(T.needTester, 'tester');
     localStorage.setItem(TESTER_KEY, tester);
+    var testId = uuid();
     var item = {
-      testId: uuid(),
-      tried: false,
+      testId: testId,
       line: line,
-      input: { entryId: String(line.entryId), items: [{ item: itemName, value: value, unit: '%', result: result }], tester: tester },
+      input: { entryId: String(line.entryId), items: [{ item: itemName, value: value, unit: '%', result: result }], tester: tester, testId: testId },
     };
     var q = tests(); q.push(item); save(TESTS_KEY, q);
     closeTest();
@@ -330,39 +324,23 @@
     return true;
   }
 
-  /* Resolves true when the entry no longer waits for this result (sent now, or decided before), false to keep it. */
+  /* Sends one stored result; it leaves the store only once the server answered. Resolves true when it left,
+     false to keep it for the next flush. */
   function sendTest(item, foreground) {
     if (state.inFlight[item.testId]) return Promise.resolve(false);
-    // the stored copy is the truth: another sending may have finished or been tried since this one was read
-    var stored = tests().filter(function (q) { return q.testId === item.testId; })[0];
-    if (!stored) return Promise.resolve(true);
-    item = stored;
+    // another sending of this result may have been answered since this copy was read
+    if (!tests().some(function (q) { return q.testId === item.testId; })) return Promise.resolve(true);
     state.inFlight[item.testId] = true;
     var done = function (value) { delete state.inFlight[item.testId]; return value; };
-    // a sending that got no answer may have been recorded: read the entry before sending again
-    var before = item.tried ? gql(ENTRY_QUERY, { id: item.input.entryId }) : Promise.resolve(null);
-    return before.then(function (body) {
-      if (body) {
-        if (RETRY_CODES.indexOf(errorCode(body)) >= 0) return testQueued(item, foreground);
-        if (!body.data || !body.data.marketEntry) return testFailed(item, body, foreground);
-        var entry = body.data.marketEntry;
-        if (entry.decision !== 'TEST_REQUIRED') {
-          removeTest(item.testId);
-          showDecided(item, entry, foreground);
-          renderStatus();
-          return true;
-        }
-      }
-      item.tried = true;
-      markTried(item.testId);
-      return gql(TEST_MUTATION, { input: item.input }).then(function (res) {
-        if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
-        if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
-        removeTest(item.testId);
-        showDecided(item, res.data.recordRapidTest.entry, foreground);
-        renderStatus();
-        return true;
-      });
+    // the testId makes a resend after a lost answer safe: the server answers it with its first answer
+    var input = Object.assign({}, item.input, { testId: item.testId });
+    return gql(TEST_MUTATION, { input: input }).then(function (res) {
+      if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
+      if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
+      removeTest(item.testId);
+      showDecided(item, res.data.recordRapidTest.entry, foreground);
+      renderStatus();
+      return true;
     }).then(done, function () { done(); return testQueued(item, foreground); });
   }
 
