@@ -332,7 +332,8 @@
     if (!tests().some(function (q) { return q.testId === item.testId; })) return Promise.resolve(true);
     state.inFlight[item.testId] = true;
     var done = function (value) { delete state.inFlight[item.testId]; return value; };
-    // the testId makes a resend after a lost answer safe: the server answers it with its first answer
+    // the testId makes a resend after a lost answer safe (the server answers it with its first answer); a result
+    // stored by an earlier version of this page has the key only beside its input
     var input = Object.assign({}, item.input, { testId: item.testId });
     return gql(TEST_MUTATION, { input: input }).then(function (res) {
       if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
