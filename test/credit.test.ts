@@ -253,6 +253,27 @@ describe('the ledger', () => {
     expect(res.verifyCreditChain).toEqual({ ok: false, firstBroken: { eventId: String(second.id), seq: 2, problem: 'SEQUENCE_GAP', expected: '1', found: '2' } });
   });
 
+  it('finds the newest events removed, by the head each operator recorded', async () => {
+    const a = await makeOperator(t, f.admin);
+    const b = await makeOperator(t, f.admin);
+    const kept = await append({ operatorId: Number(a.id), ruleCode: 'NO_CERTIFICATE' });
+    const removed = await append({ operatorId: Number(a.id), ruleCode: 'RAPID_TEST_FAILED' });
+    const gone = await append({ operatorId: Number(b.id), ruleCode: 'LAB_TEST_FAILED' });
+    expect(await t.sql('select id, credit_chain_seq, credit_chain_head from operator order by id')).toEqual([
+      { id: Number(a.id), credit_chain_seq: 2, credit_chain_head: removed.hash },
+      { id: Number(b.id), credit_chain_seq: 1, credit_chain_head: gone.hash },
+    ]);
+    await t.sql(`set session_replication_role = replica; delete from credit_event where id in (${removed.id}, ${gone.id}); set session_replication_role = origin;`);
+    const res = ok(await t.gql(`{ verifyCreditArchive { ok operatorsChecked eventsChecked firstBroken { operatorId eventId seq problem expected found } brokenOperatorIds } }`, {}, f.regulator));
+    expect(res.verifyCreditArchive).toEqual({
+      ok: false, operatorsChecked: 2, eventsChecked: 1,
+      firstBroken: { operatorId: a.id, eventId: null, seq: 2, problem: 'HEAD_MISMATCH', expected: `2:${removed.hash}`, found: `1:${kept.hash}` },
+      brokenOperatorIds: [a.id, b.id],
+    });
+    const one = ok(await t.gql(`query($id: ID!) { verifyCreditChain(operatorId: $id) { ok firstBroken { seq problem expected found } } }`, { id: b.id }, f.regulator));
+    expect(one.verifyCreditChain).toEqual({ ok: false, firstBroken: { seq: 1, problem: 'HEAD_MISMATCH', expected: `1:${gone.hash}`, found: `0:${'0'.repeat(64)}` } });
+  });
+
   it('starts every chain at the genesis hash', async () => {
     const a = await makeOperator(t, f.admin);
     await append({ operatorId: Number(a.id), ruleCode: 'TRAINING_COMPLETED' });

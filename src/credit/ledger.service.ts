@@ -154,12 +154,12 @@ export async function appendCreditEvent(em: EntityManager, input: NewCreditEvent
        insert into credit_event (operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
      ), upd as (
-       update operator set credit_score = ?, credit_grade = ?, forced_d_until = ? where id = ? returning id
+       update operator set credit_score = ?, credit_grade = ?, forced_d_until = ?, credit_chain_seq = ?, credit_chain_head = ? where id = ? returning id
      )
      select ins.id from ins, upd`,
     [canonical.operatorId, canonical.seq, canonical.ruleCode, canonical.points, canonical.reason, canonical.source, canonical.sourceRef,
       canonical.recordedById, canonical.occurredAt, canonical.expiresAt, canonical.forcesDUntil, canonical.reversesId, prevHash, hash,
-      state.score, state.grade, iso(state.forcedUntil), input.operatorId],
+      state.score, state.grade, iso(state.forcedUntil), canonical.seq, hash, input.operatorId],
   );
   return { id: inserted.id, seq: canonical.seq, hash, state };
 }
@@ -222,7 +222,8 @@ export async function refreshLapsedCredit(em: EntityManager, asOf = new Date(), 
 
 export interface BrokenLink {
   operatorId: number;
-  eventId: number;
+  /** The offending row; null when the chain ends early with no row to point at. */
+  eventId: number | null;
   seq: number;
   problem: ChainProblem;
   expected: string;
@@ -277,13 +278,37 @@ export function canonicalFromStored(r: StoredRow): CanonicalEvent {
 
 const VERIFY_CHUNK = 5000;
 
-/** Walks chains in (operator, seq) order, recomputing each row's hash from its stored columns. */
+/**
+ * Walks chains in (operator, seq) order, recomputing each row's hash from its stored columns, and checks that each
+ * chain ends at the head its operator recorded (an operator with no recorded head, from a bulk import, is not checked).
+ */
 async function verifyChains(em: EntityManager, operatorId: number | null): Promise<ChainReport> {
   const report: ChainReport = { ok: true, operatorsChecked: 0, eventsChecked: 0, firstBroken: null, brokenOperatorIds: [] };
+  const heads = new Map(
+    (await em.execute<{ id: number; credit_chain_seq: number; credit_chain_head: string }[]>(
+      `select id, credit_chain_seq, credit_chain_head from operator where credit_chain_seq > 0 ${operatorId === null ? '' : 'and id = ?'}`,
+      operatorId === null ? [] : [operatorId],
+    )).map((h) => [h.id, { seq: h.credit_chain_seq, hash: h.credit_chain_head }]),
+  );
+  const fail = (link: BrokenLink) => {
+    report.ok = false;
+    report.brokenOperatorIds.push(link.operatorId);
+    if (!report.firstBroken || link.operatorId < report.firstBroken.operatorId) report.firstBroken = link;
+  };
   let current: number | null = null;
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let broken = false;
+  const seen = new Set<number>();
+  // the chain just walked must end where its operator says it does
+  const closeChain = () => {
+    if (current === null || broken) return;
+    const head = heads.get(current);
+    const lastSeq = expectedSeq - 1;
+    if (head && (head.seq !== lastSeq || head.hash !== prevHash)) {
+      fail({ operatorId: current, eventId: null, seq: head.seq, problem: ChainProblem.HEAD_MISMATCH, expected: `${head.seq}:${head.hash}`, found: `${lastSeq}:${prevHash}` });
+    }
+  };
   let after: [number, number] = [0, 0];
   for (;;) {
     const rows: StoredRow[] = await em.execute<StoredRow[]>(
@@ -295,7 +320,9 @@ async function verifyChains(em: EntityManager, operatorId: number | null): Promi
     );
     for (const r of rows) {
       if (r.operator_id !== current) {
+        closeChain();
         current = r.operator_id;
+        seen.add(current);
         report.operatorsChecked += 1;
         expectedSeq = 1;
         prevHash = GENESIS_HASH;
@@ -313,9 +340,7 @@ async function verifyChains(em: EntityManager, operatorId: number | null): Promi
       }
       if (link) {
         broken = true;
-        report.ok = false;
-        report.firstBroken ??= link;
-        report.brokenOperatorIds.push(r.operator_id);
+        fail(link);
         continue;
       }
       expectedSeq += 1;
@@ -325,6 +350,14 @@ async function verifyChains(em: EntityManager, operatorId: number | null): Promi
     const tail = rows[rows.length - 1];
     after = [tail.operator_id, tail.seq];
   }
+  closeChain();
+  // operators whose every event is gone
+  for (const [id, head] of heads) {
+    if (seen.has(id)) continue;
+    report.operatorsChecked += 1;
+    fail({ operatorId: id, eventId: null, seq: head.seq, problem: ChainProblem.HEAD_MISMATCH, expected: `${head.seq}:${head.hash}`, found: `0:${GENESIS_HASH}` });
+  }
+  report.brokenOperatorIds.sort((x, y) => x - y);
   return report;
 }
 

@@ -7,6 +7,7 @@ export enum ChainProblem {
   SEQUENCE_GAP = 'SEQUENCE_GAP',
   PREVIOUS_HASH_MISMATCH = 'PREVIOUS_HASH_MISMATCH',
   HASH_MISMATCH = 'HASH_MISMATCH',
+  HEAD_MISMATCH = 'HEAD_MISMATCH',
 }
 registerEnumType(ChainProblem, {
   name: 'ChainProblem',
@@ -15,6 +16,7 @@ registerEnumType(ChainProblem, {
     SEQUENCE_GAP: { description: 'A chain position is missing, repeated or out of order' },
     PREVIOUS_HASH_MISMATCH: { description: "The row's prev_hash is not the previous row's hash" },
     HASH_MISMATCH: { description: "The row's stored columns do not hash to its stored hash (the row was altered)" },
+    HEAD_MISMATCH: { description: 'The chain does not end at the head its operator recorded (its newest events were removed)' },
   },
 });
 
@@ -183,10 +185,10 @@ export class BrokenChainLink {
   @Field(() => ID)
   operatorId!: number;
 
-  @Field(() => ID)
-  eventId!: number;
+  @Field(() => ID, { nullable: true, description: 'The offending row; null when the chain ends early' })
+  eventId!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Chain position of the offending row, or the recorded head position' })
   seq!: number;
 
   @Field(() => ChainProblem)

@@ -2,6 +2,7 @@ import { Migration20261128000000_init } from './Migration20261128000000_init';
 import { Migration20261129010000_lineage } from './Migration20261129010000_lineage';
 import { Migration20261129010100_lineage_cycle_statement } from './Migration20261129010100_lineage_cycle_statement';
 import { Migration20261129030000_credit_archive } from './Migration20261129030000_credit_archive';
+import { Migration20261129030100_credit_chain_head } from './Migration20261129030100_credit_chain_head';
 import { Migration20261129090000_inspection_test_id } from './Migration20261129090000_inspection_test_id';
 
 /** Every migration in order; new ones are appended here. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261129010000_lineage', class: Migration20261129010000_lineage },
   { name: 'Migration20261129010100_lineage_cycle_statement', class: Migration20261129010100_lineage_cycle_statement },
   { name: 'Migration20261129030000_credit_archive', class: Migration20261129030000_credit_archive },
+  { name: 'Migration20261129030100_credit_chain_head', class: Migration20261129030100_credit_chain_head },
   { name: 'Migration20261129090000_inspection_test_id', class: Migration20261129090000_inspection_test_id },
 ];
