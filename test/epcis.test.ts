@@ -112,9 +112,9 @@ function expectedEvents(l: Lineage) {
     type: 'ObjectEvent', eventTime: l.times.recall, ...TZ, quantityList: [Q(epcClass, quantity, uom)], action: 'OBSERVE', bizStep: 'holding', disposition: 'recalled',
     'foodtrace:recallSource': l.lots.mix, 'foodtrace:recallReason': 'Aflatoxin M1 above the limit',
   });
-  const transfer = (at: string, from: string, to: string, given: [string, number, string], made: [string, number, string], lotData: object, where: object, linkId: string) => {
+  const transfer = (at: string, from: string, to: string, given: [string, number, string], made: [string, number, string], lotData: object, where: object, hop: string) => {
     const parties = { sourceList: [{ type: 'owning_party', source: from }], destinationList: [{ type: 'owning_party', destination: to }] };
-    const bizTransactionList = [{ bizTransaction: `${URL}/transfers/${eventUuid(URL, `transfer:${linkId}`).slice(9)}` }];
+    const bizTransactionList = [{ bizTransaction: `${URL}/transfers/${eventUuid(URL, `transfer:${hop}`).slice(9)}` }];
     return [
       { type: 'ObjectEvent', eventTime: at, ...TZ, quantityList: [Q(...given)], action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit', ...where, bizTransactionList, ...parties },
       { type: 'ObjectEvent', eventTime: at, ...TZ, quantityList: [Q(...made)], action: 'ADD', bizStep: 'receiving', disposition: 'in_progress', ...where, bizTransactionList, ...parties, ilmd: lotData },
@@ -137,13 +137,13 @@ function expectedEvents(l: Lineage) {
       type: 'TransformationEvent', eventTime: l.times.merge, ...TZ, inputQuantityList: [Q(l.lots.s2, 70, 'LTR'), Q(l.lots.m2, 80, 'LTR')], outputQuantityList: [Q(l.lots.mix, 150, 'LTR')],
       bizStep: 'repackaging', disposition: 'active', ilmd: ilmd('MIX', 'Raw milk', '2026-11-20T22:00:00.000Z', l.mix.publicCode), 'foodtrace:owner': l.farm, 'foodtrace:linkKind': 'MERGE',
     },
-    toDairy: (linkId: string) => transfer(l.times.transfer, l.farm, l.dairy, [l.lots.mix, 100, 'LTR'], [l.lots.atDairy, 100, 'LTR'], ilmd('MIX/T1', 'Raw milk', '2026-11-20T22:00:00.000Z', l.atDairy.publicCode), {}, linkId),
+    toDairy: (hop: string) => transfer(l.times.transfer, l.farm, l.dairy, [l.lots.mix, 100, 'LTR'], [l.lots.atDairy, 100, 'LTR'], ilmd('MIX/T1', 'Raw milk', '2026-11-20T22:00:00.000Z', l.atDairy.publicCode), {}, hop),
     process: (producedAt: string) => ({
       type: 'TransformationEvent', eventTime: l.times.process, ...TZ, inputQuantityList: [Q(l.lots.atDairy, 100, 'LTR')], outputQuantityList: [Q(l.lots.yoghurt, 200, 'XBO')],
       bizStep: 'commissioning', disposition: 'active', ilmd: ilmd('YG-1', 'Yoghurt', producedAt, l.yoghurt.publicCode, 'Qingshan'), 'foodtrace:owner': l.dairy, 'foodtrace:linkKind': 'PROCESS',
     }),
-    toStall: (linkId: string, producedAt: string, code: string) =>
-      transfer(l.times.accepted, l.dairy, l.vendor, [l.lots.yoghurt, 60, 'XBO'], [l.lots.stall, 60, 'XBO'], ilmd('YG-1/T1', 'Yoghurt', producedAt, code), atMarket, linkId),
+    toStall: (hop: string, producedAt: string, code: string) =>
+      transfer(l.times.accepted, l.dairy, l.vendor, [l.lots.yoghurt, 60, 'XBO'], [l.lots.stall, 60, 'XBO'], ilmd('YG-1/T1', 'Yoghurt', producedAt, code), atMarket, hop),
     accepted: {
       type: 'ObjectEvent', eventTime: l.times.accepted, ...TZ, quantityList: [Q(l.lots.yoghurt, 60, 'XBO')], action: 'OBSERVE', bizStep: 'accepting', disposition: 'sellable_accessible',
       ...atMarket, 'foodtrace:gateDecision': 'ACCEPTED',
@@ -189,7 +189,7 @@ describe('epcisLineage', () => {
     expect([validate(doc), validate.errors ?? null]).toEqual([true, null]);
 
     const [{ produced_at: yoghurtMade }] = await t.sql('select produced_at from batch where id = $1', [l.yoghurt.id]);
-    const links = await t.sql('select id::text, child_id::text from batch_link where kind = $1 order by id', ['TRANSFER']);
+    const links = await t.sql(`select parent_id || '>' || child_id as id from batch_link where kind = $1 order by batch_link.id`, ['TRANSFER']);
     const e = expectedEvents(l);
     const { creationDate, epcisBody: _body, ...head } = doc;
     expect(Date.now() - Date.parse(creationDate)).toBeLessThan(60_000);
@@ -229,7 +229,7 @@ describe('epcisLineage', () => {
     const l = await buildLineage();
     const e = expectedEvents(l);
     const [{ produced_at: yoghurtMade }] = await t.sql('select produced_at from batch where id = $1', [l.yoghurt.id]);
-    const links = await t.sql('select id::text from batch_link where kind = $1 order by id', ['TRANSFER']);
+    const links = await t.sql(`select parent_id || '>' || child_id as id from batch_link where kind = $1 order by batch_link.id`, ['TRANSFER']);
     const [{ public_code: stallCode }] = await t.sql('select public_code from batch where id = $1', [l.stall.id]);
 
     const backward = ok(await lineage(l.atDairy.id, 'BACKWARD')).epcisLineage;
@@ -252,7 +252,7 @@ describe('epcisLineage', () => {
     expect(validate(doc)).toBe(true);
     expect([doc['foodtrace:truncated'], doc['foodtrace:maxDepth']]).toEqual([true, 1]);
     const e = expectedEvents(l);
-    const links = await t.sql('select id::text from batch_link where kind = $1 order by id', ['TRANSFER']);
+    const links = await t.sql(`select parent_id || '>' || child_id as id from batch_link where kind = $1 order by batch_link.id`, ['TRANSFER']);
     const [{ produced_at: yoghurtMade }] = await t.sql('select produced_at from batch where id = $1', [l.yoghurt.id]);
     expect(withoutIds(doc)).toEqual([
       ...e.toDairy(links[0].id), e.process(iso(yoghurtMade)), e.accepted, e.inspection, e.rejected, e.recallAtDairy, e.recallYoghurt,

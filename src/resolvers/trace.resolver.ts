@@ -7,7 +7,7 @@ import { publicLookup } from '../limits/statement-timeout';
 import { InitiateRecallInput } from '../schema/recall.input';
 import { RecallImpact } from '../schema/recall.type';
 import { ForwardTrace, LineageGraph, Trace } from '../schema/trace.type';
-import { epcisForCode } from '../trace/epcis';
+import { publicEpcisDocument, type EpcisDocument } from '../trace/epcis.service';
 import { initiateRecall } from '../trace/recall.service';
 import { traceBackward, traceByCode, traceForward } from '../trace/trace.service';
 import * as v from '../validation';
@@ -22,8 +22,8 @@ export class TraceResolver {
   }
 
   @Query(() => GraphQLJSONObject, { description: 'The chain of a public code as an EPCIS 2.0 JSON-LD document (GS1); anyone may ask' })
-  async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Record<string, unknown>> {
-    const doc = await publicLookup(ctx, (em) => epcisForCode({ em, config: ctx.config }, code.trim()));
+  async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<EpcisDocument> {
+    const doc = await publicLookup(ctx, (em) => publicEpcisDocument({ em, config: ctx.config }, code.trim()));
     if (!doc) throw notFound('Trace code');
     return doc;
   }

@@ -5,11 +5,10 @@ import type { Context } from '../context';
 import { BatchStatus, GateDecision, LinkKind, QuantityUnit, TestResult } from '../entities/enums';
 import { notFound } from '../errors';
 import { EpcisDirection } from '../schema/epcis.type';
-import { lotClass } from './epcis';
 import { EPCIS_CONTEXT_SQL } from './epcis.sql';
 import {
-  loadDetails, regulatorBounds, walkDownstream, walkUpstream, type TraceBoundsInput, type TraceInspection, type TraceMarketEntry,
-  type TraceNode,
+  loadDetails, PUBLIC_TRACE_BOUNDS, regulatorBounds, walkDownstream, walkUpstream, walkUpstreamByCode, type TraceBoundsInput,
+  type TraceInspection, type TraceMarketEntry, type TraceNode, type Walk, type WalkBounds,
 } from './trace.service';
 
 export { EpcisDirection };
@@ -33,6 +32,9 @@ export const UOM: Record<QuantityUnit, string> = {
   [QuantityUnit.BOTTLE]: 'XBO',
 };
 
+/** The shape of a public code; anything else names no batch. */
+const PUBLIC_CODE = /^[A-Za-z0-9_-]{1,32}$/;
+
 /** A lot code that GS1 AI (10) can carry: at most 20 characters, all of them in the lot codes' own alphabet. */
 const AI10_LOT = /^[A-Za-z0-9._\-/]{1,20}$/;
 
@@ -41,6 +43,8 @@ export type EpcisEvent = Record<string, any>;
 
 export interface EpcisDocument {
   '@context': [string, Record<string, string>];
+  /** The public export names itself after the trace page it tells. */
+  id?: string;
   type: 'EPCISDocument';
   schemaVersion: '2.0';
   creationDate: string;
@@ -76,14 +80,24 @@ interface LinkRow {
 interface CoveringRecall {
   batchId: number;
   id: number;
-  sourceId: number;
+  /** Null where the public export may not name the source lot (it lies beyond the walk). */
+  sourceId: number | null;
   reason: string;
   at: string;
 }
 
+/**
+ * Who reads the export. The public one tells only what the public trace shows: the walked lots and the links
+ * between them (no sibling part of a split, no parent beyond the bounds), gate entries of walked lots, the recall
+ * source only when it was walked; no tester, contact or account data in either.
+ */
+type Audience = 'regulator' | 'public';
+
 interface ExportScope {
   publicUrl: string;
   nodes: TraceNode[];
+  /** Lots made from other lots (whether or not those were walked): the rest were commissioned. */
+  made: Set<number>;
   links: LinkRow[];
   classes: Map<number, BatchClass>;
   recalls: CoveringRecall[];
@@ -115,19 +129,38 @@ export async function epcisDocument(
   input: TraceBoundsInput = {},
 ): Promise<EpcisDocument> {
   const bounds = regulatorBounds(input);
-  const publicUrl = ctx.config.publicUrl;
-  const { scope, truncated } = await ctx.em.transactional(
+  return ctx.em.transactional(
     async (em) => {
       const walks = [];
       if (direction !== EpcisDirection.FORWARD) walks.push(await walkUpstream(em, batchId, bounds));
       if (direction !== EpcisDirection.BACKWARD) walks.push(await walkDownstream(em, batchId, bounds));
-      const nodes = new Map<number, TraceNode>();
-      for (const walk of walks) for (const n of walk.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
-      if (!nodes.size) throw notFound('Batch', batchId);
-      return { scope: await loadScope(em, publicUrl, [...nodes.values()]), truncated: walks.some((w) => w.truncated) };
+      const doc = await exportWalks(em, ctx.config.publicUrl, 'regulator', batchId, direction, bounds, walks);
+      if (!doc) throw notFound('Batch', batchId);
+      return doc;
     },
     { readOnly: true, isolationLevel: IsolationLevel.REPEATABLE_READ },
   );
+}
+
+/**
+ * The public EPCIS 2.0 document of a public code: the backward lineage of that batch under the public trace bounds,
+ * with no more than the public trace shows; null for an unknown code. Runs in the caller's (read-only) transaction.
+ */
+export async function publicEpcisDocument(ctx: Pick<Context, 'em' | 'config'>, code: string): Promise<EpcisDocument | null> {
+  if (!PUBLIC_CODE.test(code)) return null;
+  const walk = await walkUpstreamByCode(ctx.em, code, PUBLIC_TRACE_BOUNDS);
+  if (!walk.nodes.length) return null;
+  const doc = await exportWalks(ctx.em, ctx.config.publicUrl, 'public', walk.nodes[0].id, EpcisDirection.BACKWARD, PUBLIC_TRACE_BOUNDS, [walk]);
+  return doc && { id: `${ctx.config.publicUrl}/t/${walk.nodes[0].publicCode}#epcis`, ...doc };
+}
+
+async function exportWalks(
+  em: EntityManager, publicUrl: string, audience: Audience, batchId: number, direction: EpcisDirection, bounds: WalkBounds, walks: Walk[],
+): Promise<EpcisDocument | null> {
+  const nodes = new Map<number, TraceNode>();
+  for (const walk of walks) for (const n of walk.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+  if (!nodes.size) return null;
+  const scope = await loadScope(em, publicUrl, [...nodes.values()], audience);
   return {
     '@context': [EPCIS_CONTEXT_URL, { foodtrace: `${publicUrl}/ns/epcis/` }],
     type: 'EPCISDocument',
@@ -138,11 +171,11 @@ export async function epcisDocument(
     'foodtrace:batch': classId(publicUrl, scope.classes.get(batchId)!),
     'foodtrace:maxDepth': bounds.maxDepth,
     'foodtrace:maxNodes': bounds.maxNodes,
-    'foodtrace:truncated': truncated,
+    'foodtrace:truncated': walks.some((w) => w.truncated),
   };
 }
 
-async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[]): Promise<ExportScope> {
+async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[], audience: Audience): Promise<ExportScope> {
   const ids = nodes.map((n) => n.id);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`]);
@@ -155,18 +188,28 @@ async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[
     else classes.set(v.id, { ...v, quantity: Number(v.quantity) });
   }
   links.sort((a, b) => a.id - b.id);
+  const made = new Set(links.map((l) => l.childId));
   const details = await loadDetails(em, ids);
-  return { publicUrl, nodes, links, classes, recalls, inspections: details.inspections, entries: details.marketEntries };
+  const scope = { publicUrl, nodes, made, links, classes, recalls, inspections: details.inspections, entries: details.marketEntries };
+  if (audience === 'regulator') return scope;
+  const walked = new Set(ids);
+  return {
+    ...scope,
+    links: links.filter((l) => walked.has(l.parentId) && walked.has(l.childId)),
+    recalls: recalls.map((r) => (r.sourceId !== null && walked.has(r.sourceId) ? r : { ...r, sourceId: null })),
+    entries: scope.entries.filter((e) => walked.has(e.batchId ?? e.receivedBatchId!)),
+  };
 }
 
 /**
- * The lot's class identifier, the same as the public trace export gives it: its GS1 Digital Link under PUBLIC_URL
+ * The lot's class identifier in every export: its GS1 Digital Link under PUBLIC_URL
  * when it has a GTIN, else its trace page. The Digital Link is used only when it names this very batch (no older
  * batch has the same GTIN and lot, which is the one the resolver would answer) and the lot fits GS1 AI (10).
  */
 export function classId(publicUrl: string, c: Pick<BatchClass, 'gtin' | 'lotCode' | 'publicCode' | 'digitalLink'>): string {
-  const digitalLink = c.gtin !== null && c.digitalLink && AI10_LOT.test(c.lotCode);
-  return lotClass(publicUrl, { gtin: digitalLink ? c.gtin : null, lotCode: c.lotCode, publicCode: c.publicCode });
+  return c.gtin !== null && c.digitalLink && AI10_LOT.test(c.lotCode)
+    ? `${publicUrl}/01/${c.gtin}/10/${encodeURIComponent(c.lotCode)}`
+    : `${publicUrl}/t/${c.publicCode}`;
 }
 
 /** RFC 9562 name-based UUID (version 8, SHA-256): the same fact always gets the same event id. */
@@ -202,9 +245,8 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   const gateOf = new Map<number, TraceMarketEntry>();
   for (const e of s.entries) if (e.receivedBatchId !== null && e.batchId !== e.receivedBatchId) gateOf.set(e.receivedBatchId, e);
 
-  const made = new Set(s.links.map((l) => l.childId));
   for (const n of s.nodes) {
-    if (made.has(n.id)) continue;
+    if (s.made.has(n.id)) continue;
     // a lot that came from no other lot is brought into existence here: its lot identifier is first used
     const c = cls(n.id);
     push(c.producedAt, RANK.commissioning, n.id, `commissioning:${n.id}`, {
@@ -235,7 +277,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
   for (const group of splits.values()) {
     const parent = group[0].parentId;
     const taken = group.reduce((sum, l) => sum + Math.round(l.quantity * 1000), 0) / 1000;
-    push(group[0].createdAt, RANK.transformation, group[0].id, `split:${group.map((l) => l.id).join(',')}`, {
+    push(group[0].createdAt, RANK.transformation, group[0].id, `split:${parent}>${group.map((l) => l.childId).join(',')}`, {
       type: 'TransformationEvent',
       inputQuantityList: [amount(parent, taken, cls(parent).unit)],
       outputQuantityList: group.map((l) => amount(l.childId, cls(l.childId).quantity, cls(l.childId).unit)),
@@ -268,8 +310,10 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
     const where = gate ? { readPoint: market(gate.marketId), bizLocation: market(gate.marketId) } : {};
     const at = gate ? gate.at : l.createdAt;
     const parties = { sourceList: [{ type: 'owning_party', source: party(l.parentId) }], destinationList: [{ type: 'owning_party', destination: party(l.childId) }] };
-    const transaction = [{ bizTransaction: `${publicUrl}/transfers/${eventUuid(publicUrl, `transfer:${l.id}`).slice('urn:uuid:'.length)}` }];
-    push(at, RANK.shipping, l.id, `shipping:${l.id}`, {
+    // keyed by the two lots, which the public trace shows, never by the link's own row id
+    const hop = `${l.parentId}>${l.childId}`;
+    const transaction = [{ bizTransaction: `${publicUrl}/transfers/${eventUuid(publicUrl, `transfer:${hop}`).slice('urn:uuid:'.length)}` }];
+    push(at, RANK.shipping, l.id, `shipping:${hop}`, {
       type: 'ObjectEvent',
       quantityList: [amount(l.parentId, l.quantity, cls(l.parentId).unit)],
       action: 'OBSERVE',
@@ -279,7 +323,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
       bizTransactionList: transaction,
       ...parties,
     });
-    push(at, RANK.receiving, l.id, `receiving:${l.id}`, {
+    push(at, RANK.receiving, l.id, `receiving:${hop}`, {
       type: 'ObjectEvent',
       quantityList: [amount(l.childId, cls(l.childId).quantity, cls(l.childId).unit)],
       action: 'ADD',
@@ -340,7 +384,7 @@ function eventsOf(s: ExportScope): EpcisEvent[] {
       action: 'OBSERVE',
       bizStep: 'holding',
       disposition: 'recalled',
-      'foodtrace:recallSource': epcClass(r.sourceId),
+      ...(r.sourceId !== null ? { 'foodtrace:recallSource': epcClass(r.sourceId) } : {}),
       'foodtrace:recallReason': r.reason,
     });
   }
