@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { EpcisDirection } from '../schema/epcis.type';
-import { epcisDocument, type EpcisDocument } from '../trace/epcis.service';
+import { lineageEpcisDocument, type EpcisDocument } from '../trace/epcis.service';
 import * as v from '../validation';
 
 @Resolver()
@@ -20,6 +20,6 @@ export class EpcisResolver {
     @Arg('maxDepth', () => Int, { nullable: true, description: 'Default 50, at most 500' }) maxDepth?: number | null,
     @Arg('maxNodes', () => Int, { nullable: true, description: 'Default 1000, at most 10000 (per direction)' }) maxNodes?: number | null,
   ): Promise<EpcisDocument> {
-    return epcisDocument(ctx, v.id('batchId', batchId), direction, { maxDepth, maxNodes });
+    return lineageEpcisDocument(ctx, v.id('batchId', batchId), direction, { maxDepth, maxNodes });
   }
 }

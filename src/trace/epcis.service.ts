@@ -122,7 +122,7 @@ interface Ranked {
  * every batch's making, every hand-over, gate entry, test and recall of the walked batches, in time order.
  * One consistent snapshot; three statements for one direction, four for both.
  */
-export async function epcisDocument(
+export async function lineageEpcisDocument(
   ctx: Pick<Context, 'em' | 'config'>,
   batchId: number,
   direction: EpcisDirection = EpcisDirection.BOTH,
@@ -134,7 +134,7 @@ export async function epcisDocument(
       const walks = [];
       if (direction !== EpcisDirection.FORWARD) walks.push(await walkUpstream(em, batchId, bounds));
       if (direction !== EpcisDirection.BACKWARD) walks.push(await walkDownstream(em, batchId, bounds));
-      const doc = await exportWalks(em, ctx.config.publicUrl, 'regulator', batchId, direction, bounds, walks);
+      const doc = await exportWalks(em, { publicUrl: ctx.config.publicUrl, audience: 'regulator', batchId, direction, bounds, walks });
       if (!doc) throw notFound('Batch', batchId);
       return doc;
     },
@@ -144,25 +144,41 @@ export async function epcisDocument(
 
 /**
  * The public EPCIS 2.0 document of a public code: the backward lineage of that batch under the public trace bounds,
- * with no more than the public trace shows; null for an unknown code. Runs in the caller's (read-only) transaction.
+ * telling no more than the public trace shows; null for an unknown code. Runs inside the caller's read-only
+ * transaction (the bounded public lookup), which must not have read anything yet: it is made one snapshot here.
  */
 export async function publicEpcisDocument(ctx: Pick<Context, 'em' | 'config'>, code: string): Promise<EpcisDocument | null> {
   if (!PUBLIC_CODE.test(code)) return null;
+  await ctx.em.execute('set transaction isolation level repeatable read');
   const walk = await walkUpstreamByCode(ctx.em, code, PUBLIC_TRACE_BOUNDS);
   if (!walk.nodes.length) return null;
-  const doc = await exportWalks(ctx.em, ctx.config.publicUrl, 'public', walk.nodes[0].id, EpcisDirection.BACKWARD, PUBLIC_TRACE_BOUNDS, [walk]);
-  return doc && { id: `${ctx.config.publicUrl}/t/${walk.nodes[0].publicCode}#epcis`, ...doc };
+  const { publicUrl } = ctx.config;
+  const [batch] = walk.nodes;
+  return exportWalks(ctx.em, {
+    publicUrl, audience: 'public', id: `${publicUrl}/t/${batch.publicCode}#epcis`, batchId: batch.id, direction: EpcisDirection.BACKWARD,
+    bounds: PUBLIC_TRACE_BOUNDS, walks: [walk],
+  });
 }
 
-async function exportWalks(
-  em: EntityManager, publicUrl: string, audience: Audience, batchId: number, direction: EpcisDirection, bounds: WalkBounds, walks: Walk[],
-): Promise<EpcisDocument | null> {
+interface ExportRequest {
+  publicUrl: string;
+  audience: Audience;
+  /** The document's own identifier, where it has one. */
+  id?: string;
+  batchId: number;
+  direction: EpcisDirection;
+  bounds: WalkBounds;
+  walks: Walk[];
+}
+
+async function exportWalks(em: EntityManager, { publicUrl, audience, id, batchId, direction, bounds, walks }: ExportRequest): Promise<EpcisDocument | null> {
   const nodes = new Map<number, TraceNode>();
   for (const walk of walks) for (const n of walk.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
   if (!nodes.size) return null;
   const scope = await loadScope(em, publicUrl, [...nodes.values()], audience);
   return {
     '@context': [EPCIS_CONTEXT_URL, { foodtrace: `${publicUrl}/ns/epcis/` }],
+    ...(id ? { id } : {}),
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),

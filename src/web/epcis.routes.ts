@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { viewerForToken } from '../auth/account.service';
 import { Role } from '../entities/enums';
 import { AppError, badInput } from '../errors';
-import { EpcisDirection, epcisDocument } from '../trace/epcis.service';
+import { EpcisDirection, lineageEpcisDocument } from '../trace/epcis.service';
 import * as v from '../validation';
 import type { WebDeps } from './routes';
 
@@ -43,7 +43,7 @@ export async function registerEpcisRoutes(fastify: FastifyInstance, { orm, confi
     if (viewer.role !== Role.REGULATOR && viewer.role !== Role.ADMIN) return refuse(reply, 403, 'FORBIDDEN', 'Requires role ADMIN or REGULATOR');
     try {
       const { batchId, direction, bounds } = exportArgs(request.params.file, request.query as Record<string, unknown>);
-      const document = await epcisDocument({ em: orm.em.fork(), config }, batchId, direction, bounds);
+      const document = await lineageEpcisDocument({ em: orm.em.fork(), config }, batchId, direction, bounds);
       return reply.header('content-type', 'application/ld+json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(document));
     } catch (e) {
       if (e instanceof AppError && STATUS[e.extensions.code as string]) {
