@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { Grade, Role } from '../src/entities/enums';
-import { isSampled } from '../src/gate/gate.service';
+import { Role } from '../src/entities/enums';
 import { eventUuid } from '../src/trace/epcis.service';
 import { createTestApp, type TestApp } from './support/app';
+import { read, scanId, validate } from './support/epcis';
 import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
-
-const FIXTURES = join(__dirname, 'fixtures', 'epcis');
-const read = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(read('EPCIS-JSON-Schema.json'));
 
 const URL = 'http://foodtrace.test';
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { foodtrace: `${URL}/ns/epcis/` }];
@@ -39,9 +29,6 @@ const SCAN = `mutation($i: GateScanInput!) { scanAtGate(input: $i) { entryId dec
 const RAPID = `mutation($i: RecordTestInput!) { recordRapidTest(input: $i) { inspection { id result } entry { decision } } }`;
 const RECALL = `mutation($i: InitiateRecallInput!) { initiateRecall(input: $i) { batches } }`;
 
-const scanId = (tag: string, sampled: boolean) => {
-  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A) === sampled) return `${tag}-${i}`;
-};
 const iso = (d: Date) => new Date(d).toISOString();
 
 /**

@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { Grade, Role } from '../src/entities/enums';
-import { isSampled } from '../src/gate/gate.service';
+import { Role } from '../src/entities/enums';
 import { eventUuid } from '../src/trace/epcis.service';
 import { createTestApp, type TestApp } from './support/app';
+import { scanId, validate } from './support/epcis';
 import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
-
-const FIXTURES = join(__dirname, 'fixtures', 'epcis');
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(JSON.parse(readFileSync(join(FIXTURES, 'EPCIS-JSON-Schema.json'), 'utf8')));
 
 const URL = 'http://foodtrace.test';
 const TZ = { eventTimeZoneOffset: '+08:00' };
@@ -37,10 +28,6 @@ const TRANSFER = `mutation($i: TransferBatchInput!) { transferBatch(input: $i) {
 const SCAN = `mutation($i: GateScanInput!) { scanAtGate(input: $i) { entryId decision receivedBatch { id publicCode } } }`;
 const RAPID = `mutation($i: RecordTestInput!) { recordRapidTest(input: $i) { entry { decision } } }`;
 const RECALL = `mutation($i: InitiateRecallInput!) { initiateRecall(input: $i) { batches } }`;
-
-const scanId = (tag: string, sampled: boolean) => {
-  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A) === sampled) return `${tag}-${i}`;
-};
 
 /**
  * Apples split in two parts; part 1 admitted at a gate to Stall 9, and a second load of it held for a rapid test
