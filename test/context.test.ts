@@ -1,13 +1,9 @@
 import { Operator } from '../src/entities';
 import { OperatorKind, Role } from '../src/entities/enums';
-import { createTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { token } from './support/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
+const { t } = useTestApp({ each: 'none' });
 
 describe('per-request context', () => {
   it('gives each request its own identity map, never the global one', async () => {

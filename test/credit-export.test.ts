@@ -1,31 +1,22 @@
 import { get } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { archivePageSql, encodeArchiveCursor } from '../src/credit/archive.service';
 import { appendCreditEvent } from '../src/credit/ledger.service';
 import { CreditSource, Role } from '../src/entities/enums';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeOperator, token, type Fixture } from './support/factories';
+import { refill, useTestApp } from './support/use-test-app';
+import { makeOperator, token } from './support/factories';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-let t: TestApp;
-let f: Fixture;
-let base: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  await t.app.fastify.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.fastify.server.address() as AddressInfo).port}`;
-});
-afterAll(async () => t.close());
+const live = useTestApp({ listen: true, each: 'none' });
+const { t, f } = live;
 
 /** GETs the export, handing each received chunk to `onChunk` and keeping none of it. */
 function download(path: string, bearer: string | null, onChunk: (chunk: Buffer) => void = () => undefined): Promise<{ status: number; headers: Record<string, unknown>; bytes: number }> {
   return new Promise((resolve, reject) => {
-    get(`${base}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }, (res) => {
+    get(`${live.base}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
@@ -45,8 +36,7 @@ async function text(path: string, bearer: string | null): Promise<{ status: numb
 
 describe('GET /exports/credit.csv', () => {
   beforeAll(async () => {
-    await t.reset();
-    f = await fixture(t);
+    await refill(t, f);
   });
 
   it('writes the filtered archive as CSV, oldest first, escaping text and defusing formulas', async () => {
@@ -100,8 +90,7 @@ describe('100,000 events', () => {
   let ops: number[];
 
   beforeAll(async () => {
-    await t.reset();
-    f = await fixture(t);
+    await refill(t, f);
     ops = [];
     for (const village of ['East', 'West', 'North', 'South']) ops.push(Number((await makeOperator(t, f.admin, { village })).id));
     // a small operator among the big ones: its 300 events are 0.3 % of the archive
@@ -166,7 +155,7 @@ describe('100,000 events', () => {
       (await t.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle' and query like '%credit_export%'`))[0].n;
     // two slow readers: each takes the first chunk, then stops reading, so the server waits on back-pressure
     const stalled = await Promise.all([0, 1].map(() => new Promise<ReturnType<typeof get>>((resolve, reject) => {
-      const req = get(`${base}/exports/credit.csv`, { headers: { authorization: `Bearer ${f.regulator}` } }, (res) => {
+      const req = get(`${live.base}/exports/credit.csv`, { headers: { authorization: `Bearer ${f.regulator}` } }, (res) => {
         res.once('data', () => {
           res.pause();
           resolve(req);

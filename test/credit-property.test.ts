@@ -1,15 +1,10 @@
 import { appendCreditEvent, creditAsOf } from '../src/credit/ledger.service';
 import { toDate } from '../src/credit/sql-time';
 import { CreditSource, Role } from '../src/entities/enums';
-import { createTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { token } from './support/factories';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
+const { t } = useTestApp({ each: 'none' });
 
 /** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
 function prng(seed: number): () => number {

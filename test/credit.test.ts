@@ -2,20 +2,10 @@ import { appendCreditEvent, chainHash, canonicalFromStored, GENESIS_HASH, refres
 import { CreditSource, Role } from '../src/entities/enums';
 import { openOrm } from '../src/db/orm';
 import { createApp } from '../src/server';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp();
 
 /** Appends as the gate, tests and recalls do: inside a transaction of their own. */
 function append(input: Omit<NewCreditEvent, 'source' | 'reason'> & { source?: CreditSource; reason?: string }) {

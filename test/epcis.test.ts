@@ -1,24 +1,14 @@
 import { Role } from '../src/entities/enums';
 import { eventUuid } from '../src/trace/epcis.service';
-import { createTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { read, scanId, validate } from './support/epcis';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, ok, token } from './support/factories';
 
 const URL = 'http://foodtrace.test';
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { foodtrace: `${URL}/ns/epcis/` }];
 const UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp();
 
 const LINEAGE = `query($id: ID!, $d: EpcisDirection!, $depth: Int, $nodes: Int) { epcisLineage(batchId: $id, direction: $d, maxDepth: $depth, maxNodes: $nodes) }`;
 const SPLIT = `mutation($i: SplitBatchInput!) { splitBatch(input: $i) { id publicCode } }`;

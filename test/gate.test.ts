@@ -2,29 +2,18 @@ import { appendCreditEvent } from '../src/credit/ledger.service';
 import { CreditSource, Grade, Role } from '../src/entities/enums';
 import { GATE_RULES } from '../src/gate/gate.rules';
 import { isSampled, sampleDraw } from '../src/gate/gate.service';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type BatchRef, type Fixture } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeCertificate, makeMarket, makeMarketScene, makeOperator, ok, token, type BatchRef, type MarketScene } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
+const { t, f } = useTestApp();
 let market: string;
 let gate: string;
-let farm: { id: string; publicCode: string; name: string };
-let vendor: { id: string };
+let farm: MarketScene['farm'];
+let vendor: MarketScene['vendor'];
 let farmToken: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
 beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-  market = (await makeMarket(t, f.admin, 'Qingshan market')).id;
-  gate = await token(t, Role.GATE_STAFF, { marketId: market });
-  farm = await makeOperator(t, f.admin, { name: 'Green Valley Farm', village: 'Qingshan' });
-  vendor = await makeOperator(t, f.admin, { kind: 'MARKET_VENDOR', name: 'Stall 12' });
-  farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
+  ({ market, gate, farm, vendor, farmToken } = await makeMarketScene(t, f.admin));
 });
 
 const SCAN = `mutation($input: GateScanInput!) { scanAtGate(input: $input) {

@@ -1,29 +1,18 @@
 import { Grade, Role } from '../src/entities/enums';
 import { marketTestBoard } from '../src/gate/board.service';
 import { isSampled } from '../src/gate/gate.service';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeCertificate, makeMarket, makeMarketScene, makeOperator, ok, token, type MarketScene } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
+const { t, f } = useTestApp();
 let market: string;
 let gate: string;
-let farm: { id: string; publicCode: string; name: string };
-let vendor: { id: string; name: string };
+let farm: MarketScene['farm'];
+let vendor: MarketScene['vendor'];
 let farmToken: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
 beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-  market = (await makeMarket(t, f.admin, 'Qingshan market')).id;
-  gate = await token(t, Role.GATE_STAFF, { marketId: market });
-  farm = await makeOperator(t, f.admin, { name: 'Green Valley Farm' });
-  vendor = await makeOperator(t, f.admin, { kind: 'MARKET_VENDOR', name: 'Stall 12' });
-  farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
+  ({ market, gate, farm, vendor, farmToken } = await makeMarketScene(t, f.admin));
 });
 
 const SCAN = `mutation($input: GateScanInput!) { scanAtGate(input: $input) { entryId decision reasons { code } receivedBatch { id } certificate { quantityAdmitted } } }`;

@@ -1,18 +1,8 @@
 import { Role } from '../src/entities/enums';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeOperator, ok, token, type Fixture } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeOperator, ok, token } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp({}, { poolMax: 10 });
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp({ app: { poolMax: 10 } });
 
 const BATCH = 'id lotCode productName category quantity remaining unit status ownerId: owner { id }';
 const SPLIT = `mutation($input: SplitBatchInput!) { splitBatch(input: $input) { ${BATCH} } }`;

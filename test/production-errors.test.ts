@@ -1,12 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { formatError } from '../src/format-error';
-import { createTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ nodeEnv: 'production' });
-});
-afterAll(async () => t.close());
+const { t } = useTestApp({ config: { nodeEnv: 'production' }, each: 'none' });
 
 describe('errors in production mode', () => {
   it('masks an unexpected error, with no SQL or stack trace', () => {

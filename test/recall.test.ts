@@ -1,18 +1,8 @@
 import { Role } from '../src/entities/enums';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp();
 
 const SPLIT = `mutation($input: SplitBatchInput!) { splitBatch(input: $input) { id publicCode } }`;
 const TRANSFER = `mutation($input: TransferBatchInput!) { transferBatch(input: $input) { id publicCode } }`;

@@ -1,25 +1,15 @@
 import { Role } from '../src/entities/enums';
 import { eventUuid } from '../src/trace/epcis.service';
-import { createTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { scanId, validate } from './support/epcis';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, ok, token } from './support/factories';
 
 const URL = 'http://foodtrace.test';
 const TZ = { eventTimeZoneOffset: '+08:00' };
 const Q = (epcClass: string, quantity: number, uom: string) => ({ epcClass, quantity, uom });
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp();
 
 const EPCIS = `query($c: String!) { epcisDocument(code: $c) }`;
 const LINEAGE = `query($id: ID!) { epcisLineage(batchId: $id, direction: BACKWARD) }`;

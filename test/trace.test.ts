@@ -1,19 +1,10 @@
 import { Role } from '../src/entities/enums';
 import { traceByCode } from '../src/trace/trace.service';
-import { createTestApp, type TestApp } from './support/app';
-import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token, type Fixture } from './support/factories';
+import type { TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
+import { makeBatch, makeCertificate, makeMarket, makeOperator, ok, token } from './support/factories';
 
-let t: TestApp;
-let f: Fixture;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => t.close());
-beforeEach(async () => {
-  await t.reset();
-  f = await fixture(t);
-});
+const { t, f } = useTestApp();
 
 const TRANSFER = `mutation($input: TransferBatchInput!) { transferBatch(input: $input) { id publicCode } }`;
 const MERGE = `mutation($input: MergeBatchesInput!) { mergeBatches(input: $input) { id publicCode } }`;

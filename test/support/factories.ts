@@ -78,3 +78,22 @@ export async function makeCertificate(t: TestApp, tokenValue: string, batchId: s
   );
   return ok(res).issueCertificate;
 }
+
+export interface MarketScene {
+  market: string;
+  /** A gate clerk of `market`. */
+  gate: string;
+  farm: { id: string; publicCode: string; name: string };
+  farmToken: string;
+  vendor: { id: string; publicCode: string; name: string };
+}
+
+/** A market with its gate clerk, a farm that can act for itself and a market vendor: the cast of a gate scene. */
+export async function makeMarketScene(t: TestApp, admin: string): Promise<MarketScene> {
+  const market = (await makeMarket(t, admin, 'Qingshan market')).id;
+  const gate = await token(t, Role.GATE_STAFF, { marketId: market });
+  const farm = await makeOperator(t, admin, { name: 'Green Valley Farm', village: 'Qingshan' });
+  const vendor = await makeOperator(t, admin, { kind: 'MARKET_VENDOR', name: 'Stall 12' });
+  const farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
+  return { market, gate, farm, farmToken, vendor };
+}

@@ -3,21 +3,14 @@ import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { transferWithin } from '../../src/trace/lineage.service';
-import { createTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-test-app';
 import { makeBatch, makeOperator, ok } from '../support/factories';
 import { ID_BASE, SECRETS, buildWebTown, recallLot, type WebTown } from './town';
 
-let t: TestApp;
+const { t } = useTestApp({ each: 'reset' });
 let town: WebTown;
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
 beforeEach(async () => {
-  await t.reset();
   town = await buildWebTown(t);
 });
 
