@@ -1,58 +1,26 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { CreditSource, Grade, OperatorKind } from '../entities/enums';
+import { Grade, OperatorKind } from '../entities/enums';
 import { badInput } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../registry/pagination';
 import * as v from '../validation';
+import type { CreditEventData } from '../schema/credit.type';
+import type { StoredRow } from './ledger.service';
 import { ruleFor } from './rules';
 import { toDate } from './sql-time';
 
-/** One archive row as the API shows it: the stored event plus whether a later event reversed it. */
-export interface CreditEventRecord {
-  id: number;
-  operatorId: number;
-  seq: number;
-  ruleCode: string;
-  points: number;
-  reason: string;
-  source: CreditSource;
-  sourceRef: string | null;
-  recordedById: number | null;
-  occurredAt: Date;
-  expiresAt: Date | null;
-  forcesDUntil: Date | null;
-  reversesId: number | null;
-  reversedById: number | null;
-  prevHash: string;
-  hash: string;
-  createdAt: Date;
-}
 
 export const EVENT_COLUMNS = `e.id, e.operator_id, e.seq, e.rule_code, e.points, e.reason, e.source, e.source_ref, e.recorded_by_id,
   e.occurred_at, e.expires_at, e.forces_d_until, e.reverses_id, r.id as reversed_by_id, e.prev_hash, e.hash, e.created_at`;
 
-export interface EventSqlRow {
-  id: number;
-  operator_id: number;
-  seq: number;
-  rule_code: string;
-  points: number;
-  reason: string;
-  source: CreditSource;
-  source_ref: string | null;
-  recorded_by_id: number | null;
-  occurred_at: Date | string;
-  expires_at: Date | string | null;
-  forces_d_until: Date | string | null;
-  reverses_id: number | null;
+/** A stored event with the id of the event that reversed it, as EVENT_COLUMNS selects it. */
+export interface EventSqlRow extends StoredRow {
   reversed_by_id: number | null;
-  prev_hash: string;
-  hash: string;
   created_at: Date | string;
 }
 
-export function toRecord(r: EventSqlRow): CreditEventRecord {
+export function toRecord(r: EventSqlRow): CreditEventData {
   return {
     id: r.id, operatorId: r.operator_id, seq: r.seq, ruleCode: r.rule_code, points: r.points, reason: r.reason, source: r.source,
     sourceRef: r.source_ref, recordedById: r.recorded_by_id, occurredAt: toDate(r.occurred_at), expiresAt: toDate(r.expires_at),
@@ -67,7 +35,7 @@ export function intArray(values: readonly number[]): string {
 }
 
 /** Loads events by id, in key order, null for a missing key. */
-export async function eventsById(em: EntityManager, ids: readonly number[]): Promise<(CreditEventRecord | null)[]> {
+export async function eventsById(em: EntityManager, ids: readonly number[]): Promise<(CreditEventData | null)[]> {
   if (!ids.length) return [];
   const rows = await em.execute<EventSqlRow[]>(
     `select ${EVENT_COLUMNS} from credit_event e left join credit_event r on r.reverses_id = e.id where e.id = any(?::int[])`,
@@ -84,16 +52,16 @@ interface EventsKey {
   beforeSeq: number | null;
 }
 
-const loaders = new WeakMap<Context, DataLoader<EventsKey, Page<CreditEventRecord>, string>>();
+const loaders = new WeakMap<Context, DataLoader<EventsKey, Page<CreditEventData>, string>>();
 
 /**
  * One page of each operator's events, newest first; all operators of a request are loaded in one statement,
  * so listing N operators with their events costs one query, not N.
  */
-export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<CreditEventRecord>, string> {
+export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<CreditEventData>, string> {
   let loader = loaders.get(ctx);
   if (!loader) {
-    loader = new DataLoader<EventsKey, Page<CreditEventRecord>, string>(
+    loader = new DataLoader<EventsKey, Page<CreditEventData>, string>(
       async (keys) => {
         const rows = await ctx.em.execute<(EventSqlRow & { k: number })[]>(
           `select k.i as k, x.* from unnest(?::int[], ?::int[], ?::int[]) with ordinality as k(op, before, lim, i)
@@ -103,7 +71,7 @@ export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<C
            ) x order by k.i, x.seq desc`,
           [intArray(keys.map((k) => k.operatorId)), intArray(keys.map((k) => k.beforeSeq ?? 2147483647)), intArray(keys.map((k) => k.first))],
         );
-        const groups = keys.map(() => [] as CreditEventRecord[]);
+        const groups = keys.map(() => [] as CreditEventData[]);
         for (const row of rows) groups[Number(row.k) - 1].push(toRecord(row));
         return groups.map((list, i) => {
           const nodes = list.slice(0, keys[i].first);
@@ -118,7 +86,7 @@ export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<C
 }
 
 /** A page of one operator's events, newest first; cursors are chain positions. */
-export function operatorEvents(ctx: Context, operatorId: number, first: number, after: string | null | undefined): Promise<Page<CreditEventRecord>> {
+export function operatorEvents(ctx: Context, operatorId: number, first: number, after: string | null | undefined): Promise<Page<CreditEventData>> {
   return operatorEventsLoader(ctx).load({ operatorId, first, beforeSeq: decodeCursor('after', after) });
 }
 
@@ -214,7 +182,7 @@ export function decodeArchiveCursor(field: string, cursor: string | null | undef
 }
 
 export interface ArchivePage {
-  edges: { cursor: string; node: CreditEventRecord }[];
+  edges: { cursor: string; node: CreditEventData }[];
   hasNextPage: boolean;
   endCursor: string | null;
 }

@@ -240,14 +240,15 @@ export interface ChainReport {
   brokenOperatorIds: number[];
 }
 
-interface StoredRow {
+/** A credit_event row as SQL returns it: the columns that are hashed, with the row's id and chain hashes. */
+export interface StoredRow {
   id: number;
   operator_id: number;
   seq: number;
   rule_code: string;
   points: number;
   reason: string;
-  source: string;
+  source: CreditSource;
   source_ref: string | null;
   recorded_by_id: number | null;
   occurred_at: Date | string;

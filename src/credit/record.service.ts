@@ -2,7 +2,8 @@ import type { Context } from '../context';
 import { CreditSource } from '../entities/enums';
 import { badInput } from '../errors';
 import * as v from '../validation';
-import { eventsById, type CreditEventRecord } from './archive.service';
+import type { CreditEventData } from '../schema/credit.type';
+import { eventsById } from './archive.service';
 import { appendCreditEvent } from './ledger.service';
 import { queuedForOperator } from './operator-queue';
 import { CREDIT_RULES, ruleFor } from './rules';
@@ -20,7 +21,7 @@ export interface RecordCreditEventData {
 export const RECORDABLE_RULES = Object.values(CREDIT_RULES).filter((r) => r.recordable).map((r) => r.code);
 
 /** Records an event a regulator observed (an inspection finding, a training); it commits with the new score. */
-export async function recordCreditEvent(ctx: Context, input: RecordCreditEventData): Promise<{ event: CreditEventRecord; state: CreditState }> {
+export async function recordCreditEvent(ctx: Context, input: RecordCreditEventData): Promise<{ event: CreditEventData; state: CreditState }> {
   const operatorId = v.id('operatorId', input.operatorId);
   const rule = ruleFor(input.rule);
   if (!rule || !rule.recordable) throw badInput('rule', `must be one of ${RECORDABLE_RULES.join(', ')}`);

@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { assertActsFor } from '../auth/access';
 import type { Context } from '../context';
 import { decideCreditAppeal, fileCreditAppeal, listCreditAppeals, type CreditAppealRecord } from '../credit/appeal.service';
-import { creditArchive, eventsById, operatorEvents, type CreditEventRecord } from '../credit/archive.service';
+import { creditArchive, eventsById, operatorEvents } from '../credit/archive.service';
 import { creditAsOf, refreshLapsedCredit, verifyCreditArchive, verifyCreditChain } from '../credit/ledger.service';
 import { recordCreditEvent } from '../credit/record.service';
 import { CREDIT_RULES, GRADE_SUPERVISION, ruleFor } from '../credit/rules';
@@ -17,15 +17,15 @@ import { CreditAppeal, CreditAppealConnection } from '../schema/appeal.type';
 import { CreditArchiveFilter, RecordCreditEventInput } from '../schema/credit.input';
 import {
   ChainVerification, CreditEvent, CreditEventConnection, CreditRuleInfo, GradeSupervision, InspectionPlanItem,
-  QuarterCloseResult, RecordedCreditEvent,
+  QuarterCloseResult, RecordedCreditEvent, type CreditEventData,
 } from '../schema/credit.type';
 import { Credit, Operator } from '../schema/operator.type';
 import * as v from '../validation';
 
 const toCredit = (operatorId: number, s: CreditState): Credit => Object.assign(new Credit(), { operatorId, ...s });
 
-const eventLoaders = new WeakMap<Context, DataLoader<number, CreditEventRecord | null>>();
-function eventLoader(ctx: Context): DataLoader<number, CreditEventRecord | null> {
+const eventLoaders = new WeakMap<Context, DataLoader<number, CreditEventData | null>>();
+function eventLoader(ctx: Context): DataLoader<number, CreditEventData | null> {
   let loader = eventLoaders.get(ctx);
   if (!loader) eventLoaders.set(ctx, (loader = new DataLoader((ids) => eventsById(ctx.em, ids))));
   return loader;
