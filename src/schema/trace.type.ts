@@ -45,6 +45,7 @@ export class TraceBatch {
   @Field(() => Float)
   remaining!: number;
 
+  /** Exact to a thousandth of the unit (the gram of a kilogram), not a float difference. */
   @Field(() => Float, { description: 'Taken by splits, merges, processing and transfers (quantity − remaining)' })
   consumed!: number;
 
@@ -237,9 +238,11 @@ export class Trace {
   @Field(() => String, { nullable: true })
   origin!: string | null;
 
+  /** Among origin lots of equal depth, the one with the lowest id. */
   @Field(() => PublicOperator, { description: 'Owner of the origin lot (the deepest upstream batch without parents)' })
   producer!: PublicOperator;
 
+  /** Each owner once. */
   @Field(() => [PublicOperator], { description: 'Owners of every upstream batch without parents, deepest first' })
   producers!: PublicOperator[];
 

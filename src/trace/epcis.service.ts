@@ -5,10 +5,11 @@ import type { Context } from '../context';
 import { BatchStatus, GateDecision, LinkKind, QuantityUnit, TestResult } from '../entities/enums';
 import { notFound } from '../errors';
 import { EpcisDirection } from '../schema/epcis.type';
+import type { TraceBatch, TraceInspection, TraceMarketEntry } from '../schema/trace.type';
 import { EPCIS_CONTEXT_SQL } from './epcis.sql';
 import {
   loadDetails, PUBLIC_TRACE_BOUNDS, regulatorBounds, walkDownstream, walkUpstream, walkUpstreamByCode, type TraceBoundsInput,
-  type TraceInspection, type TraceMarketEntry, type TraceNode, type Walk, type WalkBounds,
+  type Walk, type WalkBounds,
 } from './trace.service';
 
 export { EpcisDirection };
@@ -95,7 +96,7 @@ type Audience = 'regulator' | 'public';
 
 interface ExportScope {
   publicUrl: string;
-  nodes: TraceNode[];
+  nodes: TraceBatch[];
   /** Lots made from other lots (whether or not those were walked): the rest were commissioned. */
   made: Set<number>;
   links: LinkRow[];
@@ -172,7 +173,7 @@ interface ExportRequest {
 }
 
 async function exportWalks(em: EntityManager, { publicUrl, audience, id, batchId, direction, bounds, walks }: ExportRequest): Promise<EpcisDocument | null> {
-  const nodes = new Map<number, TraceNode>();
+  const nodes = new Map<number, TraceBatch>();
   for (const walk of walks) for (const n of walk.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
   if (!nodes.size) return null;
   const scope = await loadScope(em, publicUrl, [...nodes.values()], audience);
@@ -191,7 +192,7 @@ async function exportWalks(em: EntityManager, { publicUrl, audience, id, batchId
   };
 }
 
-async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceNode[], audience: Audience): Promise<ExportScope> {
+async function loadScope(em: EntityManager, publicUrl: string, nodes: TraceBatch[], audience: Audience): Promise<ExportScope> {
   const ids = nodes.map((n) => n.id);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const rows = await em.execute<{ k: 'L' | 'R' | 'B'; v: any }[]>(EPCIS_CONTEXT_SQL, [`{${ids.join(',')}}`]);

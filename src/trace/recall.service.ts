@@ -5,7 +5,8 @@ import { CreditSource, OperatorKind } from '../entities/enums';
 import { notFound } from '../errors';
 import * as v from '../validation';
 import { DESCENDANTS_CTE } from './trace.sql';
-import { subtreeImpact, type AffectedMarket, type UnitQuantity } from './trace.service';
+import type { AffectedMarket, UnitQuantity } from '../schema/trace.type';
+import { subtreeImpact } from './trace.service';
 
 export interface RecallImpactOperator {
   id: number;

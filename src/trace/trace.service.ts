@@ -5,143 +5,12 @@ import {
   ProductCategory, QuantityUnit, TestResult,
 } from '../entities/enums';
 import { badInput, notFound } from '../errors';
+import type { PublicOperator } from '../schema/operator.type';
+import type {
+  AffectedMarket, AffectedOperator, ForwardTrace, LineageGraph, Trace, TraceBatch, TraceCertificate, TraceInspection, TraceLink, TraceMarketEntry,
+  TraceRecall, UnitQuantity,
+} from '../schema/trace.type';
 import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, FORWARD_SQL, SUBTREE_IMPACT_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
-
-/** What anyone may see of an operator in a trace: no contact data. */
-export interface TraceOperator {
-  id: number;
-  kind: OperatorKind;
-  name: string;
-  /** Unified social credit code or town registration-card number. */
-  registrationNumber: string | null;
-  village: string | null;
-  status: OperatorStatus;
-  grade: Grade;
-  /** Code of the registration card (`/o/:code`). */
-  publicCode: string;
-}
-
-/** A recall started on one batch; every descendant of it is RECALLED. */
-export interface TraceRecall {
-  id: number;
-  /** The batch the recall was started on. */
-  batchId: number;
-  batchCode: string;
-  reason: string;
-  recalledAt: Date;
-}
-
-export interface TraceNode {
-  id: number;
-  publicCode: string;
-  productName: string;
-  category: ProductCategory;
-  lotCode: string;
-  quantity: number;
-  remaining: number;
-  /** Taken by splits, merges, processing and transfers: quantity − remaining, exact to the gram. */
-  consumed: number;
-  unit: QuantityUnit;
-  producedAt: Date;
-  originPlace: string | null;
-  gtin: string | null;
-  status: BatchStatus;
-  nonConformant: boolean;
-  createdAt: Date;
-  /** Shortest number of links from the traced batch (0 for itself). */
-  depth: number;
-  owner: TraceOperator;
-  /** Set when a recall was started on this very batch. */
-  recall: TraceRecall | null;
-}
-
-/** A link parent → child; `quantity` is what was taken from the parent, in the parent's unit. */
-export interface TraceEdge {
-  parentId: number;
-  childId: number;
-  kind: LinkKind;
-  quantity: number;
-  createdAt: Date;
-}
-
-export interface TraceCertificate {
-  id: number;
-  batchId: number;
-  issuerId: number;
-  number: string;
-  quantity: number;
-  quantityAdmitted: number;
-  unit: QuantityUnit;
-  issuedAt: Date;
-  bases: CommitmentBasis[];
-  statement: string;
-  testReference: string | null;
-  status: CertificateStatus;
-  revokedAt: Date | null;
-  revokeReason: string | null;
-}
-
-export interface TraceInspectionItem {
-  [key: string]: unknown;
-  item: string;
-  value: number | null;
-  unit: string | null;
-  result: TestResult;
-}
-
-export interface TraceInspection {
-  id: number;
-  batchId: number;
-  kind: InspectionKind;
-  items: TraceInspectionItem[];
-  result: TestResult;
-  tester: string;
-  marketId: number | null;
-  marketName: string | null;
-  inspectedAt: Date;
-}
-
-export interface TraceMarketEntry {
-  id: number;
-  /** The batch scanned at the gate. */
-  batchId: number | null;
-  /** The vendor's batch created when the load was accepted. */
-  receivedBatchId: number | null;
-  marketId: number;
-  marketName: string;
-  vendorId: number;
-  vendorName: string;
-  declaredQuantity: number;
-  unit: QuantityUnit;
-  decision: GateDecision;
-  at: Date;
-}
-
-/** The whole upstream chain of one public code, as the consumer page and `trace(code)` show it. */
-export interface TraceResult {
-  code: string;
-  /** The URL the batch's QR code encodes. */
-  url: string;
-  batch: TraceNode;
-  /** Where the goods come from (the batch's origin place). */
-  origin: string | null;
-  /** Owner of the origin lot: the deepest upstream batch without parents (ties: lowest id). */
-  producer: TraceOperator;
-  /** Owners of every upstream batch without parents, deepest first, each once. */
-  producers: TraceOperator[];
-  /** Every upstream batch including the traced one, by depth then id. */
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  certificates: TraceCertificate[];
-  inspections: TraceInspection[];
-  marketEntries: TraceMarketEntry[];
-  /** True when the batch or an ancestor was recalled. */
-  recalled: boolean;
-  /** The recall that covers this batch (started on it or on the nearest recalled ancestor). */
-  recall: TraceRecall | null;
-  /** True when the chain was longer than the bounds and was cut. */
-  truncated: boolean;
-}
 
 /** Bounds of a walk; the public trace uses the defaults. */
 export interface WalkBounds {
@@ -152,8 +21,8 @@ export interface WalkBounds {
 export const PUBLIC_TRACE_BOUNDS: WalkBounds = { maxDepth: 100, maxNodes: 2000 };
 
 export interface Walk {
-  nodes: TraceNode[];
-  edges: TraceEdge[];
+  nodes: TraceBatch[];
+  edges: TraceLink[];
   truncated: boolean;
 }
 
@@ -197,7 +66,7 @@ export async function runWalk(em: EntityManager, sql: string, start: string | nu
 function walkFromRows(rows: NodeRow[]): Walk {
   const nodes = rows.map(toNode);
   const ids = new Set(nodes.map((n) => n.id));
-  const edges: TraceEdge[] = [];
+  const edges: TraceLink[] = [];
   let truncated = false;
   for (const row of rows) {
     for (const l of row.links) {
@@ -253,7 +122,7 @@ export async function loadDetails(em: EntityManager, batchIds: number[]): Promis
  * The public trace of a code: the batch and everything upstream, with certificates, tests, gate entries,
  * producers and recall status. Two SQL statements whatever the chain's length; null for an unknown code.
  */
-export async function traceByCode(ctx: Pick<Context, 'em' | 'config'>, code: string, bounds: WalkBounds = PUBLIC_TRACE_BOUNDS): Promise<TraceResult | null> {
+export async function traceByCode(ctx: Pick<Context, 'em' | 'config'>, code: string, bounds: WalkBounds = PUBLIC_TRACE_BOUNDS): Promise<Trace | null> {
   if (!PUBLIC_CODE.test(code)) return null;
   const walk = await walkUpstreamByCode(ctx.em, code, bounds);
   if (!walk.nodes.length) return null;
@@ -262,11 +131,11 @@ export async function traceByCode(ctx: Pick<Context, 'em' | 'config'>, code: str
 }
 
 /** Builds the trace answer from an upstream walk (nodes by depth, the traced batch first). */
-export function assembleTrace(publicUrl: string, walk: Walk, details: TraceDetails): TraceResult {
+export function assembleTrace(publicUrl: string, walk: Walk, details: TraceDetails): Trace {
   const batch = walk.nodes[0];
   const hasParent = new Set(walk.edges.map((e) => e.childId));
   const roots = walk.nodes.filter((n) => !hasParent.has(n.id)).sort((a, b) => b.depth - a.depth || a.id - b.id);
-  const producers: TraceOperator[] = [];
+  const producers: PublicOperator[] = [];
   for (const r of roots) if (!producers.some((p) => p.id === r.owner.id)) producers.push(r.owner);
   // nodes come by depth, so the first recall found is the nearest one
   const recall = walk.nodes.find((n) => n.recall)?.recall ?? null;
@@ -286,7 +155,7 @@ export function assembleTrace(publicUrl: string, walk: Walk, details: TraceDetai
   };
 }
 
-function toNode(r: NodeRow): TraceNode {
+function toNode(r: NodeRow): TraceBatch {
   return {
     id: r.id,
     publicCode: r.public_code,
@@ -340,37 +209,6 @@ export function regulatorBounds(input: TraceBoundsInput = {}): WalkBounds {
   return { maxDepth, maxNodes };
 }
 
-/** A bounded walk from one batch: the batch is the first node (depth 0). */
-export interface LineageGraph {
-  batch: TraceNode;
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  truncated: boolean;
-  maxDepth: number;
-  maxNodes: number;
-}
-
-export interface UnitQuantity {
-  unit: QuantityUnit;
-  /** Batches in this unit. */
-  batches: number;
-  /** What those batches still hold (sum of remaining). */
-  onHand: number;
-}
-
-export interface AffectedMarket {
-  id: number;
-  name: string;
-  /** Gate entries of affected batches at this market. */
-  entries: number;
-  accepted: number;
-}
-
-export interface AffectedOperator extends TraceOperator {
-  /** Affected batches this operator owns. */
-  batches: number;
-}
-
 /** What a batch reached over its whole subtree, whatever the bounds of the node list. */
 export interface SubtreeImpact {
   /** The batch and every descendant. */
@@ -380,18 +218,6 @@ export interface SubtreeImpact {
   /** Gate entries of those batches. */
   entries: number;
   quantities: UnitQuantity[];
-}
-
-export interface ForwardTrace extends LineageGraph {
-  /** Aggregates over every descendant within maxDepth, however many maxNodes lets `nodes` list. */
-  totalBatches: number;
-  affectedOperators: AffectedOperator[];
-  markets: AffectedMarket[];
-  entryCount: number;
-  quantities: UnitQuantity[];
-  /** Gate entries and tests of the listed nodes. */
-  marketEntries: TraceMarketEntry[];
-  inspections: TraceInspection[];
 }
 
 /** Everything a batch came from, up to the bounds; one statement. */

@@ -1,5 +1,6 @@
 import { STANDARD_STATEMENT } from '../registry/certificate.service';
-import type { TraceCertificate, TraceNode, TraceOperator, TraceResult } from '../trace/trace.service';
+import type { PublicOperator } from '../schema/operator.type';
+import type { Trace, TraceBatch, TraceCertificate } from '../schema/trace.type';
 import { html, layout, type SafeHtml } from './html';
 import {
   BASIS, CATEGORY, INSPECTION_KIND, LINK_KIND, OPERATOR_KIND, TEST_RESULT, formatDate, formatQuantity, gradeMeaning, label, type Lang,
@@ -98,7 +99,7 @@ export function gradeBadge(grade: string, lang: Lang): SafeHtml {
 }
 
 /** Origin of the lot and every producer behind it (several when lots were merged), each with its grade. */
-function producerCards(p: TraceOperator, producers: TraceOperator[], origin: string | null, lang: Lang): SafeHtml {
+function producerCards(p: PublicOperator, producers: PublicOperator[], origin: string | null, lang: Lang): SafeHtml {
   const t = T[lang];
   const all = producers.length ? producers : [p];
   return html`<section class="card" id="producer">
@@ -119,7 +120,7 @@ ${x.registrationNumber ? html`<p class="sub">${t.regNo}: ${x.registrationNumber}
   )}`;
 }
 
-function certificateCard(c: TraceCertificate, issuer: TraceOperator | undefined, lang: Lang): SafeHtml {
+function certificateCard(c: TraceCertificate, issuer: PublicOperator | undefined, lang: Lang): SafeHtml {
   const t = T[lang];
   return html`<section class="card certificate">
 <h2>${t.certificate}</h2>
@@ -140,11 +141,11 @@ ${c.testReference ? html`<dt>${t.testRef}</dt><dd>${c.testReference}</dd>` : ''}
 interface JourneyStep {
   when: Date;
   title: string;
-  node: TraceNode;
+  node: TraceBatch;
 }
 
 /** Oldest first: each lot where it came from and when it reached its owner. */
-function journeySteps(trace: TraceResult, lang: Lang): JourneyStep[] {
+function journeySteps(trace: Trace, lang: Lang): JourneyStep[] {
   const t = T[lang];
   const incoming = new Map<number, { kind: string; createdAt: Date }>();
   for (const e of trace.edges) if (!incoming.has(e.childId)) incoming.set(e.childId, { kind: e.kind, createdAt: e.createdAt });
@@ -160,7 +161,7 @@ function journeySteps(trace: TraceResult, lang: Lang): JourneyStep[] {
 }
 
 /** The consumer page for one lot: everything a shopper may know, nothing private. */
-export function renderTracePage(trace: TraceResult, lang: Lang): string {
+export function renderTracePage(trace: Trace, lang: Lang): string {
   const t = T[lang];
   const b = trace.batch;
   const issuerOf = new Map(trace.nodes.map((n) => [n.id, n.owner]));
@@ -204,7 +205,7 @@ ${trace.truncated ? html`<p class="sub">${t.truncated}</p>` : ''}
   return layout({ lang, title: `${b.productName} · ${t.title}`, body, bodyClass: 'trace', path: `/t/${encodeURIComponent(trace.code)}` });
 }
 
-function inspectionItems(items: Record<string, unknown>[], lang: Lang): SafeHtml {
+function inspectionItems(items: readonly { item?: unknown; name?: unknown }[], lang: Lang): SafeHtml {
   const names = items
     .map((it) => (typeof it.item === 'string' ? it.item : typeof it.name === 'string' ? it.name : null))
     .filter((n): n is string => !!n);
