@@ -3,24 +3,10 @@ import type { Context } from '../context';
 import { AppealKind, AppealStatus, CreditSource, Role } from '../entities/enums';
 import { badInput, conflict, forbidden, notFound } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../registry/pagination';
+import type { CreditAppeal } from '../schema/appeal.type';
 import * as v from '../validation';
 import { appendCreditEvent } from './ledger.service';
 import { toDate } from './sql-time';
-
-export interface CreditAppealRecord {
-  id: number;
-  eventId: number;
-  operatorId: number;
-  kind: AppealKind;
-  reason: string;
-  status: AppealStatus;
-  filedById: number | null;
-  decidedById: number | null;
-  decidedAt: Date | null;
-  decisionNote: string | null;
-  reversalEventId: number | null;
-  createdAt: Date;
-}
 
 interface AppealRow {
   id: number;
@@ -39,14 +25,14 @@ interface AppealRow {
 
 const APPEAL_COLUMNS = 'id, event_id, operator_id, kind, reason, status, filed_by_id, decided_by_id, decided_at, decision_note, reversal_event_id, created_at';
 
-function toAppeal(r: AppealRow): CreditAppealRecord {
+function toAppeal(r: AppealRow): CreditAppeal {
   return {
     id: r.id, eventId: r.event_id, operatorId: r.operator_id, kind: r.kind, reason: r.reason, status: r.status, filedById: r.filed_by_id,
     decidedById: r.decided_by_id, decidedAt: toDate(r.decided_at), decisionNote: r.decision_note, reversalEventId: r.reversal_event_id, createdAt: toDate(r.created_at),
   };
 }
 
-async function loadAppeal(em: EntityManager, id: number, lock = false): Promise<CreditAppealRecord> {
+async function loadAppeal(em: EntityManager, id: number, lock = false): Promise<CreditAppeal> {
   const [row] = await em.execute<AppealRow[]>(`select ${APPEAL_COLUMNS} from credit_appeal where id = ?${lock ? ' for update' : ''}`, [id]);
   if (!row) throw notFound('Credit appeal', id);
   return toAppeal(row);
@@ -62,7 +48,7 @@ export interface FileAppealData {
  * An operator contests one of its own deductions (APPEAL) or asks for it to stop counting after rectification (REPAIR).
  * The request and an APPEAL_FILED event in the operator's chain commit together.
  */
-export async function fileCreditAppeal(ctx: Context, input: FileAppealData): Promise<CreditAppealRecord> {
+export async function fileCreditAppeal(ctx: Context, input: FileAppealData): Promise<CreditAppeal> {
   const eventId = v.id('eventId', input.eventId);
   if (!Object.values(AppealKind).includes(input.kind)) throw badInput('kind', `must be one of ${Object.values(AppealKind).join(', ')}`);
   // bounded below the event's 1,000 so the archived text, with its prefix, always fits
@@ -112,7 +98,7 @@ export interface DecideAppealData {
  * (which stays in the archive, marked reversed); REJECTED appends an APPEAL_REJECTED event. Either way the
  * decision and its event commit together.
  */
-export async function decideCreditAppeal(ctx: Context, input: DecideAppealData): Promise<CreditAppealRecord> {
+export async function decideCreditAppeal(ctx: Context, input: DecideAppealData): Promise<CreditAppeal> {
   const appealId = v.id('appealId', input.appealId);
   if (input.decision !== AppealStatus.UPHELD && input.decision !== AppealStatus.REJECTED) throw badInput('decision', 'must be UPHELD or REJECTED');
   const note = v.text('note', input.note, 900, { multiline: true });
@@ -144,7 +130,7 @@ export interface AppealFilterData {
 }
 
 /** Appeals, oldest first (the order a regulator works through them); an operator sees only its own. */
-export async function listCreditAppeals(ctx: Context, filter: AppealFilterData, first: number, after: string | null | undefined): Promise<Page<CreditAppealRecord>> {
+export async function listCreditAppeals(ctx: Context, filter: AppealFilterData, first: number, after: string | null | undefined): Promise<Page<CreditAppeal>> {
   const afterId = decodeCursor('after', after);
   const conditions = ['id > ?'];
   const params: unknown[] = [afterId ?? 0];

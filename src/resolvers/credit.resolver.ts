@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertActsFor } from '../auth/access';
 import type { Context } from '../context';
-import { decideCreditAppeal, fileCreditAppeal, listCreditAppeals, type CreditAppealRecord } from '../credit/appeal.service';
+import { decideCreditAppeal, fileCreditAppeal, listCreditAppeals } from '../credit/appeal.service';
 import { creditArchive, eventsById, operatorEvents } from '../credit/archive.service';
 import { creditAsOf, refreshLapsedCredit, verifyCreditArchive, verifyCreditChain } from '../credit/ledger.service';
 import { recordCreditEvent } from '../credit/record.service';
@@ -162,7 +162,7 @@ export class CreditResolver {
   }
 }
 
-function toAppeal(a: CreditAppealRecord): CreditAppeal {
+function toAppeal(a: CreditAppeal): CreditAppeal {
   return Object.assign(new CreditAppeal(), a);
 }
 

@@ -1,38 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { appendCreditEvent } from '../credit/ledger.service';
-import { CreditSource, OperatorKind } from '../entities/enums';
+import { CreditSource } from '../entities/enums';
 import { notFound } from '../errors';
 import * as v from '../validation';
+import type { RecallImpact as RecallAnswer } from '../schema/recall.type';
 import { DESCENDANTS_CTE } from './trace.sql';
-import type { AffectedMarket, UnitQuantity } from '../schema/trace.type';
 import { subtreeImpact } from './trace.service';
 
-export interface RecallImpactOperator {
-  id: number;
-  name: string;
-  kind: OperatorKind;
-  /** Recalled batches this operator owns. */
-  batches: number;
-}
-
-/** What a recall reached, as computed when it was made (stored with the recall). */
-export interface RecallImpact {
-  recallId: number;
-  batchId: number;
-  batchCode: string;
-  reason: string;
-  recalledAt: Date;
-  /** The source batch and every descendant. */
-  batches: number;
-  /** Of those, the ones this recall marked (others were already recalled). */
-  newlyRecalled: number;
-  operators: RecallImpactOperator[];
-  markets: AffectedMarket[];
-  /** Gate entries of recalled batches. */
-  entries: number;
-  quantities: UnitQuantity[];
-}
+/** What a recall reached, as computed when it was made (stored with the recall); `created` belongs to each request. */
+export type RecallImpact = Omit<RecallAnswer, 'created'>;
 
 export interface RecallResult {
   impact: RecallImpact;
