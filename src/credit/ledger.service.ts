@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CreditSource, Grade } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
-import { ChainProblem } from '../schema/credit.type';
+import { ChainProblem, type BrokenChainLink, type ChainVerification } from '../schema/credit.type';
 import * as v from '../validation';
 import { addMonths, ruleFor } from './rules';
 import { computeCredit, type CreditState, type ScoredEvent } from './score';
@@ -220,26 +220,6 @@ export async function refreshLapsedCredit(em: EntityManager, asOf = new Date(), 
   return changed;
 }
 
-export interface BrokenLink {
-  operatorId: number;
-  /** The offending row; null when the chain ends early with no row to point at. */
-  eventId: number | null;
-  seq: number;
-  problem: ChainProblem;
-  expected: string;
-  found: string;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  operatorsChecked: number;
-  eventsChecked: number;
-  /** The first broken link, by operator id and then chain position. */
-  firstBroken: BrokenLink | null;
-  /** Every operator whose chain is broken, in id order. */
-  brokenOperatorIds: number[];
-}
-
 /** A credit_event row as SQL returns it: the columns that are hashed, with the row's id and chain hashes. */
 export interface StoredRow {
   id: number;
@@ -283,15 +263,15 @@ const VERIFY_CHUNK = 5000;
  * Walks chains in (operator, seq) order, recomputing each row's hash from its stored columns, and checks that each
  * chain ends at the head its operator recorded (an operator with no recorded head, from a bulk import, is not checked).
  */
-async function verifyChains(em: EntityManager, operatorId: number | null): Promise<ChainReport> {
-  const report: ChainReport = { ok: true, operatorsChecked: 0, eventsChecked: 0, firstBroken: null, brokenOperatorIds: [] };
+async function verifyChains(em: EntityManager, operatorId: number | null): Promise<ChainVerification> {
+  const report: ChainVerification = { ok: true, operatorsChecked: 0, eventsChecked: 0, firstBroken: null, brokenOperatorIds: [] };
   const heads = new Map(
     (await em.execute<{ id: number; credit_chain_seq: number; credit_chain_head: string }[]>(
       `select id, credit_chain_seq, credit_chain_head from operator where credit_chain_seq > 0 ${operatorId === null ? '' : 'and id = ?'}`,
       operatorId === null ? [] : [operatorId],
     )).map((h) => [h.id, { seq: h.credit_chain_seq, hash: h.credit_chain_head }]),
   );
-  const fail = (link: BrokenLink) => {
+  const fail = (link: BrokenChainLink) => {
     report.ok = false;
     report.brokenOperatorIds.push(link.operatorId);
     if (!report.firstBroken || link.operatorId < report.firstBroken.operatorId) report.firstBroken = link;
@@ -331,7 +311,7 @@ async function verifyChains(em: EntityManager, operatorId: number | null): Promi
       }
       report.eventsChecked += 1;
       if (broken) continue;
-      let link: BrokenLink | null = null;
+      let link: BrokenChainLink | null = null;
       const at = { operatorId: r.operator_id, eventId: r.id, seq: r.seq };
       if (r.seq !== expectedSeq) link = { ...at, problem: ChainProblem.SEQUENCE_GAP, expected: String(expectedSeq), found: String(r.seq) };
       else if (r.prev_hash !== prevHash) link = { ...at, problem: ChainProblem.PREVIOUS_HASH_MISMATCH, expected: prevHash, found: r.prev_hash };
@@ -363,14 +343,14 @@ async function verifyChains(em: EntityManager, operatorId: number | null): Promi
 }
 
 /** Verifies one operator's chain and reports its first broken link. */
-export async function verifyCreditChain(em: EntityManager, operatorId: number): Promise<ChainReport> {
+export async function verifyCreditChain(em: EntityManager, operatorId: number): Promise<ChainVerification> {
   const [op] = await em.execute<{ id: number }[]>('select id from operator where id = ?', [operatorId]);
   if (!op) throw notFound('Operator', operatorId);
   return verifyChains(em, operatorId);
 }
 
 /** Verifies every operator's chain in the archive. */
-export function verifyCreditArchive(em: EntityManager): Promise<ChainReport> {
+export function verifyCreditArchive(em: EntityManager): Promise<ChainVerification> {
   return verifyChains(em, null);
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { CreditSource, Grade, OperatorStatus } from '../entities/enums';
 import { badInput } from '../errors';
+import type { InspectionPlanItem, QuarterCloseResult } from '../schema/credit.type';
 import { appendCreditEvent } from './ledger.service';
 import { queuedForOperator } from './operator-queue';
 import { addMonths, GRADE_SUPERVISION, INSPECTION_RULES } from './rules';
@@ -31,24 +32,12 @@ export function quarterRange(field: string, quarter: string): { start: Date; end
   return { start: townMidnight(year, first), end: townMidnight(year, first + 3) };
 }
 
-export interface InspectionDue {
-  operatorId: number;
-  grade: Grade;
-  score: number;
-  forcedUntil: Date | null;
-  inspectionsPerYear: number;
-  /** The latest on-site inspection before the month began; null if never inspected. */
-  lastInspectedAt: Date | null;
-  /** When the next inspection fell due; null if never inspected (due at once). */
-  dueSince: Date | null;
-}
-
 /**
  * Operators to inspect in a month: those whose last on-site inspection before the month is older than their grade's
  * interval (12 months / inspections per year) by the month's end, or who were never inspected. Most at risk first:
  * grade D before C before B before A, then the lower score, then the longer overdue (never inspected first).
  */
-export async function inspectionPlan(ctx: Context, month: string): Promise<InspectionDue[]> {
+export async function inspectionPlan(ctx: Context, month: string): Promise<InspectionPlanItem[]> {
   const { start, end } = monthRange('month', month);
   // stored grades: updated with each event, and for expiries by the hourly upkeep (startCreditUpkeep)
   const rows = await ctx.em.execute<{ id: number; credit_grade: Grade; credit_score: number; forced_d_until: Date | string | null; last_inspected_at: Date | string | null }[]>(
@@ -59,7 +48,7 @@ export async function inspectionPlan(ctx: Context, month: string): Promise<Inspe
       where o.status <> ? and o.created_at < ?`,
     [`{${INSPECTION_RULES.join(',')}}`, start, OperatorStatus.REVOKED, end],
   );
-  const due: InspectionDue[] = [];
+  const due: InspectionPlanItem[] = [];
   for (const r of rows) {
     const perYear = GRADE_SUPERVISION[r.credit_grade].inspectionsPerYear;
     const last = toDate(r.last_inspected_at);
@@ -78,22 +67,12 @@ export async function inspectionPlan(ctx: Context, month: string): Promise<Inspe
     || a.operatorId - b.operatorId);
 }
 
-export interface QuarterClose {
-  quarter: string;
-  /** Operators with entries in the quarter and no deduction that still stands. */
-  eligible: number;
-  /** Operators awarded by this run, in id order. */
-  awardedOperatorIds: number[];
-  /** Eligible operators that an earlier run had already awarded. */
-  alreadyAwarded: number;
-}
-
 /**
  * Awards CLEAN_QUARTER to every operator that had market entries in the quarter (as supplier or receiving vendor)
  * and no deduction in it that still stands (a reversed one does not count). Idempotent: the award is keyed by the
  * quarter, checked under the operator's lock and backed by a unique index, so a second run awards nothing more.
  */
-export async function closeQuarter(ctx: Context, quarter: string, now = new Date()): Promise<QuarterClose> {
+export async function closeQuarter(ctx: Context, quarter: string, now = new Date()): Promise<QuarterCloseResult> {
   const { start, end } = quarterRange('quarter', quarter);
   if (end.getTime() > now.getTime()) throw badInput('quarter', 'has not ended yet');
   const candidates = await ctx.em.execute<{ operator_id: number }[]>(
@@ -111,7 +90,7 @@ export async function closeQuarter(ctx: Context, quarter: string, now = new Date
      order by x.operator_id`,
     [start, end, start, end, OperatorStatus.REVOKED, start, end],
   );
-  const result: QuarterClose = { quarter, eligible: candidates.length, awardedOperatorIds: [], alreadyAwarded: 0 };
+  const result: QuarterCloseResult = { quarter, eligible: candidates.length, awardedOperatorIds: [], alreadyAwarded: 0 };
   // the award happens at the quarter's last instant, so creditAsOf any time within the next quarter includes it
   const occurredAt = new Date(end.getTime() - 1);
   for (const { operator_id: operatorId } of candidates) {

@@ -215,6 +215,7 @@ export class ChainVerification {
   @Field(() => BrokenChainLink, { nullable: true, description: 'The first broken link, by operator id and then chain position' })
   firstBroken!: BrokenChainLink | null;
 
+  /** In id order. */
   @Field(() => [ID], { description: 'Every operator whose chain is broken' })
   brokenOperatorIds!: number[];
 }
@@ -251,6 +252,7 @@ export class QuarterCloseResult {
   @Field(() => Int, { description: 'Operators with entries and no standing deduction in the quarter' })
   eligible!: number;
 
+  /** In id order. */
   @Field(() => [ID], { description: 'Operators awarded CLEAN_QUARTER by this run' })
   awardedOperatorIds!: number[];
 
