@@ -53,14 +53,8 @@ export function chainHash(prevHash: string, e: CanonicalEvent): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalRow(e)).digest('hex');
 }
 
-interface EventRow {
-  id: number;
-  points: number;
-  occurred_at: Date | string;
-  expires_at: Date | string | null;
-  forces_d_until: Date | string | null;
-  reverses_id: number | null;
-}
+/** The columns of a stored event that the score depends on. */
+type EventRow = Pick<StoredRow, 'id' | 'points' | 'occurred_at' | 'expires_at' | 'forces_d_until' | 'reverses_id'>;
 
 export function toScored(r: EventRow): ScoredEvent {
   return { id: r.id, points: r.points, occurredAt: toDate(r.occurred_at), expiresAt: toDate(r.expires_at), forcesDUntil: toDate(r.forces_d_until), reversesId: r.reverses_id };

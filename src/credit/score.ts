@@ -1,21 +1,12 @@
 import { Grade } from '../entities/enums';
+import type { CreditEventData } from '../schema/credit.type';
+import type { Credit } from '../schema/operator.type';
 import { gradeFor } from './rules';
 
 /** The fields of an event that the score depends on. */
-export interface ScoredEvent {
-  id: number;
-  points: number;
-  occurredAt: Date;
-  expiresAt: Date | null;
-  forcesDUntil: Date | null;
-  reversesId: number | null;
-}
+export type ScoredEvent = Pick<CreditEventData, 'id' | 'points' | 'occurredAt' | 'expiresAt' | 'forcesDUntil' | 'reversesId'>;
 
-export interface CreditState {
-  score: number;
-  grade: Grade;
-  forcedUntil: Date | null;
-}
+export type CreditState = Pick<Credit, 'score' | 'grade' | 'forcedUntil'>;
 
 /**
  * The credit state at `asOf`, from the events alone: start at 100, add the points of every event that
