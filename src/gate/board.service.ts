@@ -2,32 +2,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { InspectionKind, TestResult } from '../entities/enums';
 import type { InspectionItem } from '../entities/inspection.entity';
 import { badInput, notFound } from '../errors';
+import type { BoardTest as PublicBoardTest, MarketTestBoard as PublicBoard } from '../schema/inspection.type';
 import * as v from '../validation';
 
 /** Markets keep China Standard Time (no daylight saving): a market day runs from 00:00 to 24:00 at +08:00. */
 export const MARKET_UTC_OFFSET = '+08:00';
 const OFFSET_MS = 8 * 3_600_000;
 
-export interface BoardTest {
-  inspectionId: number;
-  kind: InspectionKind;
-  inspectedAt: Date;
+/** A test on the board, with the id of the tested lot; the vendor is the entry's receiving vendor, else the lot's owner. */
+export interface BoardTest extends Omit<PublicBoardTest, 'items'> {
   batchId: number;
-  batchPublicCode: string;
-  productName: string;
-  /** Who sells the goods at the market: the entry's receiving vendor, else the tested lot's owner. */
-  vendorId: number;
-  vendorName: string;
   items: InspectionItem[];
-  result: TestResult;
-  tester: string;
 }
 
-export interface MarketTestBoard {
-  marketId: number;
-  marketName: string;
-  /** The market day, YYYY-MM-DD in market time. */
-  date: string;
+/** A market's board for one market day (`date` is YYYY-MM-DD in market time). */
+export interface MarketTestBoard extends Omit<PublicBoard, 'tests'> {
   tests: BoardTest[];
 }
 
