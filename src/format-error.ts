@@ -11,6 +11,7 @@ import {
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { AppError } from './errors';
+import { loggableError } from './log-safe';
 
 interface Log {
   error(obj: unknown, msg?: string): void;
@@ -55,7 +56,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof GraphQLError && !original.originalError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     return { ...base, message: formatted.message, extensions: { code } };
   }
-  log?.error({ err: original }, 'unexpected error');
+  log?.error({ err: loggableError(original) }, 'unexpected error');
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -25,12 +25,17 @@ export interface App {
 export interface AppOptions {
   /** Extra Apollo plugins (query limits and the like). */
   plugins?: ApolloServerPlugin<Context>[];
+  /** Where log lines go (standard output when unset). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Fastify with Apollo at POST /graphql, health routes and the web pages. */
 export async function createApp(orm: MikroORM, config: Config, options: AppOptions = {}): Promise<App> {
   const fastify = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyLimitBytes,
     trustProxy: false,

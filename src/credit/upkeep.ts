@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { refreshLapsedCredit } from './ledger.service';
+import { loggableError } from '../log-safe';
 
 interface Log {
   info(obj: unknown, msg?: string): void;
@@ -21,7 +22,7 @@ export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = 3600_000): 
       if (changed) log.info({ changed }, 'credit grades refreshed after expiry');
     } catch (err) {
       // the next run retries; stored grades stay as they were, never half-written
-      log.error({ err }, 'credit grade refresh failed');
+      log.error({ err: loggableError(err) }, 'credit grade refresh failed');
     }
   };
   void run();

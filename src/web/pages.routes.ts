@@ -17,6 +17,7 @@ import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
 import { renderServerError } from './error.page';
 import type { WebDeps } from './routes';
 import { renderTraceNotFound, renderTracePage } from './trace.page';
+import { loggableError } from '../log-safe';
 
 interface Asset {
   body: Buffer;
@@ -91,7 +92,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderTracePage(trace, lang));
     } catch (error) {
-      request.log.error({ err: error }, 'trace page failed');
+      request.log.error({ err: loggableError(error) }, 'trace page failed');
       return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
@@ -103,7 +104,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
     } catch (error) {
-      request.log.error({ err: error }, 'operator page failed');
+      request.log.error({ err: loggableError(error) }, 'operator page failed');
       return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
@@ -121,7 +122,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
       const code = error instanceof AppError ? error.extensions.code : null;
       if (code === 'NOT_FOUND') return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
       if (code === 'BAD_USER_INPUT') return sendPage(reply, 400, lang, renderBoardBadDate(lang, pagePath));
-      request.log.error({ err: error }, 'board page failed');
+      request.log.error({ err: loggableError(error) }, 'board page failed');
       return sendPage(reply, failureStatus(error), lang, renderServerError(lang));
     }
   });
