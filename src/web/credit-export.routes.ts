@@ -1,20 +1,16 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { viewerForToken } from '../auth/account.service';
+import type { FastifyInstance } from 'fastify';
 import { creditArchiveCsv, type ArchiveFilterData } from '../credit/archive.service';
-import { Grade, OperatorKind, Role } from '../entities/enums';
+import { Grade, OperatorKind } from '../entities/enums';
 import { AppError, badInput } from '../errors';
+import { refuse, regulatorOrRefuse, singleValues } from './regulator-api';
 import type { WebDeps } from './routes';
 
 const FILTER_KEYS = ['grade', 'kind', 'village', 'scoreMin', 'scoreMax', 'rule', 'from', 'to', 'operatorId'] as const;
 
 /** The archive filter from a query string, with the same names and checks as GraphQL's CreditArchiveFilter. */
 export function filterFromQuery(query: Record<string, unknown>): ArchiveFilterData {
-  for (const key of Object.keys(query)) {
-    if (!(FILTER_KEYS as readonly string[]).includes(key)) throw badInput(key, `is not a filter (use ${FILTER_KEYS.join(', ')})`);
-    if (typeof query[key] !== 'string') throw badInput(key, 'must be given once');
-  }
-  const q = query as Record<string, string | undefined>;
+  const q = singleValues(query, FILTER_KEYS, 'filter');
   const int = (key: string, value: string | undefined) => {
     if (value === undefined) return null;
     if (!/^-?\d{1,9}$/.test(value)) throw badInput(key, 'must be an integer');
@@ -39,10 +35,6 @@ export function filterFromQuery(query: Record<string, unknown>): ArchiveFilterDa
   };
 }
 
-function refuse(reply: FastifyReply, status: number, code: string, message: string, field?: string) {
-  return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message, ...(field ? { field } : {}) } });
-}
-
 /** Each running export holds one pooled connection for its whole length; beyond this many, callers retry later. */
 export const MAX_RUNNING_EXPORTS = 2;
 let running = 0;
@@ -50,10 +42,7 @@ let running = 0;
 /** `GET /exports/credit.csv?grade=D&from=2026-01-01…` — the filtered credit archive for regulators, streamed. */
 export async function registerCreditExportRoutes(fastify: FastifyInstance, { orm }: WebDeps): Promise<void> {
   fastify.get('/exports/credit.csv', async (request, reply) => {
-    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
-    const viewer = m ? await viewerForToken(orm.em.fork(), m[1]) : null;
-    if (!viewer) return refuse(reply, 401, 'UNAUTHENTICATED', 'A valid bearer token is required');
-    if (viewer.role !== Role.REGULATOR && viewer.role !== Role.ADMIN) return refuse(reply, 403, 'FORBIDDEN', 'Requires role ADMIN or REGULATOR');
+    if (!(await regulatorOrRefuse(orm, request, reply))) return reply;
     let csv: AsyncGenerator<string>;
     try {
       csv = creditArchiveCsv(orm.em.fork(), filterFromQuery(request.query as Record<string, unknown>));
