@@ -144,6 +144,7 @@ export const RULES: Record<string, OperationRule> = {
   'Query.creditRules': { allow: EVERYONE, args: async () => ({}) },
   'Query.gradeSupervision': { allow: EVERYONE, args: async () => ({}) },
   'Query.inspectionPlan': { allow: REGULATORS, args: async () => ({ month: '2026-11' }) },
+  'Query.creditGradeCounts': { allow: REGULATORS, args: async () => ({}) },
   'Query.creditAppeals': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ filter: { operatorId: w.operatorId }, first: 5 }) },
   'Mutation.recordCreditEvent': {
     allow: ['REGULATOR'],
