@@ -222,7 +222,7 @@ export function renderRegulatorPage(lang: Lang): string {
 <div><button type="submit" id="archive-search">${t.search}</button></div>
 </form>
 <p class="sub" id="archive-info"></p>
-<div class="scroll"><table><thead><tr><th>${t.when}</th><th>${t.operator}</th><th>${t.rule}</th><th>${t.points}</th><th>${t.reason}</th></tr></thead><tbody id="archive-rows"></tbody></table></div>
+<div class="scroll"><table class="stack"><thead><tr><th>${t.when}</th><th>${t.operator}</th><th>${t.rule}</th><th>${t.points}</th><th>${t.reason}</th></tr></thead><tbody id="archive-rows"></tbody></table></div>
 <div class="row actions">
 <button type="button" id="archive-next" class="secondary" disabled>${t.next}</button>
 <button type="button" id="archive-csv" class="secondary">${t.csv}</button>
@@ -237,7 +237,7 @@ export function renderRegulatorPage(lang: Lang): string {
 <div><label for="plan-month">${t.month}</label><input id="plan-month" name="month" type="month"></div>
 <div><button type="submit" id="plan-show">${t.show}</button></div>
 </form>
-<div class="scroll"><table><thead><tr><th>${t.operator}</th><th>${t.grade}</th><th>${t.score}</th><th>${t.lastInspected}</th><th>${t.perYear}</th></tr></thead><tbody id="plan-rows"></tbody></table></div>
+<div class="scroll"><table class="stack"><thead><tr><th>${t.operator}</th><th>${t.grade}</th><th>${t.score}</th><th>${t.lastInspected}</th><th>${t.perYear}</th></tr></thead><tbody id="plan-rows"></tbody></table></div>
 <p class="sub" id="plan-info"></p>
 <p class="fail" id="plan-error" role="alert"></p>
 </section>
@@ -253,7 +253,7 @@ export function renderRegulatorPage(lang: Lang): string {
 <dl id="lookup-facts"></dl>
 <p id="chain" class="chain"></p>
 <h3>${t.events}</h3>
-<div class="scroll"><table><thead><tr><th>${t.when}</th><th>${t.rule}</th><th>${t.points}</th><th>${t.reason}</th></tr></thead><tbody id="lookup-events"></tbody></table></div>
+<div class="scroll"><table class="stack"><thead><tr><th>${t.when}</th><th>${t.rule}</th><th>${t.points}</th><th>${t.reason}</th></tr></thead><tbody id="lookup-events"></tbody></table></div>
 </div>
 </section>
 

@@ -26,6 +26,14 @@
     cells.forEach(function (c) { tr.appendChild(c instanceof Node ? wrapCell(c) : el('td', c)); });
     return tr;
   }
+  /* each cell carries its column's heading, which a phone shows beside it when the table is stacked */
+  function addRow(body, cells) {
+    var tr = row(cells);
+    var heads = body.parentNode.tHead ? body.parentNode.tHead.rows[0].cells : [];
+    for (var i = 0; i < tr.cells.length && i < heads.length; i++) tr.cells[i].setAttribute('data-label', heads[i].textContent);
+    body.appendChild(tr);
+    return tr;
+  }
   function wrapCell(node) { var td = document.createElement('td'); td.appendChild(node); return td; }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function grade(g) { return el('span', g, 'grade grade-' + g); }
@@ -174,9 +182,8 @@
       conn.edges.forEach(function (e) {
         var n = e.node;
         var who = n.operator.name + ' (#' + n.operatorId + (n.operator.village ? ', ' + n.operator.village : '') + ')';
-        var tr = row([when(n.occurredAt), who, ruleText[n.ruleCode] || n.ruleCode, points(n.points), n.reason + (n.reversed ? ' [' + T.reversed + ']' : '')]);
+        var tr = addRow(body, [when(n.occurredAt), who, ruleText[n.ruleCode] || n.ruleCode, points(n.points), n.reason + (n.reversed ? ' [' + T.reversed + ']' : '')]);
         tr.setAttribute('data-event', n.id);
-        body.appendChild(tr);
       });
       state.page += 1;
       $('archive-info').textContent = conn.edges.length ? fill(T.pageInfo, { p: state.page, n: conn.edges.length }) : T.noRows;
@@ -219,9 +226,8 @@
       var body = $('plan-rows');
       clear(body);
       data.inspectionPlan.forEach(function (p) {
-        var tr = row([p.operator.name + ' (#' + p.operatorId + ')', grade(p.grade), String(p.score), p.lastInspectedAt ? when(p.lastInspectedAt) : T.never, String(p.inspectionsPerYear)]);
+        var tr = addRow(body, [p.operator.name + ' (#' + p.operatorId + ')', grade(p.grade), String(p.score), p.lastInspectedAt ? when(p.lastInspectedAt) : T.never, String(p.inspectionsPerYear)]);
         tr.setAttribute('data-operator', p.operatorId);
-        body.appendChild(tr);
       });
       $('plan-info').textContent = data.inspectionPlan.length ? '' : T.planEmpty;
     }, failInto('plan-error'));
@@ -252,9 +258,8 @@
       clear(body);
       c.events.edges.forEach(function (e) {
         var n = e.node;
-        var tr = row([when(n.occurredAt), ruleText[n.ruleCode] || n.ruleCode, points(n.points), n.reason + (n.reversed ? ' [' + T.reversed + ']' : '')]);
+        var tr = addRow(body, [when(n.occurredAt), ruleText[n.ruleCode] || n.ruleCode, points(n.points), n.reason + (n.reversed ? ' [' + T.reversed + ']' : '')]);
         tr.setAttribute('data-event', n.id);
-        body.appendChild(tr);
       });
       $('lookup-result').classList.remove('hidden');
     }, failInto('lookup-error'));
