@@ -143,7 +143,7 @@ test('a regulator sees the grade counts, pages and filters the archive, download
   expect(await texts(page, '#trace-summary dd')).toEqual([
     '3', '否',
     `${town.farm.name} (#${town.farm.id}) · 1 批次 ${town.wholesaler.name} (#${town.wholesaler.id}) · 1 批次 ${town.vendor.name} (#${town.vendor.id}) · 1 批次`,
-    '', '100 千克 · 3 批次',
+    '—', '100 千克 · 3 批次',
   ]);
   await page.click('#trace-backward');
   await page.waitForFunction(() => document.getElementById('trace-title')!.textContent!.startsWith('向上追溯'));
@@ -164,7 +164,7 @@ test('a regulator sees the grade counts, pages and filters the archive, download
   expect(await texts(page, '#recall-summary dd')).toEqual([
     '检出违禁农药 Banned pesticide found', '3', '3', '0',
     `${town.farm.name} (#${town.farm.id}) · 1 批次 ${town.wholesaler.name} (#${town.wholesaler.id}) · 1 批次 ${town.vendor.name} (#${town.vendor.id}) · 1 批次`,
-    '', '100 千克 · 3 批次',
+    '—', '100 千克 · 3 批次',
   ]);
   expect(await page.textContent('#recall-title')).toMatch(/^召回已生效 · \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
   expect(await t.sql(`select rule_code, points from credit_event where operator_id = $1 and rule_code = 'RECALL_SOURCE'`, [town.farm.id])).toEqual([{ rule_code: 'RECALL_SOURCE', points: -20 }]);

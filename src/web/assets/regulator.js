@@ -268,6 +268,7 @@
   /* ---------- trace and recall ---------- */
 
   function list(items, text) {
+    if (!items.length) return el('span', '—');
     var ul = el('ul', null, 'plain');
     items.forEach(function (i) { ul.appendChild(el('li', text(i))); });
     return ul;
