@@ -186,7 +186,7 @@ test('a regulator sees the grade counts, pages and filters the archive, download
   await wide.page.screenshot({ path: path.join(SHOTS, 'regulator-desktop.png'), fullPage: true });
   await wide.context.close();
   expect(foreign).toEqual([]);
-}, 30_000);
+}, 60_000);
 
 test('gate staff, an unknown token and bad input are refused with a clear message', async () => {
   const { context, page } = await desk(PHONE, 'en');
@@ -219,4 +219,16 @@ test('gate staff, an unknown token and bad input are refused with a clear messag
   expect(await page.textContent('#recall-error')).toBe('Enter a batch id.');
   await page.screenshot({ path: path.join(SHOTS, 'regulator-refused.png'), fullPage: true });
   await context.close();
-}, 30_000);
+}, 60_000);
+
+test('creditGradeCounts answers every grade, zeros included, from one grouped statement', async () => {
+  await t.sql(`update operator set credit_grade = 'A', credit_score = 100, forced_d_until = null where credit_grade = 'C'`);
+  const before = t.statements.length;
+  const res = await t.gql(`{ creditGradeCounts { grade operators active } }`, {}, town.regulator);
+  const sent = t.statements.slice(before).filter((s) => /credit_grade/.test(s));
+  expect(ok(res).creditGradeCounts).toEqual([
+    { grade: 'A', operators: 5, active: 5 }, { grade: 'B', operators: 1, active: 1 }, { grade: 'C', operators: 0, active: 0 }, { grade: 'D', operators: 1, active: 0 },
+  ]);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatch(/group by credit_grade/);
+});
