@@ -193,6 +193,12 @@ test('gate staff, an unknown token and bad input are refused with a clear messag
   const res = await fetch(`${base}/regulator?lang=en`);
   expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   expect(res.headers.get('content-language')).toBe('en');
+  const markup = await res.text();
+  expect(markup.match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="regulator-text">', '<script src="/static/regulator.js" defer>']);
+  const script = await fetch(`${base}/static/regulator.js`);
+  expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+  expect((await fetch(`${base}/static/regulator.js`, { headers: { 'if-none-match': script.headers.get('etag')! } })).status).toBe(304);
+  expect((await fetch(`${base}/regulator`)).headers.get('content-language')).toBe('zh-CN');
 
   await signIn(page, town.gate);
   await page.waitForFunction(() => document.getElementById('signin-error')!.textContent !== '');
