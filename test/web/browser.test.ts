@@ -102,7 +102,7 @@ async function entries(scanIds: string[]) {
 }
 
 beforeAll(async () => {
-  rmSync(SHOTS, { recursive: true, force: true });
+  // each screenshot is overwritten by its own test; other files' shots in the folder stay
   mkdirSync(SHOTS, { recursive: true });
   t = await createTestApp();
   await t.app.fastify.listen({ port: 0, host: '127.0.0.1' });
