@@ -119,8 +119,10 @@ export const DESCENDANTS_CTE = `with recursive down(id) as (
 function impactCtes(ids: string): string {
   return `impact_nodes as (select b.id, b.owner_id, b.unit, b.remaining from ${ids} x join batch b on b.id = x.id),
 impact_entries as (
-  select e.id, e.market_id, e.decision from market_entry e
-  where e.batch_id in (select id from impact_nodes) or e.received_batch_id in (select id from impact_nodes)
+  -- two indexed joins instead of one OR over both columns, which would scan every gate entry
+  select e.id, e.market_id, e.decision from impact_nodes n join market_entry e on e.batch_id = n.id
+  union
+  select e.id, e.market_id, e.decision from impact_nodes n join market_entry e on e.received_batch_id = n.id
 )`;
 }
 

@@ -4,6 +4,7 @@ import { Migration20261129010100_lineage_cycle_statement } from './Migration2026
 import { Migration20261129030000_credit_archive } from './Migration20261129030000_credit_archive';
 import { Migration20261129030100_credit_chain_head } from './Migration20261129030100_credit_chain_head';
 import { Migration20261129090000_inspection_test_id } from './Migration20261129090000_inspection_test_id';
+import { Migration20261129110000_entry_received_batch } from './Migration20261129110000_entry_received_batch';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129030000_credit_archive', class: Migration20261129030000_credit_archive },
   { name: 'Migration20261129030100_credit_chain_head', class: Migration20261129030100_credit_chain_head },
   { name: 'Migration20261129090000_inspection_test_id', class: Migration20261129090000_inspection_test_id },
+  { name: 'Migration20261129110000_entry_received_batch', class: Migration20261129110000_entry_received_batch },
 ];
