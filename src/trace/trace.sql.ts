@@ -55,7 +55,7 @@ nodes as (
   select id, min(depth) as depth from walk group by id order by min(depth), id limit ?
 )${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}
 select ${NODE_COLUMNS},
-  coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  (select ${IMPACT_JSON}) as impact` : ''}
+  coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  case when n.depth = 0 then (select ${IMPACT_JSON}) end as impact` : ''}
 from nodes n
 join batch b on b.id = n.id
 join operator o on o.id = b.owner_id
@@ -70,8 +70,9 @@ export const UPSTREAM_BY_ID_SQL = walkSql('up', 'id');
 /** Downstream of a batch id. Params: batchId, maxDepth, maxNodes. Each row carries its child links in `links`. */
 export const DOWNSTREAM_BY_ID_SQL = walkSql('down', 'id');
 /**
- * Downstream of a batch id, each row also carrying the same `impact` (json, see SUBTREE_IMPACT_SQL) over every batch
- * the walk reached within maxDepth, not cut by maxNodes. Params: batchId, maxDepth, maxNodes.
+ * Downstream of a batch id; the first row (the batch itself, depth 0) also carries `impact` (json, see
+ * SUBTREE_IMPACT_SQL) over every batch the walk reached within maxDepth, not cut by maxNodes — on that row only,
+ * since the aggregate can list hundreds of operators. Params: batchId, maxDepth, maxNodes.
  */
 export const FORWARD_SQL = walkSql('down', 'id', true);
 
