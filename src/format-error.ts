@@ -60,11 +60,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-function isUnavailable(e: unknown): boolean {
+function isUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || depth > 3) return false;
   const message = e instanceof Error ? e.message : '';
   const code = (e as { code?: string })?.code;
-  return (
-    /Knex: Timeout acquiring a connection|ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|is not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i.test(message) ||
+  if (
+    /Knex: Timeout acquiring a connection|ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|Connection ended unexpectedly|encountered a connection error|Transaction query already complete|connection timeout|is not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i.test(message) ||
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code ?? '')
-  );
+  ) {
+    return true;
+  }
+  // the ORM wraps the driver's error; the cause tells whether the connection went away.
+  // "Transaction query already complete": the connection died inside a transaction and knex ended it
+  const inner = e as { previous?: unknown; cause?: unknown };
+  return isUnavailable(inner.previous, depth + 1) || isUnavailable(inner.cause, depth + 1);
 }
