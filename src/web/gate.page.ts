@@ -1,5 +1,5 @@
 import { UNIT, label, type Lang } from './i18n';
-import { html, layout, raw } from './html';
+import { html, jsonData, layout, raw, signInSection } from './html';
 
 /** Texts the gate script shows; shipped in the page as data, never as script. */
 const TEXT = {
@@ -114,10 +114,6 @@ export const RAPID_TEST_ITEM = '有机磷和氨基甲酸酯类农药抑制率 / 
 
 const UNITS = ['KG', 'G', 'T', 'L', 'ML', 'PIECE', 'BOX', 'CRATE', 'BOTTLE'];
 
-/** Script-free data block: JSON with `<` escaped so no text can close the element. */
-function jsonData(id: string, value: unknown): string {
-  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>`;
-}
 
 /** The gate scanner shell; everything it does runs in /static/gate.js against POST /graphql. */
 export function renderGatePage(lang: Lang): string {
@@ -126,15 +122,7 @@ export function renderGatePage(lang: Lang): string {
   const body = html`<main>
 <h1>${t.title}</h1>
 <noscript><p class="banner warn">${t.needsScript}</p></noscript>
-<section class="card" id="signin">
-<h2>${t.signInTitle}</h2>
-<form id="signin-form" autocomplete="off">
-<label for="token">${t.token}</label>
-<input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
-<button type="submit" id="signin-button">${t.signIn}</button>
-<p class="fail" id="signin-error" role="alert"></p>
-</form>
-</section>
+${signInSection(t)}
 <section id="scanner" class="hidden">
 <p class="status"><span id="who"></span> · <span id="net"></span> · <span id="pending"></span> <a href="#" id="signout">${t.signOut}</a></p>
 <form id="scan-form" class="card" autocomplete="off">

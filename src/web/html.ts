@@ -79,3 +79,21 @@ export const PAGE_SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/** Script-free data block: JSON with `<` escaped so no text can close the element. */
+export function jsonData(id: string, value: unknown): string {
+  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>`;
+}
+
+/** The token sign-in card the gate and the regulator desk share; their scripts read the same element ids. */
+export function signInSection(t: { signInTitle: string; token: string; signIn: string }): SafeHtml {
+  return html`<section class="card" id="signin">
+<h2>${t.signInTitle}</h2>
+<form id="signin-form" autocomplete="off">
+<label for="token">${t.token}</label>
+<input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
+<button type="submit" id="signin-button">${t.signIn}</button>
+<p class="fail" id="signin-error" role="alert"></p>
+</form>
+</section>`;
+}

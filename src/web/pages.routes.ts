@@ -10,6 +10,7 @@ import { publicLookup } from '../limits/statement-timeout';
 import { traceByCode } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { renderGatePage } from './gate.page';
+import { renderRegulatorPage } from './regulator.page';
 import { PAGE_SECURITY_HEADERS } from './html';
 import { pickLang, type Lang } from './i18n';
 import { operatorCardByCode } from './operator-card';
@@ -60,7 +61,7 @@ function sendPage(reply: FastifyReply, status: number, lang: Lang, markup: strin
     .send(markup);
 }
 
-/** The pages people use: consumer trace page, operator card, gate scanner, market test board. */
+/** The pages people use: consumer trace page, operator card, gate scanner, market test board, regulator desk. */
 export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
   // every page read is read-only, on its own identity map, and bounded in time
   const lookup = <T>(fn: (em: EntityManager) => Promise<T>) => publicLookup({ em: deps.orm.em.fork(), config: deps.config }, fn);
@@ -69,6 +70,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
     'gate.js': asset(path.join(dir, 'gate.js'), 'text/javascript; charset=utf-8'),
     'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), 'text/javascript; charset=utf-8'),
+    'regulator.js': asset(path.join(dir, 'regulator.js'), 'text/javascript; charset=utf-8'),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), 'text/javascript; charset=utf-8'),
   };
@@ -130,5 +132,11 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get('/gate', async (request, reply) => {
     const lang = langOf(request);
     return sendPage(reply, 200, lang, renderGatePage(lang));
+  });
+
+  // the regulator's desk: a shell whose data comes from GraphQL under the signed-in token
+  fastify.get('/regulator', async (request, reply) => {
+    const lang = langOf(request);
+    return sendPage(reply, 200, lang, renderRegulatorPage(lang));
   });
 }

@@ -1,12 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CREDIT_RULES } from '../credit/rules';
-import { html, layout, raw, PAGE_SECURITY_HEADERS } from './html';
-import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, pickLang, type Lang } from './i18n';
-import type { WebDeps } from './routes';
+import { html, jsonData, layout, raw, signInSection } from './html';
+import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, type Lang } from './i18n';
 
 /** Texts the desk script shows; shipped in the page as data, never as script. */
 const TEXT = {
@@ -180,10 +174,6 @@ function labels(table: Record<string, { zh: string; en: string }>, lang: Lang): 
   return Object.fromEntries(Object.entries(table).map(([code, l]) => [code, l[lang]]));
 }
 
-/** Script-free data block: JSON with `<` escaped so no text can close the element. */
-function jsonData(id: string, value: unknown): string {
-  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>`;
-}
 
 /** The desk shell; everything it shows is fetched by /static/regulator.js from POST /graphql with the signed-in token. */
 export function renderRegulatorPage(lang: Lang): string {
@@ -193,15 +183,7 @@ export function renderRegulatorPage(lang: Lang): string {
   const body = html`<main>
 <h1>${t.title}</h1>
 <noscript><p class="banner warn">${t.needsScript}</p></noscript>
-<section class="card" id="signin">
-<h2>${t.signInTitle}</h2>
-<form id="signin-form" autocomplete="off">
-<label for="token">${t.token}</label>
-<input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
-<button type="submit" id="signin-button">${t.signIn}</button>
-<p class="fail" id="signin-error" role="alert"></p>
-</form>
-</section>
+${signInSection(t)}
 <div id="desk" class="hidden">
 <p class="status"><span id="who"></span> <a href="#" id="signout">${t.signOut}</a></p>
 
@@ -286,38 +268,4 @@ export function renderRegulatorPage(lang: Lang): string {
 </main>
 ${raw(jsonData('regulator-text', { lang, ...texts, kinds: labels(OPERATOR_KIND, lang), statuses: labels(OPERATOR_STATUS, lang), units: labels(UNIT, lang), rules }))}`;
   return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', scripts: ['/static/regulator.js'] });
-}
-
-/** The script sits next to the sources; a compiled build under dist/ reads it from src/. */
-function scriptFile(): string {
-  const here = path.join(__dirname, 'assets', 'regulator.js');
-  return existsSync(here) ? here : path.resolve(__dirname, '../../../src/web/assets/regulator.js');
-}
-
-/** `GET /regulator` (the desk) and its script; the data behind it is the GraphQL API under the signed-in token. */
-export async function registerRegulatorRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
-  void deps;
-  const script = readFileSync(scriptFile());
-  const gzip = gzipSync(script, { level: 9 });
-  const etag = `"${createHash('sha256').update(script).digest('base64url').slice(0, 22)}"`;
-
-  // a static path outranks the shared /static/:name route
-  fastify.get('/static/regulator.js', async (request, reply) => {
-    reply.header('etag', etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').header('vary', 'Accept-Encoding');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    reply.type('text/javascript; charset=utf-8');
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(gzip);
-    return reply.send(script);
-  });
-
-  fastify.get('/regulator', async (request: FastifyRequest, reply) => {
-    const lang = pickLang((request.query as Record<string, unknown> | undefined)?.lang, request.headers['accept-language']);
-    return reply
-      .headers(PAGE_SECURITY_HEADERS)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
-      .header('vary', 'Accept-Language')
-      .header('cache-control', 'no-cache')
-      .send(renderRegulatorPage(lang));
-  });
 }

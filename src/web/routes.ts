@@ -5,7 +5,6 @@ import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
 import { registerPageRoutes } from './pages.routes';
 import { registerQrRoutes } from './qr.routes';
-import { registerRegulatorRoutes } from './regulator.page';
 
 export interface WebDeps {
   orm: MikroORM;
@@ -20,5 +19,4 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);
-  await registerRegulatorRoutes(fastify, deps);
 }
