@@ -78,13 +78,18 @@ export async function insertChildren(em: EntityManager, items: { child: NewChild
   return rows as BatchRow[];
 }
 
+/** Advisory-lock class under which derived lot codes are allocated, keyed by the owner's id. */
+const DERIVED_LOT_LOCK = 7_310_001;
+
 /**
- * Inserts a child under a derived lot code (`base/tag<serial>`). When a concurrent step took the same code first,
- * the insert yields and the next free serial is tried, so two hand-overs to one receiver never fail on a clash.
+ * Inserts a child under a derived lot code (`base/tag<serial>`). Allocation is serialised per owner; when a lot
+ * registered by hand already holds the code, the insert yields and the next free serial is tried.
  */
 export async function insertDerivedChild(
   em: EntityManager, child: Omit<NewChild, 'lotCode'>, base: string, tag: string, kind: LinkKind, parents: { id: number; quantity: number }[],
 ): Promise<BatchRow> {
+  // derived codes for one owner are handed out one transaction at a time, so concurrent steps never race for a serial
+  await em.execute('select pg_advisory_xact_lock(?, ?)', [DERIVED_LOT_LOCK, child.ownerId]);
   for (let attempt = 0; attempt < 5; attempt++) {
     const lotCode = await derivedLotCode(em, child.ownerId, base, tag);
     const [row] = await insertBatches(em, [{ ...child, lotCode }], true);
