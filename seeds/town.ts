@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAccount } from '../src/auth/account.service';
-import { ANONYMOUS } from '../src/auth/viewer';
+import { ANONYMOUS } from '../src/auth/viewer.model';
 import { loadConfig } from '../src/config';
 import type { Context } from '../src/context';
 import { createLoaders } from '../src/loaders';
@@ -14,7 +14,7 @@ import { scanAtGate } from '../src/gate/gate.service';
 import { recordTest } from '../src/gate/inspection.service';
 import { InspectionKind, TestResult } from '../src/entities/enums';
 import { processBatches, transferBatch } from '../src/trace/lineage.service';
-import type { Viewer } from '../src/auth/viewer';
+import type { Viewer } from '../src/auth/viewer.model';
 
 /** A valid GB 32100 code from a 17-character body. */
 export function uscc(body17: string): string {

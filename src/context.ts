@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
-import type { Viewer } from './auth/viewer';
+import type { Viewer } from './auth/viewer.model';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Everything one request may touch; nothing else reaches the database. */
@@ -12,7 +12,38 @@ export interface Context {
   clientIp: string | null;
 }
 
+/** What a function that only speaks SQL needs of the context (table modules, walks). */
+export type Db = Pick<Context, 'em'>;
+
 export function buildContext(orm: MikroORM, config: Config, viewer: Viewer, clientIp: string | null = null): Context {
   const em = orm.em.fork(); // own identity map per request
   return { em, viewer, loaders: createLoaders(em), config, clientIp };
+}
+
+/**
+ * Runs `fn` in a transaction and hands it the same context bound to that transaction (Vendure's
+ * `withTransaction(ctx, …)`); inside an open transaction it joins it. Commits when `fn` resolves.
+ */
+export function withTransaction<C extends Db, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
+  return ctx.em.transactional((em) => fn({ ...ctx, em }));
+}
+
+/**
+ * A read-only transaction in which every statement is cancelled after `ms` (PostgreSQL error 57014, answered to
+ * clients as TIMEOUT). `set local` ends with the transaction, so the pooled connection keeps the server default.
+ */
+export function withReadOnlyTransaction<C extends Db, T>(ctx: C, ms: number, fn: (tx: C) => Promise<T>): Promise<T> {
+  const timeout = Math.max(1, Math.trunc(ms));
+  return ctx.em.transactional(
+    async (em) => {
+      await em.execute(`set local statement_timeout = ${timeout}`);
+      return fn({ ...ctx, em });
+    },
+    { readOnly: true },
+  );
+}
+
+/** A public lookup (trace, consumer pages): read-only and bounded by PUBLIC_STATEMENT_TIMEOUT_MS. */
+export function withPublicLookup<C extends Db & Pick<Context, 'config'>, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
+  return withReadOnlyTransaction(ctx, ctx.config.limits.publicStatementTimeoutMs, fn);
 }

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { openDatabase } from './database';
+import { openDatabase, type Database } from './database';
 import { createApp } from './server';
 import { startCreditUpkeep } from './credit/upkeep';
-import { seedDemoTown, isEmpty } from '../seeds/town';
 
 async function main(): Promise<void> {
   let config;
@@ -47,8 +46,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   // a newcomer's first start on an empty embedded database gets the demo town
-  if (db.embedded && (await isEmpty(db.orm.em.fork()))) {
-    const demo = await seedDemoTown(db.orm.em.fork(), config.publicUrl);
+  if (db.embedded) await loadDemoTownIfEmpty(db, config.publicUrl, say);
+}
+
+/** The demo town's code is loaded only when an empty embedded database asks for it. */
+async function loadDemoTownIfEmpty(db: Database, publicUrl: string, say: (line: string) => void): Promise<void> {
+  const { seedDemoTown, isEmpty } = await import('../seeds/town');
+  if (await isEmpty(db.orm.em.fork())) {
+    const demo = await seedDemoTown(db.orm.em.fork(), publicUrl);
     say('Loaded the demo town. Tokens (shown once, keep them):');
     for (const [role, token] of Object.entries(demo.tokens)) say(`  ${role.padEnd(10)} ${token}`);
     say(`Try a trace: ${demo.sampleTraceUrl}`);

@@ -3,15 +3,14 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import { viewerForToken } from './auth/account.service';
-import { ANONYMOUS, type Viewer } from './auth/viewer';
 import type { Config } from './config';
-import { buildContext, type Context } from './context';
-import { AppError, unauthenticated } from './errors';
+import type { Context } from './context';
+import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
 import { buildAppSchema } from './resolvers';
+import { registerRequestContext } from './web/request-context';
 import { registerRoutes } from './web/routes';
 
 export interface App {
@@ -66,26 +65,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   });
   await apollo.start();
 
-  const viewerFor = async (token: string | null | undefined, em = orm.em.fork()): Promise<Viewer> => {
-    if (!token) return ANONYMOUS;
-    const viewer = await viewerForToken(em, token);
-    if (!viewer) {
-      const error = unauthenticated('The bearer token is unknown or revoked');
-      error.extensions.http = { status: 401 };
-      throw error;
-    }
-    return viewer;
-  };
-
-  const contextFor = async (token?: string | null, clientIp: string | null = null) => {
-    try {
-      return buildContext(orm, config, await viewerFor(token), clientIp);
-    } catch (e) {
-      // Apollo wraps a plain error thrown here and hides its cause; keep the typed answer
-      if (formatError({ message: '' }, e).extensions?.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
-      throw e;
-    }
-  };
+  const contexts = registerRequestContext(fastify, orm, config);
+  const contextFor = contexts.contextFor;
 
   fastify.route({
     url: '/graphql',
@@ -93,7 +74,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     handler: fastifyApolloHandler(apollo, {
       context: async (request: FastifyRequest) => {
         try {
-          const context = await contextFor(bearerToken(request), request.ip);
+          const context = await request.context();
           if (context.viewer.accountId !== null) rateLimits.authSucceeded(request);
           return context;
         } catch (e) {
@@ -114,14 +95,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     }
   });
 
-  await registerRoutes(fastify, { orm, config });
+  await registerRoutes(fastify, contexts);
 
   return { fastify, apollo, schema, contextFor };
-}
-
-export function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  return m ? m[1] : null;
 }

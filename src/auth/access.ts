@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import { forbidden, unauthenticated } from '../errors';
-import type { Viewer } from './viewer';
+import type { Viewer } from './viewer.model';
 
 /** Ownership: an operator's account acts only for its own operator; admins and regulators for any. */
 export function assertActsFor(viewer: Viewer, operatorId: number): void {

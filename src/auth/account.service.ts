@@ -2,8 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account, Market, Operator, Role } from '../entities';
 import { badInput, notFound } from '../errors';
 import * as v from '../validation';
+import type { Db } from '../context';
+import { viewerByTokenHash } from '../tables/account.table';
 import { hashToken, newToken } from './token';
-import { ANONYMOUS, type Viewer } from './viewer';
+import { ANONYMOUS, type Viewer } from './viewer.model';
 
 export interface NewAccount {
   name: string;
@@ -34,15 +36,9 @@ export async function createAccount(em: EntityManager, input: NewAccount): Promi
 }
 
 /** Resolves a bearer token to its viewer; unknown or revoked tokens give null. */
-export async function viewerForToken(em: EntityManager, token: string): Promise<Viewer | null> {
+export async function viewerForToken(ctx: Db, token: string): Promise<Viewer | null> {
   if (!/^ft_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const rows = await em.execute<{ id: number; name: string; role: Role; market_id: number | null; operator_id: number | null }[]>(
-    'select id, name, role, market_id, operator_id from account where token_hash = ? and revoked_at is null',
-    [hashToken(token)],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return { accountId: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id };
+  return viewerByTokenHash(ctx, hashToken(token));
 }
 
 export { ANONYMOUS };

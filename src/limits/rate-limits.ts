@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { Limits } from './config';
+import { bearerToken } from '../auth/bearer';
+import type { Limits } from '../config';
 import { QUERY_LIMITS } from './query-limits';
 
 /** Which budget a request draws from. */
@@ -74,7 +75,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
   fastify.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== '/graphql' || request.method === 'OPTIONS') return;
     // an address that sent too many unknown tokens is refused before its next unknown token is looked up
-    const token = bearer(request.headers.authorization);
+    const token = bearerToken(request.headers.authorization);
     if (token && !recentlyValid.has(tokenKey(token))) {
       chargeKey.set(request, `ip:${request.ip}`);
       const failures = await check.auth(request, { increment: false });
@@ -92,7 +93,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
       await check.auth(request);
     },
     authSucceeded(request) {
-      const token = bearer(request.headers.authorization);
+      const token = bearerToken(request.headers.authorization);
       if (!token) return;
       const key = tokenKey(token);
       recentlyValid.delete(key);
@@ -112,7 +113,7 @@ function keyOf(request: FastifyRequest): string {
 export function classifyGraphqlRequest(request: FastifyRequest): RateCharge | null {
   const payload = (request.method === 'GET' ? request.query : request.body) as { query?: unknown; operationName?: unknown } | unknown[] | null;
   if (!payload || Array.isArray(payload) || typeof payload.query !== 'string') return null;
-  const token = bearer(request.headers.authorization);
+  const token = bearerToken(request.headers.authorization);
   let document: DocumentNode;
   try {
     document = parse(payload.query, { noLocation: true, maxTokens: MAX_CLASSIFY_TOKENS });
@@ -156,9 +157,4 @@ function rootFields(document: DocumentNode, set: SelectionSetNode, seen: Set<str
 
 function tokenKey(token: string): string {
   return `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
-}
-
-function bearer(header: string | undefined): string | null {
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
-  return m ? m[1] : null;
 }

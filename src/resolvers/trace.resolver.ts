@@ -1,9 +1,8 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../context';
+import { withPublicLookup, type Context } from '../context';
 import { Role } from '../entities/enums';
 import { notFound } from '../errors';
-import { publicLookup } from '../limits/statement-timeout';
 import { InitiateRecallInput } from '../schema/recall.input';
 import { RecallImpact } from '../schema/recall.type';
 import { ForwardTrace, LineageGraph, Trace } from '../schema/trace.type';
@@ -16,14 +15,14 @@ import * as v from '../validation';
 export class TraceResolver {
   @Query(() => Trace, { description: 'The whole upstream chain of a public code; anyone may ask' })
   async trace(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Trace> {
-    const result = await publicLookup(ctx, (em) => traceByCode({ em, config: ctx.config }, code.trim()));
+    const result = await withPublicLookup(ctx, (tx) => traceByCode(tx, code.trim()));
     if (!result) throw notFound('Trace code');
     return result;
   }
 
   @Query(() => GraphQLJSONObject, { description: 'The chain of a public code as an EPCIS 2.0 JSON-LD document (GS1); anyone may ask' })
   async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<EpcisDocument> {
-    const doc = await publicLookup(ctx, (em) => publicEpcisDocument({ em, config: ctx.config }, code.trim()));
+    const doc = await withPublicLookup(ctx, (tx) => publicEpcisDocument(tx, code.trim()));
     if (!doc) throw notFound('Trace code');
     return doc;
   }

@@ -4,7 +4,7 @@ import { creditArchiveCsv, type ArchiveFilterData } from '../credit/archive.serv
 import { Grade, OperatorKind } from '../entities/enums';
 import { AppError, badInput } from '../errors';
 import { refuse, regulatorOrRefuse, singleValues } from './regulator-api';
-import type { WebDeps } from './routes';
+import type { WebDeps } from './request-context';
 
 const FILTER_KEYS = ['grade', 'kind', 'village', 'scoreMin', 'scoreMax', 'rule', 'from', 'to', 'operatorId'] as const;
 
@@ -40,12 +40,13 @@ export const MAX_RUNNING_EXPORTS = 2;
 let running = 0;
 
 /** `GET /exports/credit.csv?grade=D&from=2026-01-01…` — the filtered credit archive for regulators, streamed. */
-export async function registerCreditExportRoutes(fastify: FastifyInstance, { orm }: WebDeps): Promise<void> {
+export async function registerCreditExportRoutes(fastify: FastifyInstance, _deps: WebDeps): Promise<void> {
   fastify.get('/exports/credit.csv', async (request, reply) => {
-    if (!(await regulatorOrRefuse(orm, request, reply))) return reply;
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
     let csv: AsyncGenerator<string>;
     try {
-      csv = creditArchiveCsv(orm.em.fork(), filterFromQuery(request.query as Record<string, unknown>));
+      csv = creditArchiveCsv(ctx.em, filterFromQuery(request.query as Record<string, unknown>));
     } catch (e) {
       if (e instanceof AppError && e.extensions.code === 'BAD_USER_INPUT') return refuse(reply, 400, 'BAD_USER_INPUT', e.message, e.extensions.field as string);
       throw e;

@@ -3,7 +3,7 @@ import { AppError, badInput } from '../errors';
 import { EpcisDirection, lineageEpcisDocument } from '../trace/epcis.service';
 import * as v from '../validation';
 import { refuse, regulatorOrRefuse, singleValues } from './regulator-api';
-import type { WebDeps } from './routes';
+import type { WebDeps } from './request-context';
 
 const QUERY_KEYS = ['direction', 'maxDepth', 'maxNodes'] as const;
 const DIRECTIONS: Record<string, EpcisDirection> = { backward: EpcisDirection.BACKWARD, forward: EpcisDirection.FORWARD, both: EpcisDirection.BOTH };
@@ -26,12 +26,13 @@ export function exportArgs(file: string, query: Record<string, unknown>) {
 }
 
 /** `GET /epcis/batches/:id.jsonld?direction=backward|forward|both` — the EPCIS 2.0 export, for regulators. */
-export async function registerEpcisRoutes(fastify: FastifyInstance, { orm, config }: WebDeps): Promise<void> {
+export async function registerEpcisRoutes(fastify: FastifyInstance, _deps: WebDeps): Promise<void> {
   fastify.get('/epcis/batches/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
-    if (!(await regulatorOrRefuse(orm, request, reply))) return reply;
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
     try {
       const { batchId, direction, bounds } = exportArgs(request.params.file, request.query as Record<string, unknown>);
-      const document = await lineageEpcisDocument({ em: orm.em.fork(), config }, batchId, direction, bounds);
+      const document = await lineageEpcisDocument(ctx, batchId, direction, bounds);
       return reply.header('content-type', 'application/ld+json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(document));
     } catch (e) {
       if (e instanceof AppError && STATUS[e.extensions.code as string]) {

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { withPublicLookup } from '../context';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
 import { marketDay, marketTestBoard } from '../gate/board.service';
-import { publicLookup } from '../limits/statement-timeout';
 import { traceByCode } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { renderGatePage } from './gate.page';
@@ -16,7 +15,7 @@ import { pickLang, type Lang } from './i18n';
 import { operatorCardByCode } from './operator-card';
 import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
 import { renderServerError } from './error.page';
-import type { WebDeps } from './routes';
+import type { WebDeps } from './request-context';
 import { renderTraceNotFound, renderTracePage } from './trace.page';
 import { loggableError } from '../log-safe';
 
@@ -63,8 +62,6 @@ function sendPage(reply: FastifyReply, status: number, lang: Lang, markup: strin
 
 /** The pages people use: consumer trace page, operator card, gate scanner, market test board, regulator desk. */
 export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
-  // every page read is read-only, on its own identity map, and bounded in time
-  const lookup = <T>(fn: (em: EntityManager) => Promise<T>) => publicLookup({ em: deps.orm.em.fork(), config: deps.config }, fn);
   const dir = assetDir();
   const assets: Record<string, Asset> = {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
@@ -90,7 +87,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const trace = await lookup((em) => traceByCode({ em, config: deps.config }, request.params.code));
+      const trace = await withPublicLookup(request.publicContext(), (tx) => traceByCode(tx, request.params.code));
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderTracePage(trace, lang));
     } catch (error) {
@@ -102,7 +99,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
   fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const card = await lookup((em) => operatorCardByCode(em, request.params.code));
+      const card = await withPublicLookup(request.publicContext(), (tx) => operatorCardByCode(tx.em, request.params.code));
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, request.url.split('?')[0]));
       return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
     } catch (error) {
@@ -118,7 +115,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
       const day = dateGiven ? request.query.date! : marketDay();
-      const board = await lookup((em) => marketTestBoard(em, request.params.marketId, day));
+      const board = await withPublicLookup(request.publicContext(), (tx) => marketTestBoard(tx.em, request.params.marketId, day));
       return sendPage(reply, 200, lang, renderBoardPage(board, lang, pagePath, dateGiven));
     } catch (error) {
       const code = error instanceof AppError ? error.extensions.code : null;

@@ -1,20 +1,23 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { viewerForToken } from '../auth/account.service';
-import type { Viewer } from '../auth/viewer';
+import type { Context } from '../context';
 import { Role } from '../entities/enums';
-import { badInput } from '../errors';
+import { AppError, badInput } from '../errors';
 
 /** A JSON error that no cache keeps; `field` names the input at fault. */
 export function refuse(reply: FastifyReply, status: number, code: string, message: string, field?: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message, ...(field ? { field } : {}) } });
 }
 
-/** The admin or regulator behind the request's bearer token; anyone else is answered 401 or 403 here, and gets null. */
-export async function regulatorOrRefuse(orm: MikroORM, request: FastifyRequest, reply: FastifyReply): Promise<Viewer | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
-  const viewer = m ? await viewerForToken(orm.em.fork(), m[1]) : null;
-  if (!viewer) {
+/** The request's context when an admin or regulator is behind its bearer token; anyone else is answered 401 or 403 here, and gets null. */
+export async function regulatorOrRefuse(request: FastifyRequest, reply: FastifyReply): Promise<Context | null> {
+  let ctx: Context | null = null;
+  try {
+    ctx = await request.context();
+  } catch (e) {
+    if (!(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED')) throw e;
+  }
+  const viewer = ctx?.viewer;
+  if (!ctx || !viewer?.accountId) {
     refuse(reply, 401, 'UNAUTHENTICATED', 'A valid bearer token is required');
     return null;
   }
@@ -22,7 +25,7 @@ export async function regulatorOrRefuse(orm: MikroORM, request: FastifyRequest, 
     refuse(reply, 403, 'FORBIDDEN', 'Requires role ADMIN or REGULATOR');
     return null;
   }
-  return viewer;
+  return ctx;
 }
 
 /**

@@ -4,7 +4,7 @@ import { createAccount } from '../../src/auth/account.service';
 import { loadConfig } from '../../src/config';
 import { openOrm } from '../../src/db/orm';
 import { Role } from '../../src/entities/enums';
-import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { DEFAULT_LIMITS } from '../../src/config';
 import { createApp, type App } from '../../src/server';
 import { newCreditCode } from '../support/factories';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { DEFAULT_LIMITS } from '../../src/config';
 import { buildAppSchema } from '../../src/resolvers';
 import { createTestApp, type TestApp } from '../support/app';
 import { CALLERS, RULES, buildWorld, documentFor, operationsOf, rowCounts, type World } from './operations';

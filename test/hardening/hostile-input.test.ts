@@ -2,7 +2,7 @@ import {
   GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, getNullableType,
   type GraphQLInputType,
 } from 'graphql';
-import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { DEFAULT_LIMITS } from '../../src/config';
 import { buildAppSchema } from '../../src/resolvers';
 import { createTestApp, type TestApp } from '../support/app';
 import { RULES, buildWorld, documentFor, operationsOf, rowCounts, type Caller, type World } from './operations';

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { DEFAULT_LIMITS } from '../../src/config';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch } from '../support/factories';
 import { CALLERS, buildWorld, type Caller, type World } from './operations';

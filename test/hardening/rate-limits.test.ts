@@ -1,5 +1,5 @@
 import { Role } from '../../src/entities/enums';
-import { DEFAULT_LIMITS } from '../../src/limits/config';
+import { DEFAULT_LIMITS } from '../../src/config';
 import { loadConfig, ConfigError } from '../../src/config';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeCertificate, makeMarket, makeOperator, token } from '../support/factories';

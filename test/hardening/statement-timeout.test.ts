@@ -1,8 +1,8 @@
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { formatError } from '../../src/format-error';
-import { DEFAULT_LIMITS } from '../../src/limits/config';
-import { publicLookup, withStatementTimeout } from '../../src/limits/statement-timeout';
+import { DEFAULT_LIMITS } from '../../src/config';
+import { withPublicLookup as publicLookup, withReadOnlyTransaction } from '../../src/context';
 import { createTestApp, type TestApp } from '../support/app';
 import { fixture, makeBatch, makeOperator } from '../support/factories';
 
@@ -24,7 +24,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 describe('statement timeout for public lookups', () => {
   it('cancels a statement that runs longer than the limit, quickly, with a TIMEOUT for clients', async () => {
     const started = Date.now();
-    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (em) => em.execute('select pg_sleep(2)')));
+    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (tx) => tx.em.execute('select pg_sleep(2)')));
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(DriverException);
     expect((error as { code?: string }).code).toBe('57014');
@@ -34,12 +34,12 @@ describe('statement timeout for public lookups', () => {
   });
 
   it('lets a statement within the limit answer', async () => {
-    const rows = await withStatementTimeout(t.orm.em.fork(), 1000, (em) => em.execute('select 41 + 1 as n'));
+    const rows = await withReadOnlyTransaction({ em: t.orm.em.fork() }, 1000, (tx) => tx.em.execute('select 41 + 1 as n'));
     expect(rows).toEqual([{ n: 42 }]);
   });
 
   it('runs read-only: a write inside a public lookup is refused and nothing is written', async () => {
-    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (em) => em.execute(`insert into market (name) values ('sneaky')`)));
+    const error = await failure(publicLookup({ em: t.orm.em.fork(), config: t.config }, (tx) => tx.em.execute(`insert into market (name) values ('sneaky')`)));
     expect((error as { code?: string }).code).toBe('25006');
     expect(await t.sql(`select count(*)::int as n from market`)).toEqual([{ n: 0 }]);
   });
@@ -70,7 +70,7 @@ describe('statement timeout for public lookups', () => {
     const { openOrm } = await import('../../src/db/orm');
     const orm = await openOrm({ clientUrl: t.url, poolMax: 1 });
     try {
-      await withStatementTimeout(orm.em.fork(), 50, (em) => em.execute('select 1'));
+      await withReadOnlyTransaction({ em: orm.em.fork() }, 50, (tx) => tx.em.execute('select 1'));
       // one connection in the pool: this is the same one the lookup used
       expect(await orm.em.fork().execute('show statement_timeout')).toEqual([{ statement_timeout: '15s' }]);
       expect(await orm.em.fork().execute('show transaction_read_only')).toEqual([{ transaction_read_only: 'off' }]);

@@ -1,0 +1,39 @@
+import type { Db } from '../context';
+import type { Role } from '../entities/enums';
+import type { Viewer } from '../auth/viewer.model';
+import { defineTable } from './table';
+
+export interface AccountRow {
+  id: number;
+  name: string;
+  role: Role;
+  market_id: number | null;
+  operator_id: number | null;
+  token_hash: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export const accountTable = defineTable<AccountRow>('account', {
+  id: 'int4',
+  name: 'varchar',
+  role: 'text',
+  market_id: 'int4',
+  operator_id: 'int4',
+  token_hash: 'bpchar',
+  created_at: 'timestamptz',
+  revoked_at: 'timestamptz',
+});
+
+export function toViewer(row: Pick<AccountRow, 'id' | 'name' | 'role' | 'market_id' | 'operator_id'>): Viewer {
+  return { accountId: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id };
+}
+
+/** The viewer of the account holding this token hash, unless it was revoked. */
+export async function viewerByTokenHash(ctx: Db, tokenHash: string): Promise<Viewer | null> {
+  const [row] = await ctx.em.execute<AccountRow[]>(
+    'select id, name, role, market_id, operator_id from account where token_hash = ? and revoked_at is null',
+    [tokenHash],
+  );
+  return row ? toViewer(row) : null;
+}

@@ -1,0 +1,5 @@
+import { accountTable } from './account.table';
+import type { Table } from './table';
+
+/** Every table module's declaration; a test holds each against the migrated database. */
+export const TABLES: readonly Table<unknown>[] = [accountTable as Table<unknown>];

@@ -1,0 +1,27 @@
+/**
+ * A table as the code sees it: its name and each column with its PostgreSQL type (`udt_name`). Every SQL
+ * statement on a table is written in that table's module, from these names, so a column is named in one place;
+ * `test/architecture/tables.test.ts` holds each module against the database the migrations build.
+ */
+export type ColumnType =
+  | 'int4' | 'int8' | 'numeric' | 'bool' | 'text' | 'varchar' | 'bpchar' | 'timestamptz' | 'date' | 'jsonb' | 'bytea' | '_text';
+
+export interface Table<Row> {
+  name: string;
+  columns: { readonly [K in keyof Row & string]: ColumnType };
+  /** `a, b, c`: every column, for select and returning lists. */
+  list: string;
+  /** `t.a, t.b, t.c`: every column under a table alias. */
+  listAs(alias: string): string;
+}
+
+/** Declares a table; `columns` names every column of `Row`, and only those. */
+export function defineTable<Row>(name: string, columns: { readonly [K in keyof Row & string]-?: ColumnType }): Table<Row> {
+  const names = Object.keys(columns);
+  return {
+    name,
+    columns,
+    list: names.join(', '),
+    listAs: (alias) => names.map((c) => `${alias}.${c}`).join(', '),
+  };
+}

@@ -1,0 +1,68 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import { viewerForToken } from '../auth/account.service';
+import { bearerToken } from '../auth/bearer';
+import { ANONYMOUS, type Viewer } from '../auth/viewer.model';
+import type { Config } from '../config';
+import { buildContext, type Context } from '../context';
+import { AppError, unauthenticated } from '../errors';
+import { formatError } from '../format-error';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The request's context — the viewer behind its bearer token, its own EntityManager and loaders — built once
+     * on first use. An unknown or revoked token is UNAUTHENTICATED (HTTP 401).
+     */
+    context(): Promise<Context>;
+    /** The context of a public lookup: anonymous whatever token came along, so printed links never depend on one. */
+    publicContext(): Context;
+  }
+}
+
+/** What the routes and the GraphQL handler share: the ORM, the configuration, and how a token becomes a context. */
+export interface WebDeps {
+  orm: MikroORM;
+  config: Config;
+  /** The context a request with this bearer token would get. */
+  contextFor(token?: string | null, clientIp?: string | null): Promise<Context>;
+}
+
+/** One hook for every route: GraphQL and HTTP handlers get their context from the request the same way. */
+export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config): WebDeps {
+  const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
+    if (!token) return ANONYMOUS;
+    const viewer = await viewerForToken({ em: orm.em.fork() }, token);
+    if (!viewer) {
+      const error = unauthenticated('The bearer token is unknown or revoked');
+      error.extensions.http = { status: 401 };
+      throw error;
+    }
+    return viewer;
+  };
+
+  const contextFor = async (token?: string | null, clientIp: string | null = null): Promise<Context> => {
+    try {
+      return buildContext(orm, config, await viewerFor(token), clientIp);
+    } catch (e) {
+      // Apollo wraps a plain error thrown here and hides its cause; keep the typed answer
+      if (formatError({ message: '' }, e).extensions?.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
+      throw e;
+    }
+  };
+
+  const built = new WeakMap<object, Promise<Context>>();
+  fastify.decorateRequest('context', function (this: import('fastify').FastifyRequest) {
+    let ctx = built.get(this);
+    if (!ctx) {
+      ctx = contextFor(bearerToken(this.headers.authorization), this.ip);
+      built.set(this, ctx);
+    }
+    return ctx;
+  });
+  fastify.decorateRequest('publicContext', function (this: import('fastify').FastifyRequest) {
+    return buildContext(orm, config, ANONYMOUS, this.ip);
+  });
+
+  return { orm, config, contextFor };
+}
