@@ -13,7 +13,7 @@
 const LAYERS = [
   // plain values every layer may use
   ['errors.ts', 'log-safe.ts'],
-  ['entities', 'config.ts', 'validation.ts', 'format-error.ts', 'quantity.ts', 'local-time.ts'],
+  ['entities', 'config.ts', 'validation.ts', 'format-error.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts'],
   // GraphQL object types, built from the domain's types
   ['schema'],
   // the ORM and migrations; loaders; the request context and its transactions
@@ -68,7 +68,7 @@ forbidden.push(
     comment: 'a *.model.ts file declares the domain\'s types: it imports only enums, other models and plain values',
     severity: 'error',
     from: { path: MODEL },
-    to: { path: '^src/', pathNot: [MODEL, '^src/entities/enums\\.ts$', '^src/(errors|quantity|local-time)\\.ts$'] },
+    to: { path: '^src/', pathNot: [MODEL, '^src/entities/enums\\.ts$', '^src/(errors|quantity|local-time|public-code)\\.ts$'] },
   },
   {
     name: 'domain-speaks-its-own-types',

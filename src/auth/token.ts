@@ -8,8 +8,3 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
-
-/** A public code: 96 random bits, URL-safe, never derived from an id. */
-export function newPublicCode(): string {
-  return randomBytes(12).toString('base64url');
-}

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { newPublicCode } from '../auth/token';
+import { newPublicCode } from '../public-code';
 import type { Context } from '../context';
 import { Grade, Operator, OperatorKind, OperatorStatus } from '../entities';
 import { badInput, notFound } from '../errors';

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertActsFor } from '../auth/access';
-import { newPublicCode } from '../auth/token';
+import { newPublicCode } from '../public-code';
 import type { Context } from '../context';
 import { BatchStatus, LinkKind, ProductCategory, QuantityUnit } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
