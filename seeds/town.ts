@@ -117,11 +117,11 @@ export async function seedDemoTown(em: EntityManager, publicUrl: string): Promis
   }
 
   const tokens: Record<string, string> = {};
-  tokens.ADMIN = (await createAccount(em, { name: '县食安办管理员 Town admin', role: Role.ADMIN })).token;
-  tokens.REGULATOR = (await createAccount(em, { name: '市场监管所 Market regulator', role: Role.REGULATOR })).token;
-  const clerk = await createAccount(em, { name: '市场门岗 Gate clerk', role: Role.GATE_STAFF, marketId: market.id });
+  tokens.ADMIN = (await createAccount({ em }, { name: '县食安办管理员 Town admin', role: Role.ADMIN })).token;
+  tokens.REGULATOR = (await createAccount({ em }, { name: '市场监管所 Market regulator', role: Role.REGULATOR })).token;
+  const clerk = await createAccount({ em }, { name: '市场门岗 Gate clerk', role: Role.GATE_STAFF, marketId: market.id });
   tokens.GATE_STAFF = clerk.token;
-  tokens.OPERATOR = (await createAccount(em, { name: '王建国 (Green Leaf Farm)', role: Role.OPERATOR, operatorId: operators.greenFarm.id })).token;
+  tokens.OPERATOR = (await createAccount({ em }, { name: '王建国 (Green Leaf Farm)', role: Role.OPERATOR, operatorId: operators.greenFarm.id })).token;
 
   // the chain of hands: farm → wholesaler → market gate → stall; raw milk → creamery → yoghurt → stall
   const gate: Context = { ...ctx, viewer: { ...ANONYMOUS, accountId: clerk.account.id, role: Role.GATE_STAFF, marketId: market.id, name: clerk.account.name } as Viewer };

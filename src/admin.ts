@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const db = await openDatabase(config, (line) => console.error(line));
   try {
-    const { account, token } = await createAccount(db.orm.em.fork(), {
+    const { account, token } = await createAccount({ em: db.orm.em.fork() }, {
       name: values.name,
       role: values.role as Role,
       marketId: values.market ?? null,

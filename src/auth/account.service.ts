@@ -1,9 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { Account, Market, Operator, Role } from '../entities';
-import { badInput, notFound } from '../errors';
+import { Role } from '../entities/enums';
+import { badInput } from '../errors';
 import * as v from '../validation';
 import type { Db } from '../context';
-import { viewerByTokenHash } from '../tables/account.table';
+import { insertAccount, viewerByTokenHash } from '../tables/account.table';
+import type { AccountModel } from './account.model';
 import { hashToken, newToken } from './token';
 import { ANONYMOUS, type Viewer } from './viewer.model';
 
@@ -15,23 +15,21 @@ export interface NewAccount {
 }
 
 /** Creates an account and returns its token, which is not kept anywhere. */
-export async function createAccount(em: EntityManager, input: NewAccount): Promise<{ account: Account; token: string }> {
+export async function createAccount(ctx: Db, input: NewAccount): Promise<{ account: AccountModel; token: string }> {
   const name = v.text('name', input.name, 200);
   if (!Object.values(Role).includes(input.role)) throw badInput('role', `must be one of ${Object.values(Role).join(', ')}`);
-  const account = em.create(Account, { name, role: input.role, tokenHash: '', market: null, operator: null });
+  let marketId: number | null = null;
+  let operatorId: number | null = null;
   if (input.role === Role.GATE_STAFF) {
     if (input.marketId == null) throw badInput('marketId', 'is required for GATE_STAFF');
-    const marketId = v.id('marketId', input.marketId);
-    account.market = (await em.findOne(Market, marketId)) ?? (() => { throw notFound('Market', marketId); })();
+    marketId = v.id('marketId', input.marketId);
   } else if (input.marketId != null) throw badInput('marketId', 'is only for GATE_STAFF');
   if (input.role === Role.OPERATOR) {
     if (input.operatorId == null) throw badInput('operatorId', 'is required for OPERATOR');
-    const operatorId = v.id('operatorId', input.operatorId);
-    account.operator = (await em.findOne(Operator, operatorId)) ?? (() => { throw notFound('Operator', operatorId); })();
+    operatorId = v.id('operatorId', input.operatorId);
   } else if (input.operatorId != null) throw badInput('operatorId', 'is only for OPERATOR');
   const token = newToken();
-  account.tokenHash = hashToken(token);
-  await em.persistAndFlush(account);
+  const account = await insertAccount(ctx, { name, role: input.role, market_id: marketId, operator_id: operatorId, token_hash: hashToken(token) });
   return { account, token };
 }
 

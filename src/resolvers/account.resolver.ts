@@ -10,11 +10,7 @@ export class AccountResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => CreatedAccount, { description: 'Create an account; its token is shown only in this answer' })
   async createAccount(@Ctx() ctx: Context, @Arg('input', () => CreateAccountInput) input: CreateAccountInput): Promise<CreatedAccount> {
-    const { account, token } = await createAccount(ctx.em, input);
-    return {
-      account: { id: account.id, name: account.name, role: account.role, marketId: account.market?.id ?? null, operatorId: account.operator?.id ?? null },
-      token,
-    };
+    return createAccount(ctx, input);
   }
 
   @Authorized()

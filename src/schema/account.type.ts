@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { AccountModel } from '../auth/account.model';
 import { Role } from './enums';
 
 @ObjectType()
-export class Account {
+export class Account implements AccountModel {
   @Field(() => ID)
   id!: number;
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const address = app.fastify.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  admin = (await createAccount(orm.em.fork(), { name: 'Admin', role: Role.ADMIN })).token;
+  admin = (await createAccount({ em: orm.em.fork() }, { name: 'Admin', role: Role.ADMIN })).token;
   marketId = (await gql(`mutation { registerMarket(input: { name: "Outage market" }) { id } }`, admin)).body.data.registerMarket.id;
 }, 60_000);
 
@@ -172,7 +172,7 @@ describe('the database goes away and comes back during load', () => {
     };
     const farm = must(await gql(`mutation { registerOperator(input: { kind: FARM, name: "Hill Farm", creditCode: "${newCreditCode()}" }) { id } }`, admin)).registerOperator.id;
     const vendor = must(await gql(`mutation { registerOperator(input: { kind: MARKET_VENDOR, name: "Stall 3" }) { id } }`, admin)).registerOperator.id;
-    const staff = (await createAccount(orm.em.fork(), { name: 'Gate 2', role: Role.GATE_STAFF, marketId })).token;
+    const staff = (await createAccount({ em: orm.em.fork() }, { name: 'Gate 2', role: Role.GATE_STAFF, marketId })).token;
     const codes: string[] = [];
     for (let i = 0; i < 12; i++) {
       const batch = must(

@@ -12,7 +12,7 @@ export function newCreditCode(): string {
 }
 
 export async function token(t: TestApp, role: Role, ids: { marketId?: number | string; operatorId?: number | string } = {}): Promise<string> {
-  const { token } = await createAccount(t.orm.em.fork(), { name: `${role} ${next()}`, role, ...ids });
+  const { token } = await createAccount({ em: t.orm.em.fork() }, { name: `${role} ${next()}`, role, ...ids });
   return token;
 }
 

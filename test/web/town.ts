@@ -54,7 +54,7 @@ export async function buildWebTown(t: TestApp): Promise<WebTown> {
   const cert = await makeCertificate(t, admin, farmBatch.id, { bases: ['SELF_TEST', 'COMMISSIONED_TEST'], testReference: 'LAB-2026-0456', issuedAt: '2026-11-01T08:00:00.000Z' });
   const gateAccountName = `GATE_STAFF secret-clerk-${ID_BASE}`;
   const { createAccount } = await import('../../src/auth/account.service');
-  const gate = (await createAccount(t.orm.em.fork(), { name: gateAccountName, role: Role.GATE_STAFF, marketId: market.id })).token;
+  const gate = (await createAccount({ em: t.orm.em.fork() }, { name: gateAccountName, role: Role.GATE_STAFF, marketId: market.id })).token;
 
   const em = t.orm.em.fork();
   const stall = await em.transactional(async (tx) => {
