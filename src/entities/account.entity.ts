@@ -1,9 +1,13 @@
-import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Check, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Role } from './enums';
+import { foreignKey, insertedAt } from './schema-options';
 import { Market } from './market.entity';
 import { Operator } from './operator.entity';
 
 @Entity({ tableName: 'account' })
+@Check({ name: 'account_name_check', expression: 'length(name) > 0' })
+@Check({ name: 'account_check', expression: "(role = 'GATE_STAFF') = (market_id is not null)" })
+@Check({ name: 'account_check1', expression: "(role = 'OPERATOR') = (operator_id is not null)" })
 export class Account {
   [OptionalProps]?: 'createdAt' | 'revokedAt' | 'market' | 'operator';
 
@@ -17,18 +21,18 @@ export class Account {
   role!: Role;
 
   /** Set for GATE_STAFF: the one market they work at. */
-  @ManyToOne(() => Market, { nullable: true })
+  @ManyToOne(() => Market, { nullable: true, ...foreignKey('account', 'market_id') })
   market: Market | null = null;
 
   /** Set for OPERATOR: the one operator they act for. */
-  @ManyToOne(() => Operator, { nullable: true })
+  @ManyToOne(() => Operator, { nullable: true, ...foreignKey('account', 'operator_id') })
   operator: Operator | null = null;
 
   /** sha-256 of the bearer token; the token itself is never stored. */
-  @Property({ type: 'string', length: 64, unique: true, hidden: true })
+  @Property({ type: 'string', length: 64, columnType: 'char(64)', unique: 'account_token_hash_key', hidden: true })
   tokenHash!: string;
 
-  @Property({ type: 'Date' })
+  @Property(insertedAt())
   createdAt: Date = new Date();
 
   @Property({ type: 'Date', nullable: true })

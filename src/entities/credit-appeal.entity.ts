@@ -1,21 +1,29 @@
-import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { AppealKind, AppealStatus } from './enums';
 import { Account } from './account.entity';
 import { CreditEvent } from './credit-event.entity';
+import { foreignKey, insertedAt } from './schema-options';
 import { Operator } from './operator.entity';
 
 /** An operator's appeal against an event, or a request for credit repair after rectification. */
 @Entity({ tableName: 'credit_appeal' })
+@Check({ name: 'credit_appeal_reason_check', expression: 'length(reason) > 0' })
+@Index({ name: 'credit_appeal_status_idx', properties: ['status', 'id'] })
+@Index({ name: 'credit_appeal_operator_idx', properties: ['operator', 'id'] })
+@Unique({
+  name: 'credit_appeal_one_pending_idx',
+  expression: "create unique index credit_appeal_one_pending_idx on credit_appeal (event_id) where status = 'PENDING'",
+})
 export class CreditAppeal {
   [OptionalProps]?: 'status' | 'createdAt' | 'filedBy' | 'decidedBy' | 'decidedAt' | 'decisionNote' | 'reversalEvent';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
 
-  @ManyToOne(() => CreditEvent)
+  @ManyToOne(() => CreditEvent, foreignKey('credit_appeal', 'event_id'))
   event!: CreditEvent;
 
-  @ManyToOne(() => Operator)
+  @ManyToOne(() => Operator, foreignKey('credit_appeal', 'operator_id'))
   operator!: Operator;
 
   @Enum({ items: () => AppealKind })
@@ -27,10 +35,10 @@ export class CreditAppeal {
   @Enum({ items: () => AppealStatus })
   status: AppealStatus = AppealStatus.PENDING;
 
-  @ManyToOne(() => Account, { nullable: true })
+  @ManyToOne(() => Account, { nullable: true, ...foreignKey('credit_appeal', 'filed_by_id') })
   filedBy: Account | null = null;
 
-  @ManyToOne(() => Account, { nullable: true })
+  @ManyToOne(() => Account, { nullable: true, ...foreignKey('credit_appeal', 'decided_by_id') })
   decidedBy: Account | null = null;
 
   @Property({ type: 'Date', nullable: true })
@@ -39,9 +47,9 @@ export class CreditAppeal {
   @Property({ type: 'string', length: 2000, nullable: true })
   decisionNote: string | null = null;
 
-  @ManyToOne(() => CreditEvent, { nullable: true })
+  @ManyToOne(() => CreditEvent, { nullable: true, ...foreignKey('credit_appeal', 'reversal_event_id') })
   reversalEvent: CreditEvent | null = null;
 
-  @Property({ type: 'Date' })
+  @Property(insertedAt())
   createdAt: Date = new Date();
 }

@@ -1,17 +1,28 @@
-import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { CreditSource } from './enums';
 import { Account } from './account.entity';
+import { foreignKey, insertedAt } from './schema-options';
 import { Operator } from './operator.entity';
 
 /** One entry of the append-only, hash-chained credit archive. */
 @Entity({ tableName: 'credit_event' })
+@Check({ name: 'credit_event_seq_check', expression: 'seq > 0' })
+@Unique({ name: 'credit_event_operator_id_seq_key', properties: ['operator', 'seq'] })
+@Index({ name: 'credit_event_rule_idx', properties: ['ruleCode', 'occurredAt', 'id'] })
+@Index({ name: 'credit_event_occurred_idx', properties: ['occurredAt', 'id'] })
+@Index({ name: 'credit_event_operator_occurred_idx', properties: ['operator', 'occurredAt', 'id'] })
+@Unique({
+  name: 'credit_event_period_award_idx',
+  expression:
+    "create unique index credit_event_period_award_idx on credit_event (operator_id, rule_code, source_ref) where rule_code = 'CLEAN_QUARTER'",
+})
 export class CreditEvent {
   [OptionalProps]?: 'createdAt' | 'sourceRef' | 'recordedBy' | 'expiresAt' | 'forcesDUntil' | 'reverses';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
 
-  @ManyToOne(() => Operator)
+  @ManyToOne(() => Operator, foreignKey('credit_event', 'operator_id'))
   operator!: Operator;
 
   /** Position in the operator's chain, from 1. */
@@ -34,7 +45,7 @@ export class CreditEvent {
   @Property({ type: 'string', length: 64, nullable: true })
   sourceRef: string | null = null;
 
-  @ManyToOne(() => Account, { nullable: true })
+  @ManyToOne(() => Account, { nullable: true, ...foreignKey('credit_event', 'recorded_by_id') })
   recordedBy: Account | null = null;
 
   @Property({ type: 'Date' })
@@ -49,15 +60,15 @@ export class CreditEvent {
   forcesDUntil: Date | null = null;
 
   /** The event this one reverses (an upheld appeal or a repair). */
-  @ManyToOne(() => CreditEvent, { nullable: true })
+  @ManyToOne(() => CreditEvent, { nullable: true, unique: 'credit_event_reverses_id_key', ...foreignKey('credit_event', 'reverses_id') })
   reverses: CreditEvent | null = null;
 
-  @Property({ type: 'string', length: 64 })
+  @Property({ type: 'string', length: 64, columnType: 'char(64)' })
   prevHash!: string;
 
-  @Property({ type: 'string', length: 64 })
+  @Property({ type: 'string', length: 64, columnType: 'char(64)', unique: 'credit_event_hash_key' })
   hash!: string;
 
-  @Property({ type: 'Date' })
+  @Property(insertedAt())
   createdAt: Date = new Date();
 }

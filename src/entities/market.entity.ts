@@ -1,6 +1,8 @@
-import { OptionalProps, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Check, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { insertedAt } from './schema-options';
 
 @Entity({ tableName: 'market' })
+@Check({ name: 'market_name_check', expression: 'length(name) > 0' })
 export class Market {
   [OptionalProps]?: 'createdAt' | 'village' | 'address';
 
@@ -16,6 +18,6 @@ export class Market {
   @Property({ type: 'string', length: 300, nullable: true })
   address: string | null = null;
 
-  @Property({ type: 'Date' })
+  @Property(insertedAt())
   createdAt: Date = new Date();
 }
