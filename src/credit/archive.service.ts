@@ -112,6 +112,7 @@ export function encodeArchiveCursor(micros: string, id: number): string {
   return Buffer.from(`a:${micros}:${id}`, 'utf8').toString('base64url');
 }
 
+/** The keyset an archive cursor names; null for none. */
 export function decodeArchiveCursor(field: string, cursor: string | null | undefined): ArchiveKeyset | null {
   if (cursor == null || cursor === '') return null;
   const m = /^a:(-?\d{1,17}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
