@@ -43,7 +43,7 @@ describe('GET /exports/credit.csv', () => {
     const op = await makeOperator(t, f.admin, { name: 'Wang, "Green" Farm', village: 'East' });
     const other = await makeOperator(t, f.admin, { village: 'West' });
     const add = (operatorId: string, ruleCode: string, reason: string, at: string) =>
-      t.orm.em.fork().transactional((em) => appendCreditEvent(em, { operatorId: Number(operatorId), ruleCode, reason, source: CreditSource.ENTRY, sourceRef: '7', occurredAt: new Date(at) }));
+      t.orm.em.fork().transactional((em) => appendCreditEvent({ em }, { operatorId: Number(operatorId), ruleCode, reason, source: CreditSource.ENTRY, sourceRef: '7', occurredAt: new Date(at) }));
     const e1 = await add(op.id, 'NO_CERTIFICATE', 'No certificate, said "tomorrow"', '2026-11-01T01:00:00Z');
     const e2 = await add(op.id, 'TRAINING_COMPLETED', '=HYPERLINK("http://x")', '2026-11-02T01:00:00Z');
     await add(other.id, 'NO_CERTIFICATE', 'elsewhere', '2026-11-01T02:00:00Z');

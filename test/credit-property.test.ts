@@ -1,5 +1,5 @@
 import { appendCreditEvent, creditAsOf } from '../src/credit/ledger.service';
-import { toDate } from '../src/credit/sql-time';
+import { toDate } from '../src/tables/sql-time';
 import { CreditSource, Role } from '../src/entities/enums';
 import { useTestApp } from './support/use-test-app';
 import { token } from './support/factories';
@@ -101,7 +101,7 @@ it(`the stored score and grade always equal a recomputation, over ${CASES} rando
           forcedUntil: rule.forces === null ? null : plusMonths(step.at, rule.forces), reverses: null,
         };
       }
-      const { id } = await t.orm.em.fork().transactional((em) => appendCreditEvent(em, input));
+      const { id } = await t.orm.em.fork().transactional((em) => appendCreditEvent({ em }, input));
       events.push({ id, ...m });
       appended += 1;
       const [stored] = await t.orm.em.fork().execute('select credit_score, credit_grade, forced_d_until from operator where id = ?', [operatorId]);
@@ -111,7 +111,7 @@ it(`the stored score and grade always equal a recomputation, over ${CASES} rando
       compared += 1;
     }
     for (const probe of probes) {
-      const state = await creditAsOf(t.orm.em.fork(), operatorId, new Date(probe));
+      const state = await creditAsOf({ em: t.orm.em.fork() }, operatorId, new Date(probe));
       expect({ operatorId, probe, score: state.score, grade: state.grade, forcedUntil: state.forcedUntil?.toISOString() ?? null })
         .toEqual({ operatorId, probe, ...model(events, probe) });
       compared += 1;

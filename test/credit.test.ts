@@ -10,7 +10,7 @@ const { t, f } = useTestApp();
 /** Appends as the gate, tests and recalls do: inside a transaction of their own. */
 function append(input: Omit<NewCreditEvent, 'source' | 'reason'> & { source?: CreditSource; reason?: string }) {
   return t.orm.em.fork().transactional((em) =>
-    appendCreditEvent(em, { source: CreditSource.SYSTEM, reason: `${input.ruleCode} for the test`, ...input }),
+    appendCreditEvent({ em }, { source: CreditSource.SYSTEM, reason: `${input.ruleCode} for the test`, ...input }),
   );
 }
 
@@ -74,12 +74,12 @@ describe('score and grade', () => {
     await append({ operatorId: Number(other.id), ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2026-01-01T00:00:00Z') });
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 70, grade: 'D', forcedUntil: '2027-01-01T00:00:00.000Z' });
     // a run that starts after the forcing ended does not look at it again
-    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'), at('2027-01-01T00:00:00Z'))).toBe(0);
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, at('2027-01-02T00:00:00Z'), at('2027-01-01T00:00:00Z'))).toBe(0);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit.grade).toBe('D');
-    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'))).toBe(1);
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, at('2027-01-02T00:00:00Z'))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 70, grade: 'C', forcedUntil: null });
-    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2027-01-02T00:00:00Z'))).toBe(0);
-    expect(await refreshLapsedCredit(t.orm.em.fork(), at('2028-01-01T00:00:00Z'), at('2027-01-02T00:00:00Z'))).toBe(1);
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, at('2027-01-02T00:00:00Z'))).toBe(0);
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, at('2028-01-01T00:00:00Z'), at('2027-01-02T00:00:00Z'))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 100, grade: 'A', forcedUntil: null });
   });
 
@@ -88,7 +88,7 @@ describe('score and grade', () => {
     const now = Date.now();
     await append({ operatorId: Number(op.id), ruleCode: 'RAPID_TEST_FAILED', occurredAt: new Date(now + 3600_000) });
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 100, grade: 'A', forcedUntil: null });
-    expect(await refreshLapsedCredit(t.orm.em.fork(), new Date(now + 2 * 3600_000), new Date(now))).toBe(1);
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, new Date(now + 2 * 3600_000), new Date(now))).toBe(1);
     expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
   });
 });

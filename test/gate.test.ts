@@ -311,7 +311,7 @@ describe('scanAtGate: a retried sampling decision never flips', () => {
 
     const em = t.orm.em.fork();
     await em.transactional(async (tx) => {
-      for (let i = 0; i < 2; i++) await appendCreditEvent(tx, { operatorId: Number(farm.id), ruleCode: 'CERTIFICATE_QUANTITY_EXCEEDED', reason: 'test', source: CreditSource.SYSTEM });
+      for (let i = 0; i < 2; i++) await appendCreditEvent({ em: tx }, { operatorId: Number(farm.id), ruleCode: 'CERTIFICATE_QUANTITY_EXCEEDED', reason: 'test', source: CreditSource.SYSTEM });
     });
     expect(await t.sql(`select credit_grade from operator where id = $1`, [farm.id])).toEqual([{ credit_grade: 'B' }]);
 

@@ -1,48 +1,19 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
+import type { Context, Db } from '../context';
 import { Grade, OperatorKind } from '../entities/enums';
 import { badInput } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../registry/pagination';
+import {
+  archiveInChunks, archivePageEvents, archivePageStatement, archiveWhere, eventsById as eventRowsById, operatorEventsBatch, operatorsMatching,
+  type ArchiveKeyset, type Conditions,
+} from '../tables/credit-event.table';
 import * as v from '../validation';
-import type { CreditEventData } from '../schema/credit.type';
-import type { StoredRow } from './ledger.service';
+import type { ArchiveCriteria, ArchiveEventRow, CreditEventData } from './credit.model';
 import { ruleFor } from './rules';
-import { toDate } from './sql-time';
-
-
-export const EVENT_COLUMNS = `e.id, e.operator_id, e.seq, e.rule_code, e.points, e.reason, e.source, e.source_ref, e.recorded_by_id,
-  e.occurred_at, e.expires_at, e.forces_d_until, e.reverses_id, r.id as reversed_by_id, e.prev_hash, e.hash, e.created_at`;
-
-/** A stored event with the id of the event that reversed it, as EVENT_COLUMNS selects it. */
-export interface EventSqlRow extends StoredRow {
-  reversed_by_id: number | null;
-  created_at: Date | string;
-}
-
-export function toRecord(r: EventSqlRow): CreditEventData {
-  return {
-    id: r.id, operatorId: r.operator_id, seq: r.seq, ruleCode: r.rule_code, points: r.points, reason: r.reason, source: r.source,
-    sourceRef: r.source_ref, recordedById: r.recorded_by_id, occurredAt: toDate(r.occurred_at), expiresAt: toDate(r.expires_at),
-    forcesDUntil: toDate(r.forces_d_until), reversesId: r.reverses_id, reversedById: r.reversed_by_id, prevHash: r.prev_hash, hash: r.hash,
-    createdAt: toDate(r.created_at),
-  };
-}
-
-/** A PostgreSQL array literal of integers, bound as one parameter (a JS array would be spread into a list). */
-export function intArray(values: readonly number[]): string {
-  return `{${values.map((n) => String(Math.trunc(Number(n)))).join(',')}}`;
-}
 
 /** Loads events by id, in key order, null for a missing key. */
-export async function eventsById(em: EntityManager, ids: readonly number[]): Promise<(CreditEventData | null)[]> {
-  if (!ids.length) return [];
-  const rows = await em.execute<EventSqlRow[]>(
-    `select ${EVENT_COLUMNS} from credit_event e left join credit_event r on r.reverses_id = e.id where e.id = any(?::int[])`,
-    [intArray(ids)],
-  );
-  const map = new Map(rows.map((row) => [row.id, toRecord(row)]));
-  return ids.map((id) => map.get(id) ?? null);
+export function eventsById(ctx: Db, ids: readonly number[]): Promise<(CreditEventData | null)[]> {
+  return eventRowsById(ctx, ids);
 }
 
 interface EventsKey {
@@ -63,16 +34,7 @@ export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<C
   if (!loader) {
     loader = new DataLoader<EventsKey, Page<CreditEventData>, string>(
       async (keys) => {
-        const rows = await ctx.em.execute<(EventSqlRow & { k: number })[]>(
-          `select k.i as k, x.* from unnest(?::int[], ?::int[], ?::int[]) with ordinality as k(op, before, lim, i)
-           cross join lateral (
-             select ${EVENT_COLUMNS} from credit_event e left join credit_event r on r.reverses_id = e.id
-              where e.operator_id = k.op and e.seq < k.before order by e.seq desc limit k.lim + 1
-           ) x order by k.i, x.seq desc`,
-          [intArray(keys.map((k) => k.operatorId)), intArray(keys.map((k) => k.beforeSeq ?? 2147483647)), intArray(keys.map((k) => k.first))],
-        );
-        const groups = keys.map(() => [] as CreditEventData[]);
-        for (const row of rows) groups[Number(row.k) - 1].push(toRecord(row));
+        const groups = await operatorEventsBatch(ctx, keys);
         return groups.map((list, i) => {
           const nodes = list.slice(0, keys[i].first);
           return { nodes, hasNextPage: list.length > keys[i].first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1].seq) : null };
@@ -102,37 +64,17 @@ export interface ArchiveFilterData {
   operatorId?: number | string | null;
 }
 
-interface Conditions {
-  sql: string;
-  params: unknown[];
-}
-
-export interface ArchiveWhere extends Conditions {
-  /** The conditions on the operator (`o`) alone; null when there are none. */
-  operator: Conditions | null;
-  /** The conditions on the event (`e`) alone. */
-  event: Conditions;
-}
-
-/** A validated archive filter as SQL conditions over `e` (credit_event) and `o` (operator). */
-export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): ArchiveWhere {
-  const op = { conditions: [] as string[], params: [] as unknown[] };
-  const ev = { conditions: [] as string[], params: [] as unknown[] };
-  const add = (sql: string, ...values: unknown[]) => {
-    const into = sql.startsWith('o.') ? op : ev;
-    into.conditions.push(sql);
-    into.params.push(...values);
-  };
-  if (filter.grade != null) {
-    if (!Object.values(Grade).includes(filter.grade)) throw badInput(`${field}.grade`, `must be one of ${Object.values(Grade).join(', ')}`);
-    add('o.credit_grade = ?', filter.grade);
+/**
+ * The archive filter, checked: each criterion or null. Errors name the field under `field` (`filter.grade`).
+ */
+export function archiveCriteria(filter: ArchiveFilterData, field = 'filter'): ArchiveCriteria {
+  if (filter.grade != null && !Object.values(Grade).includes(filter.grade)) {
+    throw badInput(`${field}.grade`, `must be one of ${Object.values(Grade).join(', ')}`);
   }
-  if (filter.kind != null) {
-    if (!Object.values(OperatorKind).includes(filter.kind)) throw badInput(`${field}.kind`, `must be one of ${Object.values(OperatorKind).join(', ')}`);
-    add('o.kind = ?', filter.kind);
+  if (filter.kind != null && !Object.values(OperatorKind).includes(filter.kind)) {
+    throw badInput(`${field}.kind`, `must be one of ${Object.values(OperatorKind).join(', ')}`);
   }
   const village = v.text(`${field}.village`, filter.village, 100, { optional: true });
-  if (village) add('o.village = ?', village);
   const score = (name: 'scoreMin' | 'scoreMax') => {
     const value = filter[name];
     if (value == null) return null;
@@ -142,12 +84,7 @@ export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): Archi
   const scoreMin = score('scoreMin');
   const scoreMax = score('scoreMax');
   if (scoreMin !== null && scoreMax !== null && scoreMin > scoreMax) throw badInput(`${field}.scoreMax`, 'must not be below scoreMin');
-  if (scoreMin !== null) add('o.credit_score >= ?', scoreMin);
-  if (scoreMax !== null) add('o.credit_score <= ?', scoreMax);
-  if (filter.rule != null) {
-    if (!ruleFor(filter.rule)) throw badInput(`${field}.rule`, `unknown rule ${filter.rule}`);
-    add('e.rule_code = ?', filter.rule);
-  }
+  if (filter.rule != null && !ruleFor(filter.rule)) throw badInput(`${field}.rule`, `unknown rule ${filter.rule}`);
   const date = (name: 'from' | 'to') => {
     const value = filter[name];
     if (value == null) return null;
@@ -157,15 +94,16 @@ export function archiveWhere(filter: ArchiveFilterData, field = 'filter'): Archi
   const from = date('from');
   const to = date('to');
   if (from && to && from.getTime() >= to.getTime()) throw badInput(`${field}.to`, 'must be after from');
-  if (from) add('e.occurred_at >= ?', from);
-  if (to) add('e.occurred_at < ?', to);
-  if (filter.operatorId != null) add('e.operator_id = ?', v.id(`${field}.operatorId`, filter.operatorId));
-  const all = [...op.conditions, ...ev.conditions];
   return {
-    sql: all.length ? all.join(' and ') : 'true',
-    params: [...op.params, ...ev.params],
-    operator: op.conditions.length ? { sql: op.conditions.join(' and '), params: op.params } : null,
-    event: { sql: ev.conditions.length ? ev.conditions.join(' and ') : 'true', params: ev.params },
+    grade: filter.grade ?? null,
+    kind: filter.kind ?? null,
+    village: village || null,
+    scoreMin,
+    scoreMax,
+    rule: filter.rule ?? null,
+    from,
+    to,
+    operatorId: filter.operatorId != null ? v.id(`${field}.operatorId`, filter.operatorId) : null,
   };
 }
 
@@ -174,7 +112,8 @@ export function encodeArchiveCursor(micros: string, id: number): string {
   return Buffer.from(`a:${micros}:${id}`, 'utf8').toString('base64url');
 }
 
-export function decodeArchiveCursor(field: string, cursor: string | null | undefined): { micros: string; id: number } | null {
+/** The keyset an archive cursor names; null for none. */
+export function decodeArchiveCursor(field: string, cursor: string | null | undefined): ArchiveKeyset | null {
   if (cursor == null || cursor === '') return null;
   const m = /^a:(-?\d{1,17}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) throw badInput(field, 'is not a valid cursor');
@@ -190,57 +129,25 @@ export interface ArchivePage {
 /** Up to this many operators matching an operator filter, each one's events are read separately and merged. */
 export const ARCHIVE_PER_OPERATOR_MAX = 50;
 
-const OCCURRED_US = `(extract(epoch from e.occurred_at) * 1000000)::bigint::text as occurred_us`;
-
-/**
- * SQL of one archive page; exported so its plan can be examined. With `operatorIds` (the few operators an operator
- * filter matched) it reads each one's newest events and merges them; otherwise it walks (occurred_at, id) from the
- * cursor and filters as it goes.
- */
+/** SQL of one archive page; exported so its plan can be examined (see `archivePageStatement`). */
 export function archivePageSql(filter: ArchiveFilterData, first: number, after: string | null | undefined, operatorIds: number[] | null = null): Conditions {
-  const where = archiveWhere(filter);
-  const cursor = decodeArchiveCursor('after', after);
-  const keyset = cursor ? `and (e.occurred_at, e.id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?)` : '';
-  const cursorParams = cursor ? [cursor.micros, cursor.id] : [];
-  if (operatorIds) {
-    // one branch per operator, each bound to its literal id, so the planner judges each by that operator's own
-    // share of the archive: a rare operator is read from its index range, a common one by walking time
-    const branch = `(select ${EVENT_COLUMNS}, ${OCCURRED_US}
-                from credit_event e left join credit_event r on r.reverses_id = e.id
-               where e.operator_id = ? and ${where.event.sql} ${keyset}
-               order by e.occurred_at desc, e.id desc limit ${first + 1})`;
-    return {
-      sql: `select x.* from (${operatorIds.map(() => branch).join(' union all ')}) x
-            order by x.occurred_at desc, x.id desc limit ${first + 1}`,
-      params: operatorIds.flatMap((id) => [id, ...where.event.params, ...cursorParams]),
-    };
-  }
-  return {
-    sql: `select ${EVENT_COLUMNS}, ${OCCURRED_US}
-            from credit_event e join operator o on o.id = e.operator_id left join credit_event r on r.reverses_id = e.id
-           where ${where.sql} ${keyset}
-           order by e.occurred_at desc, e.id desc limit ${first + 1}`,
-    params: [...where.params, ...cursorParams],
-  };
+  return archivePageStatement(archiveCriteria(filter), first, decodeArchiveCursor('after', after), operatorIds);
 }
 
 /** The filtered archive, newest first, by keyset on (occurred_at, id): page 1,000 costs what page 1 costs. */
-export async function creditArchive(ctx: Context, filter: ArchiveFilterData, first: number, after: string | null | undefined): Promise<ArchivePage> {
-  const where = archiveWhere(filter);
-  decodeArchiveCursor('after', after);
+export async function creditArchive(ctx: Db, filter: ArchiveFilterData, first: number, after: string | null | undefined): Promise<ArchivePage> {
+  const criteria = archiveCriteria(filter);
+  const keyset = decodeArchiveCursor('after', after);
   let operatorIds: number[] | null = null;
+  const where = archiveWhere(criteria);
   if (where.operator) {
     // a selective operator filter (a village, a grade few hold) would otherwise walk most of the archive to fill a page
-    const matched = await ctx.em.execute<{ id: number }[]>(
-      `select o.id from operator o where ${where.operator.sql} order by o.id limit ${ARCHIVE_PER_OPERATOR_MAX + 1}`,
-      where.operator.params,
-    );
+    const matched = await operatorsMatching(ctx, where.operator, ARCHIVE_PER_OPERATOR_MAX + 1);
     if (!matched.length) return { edges: [], hasNextPage: false, endCursor: null };
-    if (matched.length <= ARCHIVE_PER_OPERATOR_MAX) operatorIds = matched.map((m) => m.id);
+    if (matched.length <= ARCHIVE_PER_OPERATOR_MAX) operatorIds = matched;
   }
-  const { sql, params } = archivePageSql(filter, first, after, operatorIds);
-  const rows = await ctx.em.execute<(EventSqlRow & { occurred_us: string })[]>(sql, params);
-  const edges = rows.slice(0, first).map((r) => ({ cursor: encodeArchiveCursor(r.occurred_us, r.id), node: toRecord(r) }));
+  const rows = await archivePageEvents(ctx, criteria, first, keyset, operatorIds);
+  const edges = rows.slice(0, first).map((r) => ({ cursor: encodeArchiveCursor(r.micros, r.event.id), node: r.event }));
   return { edges, hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null };
 }
 
@@ -248,14 +155,6 @@ export const CSV_COLUMNS = [
   'event_id', 'occurred_at', 'operator_id', 'operator_name', 'operator_kind', 'village', 'grade', 'score', 'seq', 'rule_code', 'points',
   'reason', 'source', 'source_ref', 'recorded_by_id', 'expires_at', 'forces_d_until', 'reverses_id', 'reversed_by_id', 'hash',
 ] as const;
-
-interface CsvRow extends EventSqlRow {
-  operator_name: string;
-  operator_kind: string;
-  village: string | null;
-  grade: string;
-  score: number;
-}
 
 /** A CSV cell; free text that a spreadsheet would run as a formula is prefixed with an apostrophe. */
 export function csvCell(value: unknown, freeText = false): string {
@@ -265,12 +164,12 @@ export function csvCell(value: unknown, freeText = false): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvLine(r: CsvRow): string {
+function csvLine({ event: e, operatorName, operatorKind, village, grade, score }: ArchiveEventRow): string {
   return [
-    csvCell(r.id), csvCell(toDate(r.occurred_at)), csvCell(r.operator_id), csvCell(r.operator_name, true), csvCell(r.operator_kind), csvCell(r.village, true),
-    csvCell(r.grade), csvCell(r.score), csvCell(r.seq), csvCell(r.rule_code), csvCell(r.points), csvCell(r.reason, true), csvCell(r.source),
-    csvCell(r.source_ref, true), csvCell(r.recorded_by_id), csvCell(toDate(r.expires_at)), csvCell(toDate(r.forces_d_until)), csvCell(r.reverses_id),
-    csvCell(r.reversed_by_id), csvCell(r.hash),
+    csvCell(e.id), csvCell(e.occurredAt), csvCell(e.operatorId), csvCell(operatorName, true), csvCell(operatorKind), csvCell(village, true),
+    csvCell(grade), csvCell(score), csvCell(e.seq), csvCell(e.ruleCode), csvCell(e.points), csvCell(e.reason, true), csvCell(e.source),
+    csvCell(e.sourceRef, true), csvCell(e.recordedById), csvCell(e.expiresAt), csvCell(e.forcesDUntil), csvCell(e.reversesId),
+    csvCell(e.reversedById), csvCell(e.hash),
   ].join(',') + '\r\n';
 }
 
@@ -279,31 +178,21 @@ function csvLine(r: CsvRow): string {
  * at most `chunkRows` rows are in memory at a time, however large the archive. The filter is validated before
  * anything is returned, so a bad one fails the request instead of a half-written file.
  */
-export function creditArchiveCsv(em: EntityManager, filter: ArchiveFilterData, chunkRows = 2000): AsyncGenerator<string> {
-  const where = archiveWhere(filter);
-  const knex = em.getKnex();
+export function creditArchiveCsv(ctx: Db, filter: ArchiveFilterData, chunkRows = 2000): AsyncGenerator<string> {
+  const criteria = archiveCriteria(filter);
   async function* chunks(): AsyncGenerator<string> {
-    const trx = await knex.transaction();
+    const rows = archiveInChunks(ctx, criteria, chunkRows);
     try {
-      await trx.raw('set transaction isolation level repeatable read, read only');
-      await trx.raw(
-        `declare credit_export no scroll cursor for
-           select ${EVENT_COLUMNS}, o.name as operator_name, o.kind as operator_kind, o.village, o.credit_grade as grade, o.credit_score as score
-             from credit_event e join operator o on o.id = e.operator_id left join credit_event r on r.reverses_id = e.id
-            where ${where.sql}
-            order by e.occurred_at, e.id`,
-        where.params as never[],
-      );
+      // the cursor is open and its first rows read before the header, so a failing query sends no bytes
+      let next = await rows.next();
       // the byte-order mark makes spreadsheet programs read the Chinese text as UTF-8
       yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
-      for (;;) {
-        const { rows } = (await trx.raw(`fetch forward ${chunkRows} from credit_export`)) as { rows: CsvRow[] };
-        if (rows.length) yield rows.map(csvLine).join('');
-        if (rows.length < chunkRows) break;
+      while (!next.done) {
+        if (next.value.length) yield next.value.map(csvLine).join('');
+        next = await rows.next();
       }
     } finally {
-      // read-only: ending it either way releases the cursor and the connection
-      await trx.commit().catch(() => undefined);
+      await rows.return(undefined);
     }
   }
   return chunks();

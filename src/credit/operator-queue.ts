@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Db } from '../context';
 
 type Tails = Map<number, Promise<void>>;
 const queues = new WeakMap<object, Tails>();
@@ -8,8 +8,8 @@ const queues = new WeakMap<object, Tails>();
  * The operator row lock alone already serialises appends; without this queue a burst for one operator would park
  * every pooled connection in that lock and starve requests for everyone else. Waiting here holds no connection.
  */
-export function queuedForOperator<T>(em: EntityManager, operatorId: number, work: () => Promise<T>): Promise<T> {
-  const pool = em.getConnection();
+export function queuedForOperator<T>(ctx: Db, operatorId: number, work: () => Promise<T>): Promise<T> {
+  const pool = ctx.em.getConnection();
   let tails = queues.get(pool);
   if (!tails) queues.set(pool, (tails = new Map()));
   const previous = tails.get(operatorId) ?? Promise.resolve();

@@ -1,13 +1,12 @@
-import type { Context } from '../context';
+import { withTransaction, type Context } from '../context';
 import { CreditSource } from '../entities/enums';
 import { badInput } from '../errors';
 import * as v from '../validation';
-import type { CreditEventData } from '../schema/credit.type';
-import { eventsById } from './archive.service';
-import { appendCreditEvent } from './ledger.service';
+import { eventsById } from '../tables/credit-event.table';
+import type { CreditEventData, CreditState } from './credit.model';
+import { appendCreditEvent } from './ledger.append';
 import { queuedForOperator } from './operator-queue';
 import { CREDIT_RULES, ruleFor } from './rules';
-import type { CreditState } from './score';
 
 export interface RecordCreditEventData {
   operatorId: number | string;
@@ -26,8 +25,8 @@ export async function recordCreditEvent(ctx: Context, input: RecordCreditEventDa
   const rule = ruleFor(input.rule);
   if (!rule || !rule.recordable) throw badInput('rule', `must be one of ${RECORDABLE_RULES.join(', ')}`);
   const occurredAt = input.occurredAt ? v.pastDate('occurredAt', input.occurredAt) : new Date();
-  const { id, state } = await queuedForOperator(ctx.em, operatorId, () => ctx.em.transactional((em) =>
-    appendCreditEvent(em, {
+  const { id, state } = await queuedForOperator(ctx, operatorId, () => withTransaction(ctx, (tx) =>
+    appendCreditEvent(tx, {
       operatorId,
       ruleCode: rule.code,
       points: input.points ?? undefined,
@@ -38,6 +37,6 @@ export async function recordCreditEvent(ctx: Context, input: RecordCreditEventDa
       occurredAt,
     }),
   ));
-  const [event] = await eventsById(ctx.em, [id]);
+  const [event] = await eventsById(ctx, [id]);
   return { event: event!, state };
 }

@@ -1,12 +1,8 @@
 import { Grade } from '../entities/enums';
-import type { CreditEventData } from '../schema/credit.type';
-import type { Credit } from '../schema/operator.type';
+import type { CreditState, ScoredEvent } from './credit.model';
 import { gradeFor } from './rules';
 
-/** The fields of an event that the score depends on. */
-export type ScoredEvent = Pick<CreditEventData, 'id' | 'points' | 'occurredAt' | 'expiresAt' | 'forcesDUntil' | 'reversesId'>;
-
-export type CreditState = Pick<Credit, 'score' | 'grade' | 'forcedUntil'>;
+export type { CreditState, ScoredEvent };
 
 /**
  * The credit state at `asOf`, from the events alone: start at 100, add the points of every event that

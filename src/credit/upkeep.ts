@@ -17,7 +17,7 @@ export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = 3600_000): 
   const run = async () => {
     const asOf = new Date();
     try {
-      const changed = await refreshLapsedCredit(orm.em.fork(), asOf, since);
+      const changed = await refreshLapsedCredit({ em: orm.em.fork() }, asOf, since);
       since = asOf;
       if (changed) log.info({ changed }, 'credit grades refreshed after expiry');
     } catch (err) {

@@ -203,7 +203,7 @@ async function decideEntry(em: EntityManager, staffId: number | null, e: EntryIn
 
   for (const rule of outcome.rules) {
     if (!rule.credit || !producer) continue;
-    await appendCreditEvent(em, {
+    await appendCreditEvent({ em }, {
       operatorId: producer.id,
       ruleCode: rule.credit,
       reason: `${rule.zh} / ${rule.en} (${certificate ? `certificate ${certificate.number}, ` : ''}lot ${batch!.lot_code}, market entry ${e.entryId})`,

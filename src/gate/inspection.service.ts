@@ -172,7 +172,7 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
         ? await em.execute<{ issuer_id: number }[]>('select issuer_id from origin_certificate where id = ?', [entry.certificate_id])
         : [];
       const failedItems = tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ');
-      await appendCreditEvent(em, {
+      await appendCreditEvent({ em }, {
         operatorId: cert?.issuer_id ?? batch.owner_id,
         ruleCode: RULE[kind],
         reason: `${TEST_REASONS[RULE[kind]].zh} / ${TEST_REASONS[RULE[kind]].en}: ${failedItems} (lot ${batch.lot_code}, inspection ${inspection.id})`.slice(0, 1000),

@@ -7,7 +7,7 @@ import { creditArchive, eventsById, operatorEvents } from '../credit/archive.ser
 import { creditAsOf, refreshLapsedCredit, verifyCreditArchive, verifyCreditChain } from '../credit/ledger.service';
 import { recordCreditEvent } from '../credit/record.service';
 import { CREDIT_RULES, GRADE_SUPERVISION, ruleFor } from '../credit/rules';
-import type { CreditState } from '../credit/score';
+import type { CreditAppeal as CreditAppealModel, CreditEventData, CreditState } from '../credit/credit.model';
 import { closeQuarter, inspectionPlan } from '../credit/supervision.service';
 import { AppealStatus, Grade, Role } from '../entities/enums';
 import { notFound } from '../errors';
@@ -17,17 +17,17 @@ import { CreditAppeal, CreditAppealConnection } from '../schema/appeal.type';
 import { CreditArchiveFilter, RecordCreditEventInput } from '../schema/credit.input';
 import {
   ChainVerification, CreditEvent, CreditEventConnection, CreditRuleInfo, GradeSupervision, InspectionPlanItem,
-  QuarterCloseResult, RecordedCreditEvent, type CreditEventData,
+  QuarterCloseResult, RecordedCreditEvent,
 } from '../schema/credit.type';
 import { Credit, Operator } from '../schema/operator.type';
 import * as v from '../validation';
 
-const toCredit = (operatorId: number, s: CreditState): Credit => Object.assign(new Credit(), { operatorId, ...s });
+const toCredit = (operatorId: number, s: CreditState): Credit => Credit.from({ operatorId, ...s });
 
 const eventLoaders = new WeakMap<Context, DataLoader<number, CreditEventData | null>>();
 function eventLoader(ctx: Context): DataLoader<number, CreditEventData | null> {
   let loader = eventLoaders.get(ctx);
-  if (!loader) eventLoaders.set(ctx, (loader = new DataLoader((ids) => eventsById(ctx.em, ids))));
+  if (!loader) eventLoaders.set(ctx, (loader = new DataLoader((ids) => eventsById(ctx, ids))));
   return loader;
 }
 
@@ -53,7 +53,7 @@ export class CreditResolver {
   async creditAsOf(@Ctx() ctx: Context, @Arg('operatorId', () => ID) operatorId: string, @Arg('at', () => Date) at: Date): Promise<Credit> {
     const id = v.id('operatorId', operatorId);
     assertActsFor(ctx.viewer, id);
-    return toCredit(id, await creditAsOf(ctx.em, id, at));
+    return toCredit(id, await creditAsOf(ctx, id, at));
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)
@@ -76,13 +76,13 @@ export class CreditResolver {
   async verifyCreditChain(@Ctx() ctx: Context, @Arg('operatorId', () => ID) operatorId: string): Promise<ChainVerification> {
     const id = v.id('operatorId', operatorId);
     assertActsFor(ctx.viewer, id);
-    return verifyCreditChain(ctx.em, id);
+    return verifyCreditChain(ctx, id);
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)
   @Query(() => ChainVerification, { description: "Recomputes every operator's hash chain and reports the first broken link" })
   verifyCreditArchive(@Ctx() ctx: Context): Promise<ChainVerification> {
-    return verifyCreditArchive(ctx.em);
+    return verifyCreditArchive(ctx);
   }
 
   @Query(() => [CreditRuleInfo], { description: 'The credit rules, in Chinese and English; public' })
@@ -158,12 +158,12 @@ export class CreditResolver {
   @Authorized(Role.ADMIN, Role.REGULATOR)
   @Mutation(() => Int, { description: 'Stores grades that time alone changed (expired deductions, ended forcing); returns how many changed' })
   refreshCreditGrades(@Ctx() ctx: Context): Promise<number> {
-    return refreshLapsedCredit(ctx.em);
+    return refreshLapsedCredit(ctx);
   }
 }
 
-function toAppeal(a: CreditAppeal): CreditAppeal {
-  return Object.assign(new CreditAppeal(), a);
+function toAppeal(a: CreditAppealModel): CreditAppeal {
+  return CreditAppeal.from(a);
 }
 
 @Resolver(() => CreditEvent)

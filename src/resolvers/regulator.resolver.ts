@@ -10,6 +10,6 @@ export class RegulatorResolver {
   @Authorized(Role.ADMIN, Role.REGULATOR)
   @Query(() => [GradeCount], { description: 'Operators per credit grade, A to D (stored grades)' })
   creditGradeCounts(@Ctx() ctx: Context): Promise<GradeCount[]> {
-    return creditGradeCounts(ctx.em);
+    return creditGradeCounts(ctx);
   }
 }

@@ -1,9 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { CreditAppeal as CreditAppealModel } from '../credit/credit.model';
 import { AppealKind, AppealStatus } from './enums';
 import { PageInfo } from './page-info.type';
 
 @ObjectType({ description: "An operator's appeal against a deduction, or its request for credit repair after rectification" })
-export class CreditAppeal {
+export class CreditAppeal implements CreditAppealModel {
   @Field(() => ID)
   id!: number;
 
@@ -39,6 +40,10 @@ export class CreditAppeal {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  static from(a: CreditAppealModel): CreditAppeal {
+    return Object.assign(new CreditAppeal(), a);
+  }
 }
 
 @ObjectType()

@@ -1,14 +1,18 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  ChainProblem,
+  type BrokenChainLink as BrokenChainLinkModel,
+  type ChainVerification as ChainVerificationModel,
+  type CreditEventData,
+  type InspectionPlanItem as InspectionPlanItemModel,
+  type QuarterCloseResult as QuarterCloseResultModel,
+} from '../credit/credit.model';
 import { CreditSource, Grade } from './enums';
 import { Credit } from './operator.type';
 import { PageInfo } from './page-info.type';
 
-export enum ChainProblem {
-  SEQUENCE_GAP = 'SEQUENCE_GAP',
-  PREVIOUS_HASH_MISMATCH = 'PREVIOUS_HASH_MISMATCH',
-  HASH_MISMATCH = 'HASH_MISMATCH',
-  HEAD_MISMATCH = 'HEAD_MISMATCH',
-}
+export { ChainProblem, type CreditEventData };
+
 registerEnumType(ChainProblem, {
   name: 'ChainProblem',
   description: 'How a link of a credit hash chain is broken',
@@ -20,29 +24,8 @@ registerEnumType(ChainProblem, {
   },
 });
 
-/** The fields of an archived event that a client may see. */
-export interface CreditEventData {
-  id: number;
-  operatorId: number;
-  seq: number;
-  ruleCode: string;
-  points: number;
-  reason: string;
-  source: CreditSource;
-  sourceRef: string | null;
-  recordedById: number | null;
-  occurredAt: Date;
-  expiresAt: Date | null;
-  forcesDUntil: Date | null;
-  reversesId: number | null;
-  reversedById: number | null;
-  prevHash: string;
-  hash: string;
-  createdAt: Date;
-}
-
 @ObjectType({ description: 'One entry of an operator\'s append-only, hash-chained credit archive' })
-export class CreditEvent {
+export class CreditEvent implements CreditEventData {
   @Field(() => ID)
   id!: number;
 
@@ -181,7 +164,7 @@ export class RecordedCreditEvent {
 }
 
 @ObjectType()
-export class BrokenChainLink {
+export class BrokenChainLink implements BrokenChainLinkModel {
   @Field(() => ID)
   operatorId!: number;
 
@@ -202,7 +185,7 @@ export class BrokenChainLink {
 }
 
 @ObjectType({ description: 'The result of recomputing hash chains from the stored rows' })
-export class ChainVerification {
+export class ChainVerification implements ChainVerificationModel {
   @Field(() => Boolean)
   ok!: boolean;
 
@@ -221,7 +204,7 @@ export class ChainVerification {
 }
 
 @ObjectType({ description: 'An operator due for an on-site inspection in the planned month' })
-export class InspectionPlanItem {
+export class InspectionPlanItem implements InspectionPlanItemModel {
   @Field(() => ID)
   operatorId!: number;
 
@@ -245,7 +228,7 @@ export class InspectionPlanItem {
 }
 
 @ObjectType({ description: 'What closing a quarter awarded' })
-export class QuarterCloseResult {
+export class QuarterCloseResult implements QuarterCloseResultModel {
   @Field(() => String)
   quarter!: string;
 

@@ -1,10 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Credit as CreditModel } from '../credit/credit.model';
 import type { Operator as OperatorEntity } from '../entities/operator.entity';
 import { Grade, OperatorKind, OperatorStatus } from './enums';
 import { PageInfo } from './page-info.type';
 
 @ObjectType({ description: "An operator's credit state; regulators see the events behind it" })
-export class Credit {
+export class Credit implements CreditModel {
   operatorId!: number;
 
   @Field(() => Int)
@@ -15,6 +16,10 @@ export class Credit {
 
   @Field(() => Date, { nullable: true, description: 'Grade is held at D until this time' })
   forcedUntil!: Date | null;
+
+  static from(c: CreditModel): Credit {
+    return Object.assign(new Credit(), c);
+  }
 }
 
 @ObjectType({ description: 'What anyone may see of an operator: no contact data, no internal notes' })

@@ -1,8 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { GradeCount as GradeCountModel } from '../credit/credit.model';
 import { Grade } from './enums';
 
 @ObjectType({ description: 'How many operators hold one credit grade' })
-export class GradeCount {
+export class GradeCount implements GradeCountModel {
   @Field(() => Grade)
   grade!: Grade;
 

@@ -73,7 +73,7 @@ export async function initiateRecall(ctx: Context, input: InitiateRecallData): P
       operators: operators.map(({ id, name, kind, batches }) => ({ id, name, kind, batches })),
     };
     await em.execute('update recall set impact = ?::jsonb where id = ?', [JSON.stringify(impact), recall.id]);
-    await appendCreditEvent(em, {
+    await appendCreditEvent({ em }, {
       operatorId: source.owner_id,
       ruleCode: 'RECALL_SOURCE',
       reason: `Recall of ${source.product_name} lot ${source.lot_code}: ${reason}`.slice(0, 1000),

@@ -46,7 +46,7 @@ export async function registerCreditExportRoutes(fastify: FastifyInstance, _deps
     if (!ctx) return reply;
     let csv: AsyncGenerator<string>;
     try {
-      csv = creditArchiveCsv(ctx.em, filterFromQuery(request.query as Record<string, unknown>));
+      csv = creditArchiveCsv(ctx, filterFromQuery(request.query as Record<string, unknown>));
     } catch (e) {
       if (e instanceof AppError && e.extensions.code === 'BAD_USER_INPUT') return refuse(reply, 400, 'BAD_USER_INPUT', e.message, e.extensions.field as string);
       throw e;

@@ -214,13 +214,13 @@ describe('GET /o/:code', () => {
     const now = Date.now();
     const month = 30 * 86_400_000;
     const ids = await em.transactional(async (tx) => {
-      const a = await appendCreditEvent(tx, { operatorId: Number(town.farm.id), ruleCode: 'NO_CERTIFICATE', reason: 'gate', source: 'ENTRY' as never, occurredAt: new Date(now - 1 * month) });
-      const b = await appendCreditEvent(tx, { operatorId: Number(town.farm.id), ruleCode: 'NO_CERTIFICATE', reason: 'gate', source: 'ENTRY' as never, occurredAt: new Date(now - 2 * month) });
-      await appendCreditEvent(tx, { operatorId: Number(town.farm.id), ruleCode: 'RAPID_TEST_FAILED', reason: 'old', source: 'INSPECTION' as never, occurredAt: new Date(now - 13 * month) });
-      await appendCreditEvent(tx, { operatorId: Number(town.farm.id), ruleCode: 'TRAINING_COMPLETED', reason: 'training', source: 'REGULATOR' as never, occurredAt: new Date(now - 1 * month) });
+      const a = await appendCreditEvent({ em: tx }, { operatorId: Number(town.farm.id), ruleCode: 'NO_CERTIFICATE', reason: 'gate', source: 'ENTRY' as never, occurredAt: new Date(now - 1 * month) });
+      const b = await appendCreditEvent({ em: tx }, { operatorId: Number(town.farm.id), ruleCode: 'NO_CERTIFICATE', reason: 'gate', source: 'ENTRY' as never, occurredAt: new Date(now - 2 * month) });
+      await appendCreditEvent({ em: tx }, { operatorId: Number(town.farm.id), ruleCode: 'RAPID_TEST_FAILED', reason: 'old', source: 'INSPECTION' as never, occurredAt: new Date(now - 13 * month) });
+      await appendCreditEvent({ em: tx }, { operatorId: Number(town.farm.id), ruleCode: 'TRAINING_COMPLETED', reason: 'training', source: 'REGULATOR' as never, occurredAt: new Date(now - 1 * month) });
       return [a, b];
     });
-    await em.transactional((tx) => appendCreditEvent(tx, { operatorId: Number(town.farm.id), ruleCode: 'REVERSAL', reason: 'appeal upheld', source: 'APPEAL' as never, reversesId: (ids[1] as { id: number }).id }));
+    await em.transactional((tx) => appendCreditEvent({ em: tx }, { operatorId: Number(town.farm.id), ruleCode: 'REVERSAL', reason: 'appeal upheld', source: 'APPEAL' as never, reversesId: (ids[1] as { id: number }).id }));
     const [{ grade, registration }] = await t.sql('select credit_grade as grade, credit_code as registration from operator where id = $1', [town.farm.id]);
 
     const zh = await get(`/o/${town.farm.publicCode}`);
