@@ -11,7 +11,7 @@ import { registerStaticRoutes } from './static.routes';
 export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
   await registerStaticRoutes(fastify);
   await registerPublicPageRoutes(fastify);
-  await registerShellPageRoutes(fastify);
+  await registerShellPageRoutes(fastify, deps.config);
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);

@@ -53,20 +53,24 @@ import('/static/client.js').then(function (client) {
   }
 
   var dateFormat = new Intl.DateTimeFormat(T.lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: T.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
   });
   function when(iso) { return iso ? dateFormat.format(new Date(iso)) : ''; }
   function qty(n, unit) { return (Math.round(n * 1000) / 1000) + ' ' + (T.units[unit] || unit); }
   function points(p) { return p > 0 ? '+' + p : String(p); }
 
-  /* a town day (UTC+8) as the instant its midnight begins */
+  /* a town day as the instant its midnight begins, at the county's offset from UTC that the page was sent with */
   function townMidnight(day, plusDays) {
     var d = new Date(day + 'T00:00:00Z');
     d.setUTCDate(d.getUTCDate() + (plusDays || 0));
-    return d.toISOString().slice(0, 10) + 'T00:00:00+08:00';
+    return d.toISOString().slice(0, 10) + 'T00:00:00' + T.utcOffset;
   }
+  var monthFormat = new Intl.DateTimeFormat('en', { timeZone: T.timeZone, year: 'numeric', month: '2-digit' });
+  /* this month in the county's time zone, YYYY-MM */
   function townMonth() {
-    return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 7);
+    var parts = {};
+    monthFormat.formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month;
   }
 
   /* Resolves with `data`; rejects with a DeskError carrying the server's first message. */
