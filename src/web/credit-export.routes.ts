@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { creditArchiveCsv, type ArchiveFilterData } from '../credit/archive.service';
 import { Grade, OperatorKind } from '../entities/enums';
-import { AppError, badInput } from '../errors';
-import { refuse, regulatorOrRefuse, singleValues } from './regulator-api';
+import { badInput } from '../errors';
+import { failure, failureOf, sendFailure } from './http-errors';
+import { regulatorOrRefuse, singleValues } from './regulator-api';
 import type { WebDeps } from './request-context';
 
 const FILTER_KEYS = ['grade', 'kind', 'village', 'scoreMin', 'scoreMax', 'rule', 'from', 'to', 'operatorId'] as const;
@@ -48,12 +49,11 @@ export async function registerCreditExportRoutes(fastify: FastifyInstance, _deps
     try {
       csv = creditArchiveCsv(ctx, filterFromQuery(request.query as Record<string, unknown>));
     } catch (e) {
-      if (e instanceof AppError && e.extensions.code === 'BAD_USER_INPUT') return refuse(reply, 400, 'BAD_USER_INPUT', e.message, e.extensions.field as string);
-      throw e;
+      return sendFailure(reply, failureOf(e, request.log));
     }
     if (running >= MAX_RUNNING_EXPORTS) {
       reply.header('retry-after', '30');
-      return refuse(reply, 503, 'UNAVAILABLE', `${MAX_RUNNING_EXPORTS} exports are already running; try again shortly`);
+      return sendFailure(reply, failure('UNAVAILABLE', `${MAX_RUNNING_EXPORTS} exports are already running; try again shortly`));
     }
     running += 1;
     // counted until the response is finished or the client went away, whichever comes first

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, badInput } from '../errors';
+import { badInput } from '../errors';
 import { EpcisDirection, lineageEpcisDocument } from '../trace/epcis.service';
 import * as v from '../validation';
-import { refuse, regulatorOrRefuse, singleValues } from './regulator-api';
+import { failureOf, sendFailure } from './http-errors';
+import { regulatorOrRefuse, singleValues } from './regulator-api';
 import type { WebDeps } from './request-context';
 
 const QUERY_KEYS = ['direction', 'maxDepth', 'maxNodes'] as const;
 const DIRECTIONS: Record<string, EpcisDirection> = { backward: EpcisDirection.BACKWARD, forward: EpcisDirection.FORWARD, both: EpcisDirection.BOTH };
-const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
 /** The export's arguments from the path and query string, with the names and checks of the GraphQL query. */
 export function exportArgs(file: string, query: Record<string, unknown>) {
@@ -35,10 +35,7 @@ export async function registerEpcisRoutes(fastify: FastifyInstance, _deps: WebDe
       const document = await lineageEpcisDocument(ctx, batchId, direction, bounds);
       return reply.header('content-type', 'application/ld+json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(document));
     } catch (e) {
-      if (e instanceof AppError && STATUS[e.extensions.code as string]) {
-        return refuse(reply, STATUS[e.extensions.code as string], e.extensions.code as string, e.message, e.extensions.field as string | undefined);
-      }
-      throw e;
+      return sendFailure(reply, failureOf(e, request.log));
     }
   });
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../config';
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { Grade } from '../entities/enums';
 
@@ -105,27 +106,40 @@ export function gradeMeaning(grade: Grade | string, lang: Lang): string {
   return GRADE_SUPERVISION[grade as Grade]?.[lang] ?? '';
 }
 
-const DATE_FORMAT: Record<Lang, Intl.DateTimeFormat> = {
-  zh: new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' }),
+type FormatKind = 'date' | 'time';
+
+const FORMAT_OPTIONS: Record<FormatKind, Record<Lang, Intl.DateTimeFormatOptions>> = {
+  date: { zh: { year: 'numeric', month: 'long', day: 'numeric' }, en: { year: 'numeric', month: 'short', day: 'numeric' } },
+  time: { zh: { hour: '2-digit', minute: '2-digit', hour12: false }, en: { hour: '2-digit', minute: '2-digit', hour12: false } },
 };
 
-const TIME_FORMAT: Record<Lang, Intl.DateTimeFormat> = {
-  zh: new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }),
-};
+/** Formatters are costly to build; one is kept per kind, language and zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** Dates are shown in the town's time zone (China Standard Time), whatever the server's. */
-export function formatDate(value: Date | string | null | undefined, lang: Lang): string {
-  if (!value) return '';
-  const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? '' : DATE_FORMAT[lang].format(d);
+function formatIn(kind: FormatKind, lang: Lang, timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${lang}|${timeZone}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, ...FORMAT_OPTIONS[kind][lang] });
+    formats.set(key, format);
+  }
+  return format;
 }
 
-export function formatTime(value: Date | string | null | undefined, lang: Lang): string {
+function formatAt(kind: FormatKind, value: Date | string | null | undefined, lang: Lang, timeZone: string): string {
   if (!value) return '';
   const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? '' : TIME_FORMAT[lang].format(d);
+  return Number.isNaN(d.getTime()) ? '' : formatIn(kind, lang, timeZone).format(d);
+}
+
+/** The day of an instant in the county's time zone (`Config.timeZone`), whatever the server's. */
+export function formatDate(value: Date | string | null | undefined, lang: Lang, timeZone: string = DEFAULT_TIME_ZONE): string {
+  return formatAt('date', value, lang, timeZone);
+}
+
+/** The time of day (hours and minutes) of an instant in the county's time zone. */
+export function formatTime(value: Date | string | null | undefined, lang: Lang, timeZone: string = DEFAULT_TIME_ZONE): string {
+  return formatAt('time', value, lang, timeZone);
 }
 
 /** A quantity without trailing zeros from numeric(14,3), with its unit. */
@@ -133,9 +147,4 @@ export function formatQuantity(quantity: number | string, unit: string, lang: La
   const n = Number(quantity);
   const shown = Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : String(quantity);
   return `${shown} ${label(UNIT, unit, lang)}`;
-}
-
-/** The calendar day (YYYY-MM-DD) in the town's time zone. */
-export function townDay(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

@@ -2,11 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { AppError, badInput } from '../errors';
-
-/** A JSON error that no cache keeps; `field` names the input at fault. */
-export function refuse(reply: FastifyReply, status: number, code: string, message: string, field?: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message, ...(field ? { field } : {}) } });
-}
+import { failure, failureOf, sendFailure } from './http-errors';
 
 /** The request's context when an admin or regulator is behind its bearer token; anyone else is answered 401 or 403 here, and gets null. */
 export async function regulatorOrRefuse(request: FastifyRequest, reply: FastifyReply): Promise<Context | null> {
@@ -14,15 +10,18 @@ export async function regulatorOrRefuse(request: FastifyRequest, reply: FastifyR
   try {
     ctx = await request.context();
   } catch (e) {
-    if (!(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED')) throw e;
+    if (!(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED')) {
+      sendFailure(reply, failureOf(e, request.log));
+      return null;
+    }
   }
   const viewer = ctx?.viewer;
   if (!ctx || !viewer?.accountId) {
-    refuse(reply, 401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+    sendFailure(reply, failure('UNAUTHENTICATED', 'A valid bearer token is required'));
     return null;
   }
   if (viewer.role !== Role.REGULATOR && viewer.role !== Role.ADMIN) {
-    refuse(reply, 403, 'FORBIDDEN', 'Requires role ADMIN or REGULATOR');
+    sendFailure(reply, failure('FORBIDDEN', 'Requires role ADMIN or REGULATOR'));
     return null;
   }
   return ctx;

@@ -1,4 +1,5 @@
 import { CREDIT_RULES } from '../credit/rules';
+import { utcOffset } from '../local-time';
 import { html, jsonData, layout, raw, signInSection } from './html';
 import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, type Lang } from './i18n';
 
@@ -175,8 +176,11 @@ function labels(table: Record<string, { zh: string; en: string }>, lang: Lang): 
 }
 
 
-/** The desk shell; everything it shows is fetched by /static/regulator.js from POST /graphql with the signed-in token. */
-export function renderRegulatorPage(lang: Lang): string {
+/**
+ * The desk shell; everything it shows is fetched by /static/regulator.js from POST /graphql with the signed-in token.
+ * Times are shown, and picked days read, in the county's `timeZone`.
+ */
+export function renderRegulatorPage(lang: Lang, timeZone: string): string {
   const t = TEXT[lang];
   const texts = { ...t, chainOk: t.chainOk(0).replace('0', '{n}') };
   const rules = Object.values(CREDIT_RULES).map((r) => ({ code: r.code, text: lang === 'zh' ? r.zh : r.en }));
@@ -266,6 +270,6 @@ ${signInSection(t)}
 </section>
 </div>
 </main>
-${raw(jsonData('regulator-text', { lang, ...texts, kinds: labels(OPERATOR_KIND, lang), statuses: labels(OPERATOR_STATUS, lang), units: labels(UNIT, lang), rules }))}`;
+${raw(jsonData('regulator-text', { lang, timeZone, utcOffset: utcOffset(timeZone), ...texts, kinds: labels(OPERATOR_KIND, lang), statuses: labels(OPERATOR_STATUS, lang), units: labels(UNIT, lang), rules }))}`;
   return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', scripts: ['/static/regulator.js'] });
 }

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
-import { registerPageRoutes } from './pages.routes';
+import { registerPublicPageRoutes } from './public-pages.routes';
 import { registerQrRoutes } from './qr.routes';
 import type { WebDeps } from './request-context';
+import { registerShellPageRoutes } from './shell-pages.routes';
+import { registerStaticRoutes } from './static.routes';
 
-/** Every non-GraphQL route: pages, QR images, resolvers for printed links. */
+/** Every non-GraphQL route: static assets, pages, QR images, resolvers for printed links, regulators' exports. */
 export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
-  await registerPageRoutes(fastify, deps);
+  await registerStaticRoutes(fastify);
+  await registerPublicPageRoutes(fastify);
+  await registerShellPageRoutes(fastify, deps.config);
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);

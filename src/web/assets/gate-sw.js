@@ -4,9 +4,9 @@
    reload opens in the language the clerk chose. */
 'use strict';
 
-var CACHE = 'foodtrace-gate-v2';
+var CACHE = 'foodtrace-gate-v3';
 var PAGES = ['/gate', '/gate?lang=zh', '/gate?lang=en'];
-var SHELL = ['/static/site.css', '/static/gate.js', '/static/jsQR.js'];
+var SHELL = ['/static/site.css', '/static/client.js', '/static/gate.js', '/static/jsQR.js'];
 
 self.addEventListener('install', function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(PAGES.concat(SHELL)); }).then(function () { return self.skipWaiting(); }));

@@ -2,8 +2,9 @@
    once the server has answered, so a scan made offline is sent exactly once when the network returns
    (the server answers a repeated scanId with its first answer and writes nothing).
    A rapid-test result is stored the same way with its testId, which the server holds to the same promise:
-   a result whose answer was lost is simply sent again and recorded once. */
-(function () {
+   a result whose answer was lost is simply sent again and recorded once.
+   The request, sign-in and device-store plumbing comes from /static/client.js, shared with the regulator's desk. */
+import('/static/client.js').then(function (client) {
   'use strict';
 
   var T = JSON.parse(document.getElementById('gate-text').textContent);
@@ -22,57 +23,22 @@
 
   var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED', 'RATE_LIMITED'];
 
-  var $ = function (id) { return document.getElementById(id); };
-  var state = { token: null, me: null, flushing: false, inFlight: {}, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
+  var $ = client.byId;
+  var load = client.load, save = client.save, errorCode = client.errorCode;
+  var state = { token: null, me: null, flushing: false, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
+  var scans = client.storedQueue(QUEUE_KEY, 'scanId');
+  var results = client.storedQueue(TESTS_KEY, 'testId');
+  var card = client.signInCard({ tokenKey: TOKEN_KEY, appId: 'scanner', submit: signIn });
 
-  function load(key, fallback) {
-    try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
-  }
-  function save(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
-
-  /* crypto.randomUUID exists only in secure contexts; a LAN address over http is not one */
-  function uuid() {
-    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  }
-
-  function Offline(message) { this.message = message; }
-
-  /* Resolves with the GraphQL body; rejects with Offline when no answer came back. */
-  function gql(query, variables) {
-    return fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + state.token },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
-    }).then(function (res) {
-      return res.json().then(
-        function (body) {
-          if (!body.data && !body.errors) throw new Offline('HTTP ' + res.status);
-          return body;
-        },
-        function () { throw new Offline('HTTP ' + res.status); }
-      );
-    }, function (e) { throw new Offline(String(e && e.message)); });
-  }
-
-  function errorCode(body) {
-    return body.errors && body.errors[0] && body.errors[0].extensions ? body.errors[0].extensions.code : null;
-  }
+  /* Resolves with the GraphQL body; rejects when no answer came back. */
+  function gql(query, variables) { return client.graphqlAnswer(state.token, query, variables); }
 
   /* ---------- sign-in ---------- */
 
-  function showSignIn(message) {
-    $('signin').classList.remove('hidden');
-    $('scanner').classList.add('hidden');
-    $('signin-error').textContent = message || '';
-  }
+  function showSignIn(message) { card.show(message); }
 
   function showScanner() {
-    $('signin').classList.add('hidden');
-    $('scanner').classList.remove('hidden');
+    card.hide();
     $('who').textContent = T.signedInAs + ': ' + state.me.name;
     renderVendors(load(VENDORS_KEY, []));
     restoreForm();
@@ -85,13 +51,13 @@
       if (!body.data || !body.data.me) {
         state.token = null;
         // a revoked token is forgotten; queued scans stay and go out after the next sign-in
-        if (errorCode(body) === 'UNAUTHENTICATED' && localStorage.getItem(TOKEN_KEY) === token) localStorage.removeItem(TOKEN_KEY);
+        if (errorCode(body) === 'UNAUTHENTICATED' && card.stored() === token) card.forget();
         showSignIn(errorCode(body) === 'UNAUTHENTICATED' ? T.badToken : (body.errors && body.errors[0].message) || T.badToken);
         return;
       }
       var me = body.data.me;
       if (me.role !== 'GATE_STAFF' || !me.marketId) { state.token = null; showSignIn(T.notGateStaff); return; }
-      localStorage.setItem(TOKEN_KEY, token);
+      card.remember(token);
       state.me = me;
       save(ME_KEY, me);
       showScanner();
@@ -100,14 +66,14 @@
     }, function () {
       /* offline with a token this device already signed in with: keep working from what is stored */
       var me = load(ME_KEY, null);
-      if (me && localStorage.getItem(TOKEN_KEY) === token) { state.me = me; showScanner(); }
+      if (me && card.stored() === token) { state.me = me; showScanner(); }
       else { state.token = null; showSignIn(T.offline); }
     });
   }
 
   function signOut() {
     stopCamera();
-    localStorage.removeItem(TOKEN_KEY);
+    card.forget();
     localStorage.removeItem(ME_KEY);
     localStorage.removeItem(VENDORS_KEY);
     closeTest();
@@ -147,11 +113,6 @@
 
   /* ---------- scanning and sending ---------- */
 
-  function queue() { return load(QUEUE_KEY, []); }
-  function removeQueued(scanId) { save(QUEUE_KEY, queue().filter(function (q) { return q.scanId !== scanId; })); }
-  function tests() { return load(TESTS_KEY, []); }
-  function removeTest(testId) { save(TESTS_KEY, tests().filter(function (q) { return q.testId !== testId; })); }
-
   /* What the recent list shows of a load: vendor and declared quantity, keyed by its entry. */
   function lineOf(item, entryId) {
     return { entryId: entryId || null, vendorName: item.vendorName, quantity: item.input.declaredQuantity, unitLabel: item.unitLabel || item.input.unit };
@@ -167,7 +128,7 @@
     if (!code) { $('form-error').textContent = T.needCode; $('code').focus(); return false; }
     rememberForm();
     closeTest();
-    var scanId = uuid();
+    var scanId = client.uuid();
     var vendorName = $('vendor').selectedOptions[0] ? $('vendor').selectedOptions[0].textContent : '';
     var unitOption = $('unit').selectedOptions[0];
     var item = {
@@ -176,7 +137,7 @@
       unitLabel: unitOption ? unitOption.textContent : $('unit').value,
       input: { code: code, marketId: String(state.me.marketId), vendorOperatorId: vendor, declaredQuantity: quantity, unit: $('unit').value, scanId: scanId },
     };
-    var q = queue(); q.push(item); save(QUEUE_KEY, q);
+    scans.add(item);
     $('code').value = '';
     $('quantity').value = '';
     send(item, true);
@@ -185,37 +146,36 @@
 
   /* Sends one stored scan. It leaves the queue only when the server answered; a lost network keeps it. */
   function send(item, foreground) {
-    if (state.inFlight[item.scanId]) return Promise.resolve(false);
-    state.inFlight[item.scanId] = true;
-    var done = function () { delete state.inFlight[item.scanId]; };
-    return gql(SCAN_MUTATION, { input: item.input }).then(function (body) {
-      done();
-      var code = errorCode(body);
-      // kept for a later try: the same scanId makes the retry safe
-      if (RETRY_CODES.indexOf(code) >= 0) { if (foreground) showQueued(); renderStatus(); return false; }
-      removeQueued(item.scanId);
-      if (body.data && body.data.scanAtGate) {
-        var answer = body.data.scanAtGate;
-        var line = lineOf(item, answer.entryId);
-        line.detail = describe(answer);
-        addRecent(line, answer.decision, answer.reasons);
-        if (foreground) {
-          showAnswer(answer.decision, answer.reasons, line.detail);
-          if (answer.decision === 'TEST_REQUIRED') openTest(line);
-        }
-      } else {
-        var message = (body.errors && body.errors[0] && body.errors[0].message) || '';
-        addRecent(lineOf(item), 'ERROR', [{ zh: message, en: message }]);
-        if (foreground) showAnswer('ERROR', [{ zh: message, en: message }]);
-      }
-      renderStatus();
-      return true;
-    }, function () {
-      done();
-      if (foreground) showQueued();
-      renderStatus();
-      return false;
+    return scans.sendOnce(item.scanId, function () {
+      return gql(SCAN_MUTATION, { input: item.input }).then(function (body) { return scanAnswered(item, body, foreground); }, function () {
+        if (foreground) showQueued();
+        renderStatus();
+        return false;
+      });
     });
+  }
+
+  function scanAnswered(item, body, foreground) {
+    var code = errorCode(body);
+    // kept for a later try: the same scanId makes the retry safe
+    if (RETRY_CODES.indexOf(code) >= 0) { if (foreground) showQueued(); renderStatus(); return false; }
+    scans.remove(item.scanId);
+    if (body.data && body.data.scanAtGate) {
+      var answer = body.data.scanAtGate;
+      var line = lineOf(item, answer.entryId);
+      line.detail = describe(answer);
+      addRecent(line, answer.decision, answer.reasons);
+      if (foreground) {
+        showAnswer(answer.decision, answer.reasons, line.detail);
+        if (answer.decision === 'TEST_REQUIRED') openTest(line);
+      }
+    } else {
+      var message = (body.errors && body.errors[0] && body.errors[0].message) || '';
+      addRecent(lineOf(item), 'ERROR', [{ zh: message, en: message }]);
+      if (foreground) showAnswer('ERROR', [{ zh: message, en: message }]);
+    }
+    renderStatus();
+    return true;
   }
 
   /* Sends what is stored, oldest first, one at a time: scans, then test results (each names an entry
@@ -223,13 +183,9 @@
   function flush() {
     if (state.flushing || !state.token || !navigator.onLine) return Promise.resolve();
     state.flushing = true;
-    var steps = queue().map(function (item) { return function () { return send(item, false); }; })
-      .concat(tests().map(function (item) { return function () { return sendTest(item, false); }; }));
-    var step = function (i) {
-      if (i >= steps.length) return Promise.resolve();
-      return steps[i]().then(function (sent) { return sent ? step(i + 1) : undefined; });
-    };
-    return step(0).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
+    var steps = scans.all().map(function (item) { return function () { return send(item, false); }; })
+      .concat(results.all().map(function (item) { return function () { return sendTest(item, false); }; }));
+    return client.inOrder(steps).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
   }
 
   /* ---------- rapid test of a load that needs one ---------- */
@@ -279,13 +235,13 @@
     if (!result) return testError(T.needResult, 'test-pass');
     if (!tester) return testError(T.needTester, 'tester');
     localStorage.setItem(TESTER_KEY, tester);
-    var testId = uuid();
+    var testId = client.uuid();
     var item = {
       testId: testId,
       line: line,
       input: { entryId: String(line.entryId), items: [{ item: itemName, value: value, unit: '%', result: result }], tester: tester, testId: testId },
     };
-    var q = tests(); q.push(item); save(TESTS_KEY, q);
+    results.add(item);
     closeTest();
     sendTest(item, true);
     return true;
@@ -305,7 +261,7 @@
   }
 
   function testFailed(item, body, foreground) {
-    removeTest(item.testId);
+    results.remove(item.testId);
     var error = body.errors && body.errors[0];
     var message = (error && error.message) || '';
     if (foreground && errorCode(body) === 'BAD_USER_INPUT') {
@@ -327,22 +283,21 @@
   /* Sends one stored result; it leaves the store only once the server answered. Resolves true when it left,
      false to keep it for the next flush. */
   function sendTest(item, foreground) {
-    if (state.inFlight[item.testId]) return Promise.resolve(false);
-    // another sending of this result may have been answered since this copy was read
-    if (!tests().some(function (q) { return q.testId === item.testId; })) return Promise.resolve(true);
-    state.inFlight[item.testId] = true;
-    var done = function (value) { delete state.inFlight[item.testId]; return value; };
-    // the testId makes a resend after a lost answer safe (the server answers it with its first answer); a result
-    // stored by an earlier version of this page has the key only beside its input
-    var input = Object.assign({}, item.input, { testId: item.testId });
-    return gql(TEST_MUTATION, { input: input }).then(function (res) {
-      if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
-      if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
-      removeTest(item.testId);
-      showDecided(item, res.data.recordRapidTest.entry, foreground);
-      renderStatus();
-      return true;
-    }).then(done, function () { done(); return testQueued(item, foreground); });
+    return results.sendOnce(item.testId, function () {
+      // another sending of this result may have been answered since this copy was read
+      if (!results.has(item.testId)) return Promise.resolve(true);
+      // the testId makes a resend after a lost answer safe (the server answers it with its first answer); a result
+      // stored by an earlier version of this page has the key only beside its input
+      var input = Object.assign({}, item.input, { testId: item.testId });
+      return gql(TEST_MUTATION, { input: input }).then(function (res) {
+        if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
+        if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
+        results.remove(item.testId);
+        showDecided(item, res.data.recordRapidTest.entry, foreground);
+        renderStatus();
+        return true;
+      }).then(null, function () { return testQueued(item, foreground); });
+    });
   }
 
   /* What the clerk checks against the load in front of them: product, lot, producer and grade, certificate. */
@@ -402,7 +357,7 @@
     var net = $('net');
     net.textContent = navigator.onLine ? T.online : T.offline;
     net.className = navigator.onLine ? '' : 'offline';
-    $('pending').textContent = T.pending.replace('{n}', String(queue().length + tests().length));
+    $('pending').textContent = T.pending.replace('{n}', String(scans.all().length + results.all().length));
   }
 
   /* ---------- camera ---------- */
@@ -481,11 +436,6 @@
 
   /* ---------- wiring ---------- */
 
-  $('signin-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    var token = $('token').value.trim();
-    if (token) signIn(token);
-  });
   $('signout').addEventListener('click', function (e) { e.preventDefault(); signOut(); });
   $('scan-form').addEventListener('submit', function (e) { e.preventDefault(); check($('code').value); });
   $('scan-button').addEventListener('click', startCamera);
@@ -501,6 +451,5 @@
 
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/static/gate-sw.js', { scope: '/gate' }).catch(function () { /* the page works without it */ });
 
-  var stored = localStorage.getItem(TOKEN_KEY);
-  if (stored) signIn(stored); else showSignIn('');
-})();
+  card.start();
+});

@@ -1,6 +1,7 @@
 /* Regulator's desk. Every figure comes from POST /graphql under the signed-in token; the server decides what the
-   account may see. Data reaches the page only through textContent, never as markup. */
-(function () {
+   account may see. Data reaches the page only through textContent, never as markup.
+   The request and sign-in plumbing comes from /static/client.js, shared with the gate scanner. */
+import('/static/client.js').then(function (client) {
   'use strict';
 
   var T = JSON.parse(document.getElementById('regulator-text').textContent);
@@ -8,7 +9,8 @@
   var PAGE_SIZE = 20;
   var DESK_ROLES = ['REGULATOR', 'ADMIN'];
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = client.byId;
+  var DeskError = client.RequestError;
   var state = { token: null, filter: {}, after: null, page: 0 };
   var ruleText = {};
   T.rules.forEach(function (r) { ruleText[r.code] = r.text; });
@@ -51,41 +53,28 @@
   }
 
   var dateFormat = new Intl.DateTimeFormat(T.lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: T.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
   });
   function when(iso) { return iso ? dateFormat.format(new Date(iso)) : ''; }
   function qty(n, unit) { return (Math.round(n * 1000) / 1000) + ' ' + (T.units[unit] || unit); }
   function points(p) { return p > 0 ? '+' + p : String(p); }
 
-  /* a town day (UTC+8) as the instant its midnight begins */
+  /* a town day as the instant its midnight begins, at the county's offset from UTC that the page was sent with */
   function townMidnight(day, plusDays) {
     var d = new Date(day + 'T00:00:00Z');
     d.setUTCDate(d.getUTCDate() + (plusDays || 0));
-    return d.toISOString().slice(0, 10) + 'T00:00:00+08:00';
+    return d.toISOString().slice(0, 10) + 'T00:00:00' + T.utcOffset;
   }
+  var monthFormat = new Intl.DateTimeFormat('en', { timeZone: T.timeZone, year: 'numeric', month: '2-digit' });
+  /* this month in the county's time zone, YYYY-MM */
   function townMonth() {
-    return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 7);
+    var parts = {};
+    monthFormat.formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month;
   }
-
-  function DeskError(message, code) { this.message = message; this.code = code; }
 
   /* Resolves with `data`; rejects with a DeskError carrying the server's first message. */
-  function gql(query, variables) {
-    return fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + state.token },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
-    }).then(function (res) {
-      return res.json().then(function (body) {
-        if (body.errors && body.errors.length) {
-          var e = body.errors[0];
-          throw new DeskError(e.message, e.extensions && e.extensions.code);
-        }
-        if (!body.data) throw new DeskError('HTTP ' + res.status);
-        return body.data;
-      }, function () { throw new DeskError('HTTP ' + res.status); });
-    }, function (e) { throw new DeskError(String((e && e.message) || e)); });
-  }
+  function gql(query, variables) { return client.graphqlData(state.token, query, variables); }
 
   function failInto(id) {
     return function (e) {
@@ -96,14 +85,12 @@
 
   /* ---------- sign-in ---------- */
 
-  function showSignIn(message) {
-    $('signin').classList.remove('hidden');
-    $('desk').classList.add('hidden');
-    $('signin-error').textContent = message || '';
-  }
+  var card = client.signInCard({ tokenKey: TOKEN_KEY, appId: 'desk', submit: signIn });
+
+  function showSignIn(message) { card.show(message); }
 
   function forget(message) {
-    localStorage.removeItem(TOKEN_KEY);
+    card.forget();
     state.token = null;
     showSignIn(message);
   }
@@ -113,9 +100,8 @@
     $('signin-error').textContent = '';
     return gql('query { me { name role } }').then(function (data) {
       if (DESK_ROLES.indexOf(data.me.role) < 0) { forget(T.notRegulator); return; }
-      localStorage.setItem(TOKEN_KEY, token);
-      $('signin').classList.add('hidden');
-      $('desk').classList.remove('hidden');
+      card.remember(token);
+      card.hide();
       $('who').textContent = T.signedInAs + ': ' + data.me.name;
       $('plan-month').value = townMonth();
       loadOverview();
@@ -199,7 +185,7 @@
     var params = new URLSearchParams();
     Object.keys(state.filter).forEach(function (k) { params.set(k, state.filter[k]); });
     var query = params.toString();
-    return fetch('/exports/credit.csv' + (query ? '?' + query : ''), { headers: { authorization: 'Bearer ' + state.token } }).then(function (res) {
+    return fetch('/exports/credit.csv' + (query ? '?' + query : ''), { headers: client.bearer(state.token) }).then(function (res) {
       if (!res.ok) {
         return res.json().then(function (body) { throw new DeskError(body.error ? body.error.message : 'HTTP ' + res.status); }, function () { throw new DeskError('HTTP ' + res.status); });
       }
@@ -374,11 +360,6 @@
 
   /* ---------- wiring ---------- */
 
-  $('signin-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    var token = $('token').value.trim();
-    if (token) signIn(token);
-  });
   $('signout').addEventListener('click', function (e) { e.preventDefault(); forget(''); });
   $('archive-form').addEventListener('submit', function (e) { e.preventDefault(); search(); });
   $('archive-next').addEventListener('click', loadArchive);
@@ -392,6 +373,5 @@
   $('recall-cancel').addEventListener('click', closeConfirm);
   $('recall-yes').addEventListener('click', recall);
 
-  var stored = localStorage.getItem(TOKEN_KEY);
-  if (stored) signIn(stored); else showSignIn('');
-})();
+  card.start();
+});

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { withPublicLookup } from '../context';
+import { marketDay, marketTestBoard } from '../gate/board.service';
+import { traceByCode } from '../trace/trace.service';
+import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
+import { failureOf } from './http-errors';
+import { operatorCardByCode } from './operator-card';
+import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
+import { langOf, pagePath, sendPage, sendPageFailure } from './page-reply';
+import { renderTraceNotFound, renderTracePage } from './trace.page';
+
+/** The pages printed QR codes lead to: consumer trace page, operator card, market test board. */
+export async function registerPublicPageRoutes(fastify: FastifyInstance): Promise<void> {
+  fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
+    const lang = langOf(request);
+    try {
+      const trace = await withPublicLookup(request.publicContext(), (tx) => traceByCode(tx, request.params.code));
+      if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, pagePath(request)));
+      return sendPage(reply, 200, lang, renderTracePage(trace, lang));
+    } catch (error) {
+      return sendPageFailure(request, reply, lang, error, 'trace page');
+    }
+  });
+
+  fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
+    const lang = langOf(request);
+    try {
+      const card = await withPublicLookup(request.publicContext(), (tx) => operatorCardByCode(tx.em, request.params.code));
+      if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, pagePath(request)));
+      return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
+    } catch (error) {
+      return sendPageFailure(request, reply, lang, error, 'operator page');
+    }
+  });
+
+  fastify.get<{ Params: { marketId: string }; Querystring: { date?: string } }>('/m/:marketId/board', async (request, reply) => {
+    const lang = langOf(request);
+    const path = pagePath(request);
+    if (!/^[1-9]\d{0,8}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, path));
+    const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
+    try {
+      const day = dateGiven ? request.query.date! : marketDay();
+      const board = await withPublicLookup(request.publicContext(), (tx) => marketTestBoard(tx.em, request.params.marketId, day));
+      return sendPage(reply, 200, lang, renderBoardPage(board, lang, path, dateGiven));
+    } catch (error) {
+      const { status } = failureOf(error);
+      if (status === 404) return sendPage(reply, 404, lang, renderBoardNotFound(lang, path));
+      if (status === 400) return sendPage(reply, 400, lang, renderBoardBadDate(lang, path));
+      return sendPageFailure(request, reply, lang, error, 'board page');
+    }
+  });
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+
+interface Asset {
+  body: Buffer;
+  /** Compressed once at start; the jsQR decoder shrinks from about 250 kB to a quarter. */
+  gzip: Buffer;
+  type: string;
+  etag: string;
+}
+
+const SCRIPT = 'text/javascript; charset=utf-8';
+
+/** Assets sit next to the sources; a compiled build under dist/ reads them from src/. */
+function assetDir(): string {
+  const here = path.join(__dirname, 'assets');
+  return existsSync(here) ? here : path.resolve(__dirname, '../../../src/web/assets');
+}
+
+function asset(file: string, type: string): Asset {
+  const body = readFileSync(file);
+  return { body, gzip: gzipSync(body, { level: 9 }), type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+/** Every file served under /static/, read once at start; nothing else on disk is reachable. */
+function assetTable(): Record<string, Asset> {
+  const dir = assetDir();
+  return {
+    'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
+    // the request, sign-in and offline-queue plumbing the gate and the desk share (an ES module they import)
+    'client.js': asset(path.join(dir, 'client.js'), SCRIPT),
+    'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),
+    'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), SCRIPT),
+    'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
+    // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
+    'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), SCRIPT),
+  };
+}
+
+/** `GET /static/:name`: the stylesheet and scripts, with an etag (304 on a match) and gzip when asked for. */
+export async function registerStaticRoutes(fastify: FastifyInstance): Promise<void> {
+  const assets = assetTable();
+
+  fastify.get<{ Params: { name: string } }>('/static/:name', async (request, reply) => {
+    const a = Object.prototype.hasOwnProperty.call(assets, request.params.name) ? assets[request.params.name] : undefined;
+    if (!a) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+    reply.header('etag', a.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
+    // the gate's service worker lives with the other assets but looks after the /gate page
+    if (request.params.name === 'gate-sw.js') reply.header('service-worker-allowed', '/gate').header('cache-control', 'no-cache');
+    reply.header('vary', 'Accept-Encoding');
+    if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.type(a.type).header('content-encoding', 'gzip').send(a.gzip);
+    return reply.type(a.type).send(a.body);
+  });
+}
