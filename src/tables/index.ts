@@ -1,5 +1,11 @@
 import { accountTable } from './account.table';
+import { inspectionTable } from './inspection.table';
+import { marketEntryTable } from './market-entry.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
-export const TABLES: readonly Table<unknown>[] = [accountTable as Table<unknown>];
+export const TABLES: readonly Table<unknown>[] = [
+  accountTable as Table<unknown>,
+  marketEntryTable as Table<unknown>,
+  inspectionTable as Table<unknown>,
+];

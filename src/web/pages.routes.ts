@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { withPublicLookup } from '../context';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
-import { marketDay, marketTestBoard } from '../gate/board.service';
+import { marketTestBoard } from '../gate/board.service';
 import { traceByCode } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { renderGatePage } from './gate.page';
@@ -114,8 +114,7 @@ export async function registerPageRoutes(fastify: FastifyInstance, deps: WebDeps
     if (!/^[1-9]\d{0,8}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, pagePath));
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
-      const day = dateGiven ? request.query.date! : marketDay();
-      const board = await withPublicLookup(request.publicContext(), (tx) => marketTestBoard(tx.em, request.params.marketId, day));
+      const board = await marketTestBoard(request.publicContext(), request.params.marketId, dateGiven ? request.query.date : null);
       return sendPage(reply, 200, lang, renderBoardPage(board, lang, pagePath, dateGiven));
     } catch (error) {
       const code = error instanceof AppError ? error.extensions.code : null;
