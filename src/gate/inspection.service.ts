@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertWorksAt } from '../auth/access';
-import { withTransaction, type Context, type Db } from '../context';
+import { withTransaction, type Context } from '../context';
 import { appendCreditEvent } from '../credit/ledger.service';
 import { BatchStatus, CreditSource, GateDecision, InspectionKind, Role, TestResult } from '../entities/enums';
 import { badInput, conflict, forbidden, notFound } from '../errors';
