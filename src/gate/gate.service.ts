@@ -19,8 +19,6 @@ import {
 } from './gate.reads';
 import { decide, type GateFacts } from './gate.rules';
 
-export { clientKey } from './client-key';
-
 export interface GateScanData {
   code: string;
   marketId: string | number;
