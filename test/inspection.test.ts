@@ -357,7 +357,7 @@ describe('marketTestBoard', () => {
     });
     const day21 = ok(await t.gql(BOARD, { m: market, d: '2026-11-21' })).marketTestBoard;
     expect(day21.tests.map((x: { productName: string; vendorName: string; result: string }) => [x.productName, x.vendorName, x.result])).toEqual([['Celery', 'Green Valley Farm', 'FAIL']]);
-    const service = await marketTestBoard(t.orm.em.fork(), market, '2026-11-20');
+    const service = await marketTestBoard({ em: t.orm.em.fork(), config: t.config }, market, '2026-11-20');
     expect(service.tests.map((x) => [x.inspectionId, x.vendorId, x.inspectedAt.toISOString()])).toEqual([[1, Number(vendor.id), '2026-11-20T15:59:59.000Z']]);
   });
 

@@ -1,3 +1,4 @@
+import { isPublicCode } from '../public-code';
 import { gtinValid } from '../validation';
 
 /** What a scanned text names: a batch's public code, a GS1 Digital Link (GTIN + lot), or a bare text (public code or certificate number). */
@@ -6,8 +7,6 @@ export type ScannedCode =
   | { kind: 'DIGITAL_LINK'; gtin: string; lot: string }
   | { kind: 'TEXT'; text: string }
   | { kind: 'UNRECOGNISED' };
-
-const PUBLIC_CODE = /^[A-Za-z0-9_-]{8,32}$/;
 
 /**
  * Reads what a gate scanned. URLs of any host are read by their path, since a code printed by
@@ -24,7 +23,7 @@ export function parseScannedCode(raw: string): ScannedCode {
   }
   const segments = url.pathname.split('/').filter(Boolean);
   const t = segments.lastIndexOf('t');
-  if (t >= 0 && t === segments.length - 2 && PUBLIC_CODE.test(segments[t + 1])) return { kind: 'PUBLIC_CODE', code: segments[t + 1] };
+  if (t >= 0 && t === segments.length - 2 && isPublicCode(segments[t + 1])) return { kind: 'PUBLIC_CODE', code: segments[t + 1] };
   const ai = segments.indexOf('01');
   if (ai >= 0) {
     const gtin = segments[ai + 1] ?? '';

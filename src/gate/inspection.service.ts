@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertWorksAt } from '../auth/access';
-import type { Context } from '../context';
+import { withTransaction, type Context } from '../context';
 import { appendCreditEvent } from '../credit/ledger.service';
 import { BatchStatus, CreditSource, GateDecision, InspectionKind, Role, TestResult } from '../entities/enums';
-import type { EntryReason } from '../entities/market-entry.entity';
-import type { InspectionItem } from '../entities/inspection.entity';
 import { badInput, conflict, forbidden, notFound } from '../errors';
+import { toMilli } from '../quantity';
+import { asStored } from '../tables/insert-once';
+import { failedBefore, insertInspectionOnce, storeTestAnswer } from '../tables/inspection.table';
+import { entryById, lockEntry, settleEntry } from '../tables/market-entry.table';
 import * as v from '../validation';
-import { admit, clientKey } from './gate.service';
+import { clientKey } from './client-key';
+import type { MarketEntryRecord, RecordedTestAnswer } from './gate.model';
+import { certificateIssuer, lockBatch, marketExists, markNonConformant } from './gate.reads';
 import { TEST_REASONS } from './gate.rules';
+import { admit } from './gate.service';
+import type { InspectionItemModel } from './inspection.model';
 
 export interface TestItemData {
   item: string;
@@ -27,57 +32,13 @@ export interface RecordTestData {
   testId?: string | null;
 }
 
-export interface InspectionRow {
-  id: number;
-  kind: InspectionKind;
-  batch_id: number;
-  market_id: number | null;
-  entry_id: number | null;
-  items: InspectionItem[];
-  result: TestResult;
-  tester: string;
-  test_id: string | null;
-  inspected_at: Date;
-}
-
-export interface EntryRow {
-  id: number;
-  market_id: number;
-  scan_id: string;
-  batch_id: number | null;
-  certificate_id: number | null;
-  vendor_id: number;
-  declared_quantity: string;
-  unit: string;
-  decision: GateDecision;
-  reasons: EntryReason[];
-  received_batch_id: number | null;
-  created_at: Date;
-  decided_at: Date | null;
-}
-
-/** A row as it travels in a stored answer: times are ISO strings. */
-export type Stored<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-
-/**
- * What recording a test answers: the inspection and, when the test named an entry, that entry as the test left it.
- * Stored with an inspection that carries a testId and returned as is to every resend.
- */
-export interface RecordedTestAnswer {
-  inspection: Stored<InspectionRow>;
-  entry: Stored<EntryRow> | null;
-}
-
-const INSPECTION_COLUMNS = 'id, kind, batch_id, market_id, entry_id, items, result, tester, test_id, inspected_at';
-const ENTRY_COLUMNS = 'id, market_id, scan_id, batch_id, certificate_id, vendor_id, declared_quantity, unit, decision, reasons, received_batch_id, created_at, decided_at';
-
 const RULE = { [InspectionKind.RAPID]: 'RAPID_TEST_FAILED', [InspectionKind.LAB]: 'LAB_TEST_FAILED' } as const;
 const PASSED = {
   [InspectionKind.RAPID]: { code: 'RAPID_TEST_PASSED', zh: '快检合格，准予进场', en: 'Passed the rapid test; admitted' },
   [InspectionKind.LAB]: { code: 'LAB_TEST_PASSED', zh: '实验室检测合格，准予进场', en: 'Passed the laboratory test; admitted' },
 } as const;
 
-function items(input: TestItemData[]): InspectionItem[] {
+function items(input: TestItemData[]): InspectionItemModel[] {
   if (!Array.isArray(input) || input.length === 0) throw badInput('items', 'name at least one tested item');
   if (input.length > 30) throw badInput('items', 'at most 30 items per test');
   return input.map((it, i) => {
@@ -93,7 +54,7 @@ function items(input: TestItemData[]): InspectionItem[] {
 }
 
 /** The payload fingerprint that tells a resend of a result (same hash) from a reuse of its testId for another. */
-export function testRequestHash(p: { kind: InspectionKind; entryId: number | null; batchId: number | null; marketId: number | null; items: InspectionItem[]; tester: string }): string {
+export function testRequestHash(p: { kind: InspectionKind; entryId: number | null; batchId: number | null; marketId: number | null; items: InspectionItemModel[]; tester: string }): string {
   const items = p.items.map((i) => [i.item, i.value, i.unit, i.result]);
   return createHash('sha256').update(JSON.stringify([p.kind, p.entryId, p.batchId, p.marketId, items, p.tester]), 'utf8').digest('hex');
 }
@@ -117,104 +78,76 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
   // a blank key is the same as none, as for any optional text
   const testId = input.testId != null && input.testId.trim() !== '' ? clientKey('testId', input.testId) : null;
 
-  return ctx.em.transactional(async (em) => {
-    let entry: EntryRow | null = null;
+  return withTransaction(ctx, async (tx) => {
+    let entry: MarketEntryRecord | null = null;
     if (entryId !== null) {
-      [entry] = await em.execute<EntryRow[]>(`select ${ENTRY_COLUMNS} from market_entry where id = ? for update`, [entryId]);
+      entry = (await lockEntry(tx, entryId)) ?? null;
       if (!entry) throw notFound('Market entry', entryId);
-      assertWorksAt(ctx.viewer, entry.market_id);
+      assertWorksAt(tx.viewer, entry.market_id);
       if (marketId !== null && marketId !== entry.market_id) throw badInput('marketId', `entry ${entryId} is at market ${entry.market_id}`);
       marketId = entry.market_id;
       if (entry.batch_id === null) throw badInput('entryId', 'the scan named no known lot, so there is nothing to test');
     } else {
-      if (marketId === null && ctx.viewer.role === Role.GATE_STAFF) marketId = ctx.viewer.marketId;
-      if (marketId !== null) assertWorksAt(ctx.viewer, marketId);
-      else if (ctx.viewer.role !== Role.REGULATOR && ctx.viewer.role !== Role.ADMIN) throw forbidden();
+      if (marketId === null && tx.viewer.role === Role.GATE_STAFF) marketId = tx.viewer.marketId;
+      if (marketId !== null) assertWorksAt(tx.viewer, marketId);
+      else if (tx.viewer.role !== Role.REGULATOR && tx.viewer.role !== Role.ADMIN) throw forbidden();
     }
     const batchId = entry?.batch_id ?? batchIdGiven!;
-    const [batch] = await em.execute<{ id: number; owner_id: number; public_code: string; lot_code: string; unit: string; status: BatchStatus; remaining: string }[]>(
-      'select id, owner_id, public_code, lot_code, unit, status, remaining from batch where id = ? for no key update',
-      [batchId],
-    );
+    const batch = await lockBatch(tx, batchId);
     if (!batch) throw notFound('Batch', batchId);
-    if (marketId !== null && entryId === null) {
-      const [m] = await em.execute('select 1 from market where id = ?', [marketId]);
-      if (!m) throw notFound('Market', marketId);
-    }
+    if (marketId !== null && entryId === null && !(await marketExists(tx, marketId))) throw notFound('Market', marketId);
 
     const hash = testId === null ? null : testRequestHash({ kind, entryId, batchId: batchIdGiven, marketId, items: tested, tester });
     // the first write: every effect below follows only when this result was not recorded before under its testId
-    const [inspection] = await em.execute<InspectionRow[]>(
-      `insert into inspection (batch_id, market_id, entry_id, kind, items, result, tester, recorded_by_id, test_id, request_hash)
-       values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) on conflict (test_id) do nothing returning ${INSPECTION_COLUMNS}`,
-      [batch.id, marketId, entryId, kind, JSON.stringify(tested), result, tester, ctx.viewer.accountId, testId, hash],
-    );
-    if (!inspection) {
-      // the first sending of this testId has committed (the insert waited for it): its answer is the answer
-      const [stored] = await em.execute<{ request_hash: string; response: RecordedTestAnswer | null }[]>(
-        'select request_hash, response from inspection where test_id = ?',
-        [testId],
-      );
-      if (!stored || stored.request_hash !== hash || !stored.response) throw conflict(`testId ${testId} was already used for a different test result`);
-      return stored.response;
-    }
+    const once = await insertInspectionOnce(tx, {
+      batch_id: batch.id, market_id: marketId, entry_id: entryId, kind, items: tested, result, tester, recorded_by_id: tx.viewer.accountId,
+      test_id: testId, request_hash: hash,
+    });
+    if (once.answer) return once.answer;
+    const inspection = once.row!;
 
-    if (result === TestResult.FAIL) {
-      await em.execute('update batch set non_conformant = true where id = ?', [batch.id]);
-    }
     // a lot is charged once per kind of test: a retest that fails again is the same violation (the lot row is locked)
-    const [chargedBefore] = result === TestResult.FAIL
-      ? await em.execute(`select 1 from inspection where batch_id = ? and kind = ? and result = 'FAIL' and id <> ? limit 1`, [batch.id, kind, inspection.id])
-      : [];
-    if (result === TestResult.FAIL && !chargedBefore) {
-      // the producer answers for the lot: the certificate's issuer when the load came with one, else the lot's owner
-      const [cert] = entry?.certificate_id
-        ? await em.execute<{ issuer_id: number }[]>('select issuer_id from origin_certificate where id = ?', [entry.certificate_id])
-        : [];
-      const failedItems = tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ');
-      await appendCreditEvent({ em }, {
-        operatorId: cert?.issuer_id ?? batch.owner_id,
-        ruleCode: RULE[kind],
-        reason: `${TEST_REASONS[RULE[kind]].zh} / ${TEST_REASONS[RULE[kind]].en}: ${failedItems} (lot ${batch.lot_code}, inspection ${inspection.id})`.slice(0, 1000),
-        source: CreditSource.INSPECTION,
-        sourceRef: String(inspection.id),
-        recordedById: ctx.viewer.accountId,
-      });
+    if (result === TestResult.FAIL) {
+      await markNonConformant(tx, batch.id);
+      if (!(await failedBefore(tx, batch.id, kind, inspection.id))) {
+        // the producer answers for the lot: the certificate's issuer when the load came with one, else the lot's owner
+        const issuer = entry?.certificate_id ? await certificateIssuer(tx, entry.certificate_id) : null;
+        const failedItems = tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ');
+        await appendCreditEvent(tx, {
+          operatorId: issuer ?? batch.owner_id,
+          ruleCode: RULE[kind],
+          reason: `${TEST_REASONS[RULE[kind]].zh} / ${TEST_REASONS[RULE[kind]].en}: ${failedItems} (lot ${batch.lot_code}, inspection ${inspection.id})`.slice(0, 1000),
+          source: CreditSource.INSPECTION,
+          sourceRef: String(inspection.id),
+          recordedById: tx.viewer.accountId,
+        });
+      }
     }
 
     // the entry row is locked: only the first test to find it waiting decides it, and admits the goods at most once
     if (entry && entry.decision === GateDecision.TEST_REQUIRED) {
       if (result === TestResult.FAIL) {
-        entry = await settle(em, entry.id, GateDecision.REJECTED, [...entry.reasons, TEST_REASONS[RULE[kind]]], null);
+        entry = await settleEntry(tx, entry.id, GateDecision.REJECTED, [...entry.reasons, TEST_REASONS[RULE[kind]]], null);
       } else {
         const quantity = Number(entry.declared_quantity);
-        if (batch.status !== BatchStatus.ACTIVE || Number(batch.remaining) < quantity) {
+        if (batch.status !== BatchStatus.ACTIVE || toMilli(batch.remaining) < toMilli(quantity)) {
           throw conflict(`the lot can no longer be admitted: it is ${batch.status} with ${Number(batch.remaining)} ${batch.unit} left`);
         }
-        const received = await admit(em, batch, entry.vendor_id, quantity);
-        entry = await settle(em, entry.id, GateDecision.ACCEPTED, [...entry.reasons, PASSED[kind]], received.id);
+        const received = await admit(tx, batch, entry.vendor_id, quantity);
+        entry = await settleEntry(tx, entry.id, GateDecision.ACCEPTED, [...entry.reasons, PASSED[kind]], received.id);
       }
     }
-    const answer = JSON.parse(JSON.stringify({ inspection, entry })) as RecordedTestAnswer;
-    if (testId !== null) await em.execute('update inspection set response = ?::jsonb where id = ?', [JSON.stringify(answer), inspection.id]);
+    const answer = asStored({ inspection, entry }) as unknown as RecordedTestAnswer;
+    if (testId !== null) await storeTestAnswer(tx, inspection.id, answer);
     // hand back what a resend will read, so the first answer and every resend serialise identically
     return answer;
   });
 }
 
-async function settle(em: EntityManager, entryId: number, decision: GateDecision, reasons: EntryReason[], receivedBatchId: number | null): Promise<EntryRow> {
-  const [row] = await em.execute<EntryRow[]>(
-    `update market_entry set decision = ?, reasons = ?::jsonb, received_batch_id = coalesce(?, received_batch_id), decided_at = now()
-      where id = ? returning ${ENTRY_COLUMNS}`,
-    [decision, JSON.stringify(reasons), receivedBatchId, entryId],
-  );
-  return row;
-}
-
 /** A market entry as it stands now (after any test that decided it). */
-export async function getEntry(ctx: Context, id: string | number): Promise<EntryRow> {
+export async function getEntry(ctx: Context, id: string | number): Promise<MarketEntryRecord> {
   const entryId = v.id('id', id);
-  const [entry] = await ctx.em.execute<EntryRow[]>(`select ${ENTRY_COLUMNS} from market_entry where id = ?`, [entryId]);
+  const entry = await entryById(ctx, entryId);
   if (!entry) throw notFound('Market entry', entryId);
   assertWorksAt(ctx.viewer, entry.market_id);
   return entry;

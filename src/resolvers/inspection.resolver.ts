@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { InspectionKind, Role } from '../entities/enums';
-import { marketDay, marketTestBoard } from '../gate/board.service';
+import { marketTestBoard } from '../gate/board.service';
 import { getEntry, recordTest } from '../gate/inspection.service';
 import { RecordTestInput } from '../schema/inspection.input';
 import { Inspection, MarketEntry, MarketTestBoard, RecordedTest } from '../schema/inspection.type';
@@ -36,6 +36,6 @@ export class InspectionResolver {
     @Arg('marketId', () => ID) marketId: string,
     @Arg('date', () => String, { nullable: true }) date?: string | null,
   ): Promise<MarketTestBoard> {
-    return MarketTestBoard.from(await marketTestBoard(ctx.em, marketId, date ?? marketDay()));
+    return MarketTestBoard.from(await marketTestBoard(ctx, marketId, date));
   }
 }

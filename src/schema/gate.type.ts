@@ -1,30 +1,11 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import type {
+  GateAnswer, GateBatchModel, GateCertificateModel, GateReasonModel, GateReceivedBatchModel, PublicOperatorModel,
+} from '../gate/gate.model';
 import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
 
-/** The stored answer of a scan, as plain JSON with ISO times (the shape kept in market_entry.response). */
-export interface GateAnswerJson {
-  entryId: number;
-  scanId: string;
-  marketId: number;
-  decision: GateDecision;
-  reasons: { code: string; zh: string; en: string }[];
-  declaredQuantity: number;
-  unit: QuantityUnit;
-  scannedAt: string;
-  batch: { id: number; publicCode: string; productName: string; category: string; lotCode: string; unit: string; status: string } | null;
-  certificate: {
-    id: number; number: string; status: string; quantity: number; quantityAdmitted: number; quantityRemaining: number;
-    unit: string; issuedAt: string; bases: string[];
-  } | null;
-  producer: {
-    id: number; kind: string; name: string; registrationNumber: string | null; village: string | null;
-    status: string; grade: string; publicCode: string;
-  } | null;
-  receivedBatch: { id: number; publicCode: string; lotCode: string; quantity: number; unit: string; ownerId: number } | null;
-}
-
 @ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })
-export class GateReason {
+export class GateReason implements GateReasonModel {
   @Field(() => String)
   code!: string;
 
@@ -36,7 +17,7 @@ export class GateReason {
 }
 
 @ObjectType({ description: 'The scanned lot as the gate saw it' })
-export class GateBatch {
+export class GateBatch implements GateBatchModel {
   @Field(() => ID)
   id!: number;
 
@@ -60,7 +41,7 @@ export class GateBatch {
 }
 
 @ObjectType({ description: 'The certificate a load travelled under, after this scan claimed its quantity' })
-export class GateCertificate {
+export class GateCertificate implements Omit<GateCertificateModel, 'issuedAt'> {
   @Field(() => ID)
   id!: number;
 
@@ -90,7 +71,7 @@ export class GateCertificate {
 }
 
 @ObjectType({ description: "The producer's public information and credit grade at the time of the scan" })
-export class GateProducer {
+export class GateProducer implements PublicOperatorModel {
   @Field(() => ID)
   id!: number;
 
@@ -117,7 +98,7 @@ export class GateProducer {
 }
 
 @ObjectType({ description: 'The batch the receiving vendor got when the load was admitted' })
-export class GateReceivedBatch {
+export class GateReceivedBatch implements GateReceivedBatchModel {
   @Field(() => ID)
   id!: number;
 
@@ -138,7 +119,7 @@ export class GateReceivedBatch {
 }
 
 @ObjectType({ description: 'The answer to a gate scan; a retry with the same scanId gets this same answer' })
-export class GateScanResult {
+export class GateScanResult implements Omit<GateAnswer, 'scannedAt' | 'certificate'> {
   @Field(() => ID, { description: 'The market entry recorded for this scan' })
   entryId!: number;
 
@@ -175,7 +156,7 @@ export class GateScanResult {
   @Field(() => GateReceivedBatch, { nullable: true, description: 'Set when the load was ACCEPTED at the scan' })
   receivedBatch!: GateReceivedBatch | null;
 
-  static from(a: GateAnswerJson): GateScanResult {
+  static from(a: GateAnswer): GateScanResult {
     return Object.assign(new GateScanResult(), {
       ...a,
       scannedAt: new Date(a.scannedAt),

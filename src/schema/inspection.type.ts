@@ -1,9 +1,11 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { GateDecision, InspectionKind, QuantityUnit, TestResult } from './enums';
+import type { BoardTestModel, MarketEntryRecord, MarketTestBoardModel, Stored } from '../gate/gate.model';
+import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';
 import { GateReason } from './gate.type';
 
 @ObjectType({ description: 'One tested item, e.g. organophosphate/carbamate inhibition rate' })
-export class InspectionItem {
+export class InspectionItem implements InspectionItemModel {
   @Field(() => String)
   item!: string;
 
@@ -16,7 +18,7 @@ export class InspectionItem {
   @Field(() => TestResult)
   result!: TestResult;
 
-  static from(i: { item: string; value: number | null; unit: string | null; result: TestResult }): InspectionItem {
+  static from(i: InspectionItemModel): InspectionItem {
     return Object.assign(new InspectionItem(), { item: i.item, value: i.value, unit: i.unit, result: i.result });
   }
 }
@@ -53,10 +55,7 @@ export class Inspection {
   @Field(() => Date)
   inspectedAt!: Date;
 
-  static from(r: {
-    id: number; kind: InspectionKind; batch_id: number; market_id: number | null; entry_id: number | null; items: InspectionItem[]; result: TestResult;
-    tester: string; test_id?: string | null; inspected_at: Date | string;
-  }): Inspection {
+  static from(r: InspectionRecord | Stored<InspectionRecord>): Inspection {
     return Object.assign(new Inspection(), {
       id: r.id, kind: r.kind, batchId: r.batch_id, marketId: r.market_id, entryId: r.entry_id,
       items: r.items.map(InspectionItem.from), result: r.result, tester: r.tester, testId: r.test_id ?? null, inspectedAt: new Date(r.inspected_at),
@@ -105,11 +104,7 @@ export class MarketEntry {
   @Field(() => Date, { nullable: true, description: 'When the decision became final; null while a test is pending' })
   decidedAt!: Date | null;
 
-  static from(r: {
-    id: number; scan_id: string; market_id: number; batch_id: number | null; certificate_id: number | null; vendor_id: number;
-    declared_quantity: string; unit: string; decision: GateDecision; reasons: { code: string; zh: string; en: string }[];
-    received_batch_id: number | null; created_at: Date | string; decided_at: Date | string | null;
-  }): MarketEntry {
+  static from(r: MarketEntryRecord | Stored<MarketEntryRecord>): MarketEntry {
     return Object.assign(new MarketEntry(), {
       id: r.id, scanId: r.scan_id, marketId: r.market_id, batchId: r.batch_id, certificateId: r.certificate_id, vendorId: r.vendor_id,
       declaredQuantity: Number(r.declared_quantity), unit: r.unit, decision: r.decision,
@@ -129,7 +124,7 @@ export class RecordedTest {
 }
 
 @ObjectType({ description: 'One test on the public board' })
-export class BoardTest {
+export class BoardTest implements Omit<BoardTestModel, 'batchId'> {
   @Field(() => ID)
   inspectionId!: number;
 
@@ -162,7 +157,7 @@ export class BoardTest {
 }
 
 @ObjectType({ description: "A market's public test-result board for one market day (China Standard Time)" })
-export class MarketTestBoard {
+export class MarketTestBoard implements Omit<MarketTestBoardModel, 'tests'> {
   @Field(() => ID)
   marketId!: number;
 
@@ -175,7 +170,7 @@ export class MarketTestBoard {
   @Field(() => [BoardTest])
   tests!: BoardTest[];
 
-  static from(b: { marketId: number; marketName: string; date: string; tests: (Omit<BoardTest, 'items'> & { items: { item: string; value: number | null; unit: string | null; result: TestResult }[] })[] }): MarketTestBoard {
+  static from(b: MarketTestBoardModel): MarketTestBoard {
     return Object.assign(new MarketTestBoard(), {
       marketId: b.marketId,
       marketName: b.marketName,

@@ -1,4 +1,4 @@
-import type { MarketTestBoard } from '../gate/board.service';
+import type { MarketTestBoardModel } from '../gate/gate.model';
 import { html, layout } from './html';
 import { INSPECTION_KIND, TEST_RESULT, formatDate, formatTime, label, type Lang } from './i18n';
 
@@ -42,15 +42,16 @@ function itemText(item: { item?: unknown; value?: unknown; unit?: unknown }): st
 }
 
 /** The public board of one market day, as markets must display it; refreshes itself on a screen. */
-export function renderBoardPage(board: MarketTestBoard, lang: Lang, path: string, dateGiven: boolean): string {
+export function renderBoardPage(board: MarketTestBoardModel, lang: Lang, path: string, dateGiven: boolean): string {
   const t = T[lang];
   const pass = board.tests.filter((x) => x.result === 'PASS').length;
   const fail = board.tests.length - pass;
+  // the board's date is a calendar day, not an instant: noon UTC falls on that day in every zone within 11 hours of UTC
   const body = html`<main>
 <header class="card">
 <p class="sub">${t.title}</p>
 <h1>${board.marketName}</h1>
-<p>${t.date}: <strong id="board-date">${formatDate(new Date(`${board.date}T12:00:00+08:00`), lang)}</strong></p>
+<p>${t.date}: <strong id="board-date">${formatDate(new Date(`${board.date}T12:00:00Z`), lang)}</strong></p>
 <p id="board-summary">${t.summary(board.tests.length, pass, fail)}</p>
 </header>
 <section class="card">

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { withPublicLookup } from '../context';
-import { marketDay, marketTestBoard } from '../gate/board.service';
+import { marketTestBoard } from '../gate/board.service';
 import { traceByCode } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { failureOf } from './http-errors';
@@ -39,8 +39,8 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
     if (!/^[1-9]\d{0,8}$/.test(request.params.marketId)) return sendPage(reply, 404, lang, renderBoardNotFound(lang, path));
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
-      const day = dateGiven ? request.query.date! : marketDay();
-      const board = await withPublicLookup(request.publicContext(), (tx) => marketTestBoard(tx.em, request.params.marketId, day));
+      // the board service opens its own read-only lookup and picks today in the county's time zone when no date is given
+      const board = await marketTestBoard(request.publicContext(), request.params.marketId, dateGiven ? request.query.date! : null);
       return sendPage(reply, 200, lang, renderBoardPage(board, lang, path, dateGiven));
     } catch (error) {
       const { status } = failureOf(error);

@@ -1,0 +1,86 @@
+import type { Db } from '../context';
+import { GateDecision } from '../entities/enums';
+import type { GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
+import { insertOnce, type InsertedOnce } from './insert-once';
+import { defineTable } from './table';
+
+export interface MarketEntryRow extends MarketEntryRecord {
+  staff_id: number;
+  request_hash: string;
+  code_scanned: string;
+  response: GateAnswer | null;
+}
+
+export const marketEntryTable = defineTable<MarketEntryRow>('market_entry', {
+  id: 'int4',
+  market_id: 'int4',
+  staff_id: 'int4',
+  scan_id: 'varchar',
+  request_hash: 'bpchar',
+  code_scanned: 'varchar',
+  batch_id: 'int4',
+  certificate_id: 'int4',
+  vendor_id: 'int4',
+  declared_quantity: 'numeric',
+  unit: 'text',
+  decision: 'text',
+  reasons: 'jsonb',
+  received_batch_id: 'int4',
+  response: 'jsonb',
+  created_at: 'timestamptz',
+  decided_at: 'timestamptz',
+});
+
+/** The columns of an entry as a test answer carries it (the record, without the scan's key, hash and answer). */
+const RECORD: { readonly [K in keyof MarketEntryRecord]-?: true } = {
+  id: true, market_id: true, scan_id: true, batch_id: true, certificate_id: true, vendor_id: true, declared_quantity: true, unit: true,
+  decision: true, reasons: true, received_batch_id: true, created_at: true, decided_at: true,
+};
+const RECORD_LIST = Object.keys(RECORD).join(', ');
+
+export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' | 'request_hash' | 'code_scanned' | 'vendor_id' | 'unit'> {
+  staff_id: number | null;
+  declared_quantity: number;
+}
+
+/**
+ * Records a scan under its scanId, or hands back the answer stored by the first scan with that id. The decision
+ * written here is a placeholder: `recordEntryDecision` replaces it before commit, so no reader ever sees it.
+ */
+export function insertEntryOnce(tx: Db, entry: NewEntry): Promise<InsertedOnce<MarketEntryRow, Pick<MarketEntryRow, 'id' | 'created_at'>>> {
+  const values = { ...entry, decision: GateDecision.REJECTED, reasons: [] };
+  return insertOnce(tx, marketEntryTable, 'scan_id', values, ['id', 'created_at'], `scanId ${entry.scan_id} was already used for a different scan`);
+}
+
+/** Writes the gate's decision and the answer every retry of the scan gets. */
+export async function recordEntryDecision(tx: Db, id: number, d: {
+  batchId: number | null; certificateId: number | null; decision: GateDecision; reasons: GateReasonModel[]; receivedBatchId: number | null;
+  answer: GateAnswer; decidedAt: Date | null;
+}): Promise<void> {
+  await tx.em.execute(
+    `update market_entry set batch_id = ?, certificate_id = ?, decision = ?, reasons = ?::jsonb, received_batch_id = ?, response = ?::jsonb, decided_at = ?
+      where id = ?`,
+    [d.batchId, d.certificateId, d.decision, JSON.stringify(d.reasons), d.receivedBatchId, JSON.stringify(d.answer), d.decidedAt, id],
+  );
+}
+
+export async function entryById(ctx: Db, id: number): Promise<MarketEntryRecord | undefined> {
+  const [row] = await ctx.em.execute<MarketEntryRecord[]>(`select ${RECORD_LIST} from market_entry where id = ?`, [id]);
+  return row;
+}
+
+/** The entry, locked until commit: only one test at a time can decide it. */
+export async function lockEntry(tx: Db, id: number): Promise<MarketEntryRecord | undefined> {
+  const [row] = await tx.em.execute<MarketEntryRecord[]>(`select ${RECORD_LIST} from market_entry where id = ? for update`, [id]);
+  return row;
+}
+
+/** Decides an entry that waited for a test; `receivedBatchId` null keeps the one it has. */
+export async function settleEntry(tx: Db, id: number, decision: GateDecision, reasons: GateReasonModel[], receivedBatchId: number | null): Promise<MarketEntryRecord> {
+  const [row] = await tx.em.execute<MarketEntryRecord[]>(
+    `update market_entry set decision = ?, reasons = ?::jsonb, received_batch_id = coalesce(?, received_batch_id), decided_at = now()
+      where id = ? returning ${RECORD_LIST}`,
+    [decision, JSON.stringify(reasons), receivedBatchId, id],
+  );
+  return row;
+}
