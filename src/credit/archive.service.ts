@@ -1,3 +1,4 @@
+import { assertActsFor } from '../auth/access';
 import DataLoader from 'dataloader';
 import type { Context, Db } from '../context';
 import { Grade, OperatorKind } from '../entities/enums';
@@ -47,8 +48,9 @@ export function operatorEventsLoader(ctx: Context): DataLoader<EventsKey, Page<C
   return loader;
 }
 
-/** A page of one operator's events, newest first; cursors are chain positions. */
+/** A page of one operator's events, newest first; cursors are chain positions. Regulators, admins and the operator itself. */
 export function operatorEvents(ctx: Context, operatorId: number, first: number, after: string | null | undefined): Promise<Page<CreditEventData>> {
+  assertActsFor(ctx.viewer, operatorId);
   return operatorEventsLoader(ctx).load({ operatorId, first, beforeSeq: decodeCursor('after', after) });
 }
 

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertActsFor } from '../auth/access';
 import type { Context } from '../context';
 import { decideCreditAppeal, fileCreditAppeal, listCreditAppeals } from '../credit/appeal.service';
 import { creditArchive, eventsById, operatorEvents } from '../credit/archive.service';
-import { creditAsOf, refreshLapsedCredit, verifyCreditArchive, verifyCreditChain } from '../credit/ledger.service';
+import { refreshLapsedCredit, verifyCreditArchive } from '../credit/ledger.service';
+import { creditEventOperator, operatorCreditAsOf, verifyOperatorChain } from '../credit/operator-credit.service';
 import { recordCreditEvent } from '../credit/record.service';
 import { CREDIT_RULES, GRADE_SUPERVISION, ruleFor } from '../credit/rules';
 import type { CreditAppeal as CreditAppealModel, CreditEventData, CreditState } from '../credit/credit.model';
@@ -40,7 +40,6 @@ export class CreditResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<CreditEventConnection> {
-    assertActsFor(ctx.viewer, credit.operatorId);
     const page = await operatorEvents(ctx, credit.operatorId, v.pageSize('first', first), after);
     return {
       edges: page.nodes.map((e) => ({ cursor: encodeCursor(e.seq), node: CreditEvent.from(e) })),
@@ -52,8 +51,7 @@ export class CreditResolver {
   @Query(() => Credit, { description: "An operator's score and grade at any moment, recomputed from its events" })
   async creditAsOf(@Ctx() ctx: Context, @Arg('operatorId', () => ID) operatorId: string, @Arg('at', () => Date) at: Date): Promise<Credit> {
     const id = v.id('operatorId', operatorId);
-    assertActsFor(ctx.viewer, id);
-    return toCredit(id, await creditAsOf(ctx, id, at));
+    return toCredit(id, await operatorCreditAsOf(ctx, id, at));
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)
@@ -75,8 +73,7 @@ export class CreditResolver {
   @Query(() => ChainVerification, { description: "Recomputes one operator's hash chain from the stored rows" })
   async verifyCreditChain(@Ctx() ctx: Context, @Arg('operatorId', () => ID) operatorId: string): Promise<ChainVerification> {
     const id = v.id('operatorId', operatorId);
-    assertActsFor(ctx.viewer, id);
-    return verifyCreditChain(ctx, id);
+    return verifyOperatorChain(ctx, id);
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)
@@ -180,10 +177,7 @@ export class CreditEventResolver {
 
   @FieldResolver(() => Operator, { description: 'The operator the event belongs to' })
   async operator(@Ctx() ctx: Context, @Root() e: CreditEvent): Promise<Operator> {
-    assertActsFor(ctx.viewer, e.operatorId);
-    const operator = await ctx.loaders.operator.load(e.operatorId);
-    if (!operator) throw notFound('Operator', e.operatorId);
-    return Operator.from(operator);
+    return Operator.from(await creditEventOperator(ctx, e.operatorId));
   }
 }
 
