@@ -6,7 +6,7 @@ import { appendCreditEvent } from '../credit/ledger.service';
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { BatchStatus, CertificateStatus, CreditSource, GateDecision, type Grade, OperatorStatus, QuantityUnit } from '../entities/enums';
 import { badInput, conflict } from '../errors';
-import { transferWithin } from '../trace/lineage.service';
+import { transferWithin } from '../trace/batch-flow';
 import * as v from '../validation';
 import type { GateAnswerJson } from '../schema/gate.type';
 import { parseScannedCode } from './code';
@@ -265,7 +265,7 @@ export async function admit(em: EntityManager, batch: { id: number; owner_id: nu
   if (batch.owner_id === vendorId) {
     return { id: batch.id, publicCode: batch.public_code, lotCode: batch.lot_code, quantity, unit: batch.unit, ownerId: vendorId };
   }
-  const child = await transferWithin(em, { parentId: batch.id, toOperatorId: vendorId, quantity });
+  const child = await transferWithin({ em }, { parentId: batch.id, toOperatorId: vendorId, quantity });
   const [row] = await em.execute<{ public_code: string }[]>('select public_code from batch where id = ?', [child.id]);
   return { id: child.id, publicCode: row.public_code, lotCode: child.lot_code, quantity: Number(child.quantity), unit: child.unit, ownerId: child.owner_id };
 }

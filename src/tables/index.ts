@@ -1,5 +1,19 @@
 import { accountTable } from './account.table';
+import { batchLinkTable } from './batch-link.table';
+import { batchTable } from './batch.table';
+import { marketTable } from './market.table';
+import { operatorTable } from './operator.table';
+import { originCertificateTable } from './origin-certificate.table';
+import { recallTable } from './recall.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
-export const TABLES: readonly Table<unknown>[] = [accountTable as Table<unknown>];
+export const TABLES: readonly Table<unknown>[] = [
+  accountTable as Table<unknown>,
+  operatorTable as Table<unknown>,
+  marketTable as Table<unknown>,
+  batchTable as Table<unknown>,
+  batchLinkTable as Table<unknown>,
+  originCertificateTable as Table<unknown>,
+  recallTable as Table<unknown>,
+];

@@ -14,7 +14,7 @@ export async function registerQrRoutes(fastify: FastifyInstance, deps: WebDeps):
     const [, code, format] = m as unknown as [string, string, QrFormat];
     const size = qrSize(request.query.size);
     if (size === null) return reply.code(400).send({ error: 'BAD_REQUEST', message: 'size must be a whole number of pixels' });
-    const target = await resolvePublicCode(request.publicContext().em, deps.config.publicUrl, code);
+    const target = await resolvePublicCode(request.publicContext(), deps.config.publicUrl, code);
     if (!target) return notFound(reply, 'No batch or registration card has this code');
     const etag = qrEtag(target.url, format, size);
     // the text behind a code never changes, so clients may keep the image a day and revalidate cheaply
@@ -27,7 +27,7 @@ export async function registerQrRoutes(fastify: FastifyInstance, deps: WebDeps):
   fastify.get('/01/:gtin/10/:lot', async (request: FastifyRequest<{ Params: { gtin: string; lot: string } }>, reply) => {
     const gtin = normaliseGtin(request.params.gtin);
     if (!gtin) return reply.code(400).send({ error: 'BAD_REQUEST', message: 'GTIN must be 8, 12, 13 or 14 digits with a valid GS1 check digit' });
-    const code = await findByDigitalLink(request.publicContext().em, gtin, request.params.lot);
+    const code = await findByDigitalLink(request.publicContext(), gtin, request.params.lot);
     if (!code) return notFound(reply, 'No batch has this GTIN and lot');
     return reply.code(303).header('location', `/t/${code}`).header('cache-control', 'no-store').send();
   });
