@@ -49,6 +49,7 @@ async function activeOperator(ctx: Db, id: number, field: string): Promise<Opera
   return operator;
 }
 
+/** The batch with this id; NOT_FOUND when there is none. */
 export async function getBatch(ctx: Db, id: number): Promise<Batch> {
   const row = await batchById(ctx, id);
   if (!row) throw notFound('Batch', id);

@@ -12,6 +12,7 @@ export interface RegisterMarketData {
   address?: string | null;
 }
 
+/** Registers a market. */
 export async function registerMarket(ctx: Context, input: RegisterMarketData): Promise<Market> {
   const row = await insertMarket(ctx, {
     name: v.text('name', input.name, 200),
@@ -21,6 +22,7 @@ export async function registerMarket(ctx: Context, input: RegisterMarketData): P
   return toMarket(row);
 }
 
+/** The market with this id; NOT_FOUND when there is none. */
 export async function getMarket(ctx: Db, id: number): Promise<Market> {
   const row = await marketById(ctx, id);
   if (!row) throw notFound('Market', id);

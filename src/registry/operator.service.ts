@@ -67,6 +67,7 @@ export function cardNumber(serial: number, at: Date): string {
   return `BA${at.getUTCFullYear()}${String(serial).padStart(6, '0')}`;
 }
 
+/** The operator with this id; NOT_FOUND when there is none. */
 export async function getOperator(ctx: Db, id: number): Promise<Operator> {
   const row = await operatorById(ctx, id);
   if (!row) throw notFound('Operator', id);

@@ -190,3 +190,14 @@ export async function markDescendantsRecalled(ctx: Db, batchId: number): Promise
   );
   return Number(n);
 }
+
+/** The batch, locked against changes of its quantities and status (not against new links) until the transaction ends. */
+export async function lockBatchForScan(ctx: Db, id: number): Promise<BatchRow | null> {
+  const [row] = await ctx.em.execute<BatchRow[]>(`select ${batchTable.list} from batch where id = ? for no key update`, [id]);
+  return row ?? null;
+}
+
+/** Records that a test failed on this lot. */
+export async function markNonConformant(ctx: Db, id: number): Promise<void> {
+  await ctx.em.execute('update batch set non_conformant = true where id = ?', [id]);
+}

@@ -28,6 +28,7 @@ export async function lineageEpcisDocument(
   input: TraceBoundsInput = {},
 ): Promise<EpcisDocument> {
   const bounds = regulatorBounds(input);
+  // its own transaction rather than withTransaction: the walks and the scope must read one repeatable-read snapshot
   return ctx.em.transactional(
     async (em) => {
       const tx = { ...ctx, em };

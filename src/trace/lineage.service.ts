@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { assertActsFor } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
-import { BatchStatus, LinkKind, OperatorStatus, ProductCategory, QuantityUnit } from '../entities/enums';
+import { BatchStatus, LinkKind, OperatorStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
 import { fromMilli, toMilli } from '../quantity';
 import type { Batch } from '../registry/batch.model';
@@ -10,57 +10,15 @@ import { batchesByIds, batchOwnerId, lockBatches, toBatch, type BatchRow } from 
 import { operatorById } from '../tables/operator.table';
 import * as v from '../validation';
 import { derivedLotCodes, insertChildren, insertNamedOrDerived, takeFromBatch, transferWithin } from './batch-flow';
+import type {
+  LineageInputData, LineagePart, MergeBatchesData, ProcessBatchesData, RecordLinkData, SplitBatchData, TransferBatchData,
+} from './lineage.model';
 import type { ProcessResult, TraceLink } from './trace.model';
 
 // Lineage operations: each validates everything first, then takes from its parents and inserts the children in
 // one transaction, so a refused operation writes nothing.
 
-export interface LineagePart {
-  quantity: number;
-  lotCode?: string | null;
-}
-
-export interface LineageInputData {
-  batchId: string | number;
-  /** Omitted in a merge: everything that remains of the batch. */
-  quantity?: number | null;
-}
-
-export interface SplitBatchData {
-  batchId: string | number;
-  parts: LineagePart[];
-}
-
-export interface MergeBatchesData {
-  inputs: LineageInputData[];
-  productName?: string | null;
-  lotCode?: string | null;
-}
-
-export interface ProcessBatchesData {
-  inputs: LineageInputData[];
-  productName: string;
-  category: ProductCategory;
-  quantity: number;
-  unit: QuantityUnit;
-  lotCode?: string | null;
-  producedAt?: Date | null;
-  originPlace?: string | null;
-  gtin?: string | null;
-}
-
-export interface TransferBatchData {
-  batchId: string | number;
-  toOperatorId: string | number;
-  quantity: number;
-}
-
-export interface RecordLinkData {
-  parentId: string | number;
-  childId: string | number;
-  kind: LinkKind;
-  quantity: number;
-}
+export type { LineageInputData, LineagePart, MergeBatchesData, ProcessBatchesData, RecordLinkData, SplitBatchData, TransferBatchData };
 
 const MAX_PARTS = 100;
 const MAX_INPUTS = 1000;
