@@ -4,7 +4,9 @@ import { ANONYMOUS } from '../src/auth/viewer.model';
 import { loadConfig } from '../src/config';
 import type { Context } from '../src/context';
 import { createLoaders } from '../src/loaders';
-import { Batch, CommitmentBasis, Operator, OperatorKind, ProductCategory, QuantityUnit, Role } from '../src/entities';
+import { CommitmentBasis, Operator as OperatorEntity, OperatorKind, ProductCategory, QuantityUnit, Role } from '../src/entities';
+import type { Batch } from '../src/registry/batch.model';
+import type { Operator } from '../src/registry/operator.model';
 import { createBatch } from '../src/registry/batch.service';
 import { issueCertificate } from '../src/registry/certificate.service';
 import { registerMarket } from '../src/registry/market.service';
@@ -88,7 +90,7 @@ const BATCHES: BatchSeed[] = [
 
 /** True when no operator exists yet. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {
-  return (await em.count(Operator, {})) === 0;
+  return (await em.count(OperatorEntity, {})) === 0;
 }
 
 /** Loads the deterministic demo town and returns a token per role. */
@@ -131,7 +133,7 @@ export async function seedDemoTown(em: EntityManager, publicUrl: string): Promis
   const toWholesaler = await transferBatch(ctx, { batchId: batches.bokChoy.id, toOperatorId: operators.wholesaler.id, quantity: 200 });
   // a holder that hands goods on certifies its own lot; the farm's certificate is not claimed twice
   await issueCertificate(ctx, { batchId: toWholesaler.id, bases: [CommitmentBasis.INTERNAL_QC], issuedAt: new Date('2026-11-02T07:00:00Z') });
-  const bokChoyAtStall = await scan('demo-bokchoy-1', `${publicUrl}/t/${toWholesaler.public_code}`, 'vendorLi', 80, QuantityUnit.KG);
+  const bokChoyAtStall = await scan('demo-bokchoy-1', `${publicUrl}/t/${toWholesaler.publicCode}`, 'vendorLi', 80, QuantityUnit.KG);
   await scan('demo-peach-1', batches.peaches.publicCode, 'vendorZhang', 150, QuantityUnit.KG);
   await scan('demo-orange-1', batches.oranges.publicCode, 'vendorZhang', 300, QuantityUnit.KG);
 
@@ -152,8 +154,8 @@ export async function seedDemoTown(em: EntityManager, publicUrl: string): Promis
     lotCode: 'QS-YOG-1110', producedAt: new Date('2026-11-10T06:00:00Z'),
   });
   await issueCertificate(ctx, { batchId: yoghurt.batch.id, bases: [CommitmentBasis.INTERNAL_QC], issuedAt: new Date('2026-11-10T08:00:00Z') });
-  await scan('demo-yoghurt-1', `${publicUrl}/t/${yoghurt.batch.public_code}`, 'vendorMilk', 300, QuantityUnit.BOTTLE);
+  await scan('demo-yoghurt-1', `${publicUrl}/t/${yoghurt.batch.publicCode}`, 'vendorMilk', 300, QuantityUnit.BOTTLE);
 
-  const stallCode = bokChoyAtStall.receivedBatch?.publicCode ?? toWholesaler.public_code;
+  const stallCode = bokChoyAtStall.receivedBatch?.publicCode ?? toWholesaler.publicCode;
   return { tokens, sampleTraceUrl: `${publicUrl}/t/${stallCode}`, operators, batches, marketId: market.id };
 }

@@ -8,7 +8,7 @@ import { badInput } from '../errors';
 import { quantityLeft, toMilli } from '../quantity';
 import { insertEntryOnce, recordEntryDecision } from '../tables/market-entry.table';
 import { asStored } from '../tables/insert-once';
-import { transferWithin } from '../trace/lineage.service';
+import { transferWithin } from '../trace/batch-flow';
 import * as v from '../validation';
 import { clientKey } from './client-key';
 import { parseScannedCode } from './code';
@@ -205,6 +205,6 @@ export async function admit(tx: Db, batch: Pick<LockedBatchRow, 'id' | 'owner_id
   if (batch.owner_id === vendorId) {
     return { id: batch.id, publicCode: batch.public_code, lotCode: batch.lot_code, quantity, unit: batch.unit, ownerId: vendorId };
   }
-  const child = await transferWithin(tx.em, { parentId: batch.id, toOperatorId: vendorId, quantity });
-  return { id: child.id, publicCode: await batchPublicCode(tx, child.id), lotCode: child.lot_code, quantity: Number(child.quantity), unit: child.unit as QuantityUnit, ownerId: child.owner_id };
+  const child = await transferWithin(tx, { parentId: batch.id, toOperatorId: vendorId, quantity });
+  return { id: child.id, publicCode: child.public_code, lotCode: child.lot_code, quantity: Number(child.quantity), unit: child.unit as QuantityUnit, ownerId: child.owner_id };
 }

@@ -1,11 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertActsFor } from '../auth/access';
-import { newPublicCode } from '../public-code';
-import type { Context } from '../context';
-import { Batch, Operator, OperatorStatus, ProductCategory, QuantityUnit } from '../entities';
+import type { Context, Db } from '../context';
+import { OperatorStatus, ProductCategory, QuantityUnit } from '../entities/enums';
 import { badInput, notFound } from '../errors';
+import { batchById, insertBatches, toBatch } from '../tables/batch.table';
+import { operatorById, type OperatorRow } from '../tables/operator.table';
 import * as v from '../validation';
+import type { Batch } from './batch.model';
 
 export interface CreateBatchData {
   ownerId: string | number;
@@ -29,43 +30,28 @@ export async function createBatch(ctx: Context, input: CreateBatchData): Promise
   const quantity = v.quantity('quantity', input.quantity);
   const producedAt = v.pastDate('producedAt', input.producedAt);
   const gtin = input.gtin?.trim() ? v.gtin('gtin', input.gtin) : null;
-  const owner = await activeOperator(ctx.em, ownerId, 'ownerId');
-  const batch = ctx.em.create(Batch, {
-    owner,
-    productName,
-    category: input.category,
-    lotCode,
-    quantity,
-    remaining: quantity,
-    unit: input.unit,
-    producedAt,
-    originPlace: v.text('originPlace', input.originPlace, 300, { optional: true }) ?? owner.village,
-    gtin,
-    publicCode: newPublicCode(),
-  });
+  const owner = await activeOperator(ctx, ownerId, 'ownerId');
+  const originPlace = v.text('originPlace', input.originPlace, 300, { optional: true }) ?? owner.village;
   try {
-    await ctx.em.persistAndFlush(batch);
+    const [row] = await insertBatches(ctx, [{ ownerId, productName, category: input.category, lotCode, quantity, unit: input.unit, producedAt, originPlace, gtin }], false);
+    return toBatch(row!);
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) throw badInput('lotCode', `"${lotCode}" is already used by this operator`);
     throw e;
   }
-  return batch;
 }
 
-export async function activeOperator(em: EntityManager, id: number, field: string): Promise<Operator> {
-  const operator = await em.findOne(Operator, id);
+/** The operator, which must be ACTIVE to take part (`field` names the input that chose it). */
+async function activeOperator(ctx: Db, id: number, field: string): Promise<OperatorRow> {
+  const operator = await operatorById(ctx, id);
   if (!operator) throw notFound('Operator', id);
   if (operator.status !== OperatorStatus.ACTIVE) throw badInput(field, `operator ${id} is ${operator.status}`);
   return operator;
 }
 
-export async function getBatch(em: EntityManager, id: number): Promise<Batch> {
-  const batch = await em.findOne(Batch, id);
-  if (!batch) throw notFound('Batch', id);
-  return batch;
-}
-
-export async function findBatchByCode(em: EntityManager, code: string): Promise<Batch | null> {
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(code)) return null;
-  return em.findOne(Batch, { publicCode: code });
+/** The batch with this id; NOT_FOUND when there is none. */
+export async function getBatch(ctx: Db, id: number): Promise<Batch> {
+  const row = await batchById(ctx, id);
+  if (!row) throw notFound('Batch', id);
+  return toBatch(row);
 }

@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { assertActsFor } from '../auth/access';
-import type { Context } from '../context';
-import { BatchStatus, CertificateStatus, CommitmentBasis, OriginCertificate } from '../entities';
+import { withTransaction, type Context } from '../context';
+import { BatchStatus, CertificateStatus, CommitmentBasis } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
+import { certificateById, insertCertificate, revokeCertificateRow, toOriginCertificate } from '../tables/origin-certificate.table';
 import * as v from '../validation';
 import { getBatch } from './batch.service';
+import type { OriginCertificate } from './certificate.model';
 
 /** The standard commitment of a 承诺达标合格证, in both languages. */
 export const STANDARD_STATEMENT =
@@ -32,8 +34,8 @@ export function newCertificateNumber(at: Date): string {
 
 /** The producer certifies its own lot; the certificate covers at most the lot's quantity. */
 export async function issueCertificate(ctx: Context, input: IssueCertificateData): Promise<OriginCertificate> {
-  const batch = await getBatch(ctx.em, v.id('batchId', input.batchId));
-  assertActsFor(ctx.viewer, batch.owner.id);
+  const batch = await getBatch(ctx, v.id('batchId', input.batchId));
+  assertActsFor(ctx.viewer, batch.ownerId);
   if (batch.status === BatchStatus.RECALLED) throw badInput('batchId', 'the batch is recalled');
   const quantity = input.quantity == null ? batch.quantity : v.quantity('quantity', input.quantity);
   if (quantity > batch.quantity) throw badInput('quantity', `must not exceed the batch quantity ${batch.quantity} ${batch.unit}`);
@@ -45,10 +47,10 @@ export async function issueCertificate(ctx: Context, input: IssueCertificateData
   }
   const issuedAt = input.issuedAt ? v.pastDate('issuedAt', input.issuedAt) : new Date();
   if (issuedAt.getTime() < batch.producedAt.getTime() - 86_400_000) throw badInput('issuedAt', 'must not be before the batch was produced');
-  const certificate = ctx.em.create(OriginCertificate, {
+  const row = await insertCertificate(ctx, {
     number: newCertificateNumber(issuedAt),
-    batch,
-    issuer: batch.owner,
+    batchId: batch.id,
+    issuerId: batch.ownerId,
     quantity,
     unit: batch.unit,
     issuedAt,
@@ -56,20 +58,18 @@ export async function issueCertificate(ctx: Context, input: IssueCertificateData
     statement: v.text('statement', input.statement, 2000, { optional: true, multiline: true }) ?? STANDARD_STATEMENT,
     testReference,
   });
-  await ctx.em.persistAndFlush(certificate);
-  return certificate;
+  return toOriginCertificate(row);
 }
 
+/** Revokes a certificate its issuer (or a regulator) no longer stands by; a revoked one cannot be revoked again. */
 export async function revokeCertificate(ctx: Context, id: string | number, reason: string): Promise<OriginCertificate> {
   const certificateId = v.id('id', id);
   const text = v.text('reason', reason, 500);
-  const certificate = await ctx.em.findOne(OriginCertificate, certificateId);
-  if (!certificate) throw notFound('Certificate', certificateId);
-  assertActsFor(ctx.viewer, certificate.issuer.id);
-  if (certificate.status === CertificateStatus.REVOKED) throw conflict(`Certificate ${certificate.number} is already revoked`);
-  certificate.status = CertificateStatus.REVOKED;
-  certificate.revokedAt = new Date();
-  certificate.revokeReason = text;
-  await ctx.em.flush();
-  return certificate;
+  return withTransaction(ctx, async (tx) => {
+    const certificate = await certificateById(tx, certificateId);
+    if (!certificate) throw notFound('Certificate', certificateId);
+    assertActsFor(tx.viewer, certificate.issuer_id);
+    if (certificate.status === CertificateStatus.REVOKED) throw conflict(`Certificate ${certificate.number} is already revoked`);
+    return toOriginCertificate(await revokeCertificateRow(tx, certificateId, text, new Date()));
+  });
 }

@@ -1,10 +1,12 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FilterQuery } from '@mikro-orm/core';
-import { newPublicCode } from '../public-code';
-import type { Context } from '../context';
-import { Grade, Operator, OperatorKind, OperatorStatus } from '../entities';
+import { withTransaction, type Context, type Db } from '../context';
+import { Grade, OperatorKind, OperatorStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
+import { newPublicCode } from '../public-code';
+import {
+  creditCodeTaken, insertOperator, listOperatorRows, nextRegistrationCardSerial, operatorById, toOperator, updateOperatorStatus,
+} from '../tables/operator.table';
 import * as v from '../validation';
+import type { Operator } from './operator.model';
 import { decodeCursor, toPage, type Page } from './pagination';
 
 /** Kinds the town may register with a registration card instead of a credit code. */
@@ -37,27 +39,27 @@ export async function registerOperator(ctx: Context, input: RegisterOperatorData
   }
   const phone = v.text('contactPhone', input.contactPhone, 32, { optional: true });
   if (phone && !/^\+?[0-9][0-9 -]{4,30}$/.test(phone)) throw badInput('contactPhone', 'must be a phone number');
-  const operator = ctx.em.create(Operator, {
-    kind: input.kind,
-    name,
-    creditCode,
-    registrationCardNo: null,
-    village: v.text('village', input.village, 100, { optional: true }),
-    address: v.text('address', input.address, 300, { optional: true }),
-    contactPerson: v.text('contactPerson', input.contactPerson, 100, { optional: true }),
-    contactPhone: phone,
-    publicCode: newPublicCode(),
+  const village = v.text('village', input.village, 100, { optional: true });
+  const address = v.text('address', input.address, 300, { optional: true });
+  const contactPerson = v.text('contactPerson', input.contactPerson, 100, { optional: true });
+  const createdAt = new Date();
+  const row = await withTransaction(ctx, async (tx) => {
+    if (creditCode && (await creditCodeTaken(tx, creditCode))) throw badInput('creditCode', 'is already registered');
+    const registrationCardNo = creditCode ? null : cardNumber(await nextRegistrationCardSerial(tx), createdAt);
+    return insertOperator(tx, {
+      kind: input.kind,
+      name,
+      credit_code: creditCode,
+      registration_card_no: registrationCardNo,
+      village,
+      address,
+      contact_person: contactPerson,
+      contact_phone: phone,
+      public_code: newPublicCode(),
+      created_at: createdAt,
+    });
   });
-  await ctx.em.transactional(async (em) => {
-    if (creditCode && (await em.count(Operator, { creditCode }))) throw badInput('creditCode', 'is already registered');
-    if (!creditCode) {
-      const [{ n }] = await em.execute<{ n: string }[]>(`select nextval('registration_card_seq') as n`);
-      operator.registrationCardNo = cardNumber(Number(n), operator.createdAt);
-    }
-    em.persist(operator);
-    await em.flush();
-  });
-  return operator;
+  return toOperator(row);
 }
 
 /** Town registration-card number: BA, the year, a six-digit serial. */
@@ -65,31 +67,25 @@ export function cardNumber(serial: number, at: Date): string {
   return `BA${at.getUTCFullYear()}${String(serial).padStart(6, '0')}`;
 }
 
-export async function getOperator(em: EntityManager, id: number): Promise<Operator> {
-  const operator = await em.findOne(Operator, id);
-  if (!operator) throw notFound('Operator', id);
-  return operator;
+/** The operator with this id; NOT_FOUND when there is none. */
+export async function getOperator(ctx: Db, id: number): Promise<Operator> {
+  const row = await operatorById(ctx, id);
+  if (!row) throw notFound('Operator', id);
+  return toOperator(row);
 }
 
 /** Keyset pagination by id: page N costs what page 1 costs. */
 export async function listOperators(ctx: Context, filter: OperatorFilterData, first: number, after: string | null | undefined): Promise<Page<Operator>> {
   const afterId = decodeCursor('after', after);
-  const where: FilterQuery<Operator> = {};
-  if (filter.kind) where.kind = filter.kind;
-  if (filter.status) where.status = filter.status;
-  if (filter.grade) where.creditGrade = filter.grade;
   const village = v.text('filter.village', filter.village, 100, { optional: true });
-  if (village) where.village = village;
   const nameContains = v.text('filter.nameContains', filter.nameContains, 100, { optional: true });
-  if (nameContains) where.name = { $ilike: `%${nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
-  if (afterId !== null) where.id = { $gt: afterId };
-  const rows = await ctx.em.find(Operator, where, { orderBy: { id: 'asc' }, limit: first + 1 });
-  return toPage(rows, first);
+  const rows = await listOperatorRows(ctx, { kind: filter.kind, status: filter.status, grade: filter.grade, village, nameContains }, afterId, first + 1);
+  return toPage(rows.map(toOperator), first);
 }
 
+/** Suspends, revokes or reinstates an operator. */
 export async function setOperatorStatus(ctx: Context, id: number, status: OperatorStatus): Promise<Operator> {
-  const operator = await getOperator(ctx.em, id);
-  operator.status = status;
-  await ctx.em.flush();
-  return operator;
+  const row = await updateOperatorStatus(ctx, id, status);
+  if (!row) throw notFound('Operator', id);
+  return toOperator(row);
 }

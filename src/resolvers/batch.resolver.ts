@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { createBatch, getBatch } from '../registry/batch.service';
 import { issueCertificate, revokeCertificate } from '../registry/certificate.service';
+import { publicView } from '../registry/operator.model';
 import { CreateBatchInput } from '../schema/batch.input';
 import { Batch } from '../schema/batch.type';
 import { IssueCertificateInput } from '../schema/certificate.input';
@@ -22,14 +23,14 @@ export class BatchResolver {
   @Authorized(Role.ADMIN, Role.REGULATOR, Role.OPERATOR, Role.GATE_STAFF)
   @Query(() => Batch, { description: "A batch by id; an operator account sees only its own operator's" })
   async batch(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Batch> {
-    const batch = await getBatch(ctx.em, v.id('id', id));
-    if (ctx.viewer.role === Role.OPERATOR) assertActsFor(ctx.viewer, batch.owner.id);
+    const batch = await getBatch(ctx, v.id('id', id));
+    if (ctx.viewer.role === Role.OPERATOR) assertActsFor(ctx.viewer, batch.ownerId);
     return Batch.from(batch);
   }
 
   @FieldResolver(() => PublicOperator)
   async owner(@Ctx() ctx: Context, @Root() batch: Batch): Promise<PublicOperator> {
-    return PublicOperator.from((await ctx.loaders.operator.load(batch.ownerId))!);
+    return PublicOperator.from(publicView((await ctx.loaders.operator.load(batch.ownerId))!));
   }
 
   @FieldResolver(() => [OriginCertificate])

@@ -1,9 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { Market as MarketEntity } from '../entities';
 import { Role } from '../entities/enums';
-import { notFound } from '../errors';
-import { registerMarket } from '../registry/market.service';
+import { getMarket, registerMarket } from '../registry/market.service';
 import { RegisterMarketInput } from '../schema/market.input';
 import { Market } from '../schema/market.type';
 import * as v from '../validation';
@@ -18,9 +16,6 @@ export class MarketResolver {
 
   @Query(() => Market, { description: 'A market, public' })
   async market(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Market> {
-    const marketId = v.id('id', id);
-    const market = await ctx.em.findOne(MarketEntity, marketId);
-    if (!market) throw notFound('Market', marketId);
-    return Market.from(market);
+    return Market.from(await getMarket(ctx, v.id('id', id)));
   }
 }

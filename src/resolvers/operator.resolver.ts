@@ -22,7 +22,7 @@ export class OperatorResolver {
   async operator(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Operator> {
     const operatorId = v.id('id', id);
     assertActsFor(ctx.viewer, operatorId);
-    return Operator.from(await getOperator(ctx.em, operatorId));
+    return Operator.from(await getOperator(ctx, operatorId));
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)

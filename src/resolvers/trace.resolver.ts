@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { withPublicLookup, type Context } from '../context';
+import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { notFound } from '../errors';
 import { InitiateRecallInput } from '../schema/recall.input';
@@ -8,21 +8,21 @@ import { RecallImpact } from '../schema/recall.type';
 import { ForwardTrace, LineageGraph, Trace } from '../schema/trace.type';
 import { publicEpcisDocument, type EpcisDocument } from '../trace/epcis.service';
 import { initiateRecall } from '../trace/recall.service';
-import { traceBackward, traceByCode, traceForward } from '../trace/trace.service';
+import { publicTrace, traceBackward, traceForward } from '../trace/trace.service';
 import * as v from '../validation';
 
 @Resolver()
 export class TraceResolver {
   @Query(() => Trace, { description: 'The whole upstream chain of a public code; anyone may ask' })
   async trace(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<Trace> {
-    const result = await withPublicLookup(ctx, (tx) => traceByCode(tx, code.trim()));
+    const result = await publicTrace(ctx, code.trim());
     if (!result) throw notFound('Trace code');
     return result;
   }
 
   @Query(() => GraphQLJSONObject, { description: 'The chain of a public code as an EPCIS 2.0 JSON-LD document (GS1); anyone may ask' })
   async epcisDocument(@Ctx() ctx: Context, @Arg('code', () => String) code: string): Promise<EpcisDocument> {
-    const doc = await withPublicLookup(ctx, (tx) => publicEpcisDocument(tx, code.trim()));
+    const doc = await publicEpcisDocument(ctx, code.trim());
     if (!doc) throw notFound('Trace code');
     return doc;
   }

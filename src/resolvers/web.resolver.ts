@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { PublicOperator } from '../schema/operator.type';
 import * as v from '../validation';
-import { marketVendors } from '../web/market-vendors';
+import { marketVendors } from '../registry/market.service';
 
 /** Queries the server-rendered pages and the gate scanner need. */
 @Resolver()
@@ -14,6 +14,6 @@ export class WebResolver {
   async marketVendors(@Ctx() ctx: Context, @Arg('marketId', () => ID) marketId: string): Promise<PublicOperator[]> {
     const id = v.id('marketId', marketId);
     assertWorksAt(ctx.viewer, id);
-    return (await marketVendors(ctx.em, id)).map((o) => PublicOperator.from(o));
+    return (await marketVendors(ctx, id)).map((o) => PublicOperator.from(o));
   }
 }

@@ -1,9 +1,9 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import type { Batch as BatchEntity } from '../entities/batch.entity';
+import type { Batch as BatchModel } from '../registry/batch.model';
 import { BatchStatus, ProductCategory, QuantityUnit } from './enums';
 
 @ObjectType({ description: 'A lot of vegetables, fruit or dairy' })
-export class Batch {
+export class Batch implements BatchModel {
   @Field(() => ID)
   id!: number;
 
@@ -48,10 +48,10 @@ export class Batch {
   @Field(() => Date)
   createdAt!: Date;
 
-  static from(b: BatchEntity): Batch {
+  static from(b: BatchModel): Batch {
     return Object.assign(new Batch(), {
       id: b.id,
-      ownerId: b.owner.id,
+      ownerId: b.ownerId,
       productName: b.productName,
       category: b.category,
       lotCode: b.lotCode,

@@ -1,9 +1,9 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import type { OriginCertificate as CertificateEntity } from '../entities/origin-certificate.entity';
+import type { OriginCertificate as CertificateModel } from '../registry/certificate.model';
 import { CertificateStatus, CommitmentBasis, QuantityUnit } from './enums';
 
 @ObjectType({ description: 'Commitment-to-standard certificate (承诺达标合格证) for one batch' })
-export class OriginCertificate {
+export class OriginCertificate implements CertificateModel {
   @Field(() => ID)
   id!: number;
 
@@ -47,15 +47,15 @@ export class OriginCertificate {
   @Field(() => String, { nullable: true })
   revokeReason!: string | null;
 
-  static from(c: CertificateEntity): OriginCertificate {
+  static from(c: CertificateModel): OriginCertificate {
     return Object.assign(new OriginCertificate(), {
       id: c.id,
       number: c.number,
-      batchId: c.batch.id,
-      issuerId: c.issuer.id,
+      batchId: c.batchId,
+      issuerId: c.issuerId,
       quantity: c.quantity,
       quantityAdmitted: c.quantityAdmitted,
-      quantityRemaining: Math.round((c.quantity - c.quantityAdmitted) * 1000) / 1000,
+      quantityRemaining: c.quantityRemaining,
       unit: c.unit,
       issuedAt: c.issuedAt,
       bases: c.bases,

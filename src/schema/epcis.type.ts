@@ -1,11 +1,7 @@
 import { registerEnumType } from 'type-graphql';
+import { EpcisDirection } from '../trace/epcis.model';
 
-/** Which side of a batch's lineage an EPCIS export covers. */
-export enum EpcisDirection {
-  BACKWARD = 'BACKWARD',
-  FORWARD = 'FORWARD',
-  BOTH = 'BOTH',
-}
+export { EpcisDirection };
 
 registerEnumType(EpcisDirection, {
   name: 'EpcisDirection',

@@ -1,8 +1,9 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
+import type * as model from '../trace/lineage.model';
 import { LinkKind, ProductCategory, QuantityUnit } from './enums';
 
 @InputType()
-export class SplitPartInput {
+export class SplitPartInput implements model.LineagePart {
   @Field(() => Float)
   quantity!: number;
 
@@ -11,7 +12,7 @@ export class SplitPartInput {
 }
 
 @InputType()
-export class SplitBatchInput {
+export class SplitBatchInput implements model.SplitBatchData {
   @Field(() => ID)
   batchId!: string;
 
@@ -20,7 +21,7 @@ export class SplitBatchInput {
 }
 
 @InputType()
-export class LineageInput {
+export class LineageInput implements model.LineageInputData {
   @Field(() => ID)
   batchId!: string;
 
@@ -29,7 +30,7 @@ export class LineageInput {
 }
 
 @InputType()
-export class MergeBatchesInput {
+export class MergeBatchesInput implements model.MergeBatchesData {
   @Field(() => [LineageInput], { description: 'Two or more batches of one owner, category and unit' })
   inputs!: LineageInput[];
 
@@ -41,7 +42,7 @@ export class MergeBatchesInput {
 }
 
 @InputType()
-export class ProcessBatchesInput {
+export class ProcessBatchesInput implements model.ProcessBatchesData {
   @Field(() => [LineageInput], { description: 'Batches of one owner, each with the quantity used' })
   inputs!: LineageInput[];
 
@@ -71,7 +72,7 @@ export class ProcessBatchesInput {
 }
 
 @InputType()
-export class TransferBatchInput {
+export class TransferBatchInput implements model.TransferBatchData {
   @Field(() => ID)
   batchId!: string;
 
@@ -83,7 +84,7 @@ export class TransferBatchInput {
 }
 
 @InputType()
-export class RecordBatchLinkInput {
+export class RecordBatchLinkInput implements model.RecordLinkData {
   @Field(() => ID)
   parentId!: string;
 

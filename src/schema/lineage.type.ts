@@ -1,9 +1,10 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { Batch } from './batch.type';
 import { QuantityUnit } from './enums';
+import type * as model from '../trace/trace.model';
 
 @ObjectType({ description: 'The product of a processing step and its yield' })
-export class ProcessResult {
+export class ProcessResult implements model.ProcessResult {
   @Field(() => Batch)
   batch!: Batch;
 

@@ -1,8 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Market as MarketEntity } from '../entities/market.entity';
+import type { Market as MarketModel } from '../registry/market.model';
 
 @ObjectType()
-export class Market {
+export class Market implements MarketModel {
   @Field(() => ID)
   id!: number;
 
@@ -15,7 +15,7 @@ export class Market {
   @Field(() => String, { nullable: true })
   address!: string | null;
 
-  static from(m: MarketEntity): Market {
+  static from(m: MarketModel): Market {
     return Object.assign(new Market(), { id: m.id, name: m.name, village: m.village, address: m.address });
   }
 }

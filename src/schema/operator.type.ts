@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Credit as CreditModel } from '../credit/credit.model';
-import type { Operator as OperatorEntity } from '../entities/operator.entity';
+import type { Operator as OperatorModel, PublicOperator as PublicOperatorModel } from '../registry/operator.model';
 import { Grade, OperatorKind, OperatorStatus } from './enums';
 import { PageInfo } from './page-info.type';
 
@@ -23,7 +23,7 @@ export class Credit implements CreditModel {
 }
 
 @ObjectType({ description: 'What anyone may see of an operator: no contact data, no internal notes' })
-export class PublicOperator {
+export class PublicOperator implements PublicOperatorModel {
   @Field(() => ID)
   id!: number;
 
@@ -48,22 +48,22 @@ export class PublicOperator {
   @Field(() => String, { description: 'Public code of the registration card (`/o/:code`)' })
   publicCode!: string;
 
-  static from(o: OperatorEntity): PublicOperator {
+  static from(o: PublicOperatorModel): PublicOperator {
     return Object.assign(new PublicOperator(), {
       id: o.id,
       kind: o.kind,
       name: o.name,
-      registrationNumber: o.creditCode ?? o.registrationCardNo,
+      registrationNumber: o.registrationNumber,
       village: o.village,
       status: o.status,
-      grade: o.creditGrade,
+      grade: o.grade,
       publicCode: o.publicCode,
     });
   }
 }
 
 @ObjectType({ description: 'An operator as regulators, admins and the operator itself see it' })
-export class Operator {
+export class Operator implements OperatorModel {
   @Field(() => ID)
   id!: number;
 
@@ -103,8 +103,8 @@ export class Operator {
   @Field(() => Credit)
   credit!: Credit;
 
-  static from(o: OperatorEntity): Operator {
-    const credit = Object.assign(new Credit(), { operatorId: o.id, score: o.creditScore, grade: o.creditGrade, forcedUntil: o.forcedDUntil });
+  static from(o: OperatorModel): Operator {
+    const credit = Object.assign(new Credit(), o.credit);
     return Object.assign(new Operator(), {
       id: o.id,
       kind: o.kind,

@@ -1,9 +1,10 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { OperatorKind } from './enums';
 import { AffectedMarket, UnitQuantity } from './trace.type';
+import type * as model from '../trace/trace.model';
 
 @ObjectType()
-export class RecallImpactOperator {
+export class RecallImpactOperator implements model.RecallImpactOperator {
   @Field(() => ID)
   id!: number;
 
@@ -18,7 +19,7 @@ export class RecallImpactOperator {
 }
 
 @ObjectType({ description: 'What a recall reached, as computed when it was made' })
-export class RecallImpact {
+export class RecallImpact implements model.RecallAnswer {
   @Field(() => ID)
   recallId!: number;
 

@@ -3,9 +3,10 @@ import {
   BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, InspectionKind, LinkKind, ProductCategory, QuantityUnit, TestResult,
 } from './enums';
 import { PublicOperator } from './operator.type';
+import type * as model from '../trace/trace.model';
 
 @ObjectType({ description: 'A recall started on one batch; the batch and every descendant are RECALLED' })
-export class TraceRecall {
+export class TraceRecall implements model.TraceRecall {
   @Field(() => ID)
   id!: number;
 
@@ -23,7 +24,7 @@ export class TraceRecall {
 }
 
 @ObjectType({ description: 'A batch in a lineage walk, with its owner as the public sees it' })
-export class TraceBatch {
+export class TraceBatch implements model.TraceBatch {
   @Field(() => ID)
   id!: number;
 
@@ -81,7 +82,7 @@ export class TraceBatch {
 }
 
 @ObjectType({ description: 'A lineage link parent → child; quantity is what was taken from the parent, in its unit' })
-export class TraceLink {
+export class TraceLink implements model.TraceLink {
   @Field(() => ID)
   parentId!: number;
 
@@ -99,7 +100,7 @@ export class TraceLink {
 }
 
 @ObjectType({ description: 'An origin certificate of a batch in the chain' })
-export class TraceCertificate {
+export class TraceCertificate implements model.TraceCertificate {
   @Field(() => ID)
   id!: number;
 
@@ -144,7 +145,7 @@ export class TraceCertificate {
 }
 
 @ObjectType()
-export class TraceInspectionItem {
+export class TraceInspectionItem implements model.TraceInspectionItem {
   @Field(() => String)
   item!: string;
 
@@ -159,7 +160,7 @@ export class TraceInspectionItem {
 }
 
 @ObjectType({ description: 'A rapid or lab test of a batch in the chain' })
-export class TraceInspection {
+export class TraceInspection implements model.TraceInspection {
   @Field(() => ID)
   id!: number;
 
@@ -189,7 +190,7 @@ export class TraceInspection {
 }
 
 @ObjectType({ description: 'A gate scan of a batch in the chain' })
-export class TraceMarketEntry {
+export class TraceMarketEntry implements model.TraceMarketEntry {
   @Field(() => ID)
   id!: number;
 
@@ -225,7 +226,7 @@ export class TraceMarketEntry {
 }
 
 @ObjectType({ description: 'The whole upstream chain of a public code' })
-export class Trace {
+export class Trace implements model.Trace {
   @Field(() => String)
   code!: string;
 
@@ -272,7 +273,7 @@ export class Trace {
 }
 
 @ObjectType({ description: 'A bounded walk of the lineage graph from one batch' })
-export class LineageGraph {
+export class LineageGraph implements model.LineageGraph {
   @Field(() => TraceBatch)
   batch!: TraceBatch;
 
@@ -293,7 +294,7 @@ export class LineageGraph {
 }
 
 @ObjectType()
-export class UnitQuantity {
+export class UnitQuantity implements model.UnitQuantity {
   @Field(() => QuantityUnit)
   unit!: QuantityUnit;
 
@@ -305,7 +306,7 @@ export class UnitQuantity {
 }
 
 @ObjectType()
-export class AffectedMarket {
+export class AffectedMarket implements model.AffectedMarket {
   @Field(() => ID)
   id!: number;
 
@@ -320,13 +321,13 @@ export class AffectedMarket {
 }
 
 @ObjectType()
-export class AffectedOperator extends PublicOperator {
+export class AffectedOperator extends PublicOperator implements model.AffectedOperator {
   @Field(() => Int, { description: 'Affected batches this operator owns' })
   batches!: number;
 }
 
 @ObjectType({ description: 'Everything made from a batch and where it went; the aggregates cover every descendant within maxDepth, not only the maxNodes listed' })
-export class ForwardTrace extends LineageGraph {
+export class ForwardTrace extends LineageGraph implements model.ForwardTrace {
   @Field(() => Int, { description: 'The batch and every descendant within maxDepth' })
   totalBatches!: number;
 

@@ -1,4 +1,10 @@
 import { accountTable } from './account.table';
+import { batchLinkTable } from './batch-link.table';
+import { batchTable } from './batch.table';
+import { marketTable } from './market.table';
+import { operatorTable } from './operator.table';
+import { originCertificateTable } from './origin-certificate.table';
+import { recallTable } from './recall.table';
 import { creditAppealTable } from './credit-appeal.table';
 import { creditEventTable } from './credit-event.table';
 import { inspectionTable } from './inspection.table';
@@ -8,6 +14,12 @@ import type { Table } from './table';
 /** Every table module's declaration; a test holds each against the migrated database. */
 export const TABLES: readonly Table<unknown>[] = [
   accountTable as Table<unknown>,
+  operatorTable as Table<unknown>,
+  marketTable as Table<unknown>,
+  batchTable as Table<unknown>,
+  batchLinkTable as Table<unknown>,
+  originCertificateTable as Table<unknown>,
+  recallTable as Table<unknown>,
   creditEventTable as Table<unknown>,
   creditAppealTable as Table<unknown>,
   marketEntryTable as Table<unknown>,

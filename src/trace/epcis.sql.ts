@@ -1,3 +1,6 @@
+import type { Db } from '../context';
+import type { LinkKind, QuantityUnit } from '../entities/enums';
+
 /**
  * What the EPCIS export needs beyond the lineage walk, as one statement.
  *
@@ -59,3 +62,47 @@ select 'B', json_build_object(
   'ownerCode', o.public_code,
   'digitalLink', b.gtin is not null and not exists (select 1 from batch x where x.gtin = b.gtin and x.lot_code = b.lot_code and x.id < b.id))
 from named n join batch b on b.id = n.id join operator o on o.id = b.owner_id`;
+
+
+/** A link into a walked batch (`L`). */
+export interface EpcisLinkJson {
+  id: number;
+  parentId: number;
+  childId: number;
+  kind: LinkKind;
+  quantity: number | string;
+  createdAt: string;
+}
+
+/** The recall that marked a walked RECALLED batch (`R`). */
+export interface EpcisRecallJson {
+  batchId: number;
+  id: number;
+  /** Null where the public export may not name the source lot (it lies beyond the walk). */
+  sourceId: number | null;
+  reason: string;
+  at: string;
+}
+
+/** A batch named by any row, with what its identifier is made of (`B`). */
+export interface EpcisBatchJson {
+  id: number;
+  publicCode: string;
+  gtin: string | null;
+  lotCode: string;
+  quantity: number | string;
+  unit: QuantityUnit;
+  productName: string;
+  category: string;
+  originPlace: string | null;
+  producedAt: string;
+  ownerCode: string;
+  digitalLink: boolean;
+}
+
+export type EpcisContextRow = { k: 'L'; v: EpcisLinkJson } | { k: 'R'; v: EpcisRecallJson } | { k: 'B'; v: EpcisBatchJson };
+
+/** EPCIS_CONTEXT_SQL over the walked batch ids. */
+export function epcisContextRows(ctx: Db, batchIds: number[]): Promise<EpcisContextRow[]> {
+  return ctx.em.execute<EpcisContextRow[]>(EPCIS_CONTEXT_SQL, [`{${batchIds.join(',')}}`]);
+}

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import QRCode from 'qrcode';
+import type { Db } from '../context';
+import { isPublicCode } from '../public-code';
+import { batchByGtinLot, publicCodeKind } from '../tables/batch.table';
 import { gtinValid } from '../validation';
 
 export type QrFormat = 'png' | 'svg';
 
 /** Pixel width of an image: at least 3 pixels a module for phone cameras, at most what one request may cost to render. */
 export const QR_SIZE = { min: 128, max: 1024, default: 256 } as const;
-
-const PUBLIC_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** What a public code opens: a batch's trace page or an operator's registration card. */
 export interface PublicCodeTarget {
@@ -20,14 +20,11 @@ export interface PublicCodeTarget {
 }
 
 /** The page a public code opens, or null for an unknown code; one statement. */
-export async function resolvePublicCode(em: EntityManager, publicUrl: string, code: string): Promise<PublicCodeTarget | null> {
-  if (!PUBLIC_CODE.test(code)) return null;
-  const [row] = await em.execute<{ kind: 'batch' | 'operator' }[]>(
-    `select 'batch' as kind from batch where public_code = ? union all select 'operator' from operator where public_code = ? limit 1`,
-    [code, code],
-  );
-  if (!row) return null;
-  return { kind: row.kind, code, url: `${publicUrl}/${row.kind === 'batch' ? 't' : 'o'}/${code}` };
+export async function resolvePublicCode(ctx: Db, publicUrl: string, code: string): Promise<PublicCodeTarget | null> {
+  if (!isPublicCode(code)) return null;
+  const kind = await publicCodeKind(ctx, code);
+  if (!kind) return null;
+  return { kind, code, url: `${publicUrl}/${kind === 'batch' ? 't' : 'o'}/${code}` };
 }
 
 /** The requested size clamped to the bounds; null when it is not a whole number. */
@@ -97,8 +94,7 @@ export function normaliseGtin(raw: string): string | null {
 }
 
 /** The public code of the batch with this GTIN and lot (the first registered, if owners share one), or null. */
-export async function findByDigitalLink(em: EntityManager, gtin14: string, lot: string): Promise<string | null> {
+export async function findByDigitalLink(ctx: Db, gtin14: string, lot: string): Promise<string | null> {
   if (!lot || lot.length > 64) return null;
-  const [row] = await em.execute<{ public_code: string }[]>('select public_code from batch where gtin = ? and lot_code = ? order by id limit 1', [gtin14, lot]);
-  return row?.public_code ?? null;
+  return (await batchByGtinLot(ctx, gtin14, lot))?.public_code ?? null;
 }

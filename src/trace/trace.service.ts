@@ -1,66 +1,23 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
-import {
-  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, InspectionKind, LinkKind, OperatorKind, OperatorStatus,
-  ProductCategory, QuantityUnit, TestResult,
-} from '../entities/enums';
+import { withPublicLookup, type Context, type Db } from '../context';
+import { BatchStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
-import type { PublicOperator } from '../schema/operator.type';
+import { isPublicCode } from '../public-code';
+import { quantityLeft } from '../quantity';
+import type { PublicOperator } from '../registry/operator.model';
 import type {
-  AffectedMarket, AffectedOperator, ForwardTrace, LineageGraph, Trace, TraceBatch, TraceCertificate, TraceInspection, TraceLink, TraceMarketEntry,
-  TraceRecall, UnitQuantity,
-} from '../schema/trace.type';
-import { DETAILS_SQL, DOWNSTREAM_BY_ID_SQL, FORWARD_SQL, SUBTREE_IMPACT_SQL, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL } from './trace.sql';
+  ForwardTrace, LineageGraph, SubtreeImpact, Trace, TraceBatch, TraceDetails, TraceLink, Walk, WalkBounds,
+} from './trace.model';
+import {
+  detailRows, DOWNSTREAM_BY_ID_SQL, forwardRows, subtreeImpactJson, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL, walkRows, type NodeRow,
+} from './trace.sql';
 
-/** Bounds of a walk; the public trace uses the defaults. */
-export interface WalkBounds {
-  maxDepth: number;
-  maxNodes: number;
-}
+export type { SubtreeImpact, TraceDetails, Walk, WalkBounds };
 
 export const PUBLIC_TRACE_BOUNDS: WalkBounds = { maxDepth: 100, maxNodes: 2000 };
 
-export interface Walk {
-  nodes: TraceBatch[];
-  edges: TraceLink[];
-  truncated: boolean;
-}
-
-interface NodeRow {
-  depth: number;
-  id: number;
-  public_code: string;
-  product_name: string;
-  category: ProductCategory;
-  lot_code: string;
-  quantity: string;
-  remaining: string;
-  unit: QuantityUnit;
-  produced_at: Date;
-  origin_place: string | null;
-  gtin: string | null;
-  status: BatchStatus;
-  non_conformant: boolean;
-  created_at: Date;
-  owner_id: number;
-  owner_kind: OperatorKind;
-  owner_name: string;
-  owner_registration_number: string | null;
-  owner_village: string | null;
-  owner_status: OperatorStatus;
-  owner_grade: Grade;
-  owner_public_code: string;
-  recall_id: number | null;
-  recall_reason: string | null;
-  recall_at: Date | null;
-  links: { parentId: number; childId: number; kind: LinkKind; quantity: number; createdAt: string }[];
-}
-
-const PUBLIC_CODE = /^[A-Za-z0-9_-]{1,32}$/;
-
 /** Runs one walk statement and keeps only the links between nodes it returned; a dropped link means truncation. */
-export async function runWalk(em: EntityManager, sql: string, start: string | number, bounds: WalkBounds): Promise<Walk> {
-  return walkFromRows(await em.execute<NodeRow[]>(sql, [start, bounds.maxDepth, bounds.maxNodes]));
+export async function runWalk(ctx: Db, sql: string, start: string | number, bounds: WalkBounds): Promise<Walk> {
+  return walkFromRows(await walkRows(ctx, sql, start, bounds));
 }
 
 function walkFromRows(rows: NodeRow[]): Walk {
@@ -80,24 +37,15 @@ function walkFromRows(rows: NodeRow[]): Walk {
   return { nodes, edges, truncated };
 }
 
-export const walkUpstreamByCode = (em: EntityManager, code: string, bounds = PUBLIC_TRACE_BOUNDS) => runWalk(em, UPSTREAM_SQL, code, bounds);
-export const walkUpstream = (em: EntityManager, batchId: number, bounds: WalkBounds) => runWalk(em, UPSTREAM_BY_ID_SQL, batchId, bounds);
-export const walkDownstream = (em: EntityManager, batchId: number, bounds: WalkBounds) => runWalk(em, DOWNSTREAM_BY_ID_SQL, batchId, bounds);
-
-export interface TraceDetails {
-  certificates: TraceCertificate[];
-  inspections: TraceInspection[];
-  marketEntries: TraceMarketEntry[];
-}
+export const walkUpstreamByCode = (ctx: Db, code: string, bounds = PUBLIC_TRACE_BOUNDS) => runWalk(ctx, UPSTREAM_SQL, code, bounds);
+export const walkUpstream = (ctx: Db, batchId: number, bounds: WalkBounds) => runWalk(ctx, UPSTREAM_BY_ID_SQL, batchId, bounds);
+export const walkDownstream = (ctx: Db, batchId: number, bounds: WalkBounds) => runWalk(ctx, DOWNSTREAM_BY_ID_SQL, batchId, bounds);
 
 /** Certificates, inspections and gate entries of all the given batches, in one statement. */
-export async function loadDetails(em: EntityManager, batchIds: number[]): Promise<TraceDetails> {
+export async function loadDetails(ctx: Db, batchIds: number[]): Promise<TraceDetails> {
   const out: TraceDetails = { certificates: [], inspections: [], marketEntries: [] };
   if (!batchIds.length) return out;
-  const list = `{${batchIds.join(',')}}`;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const rows = await em.execute<{ k: 'C' | 'I' | 'E'; v: any }[]>(DETAILS_SQL, [list, list, list, list]);
-  for (const { k, v } of rows) {
+  for (const { k, v } of await detailRows(ctx, batchIds)) {
     if (k === 'C') {
       out.certificates.push({
         ...v,
@@ -119,15 +67,21 @@ export async function loadDetails(em: EntityManager, batchIds: number[]): Promis
 }
 
 /**
- * The public trace of a code: the batch and everything upstream, with certificates, tests, gate entries,
- * producers and recall status. Two SQL statements whatever the chain's length; null for an unknown code.
+ * The trace of a code inside the caller's transaction: the batch and everything upstream, with certificates,
+ * tests, gate entries, producers and recall status. Two SQL statements whatever the chain's length; null for an
+ * unknown code.
  */
 export async function traceByCode(ctx: Pick<Context, 'em' | 'config'>, code: string, bounds: WalkBounds = PUBLIC_TRACE_BOUNDS): Promise<Trace | null> {
-  if (!PUBLIC_CODE.test(code)) return null;
-  const walk = await walkUpstreamByCode(ctx.em, code, bounds);
+  if (!isPublicCode(code)) return null;
+  const walk = await walkUpstreamByCode(ctx, code, bounds);
   if (!walk.nodes.length) return null;
-  const details = await loadDetails(ctx.em, walk.nodes.map((n) => n.id));
+  const details = await loadDetails(ctx, walk.nodes.map((n) => n.id));
   return assembleTrace(ctx.config.publicUrl, walk, details);
+}
+
+/** The public trace of a code, in its own bounded read-only lookup; null for an unknown code. */
+export function publicTrace(ctx: Pick<Context, 'em' | 'config'>, code: string): Promise<Trace | null> {
+  return withPublicLookup(ctx, (tx) => traceByCode(tx, code));
 }
 
 /** Builds the trace answer from an upstream walk (nodes by depth, the traced batch first). */
@@ -164,7 +118,7 @@ function toNode(r: NodeRow): TraceBatch {
     lotCode: r.lot_code,
     quantity: Number(r.quantity),
     remaining: Number(r.remaining),
-    consumed: (Math.round(Number(r.quantity) * 1000) - Math.round(Number(r.remaining) * 1000)) / 1000,
+    consumed: quantityLeft(r.quantity, r.remaining),
     unit: r.unit,
     producedAt: new Date(r.produced_at),
     originPlace: r.origin_place,
@@ -209,21 +163,10 @@ export function regulatorBounds(input: TraceBoundsInput = {}): WalkBounds {
   return { maxDepth, maxNodes };
 }
 
-/** What a batch reached over its whole subtree, whatever the bounds of the node list. */
-export interface SubtreeImpact {
-  /** The batch and every descendant. */
-  batches: number;
-  operators: AffectedOperator[];
-  markets: AffectedMarket[];
-  /** Gate entries of those batches. */
-  entries: number;
-  quantities: UnitQuantity[];
-}
-
 /** Everything a batch came from, up to the bounds; one statement. */
-export async function traceBackward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<LineageGraph> {
+export async function traceBackward(ctx: Db, batchId: number, input: TraceBoundsInput = {}): Promise<LineageGraph> {
   const bounds = regulatorBounds(input);
-  const walk = await walkUpstream(ctx.em, batchId, bounds);
+  const walk = await walkUpstream(ctx, batchId, bounds);
   if (!walk.nodes.length) throw notFound('Batch', batchId);
   return { batch: walk.nodes[0], ...walk, ...bounds };
 }
@@ -232,13 +175,13 @@ export async function traceBackward(ctx: Pick<Context, 'em'>, batchId: number, i
  * Everything made from a batch: the graph up to the bounds, and who holds it, which markets it reached and how
  * much is on hand over every batch within maxDepth (not cut by maxNodes). Two statements.
  */
-export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, input: TraceBoundsInput = {}): Promise<ForwardTrace> {
+export async function traceForward(ctx: Db, batchId: number, input: TraceBoundsInput = {}): Promise<ForwardTrace> {
   const bounds = regulatorBounds(input);
-  const rows = await ctx.em.execute<(NodeRow & { impact: SubtreeImpact })[]>(FORWARD_SQL, [batchId, bounds.maxDepth, bounds.maxNodes]);
+  const rows = await forwardRows(ctx, batchId, bounds);
   if (!rows.length) throw notFound('Batch', batchId);
   const walk = walkFromRows(rows);
   const impact = impactFromJson(rows[0].impact);
-  const details = await loadDetails(ctx.em, walk.nodes.map((n) => n.id));
+  const details = await loadDetails(ctx, walk.nodes.map((n) => n.id));
   return {
     batch: walk.nodes[0],
     ...walk,
@@ -254,9 +197,8 @@ export async function traceForward(ctx: Pick<Context, 'em'>, batchId: number, in
 }
 
 /** Aggregates over a batch and all its descendants, in one statement. */
-export async function subtreeImpact(em: EntityManager, batchId: number): Promise<SubtreeImpact> {
-  const [{ impact }] = await em.execute<{ impact: SubtreeImpact }[]>(SUBTREE_IMPACT_SQL, [batchId]);
-  return impactFromJson(impact);
+export async function subtreeImpact(ctx: Db, batchId: number): Promise<SubtreeImpact> {
+  return impactFromJson(await subtreeImpactJson(ctx, batchId));
 }
 
 function impactFromJson(impact: SubtreeImpact): SubtreeImpact {

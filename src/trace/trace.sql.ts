@@ -7,15 +7,44 @@
  * the length of its shortest path to the start. Nodes are cut to the first `maxNodes` by (depth, id), so a
  * truncated answer is always a complete prefix of the nearest generations.
  */
+import type { Db } from '../context';
+import type { Grade, LinkKind, OperatorKind, OperatorStatus } from '../entities/enums';
+import { DESCENDANTS_CTE } from '../tables/batch-link.table';
+import type { BatchRow } from '../tables/batch.table';
+import type { SubtreeImpact, WalkBounds } from './trace.model';
+
+export { DESCENDANTS_CTE };
+
+/** The batch columns of a node, named from the batch table's row type. */
+const NODE_BATCH_COLUMNS = [
+  'id', 'public_code', 'product_name', 'category', 'lot_code', 'quantity', 'remaining', 'unit',
+  'produced_at', 'origin_place', 'gtin', 'status', 'non_conformant', 'created_at',
+] as const satisfies readonly (keyof BatchRow)[];
 
 /** Columns of one node: the batch, its owner's public fields and grade, a recall started on it. */
 const NODE_COLUMNS = `
   n.depth,
-  b.id, b.public_code, b.product_name, b.category, b.lot_code, b.quantity, b.remaining, b.unit,
-  b.produced_at, b.origin_place, b.gtin, b.status, b.non_conformant, b.created_at,
+  ${NODE_BATCH_COLUMNS.map((c) => `b.${c}`).join(', ')},
   o.id as owner_id, o.kind as owner_kind, o.name as owner_name, coalesce(o.credit_code, o.registration_card_no) as owner_registration_number,
   o.village as owner_village, o.status as owner_status, o.credit_grade as owner_grade, o.public_code as owner_public_code,
   r.id as recall_id, r.reason as recall_reason, r.created_at as recall_at`;
+
+/** One node of a walk (see NODE_COLUMNS), with its links towards the walk's direction. */
+export type NodeRow = Pick<BatchRow, (typeof NODE_BATCH_COLUMNS)[number]> & {
+  depth: number;
+  owner_id: number;
+  owner_kind: OperatorKind;
+  owner_name: string;
+  owner_registration_number: string | null;
+  owner_village: string | null;
+  owner_status: OperatorStatus;
+  owner_grade: Grade;
+  owner_public_code: string;
+  recall_id: number | null;
+  recall_reason: string | null;
+  recall_at: Date | null;
+  links: { parentId: number; childId: number; kind: LinkKind; quantity: number; createdAt: string }[];
+};
 
 /** Batch count, owners with their public fields, markets and gate entries, and what is on hand per unit. */
 const IMPACT_JSON = `json_build_object(
@@ -109,13 +138,6 @@ select 'E', json_build_object(
 from market_entry e join market m on m.id = e.market_id join operator v on v.id = e.vendor_id
 where e.batch_id = any(?::int[]) or e.received_batch_id = any(?::int[])`;
 
-/** Every descendant of a batch and the batch itself, each once, however many paths lead to it. Param: batchId. */
-export const DESCENDANTS_CTE = `with recursive down(id) as (
-  select ?::int
-  union
-  select l.child_id from batch_link l join down d on l.parent_id = d.id
-)`;
-
 /** Batches (from the CTE `ids`, column `id`) with their owner, unit and what remains, and their gate entries. */
 function impactCtes(ids: string): string {
   return `impact_nodes as (select b.id, b.owner_id, b.unit, b.remaining from ${ids} x join batch b on b.id = x.id),
@@ -131,3 +153,28 @@ impact_entries as (
 export const SUBTREE_IMPACT_SQL = `${DESCENDANTS_CTE},
 ${impactCtes('down')}
 select ${IMPACT_JSON} as impact`;
+
+/** Runs one walk statement (a `*_SQL` walk above) from a public code or a batch id. */
+export function walkRows(ctx: Db, sql: string, start: string | number, bounds: WalkBounds): Promise<NodeRow[]> {
+  return ctx.em.execute<NodeRow[]>(sql, [start, bounds.maxDepth, bounds.maxNodes]);
+}
+
+/** The FORWARD_SQL walk; its first row carries the subtree's impact. */
+export function forwardRows(ctx: Db, batchId: number, bounds: WalkBounds): Promise<(NodeRow & { impact: SubtreeImpact })[]> {
+  return ctx.em.execute<(NodeRow & { impact: SubtreeImpact })[]>(FORWARD_SQL, [batchId, bounds.maxDepth, bounds.maxNodes]);
+}
+
+/** One row of DETAILS_SQL: a certificate (C), an inspection (I) or a gate entry (E), as json. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DetailRow = { k: 'C' | 'I' | 'E'; v: any };
+
+export function detailRows(ctx: Db, batchIds: number[]): Promise<DetailRow[]> {
+  const list = `{${batchIds.join(',')}}`;
+  return ctx.em.execute<DetailRow[]>(DETAILS_SQL, [list, list, list, list]);
+}
+
+/** SUBTREE_IMPACT_SQL, as stored json (quantities as numeric strings). */
+export async function subtreeImpactJson(ctx: Db, batchId: number): Promise<SubtreeImpact> {
+  const [{ impact }] = await ctx.em.execute<{ impact: SubtreeImpact }[]>(SUBTREE_IMPACT_SQL, [batchId]);
+  return impact;
+}

@@ -14,7 +14,7 @@ export async function registerQrRoutes(fastify: FastifyInstance, deps: WebDeps):
     const size = qrSize(request.query.size);
     if (size === null) return sendFlatFailure(reply, failure('BAD_REQUEST', 'size must be a whole number of pixels'));
     try {
-      const target = await resolvePublicCode(request.publicContext().em, deps.config.publicUrl, code);
+      const target = await resolvePublicCode(request.publicContext(), deps.config.publicUrl, code);
       if (!target) return sendFlatFailure(reply, failure('NOT_FOUND', 'No batch or registration card has this code'));
       const etag = qrEtag(target.url, format, size);
       // the text behind a code never changes, so clients may keep the image a day and revalidate cheaply
@@ -31,7 +31,7 @@ export async function registerQrRoutes(fastify: FastifyInstance, deps: WebDeps):
     const gtin = normaliseGtin(request.params.gtin);
     if (!gtin) return sendFlatFailure(reply, failure('BAD_REQUEST', 'GTIN must be 8, 12, 13 or 14 digits with a valid GS1 check digit'));
     try {
-      const code = await findByDigitalLink(request.publicContext().em, gtin, request.params.lot);
+      const code = await findByDigitalLink(request.publicContext(), gtin, request.params.lot);
       if (!code) return sendFlatFailure(reply, failure('NOT_FOUND', 'No batch has this GTIN and lot'));
       return reply.code(303).header('location', `/t/${code}`).header('cache-control', 'no-store').send();
     } catch (e) {

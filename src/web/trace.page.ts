@@ -1,6 +1,6 @@
 import { STANDARD_STATEMENT } from '../registry/certificate.service';
-import type { PublicOperator } from '../schema/operator.type';
-import type { Trace, TraceBatch, TraceCertificate } from '../schema/trace.type';
+import type { PublicOperator } from '../registry/operator.model';
+import type { Trace, TraceBatch, TraceCertificate } from '../trace/trace.model';
 import { html, layout, type SafeHtml } from './html';
 import {
   BASIS, CATEGORY, INSPECTION_KIND, LINK_KIND, OPERATOR_KIND, TEST_RESULT, formatDate, formatQuantity, gradeMeaning, label, type Lang,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { sampleDraw } from '../../src/gate/gate.service';
-import { transferWithin } from '../../src/trace/lineage.service';
+import { transferWithin } from '../../src/trace/batch-flow';
 import { useTestApp } from '../support/use-test-app';
 import { makeBatch, makeOperator, ok } from '../support/factories';
 import { ID_BASE, SECRETS, buildWebTown, recallLot, type WebTown } from './town';
@@ -129,7 +129,7 @@ describe('GET /t/:code', () => {
       let id = town.stallBatch.id;
       for (let i = 0; i < 12; i++) {
         const to = i % 2 === 0 ? town.wholesaler.id : town.vendor.id;
-        id = (await transferWithin(tx, { parentId: id, toOperatorId: Number(to), quantity: 1 })).id;
+        id = (await transferWithin({ em: tx }, { parentId: id, toOperatorId: Number(to), quantity: 1 })).id;
       }
       return id;
     });

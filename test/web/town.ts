@@ -1,5 +1,5 @@
 import { Role } from '../../src/entities/enums';
-import { transferWithin } from '../../src/trace/lineage.service';
+import { transferWithin } from '../../src/trace/batch-flow';
 import type { TestApp } from '../support/app';
 import { formatDate } from '../../src/web/i18n';
 import { fixture, makeBatch, makeCertificate, makeMarket, makeOperator, ok, token } from '../support/factories';
@@ -58,8 +58,8 @@ export async function buildWebTown(t: TestApp): Promise<WebTown> {
 
   const em = t.orm.em.fork();
   const stall = await em.transactional(async (tx) => {
-    const w = await transferWithin(tx, { parentId: Number(farmBatch.id), toOperatorId: Number(wholesaler.id), quantity: 60, at: new Date('2026-11-02T01:00:00Z') });
-    return transferWithin(tx, { parentId: w.id, toOperatorId: Number(vendor.id), quantity: 25, at: new Date('2026-11-03T00:30:00Z') });
+    const w = await transferWithin({ em: tx }, { parentId: Number(farmBatch.id), toOperatorId: Number(wholesaler.id), quantity: 60, at: new Date('2026-11-02T01:00:00Z') });
+    return transferWithin({ em: tx }, { parentId: w.id, toOperatorId: Number(vendor.id), quantity: 25, at: new Date('2026-11-03T00:30:00Z') });
   });
   const [row] = await t.sql<{ public_code: string; lot_code: string }>('select public_code, lot_code from batch where id = $1', [stall.id]);
   // hand-over times as they happened (China time: 2 Nov 09:00, 3 Nov 08:30)

@@ -1,0 +1,41 @@
+import type { Db } from '../context';
+import type { Market } from '../registry/market.model';
+import { defineTable } from './table';
+
+export interface MarketRow {
+  id: number;
+  name: string;
+  village: string | null;
+  address: string | null;
+  created_at: Date;
+}
+
+export const marketTable = defineTable<MarketRow>('market', {
+  id: 'int4',
+  name: 'varchar',
+  village: 'varchar',
+  address: 'varchar',
+  created_at: 'timestamptz',
+});
+
+export function toMarket(r: MarketRow): Market {
+  return { id: r.id, name: r.name, village: r.village, address: r.address };
+}
+
+export async function insertMarket(ctx: Db, m: Omit<Market, 'id'>): Promise<MarketRow> {
+  const [row] = await ctx.em.execute<MarketRow[]>(
+    `insert into market (name, village, address, created_at) values (?, ?, ?, ?) returning ${marketTable.list}`,
+    [m.name, m.village, m.address, new Date()],
+  );
+  return row;
+}
+
+export async function marketById(ctx: Db, id: number): Promise<MarketRow | null> {
+  const [row] = await ctx.em.execute<MarketRow[]>(`select ${marketTable.list} from market where id = ?`, [id]);
+  return row ?? null;
+}
+
+export async function marketsByIds(ctx: Db, ids: readonly number[]): Promise<MarketRow[]> {
+  if (!ids.length) return [];
+  return ctx.em.execute<MarketRow[]>(`select ${marketTable.list} from market where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+}

@@ -1,0 +1,170 @@
+import type { Db } from '../context';
+import { OperatorKind, OperatorStatus, type Grade } from '../entities/enums';
+import type { Operator, PublicOperator } from '../registry/operator.model';
+import { defineTable } from './table';
+
+export interface OperatorRow {
+  id: number;
+  kind: OperatorKind;
+  name: string;
+  credit_code: string | null;
+  registration_card_no: string | null;
+  village: string | null;
+  address: string | null;
+  contact_person: string | null;
+  contact_phone: string | null;
+  status: OperatorStatus;
+  public_code: string;
+  credit_score: number;
+  credit_grade: Grade;
+  forced_d_until: Date | null;
+  created_at: Date;
+  credit_chain_seq: number;
+  credit_chain_head: string | null;
+}
+
+export const operatorTable = defineTable<OperatorRow>('operator', {
+  id: 'int4',
+  kind: 'text',
+  name: 'varchar',
+  credit_code: 'varchar',
+  registration_card_no: 'varchar',
+  village: 'varchar',
+  address: 'varchar',
+  contact_person: 'varchar',
+  contact_phone: 'varchar',
+  status: 'text',
+  public_code: 'varchar',
+  credit_score: 'int4',
+  credit_grade: 'bpchar',
+  forced_d_until: 'timestamptz',
+  created_at: 'timestamptz',
+  credit_chain_seq: 'int4',
+  credit_chain_head: 'bpchar',
+});
+
+/** The columns the public view is made of; no contact data among them. */
+export type PublicOperatorRow = Pick<OperatorRow, 'id' | 'kind' | 'name' | 'credit_code' | 'registration_card_no' | 'village' | 'status' | 'credit_grade' | 'public_code'>;
+
+const PUBLIC_COLUMNS = 'id, kind, name, credit_code, registration_card_no, village, status, credit_grade, public_code';
+
+/** The one mapping to the public view of an operator. */
+export function toPublicOperator(r: PublicOperatorRow): PublicOperator {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    registrationNumber: r.credit_code ?? r.registration_card_no,
+    village: r.village,
+    status: r.status,
+    grade: r.credit_grade,
+    publicCode: r.public_code,
+  };
+}
+
+export function toOperator(r: OperatorRow): Operator {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    creditCode: r.credit_code,
+    registrationCardNo: r.registration_card_no,
+    village: r.village,
+    address: r.address,
+    contactPerson: r.contact_person,
+    contactPhone: r.contact_phone,
+    status: r.status,
+    publicCode: r.public_code,
+    createdAt: new Date(r.created_at),
+    credit: { operatorId: r.id, score: r.credit_score, grade: r.credit_grade, forcedUntil: r.forced_d_until && new Date(r.forced_d_until) },
+  };
+}
+
+export async function operatorById(ctx: Db, id: number): Promise<OperatorRow | null> {
+  const [row] = await ctx.em.execute<OperatorRow[]>(`select ${operatorTable.list} from operator where id = ?`, [id]);
+  return row ?? null;
+}
+
+export async function operatorsByIds(ctx: Db, ids: readonly number[]): Promise<OperatorRow[]> {
+  if (!ids.length) return [];
+  return ctx.em.execute<OperatorRow[]>(`select ${operatorTable.list} from operator where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+}
+
+/** The operator's status, null when there is no such operator. */
+export async function operatorStatus(ctx: Db, id: number): Promise<OperatorStatus | null> {
+  const [row] = await ctx.em.execute<Pick<OperatorRow, 'status'>[]>('select status from operator where id = ?', [id]);
+  return row?.status ?? null;
+}
+
+/** The columns of the public view (a producer on a gate answer or a trace), null when there is no such operator. */
+export async function publicOperatorById(ctx: Db, id: number): Promise<PublicOperatorRow | null> {
+  const [row] = await ctx.em.execute<PublicOperatorRow[]>(`select ${PUBLIC_COLUMNS} from operator where id = ?`, [id]);
+  return row ?? null;
+}
+
+export async function creditCodeTaken(ctx: Db, creditCode: string): Promise<boolean> {
+  const rows = await ctx.em.execute<{ id: number }[]>('select id from operator where credit_code = ? limit 1', [creditCode]);
+  return rows.length > 0;
+}
+
+/** The next serial of the town registration cards. */
+export async function nextRegistrationCardSerial(ctx: Db): Promise<number> {
+  const [{ n }] = await ctx.em.execute<{ n: string }[]>(`select nextval('registration_card_seq') as n`);
+  return Number(n);
+}
+
+export type NewOperator = Pick<
+  OperatorRow,
+  'kind' | 'name' | 'credit_code' | 'registration_card_no' | 'village' | 'address' | 'contact_person' | 'contact_phone' | 'public_code' | 'created_at'
+>;
+
+export async function insertOperator(ctx: Db, o: NewOperator): Promise<OperatorRow> {
+  const [row] = await ctx.em.execute<OperatorRow[]>(
+    `insert into operator (kind, name, credit_code, registration_card_no, village, address, contact_person, contact_phone, public_code, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${operatorTable.list}`,
+    [o.kind, o.name, o.credit_code, o.registration_card_no, o.village, o.address, o.contact_person, o.contact_phone, o.public_code, o.created_at],
+  );
+  return row;
+}
+
+export async function updateOperatorStatus(ctx: Db, id: number, status: OperatorStatus): Promise<OperatorRow | null> {
+  const [row] = await ctx.em.execute<OperatorRow[]>(`update operator set status = ? where id = ? returning ${operatorTable.list}`, [status, id]);
+  return row ?? null;
+}
+
+export interface OperatorFilterRow {
+  kind?: OperatorKind | null;
+  status?: OperatorStatus | null;
+  grade?: Grade | null;
+  village?: string | null;
+  nameContains?: string | null;
+}
+
+/** Operators matching every given filter, by id after `afterId`; `limit` rows at most. */
+export async function listOperatorRows(ctx: Db, filter: OperatorFilterRow, afterId: number | null, limit: number): Promise<OperatorRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (filter.kind) add('kind = ?', filter.kind);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.grade) add('credit_grade = ?', filter.grade);
+  if (filter.village) add('village = ?', filter.village);
+  if (filter.nameContains) add(`name ilike ?`, `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (afterId !== null) add('id > ?', afterId);
+  params.push(limit);
+  return ctx.em.execute<OperatorRow[]>(
+    `select ${operatorTable.list} from operator ${where.length ? `where ${where.join(' and ')}` : ''} order by id asc limit ?`,
+    params,
+  );
+}
+
+/** Vendors a gate may hand a load to: active market vendors, by name (at most 1000). */
+export async function activeMarketVendors(ctx: Db): Promise<PublicOperatorRow[]> {
+  return ctx.em.execute<PublicOperatorRow[]>(
+    `select ${PUBLIC_COLUMNS} from operator where kind = ? and status = ? order by name asc, id asc limit 1000`,
+    [OperatorKind.MARKET_VENDOR, OperatorStatus.ACTIVE],
+  );
+}
