@@ -4,7 +4,7 @@ import { badInput, conflict, forbidden, notFound } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../registry/pagination';
 import { creditAppealById, decideAppealRow, insertCreditAppeal, listAppealRows, pendingAppealId } from '../tables/credit-appeal.table';
 import { appealableEvent, eventOperatorId } from '../tables/credit-event.table';
-import { lockOperatorCredit } from '../tables/operator-credit.table';
+import { lockOperatorCredit } from '../tables/operator.table';
 import * as v from '../validation';
 import type { CreditAppeal } from './credit.model';
 import { appendCreditEvent } from './ledger.append';

@@ -3,7 +3,7 @@ import type { CreditSource } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
 import { toDate } from '../tables/sql-time';
 import { chainHistory, insertCreditEvent, reversalTarget } from '../tables/credit-event.table';
-import { lockOperatorCredit } from '../tables/operator-credit.table';
+import { lockOperatorCredit } from '../tables/operator.table';
 import * as v from '../validation';
 import { chainHash, GENESIS_HASH } from './chain-hash';
 import type { CanonicalEvent, CreditState } from './credit.model';

@@ -1,7 +1,7 @@
 import { withTransaction, type Db } from '../context';
 import { notFound } from '../errors';
 import { operatorsWithLapses, scoredEvents } from '../tables/credit-event.table';
-import { lockedStoredCredit, operatorExists, storeCredit } from '../tables/operator-credit.table';
+import { lockedStoredCredit, operatorExists, storeCredit } from '../tables/operator.table';
 import type { CreditState } from './credit.model';
 import { computeCredit } from './score';
 

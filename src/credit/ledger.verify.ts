@@ -1,7 +1,7 @@
 import type { Db } from '../context';
 import { notFound } from '../errors';
 import { chainLinksAfter } from '../tables/credit-event.table';
-import { operatorExists, recordedChainHeads } from '../tables/operator-credit.table';
+import { operatorExists, recordedChainHeads } from '../tables/operator.table';
 import { chainHash, GENESIS_HASH } from './chain-hash';
 import { ChainProblem, type BrokenChainLink, type ChainVerification } from './credit.model';
 

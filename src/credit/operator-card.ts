@@ -1,6 +1,6 @@
 import type { Db } from '../context';
 import { isPublicCode } from '../public-code';
-import { operatorCardRow } from '../tables/operator-credit.table';
+import { operatorCardRow } from '../tables/operator.table';
 import type { OperatorCard } from './credit.model';
 
 /** The registration card of the operator holding `code`, in one statement; null for an unknown or malformed code. */

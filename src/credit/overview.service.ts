@@ -1,6 +1,6 @@
 import type { Db } from '../context';
 import { Grade } from '../entities/enums';
-import { gradeCountRows } from '../tables/operator-credit.table';
+import { gradeCountRows } from '../tables/operator.table';
 import type { GradeCount } from './credit.model';
 
 /** Operators per stored grade, A to D, each grade present (zero when nobody holds it); one grouped statement. */

@@ -4,7 +4,7 @@ import { CreditSource, Grade } from '../entities/enums';
 import { badInput } from '../errors';
 import { localDayStart } from '../local-time';
 import { cleanQuarterAwarded, cleanQuarterCandidates } from '../tables/credit-event.table';
-import { inspectionCandidates, lockOperatorCredit } from '../tables/operator-credit.table';
+import { inspectionCandidates, lockOperatorCredit } from '../tables/operator.table';
 import type { InspectionPlanItem, QuarterCloseResult } from './credit.model';
 import { appendCreditEvent } from './ledger.append';
 import { queuedForOperator } from './operator-queue';

@@ -4,7 +4,7 @@ import { localDate, localDayStart } from '../local-time';
 import { boardTests } from '../tables/inspection.table';
 import * as v from '../validation';
 import type { MarketTestBoardModel } from './gate.model';
-import { marketName } from './gate.reads';
+import { marketById } from '../tables/market.table';
 
 const DAY_MS = 86_400_000;
 
@@ -33,8 +33,8 @@ export async function marketTestBoard(ctx: Db & Pick<Context, 'config'>, marketI
   const timeZone = ctx.config.timeZone;
   const { day, from, to } = marketDayBounds('date', date ?? marketDay(timeZone), timeZone);
   return withPublicLookup(ctx, async (tx) => {
-    const name = await marketName(tx, id);
-    if (name === null) throw notFound('Market', id);
-    return { marketId: id, marketName: name, date: day, tests: await boardTests(tx, id, from, to) };
+    const market = await marketById(tx, id);
+    if (!market) throw notFound('Market', id);
+    return { marketId: id, marketName: market.name, date: day, tests: await boardTests(tx, id, from, to) };
   });
 }

@@ -2,6 +2,7 @@ import type {
   BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, InspectionKind, OperatorKind, OperatorStatus, ProductCategory,
   QuantityUnit, TestResult,
 } from '../entities/enums';
+import type { PublicOperator } from '../registry/operator.model';
 import type { InspectionItemModel, InspectionRecord } from './inspection.model';
 
 /** A time inside a stored answer: ISO 8601 text, so the first answer and every replay serialise identically. */
@@ -41,22 +42,6 @@ export interface GateCertificateModel {
   bases: CommitmentBasis[];
 }
 
-/**
- * An operator as anyone may see it: no phone, no address. Field for field the registry's public operator view;
- * declared here until the two are folded into one shared model.
- */
-export interface PublicOperatorModel {
-  id: number;
-  kind: OperatorKind;
-  name: string;
-  /** Unified social credit code, else the town registration-card number. */
-  registrationNumber: string | null;
-  village: string | null;
-  status: OperatorStatus;
-  grade: Grade;
-  publicCode: string;
-}
-
 /** The batch the receiving vendor got when a load was admitted (the lot itself when a producer sells its own goods). */
 export interface GateReceivedBatchModel {
   id: number;
@@ -81,7 +66,7 @@ export interface GateAnswer {
   batch: GateBatchModel | null;
   certificate: GateCertificateModel | null;
   /** The producer answering for the load: the certificate's issuer, else the lot's owner. */
-  producer: PublicOperatorModel | null;
+  producer: PublicOperator | null;
   receivedBatch: GateReceivedBatchModel | null;
 }
 

@@ -13,10 +13,11 @@ import * as v from '../validation';
 import { clientKey } from './client-key';
 import { parseScannedCode } from './code';
 import type { GateAnswer, GateReceivedBatchModel } from './gate.model';
+import { batchByGtinLot, batchIdByPublicCode, lockBatchForScan, type ScannedBatchRow } from '../tables/batch.table';
+import { operatorExists, operatorStatus, publicOperatorById, toPublicOperator } from '../tables/operator.table';
 import {
-  batchIdByGtinLot, batchIdByPublicCode, batchPublicCode, certificateByNumber, certificatesOfBatch, claimCertificate, lockBatch,
-  operatorExists, operatorStatus, producer as producerById, toPublicOperator, type CertificateRow, type LockedBatchRow,
-} from './gate.reads';
+  certificateByNumber, certificatesOfBatch, claimCertificateQuantity, type OriginCertificateRow as CertificateRow,
+} from '../tables/origin-certificate.table';
 import { decide, type GateFacts } from './gate.rules';
 
 export interface GateScanData {
@@ -50,7 +51,7 @@ async function resolveCode(tx: Db, raw: string): Promise<{ batchId: number; cert
     case 'PUBLIC_CODE':
       return batch(await batchIdByPublicCode(tx, scanned.code));
     case 'DIGITAL_LINK':
-      return batch(await batchIdByGtinLot(tx, scanned.gtin, scanned.lot));
+      return batch((await batchByGtinLot(tx, scanned.gtin, scanned.lot))?.id ?? null);
     case 'TEXT': {
       const c = await certificateByNumber(tx, scanned.text.toUpperCase());
       if (c) return { batchId: c.batch_id, certificateId: c.id };
@@ -113,11 +114,11 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
 
   const target = await resolveCode(tx, e.code);
   // every scan of one lot is serialised here, so the lot's and its certificates' quantities are read exactly
-  const batch = target ? await lockBatch(tx, target.batchId) : undefined;
+  const batch = target ? await lockBatchForScan(tx, target.batchId) : null;
   const certificates = batch ? await certificatesOfBatch(tx, batch.id) : [];
   let certificate = batch ? chooseCertificate(certificates, target!.certificateId) : null;
   const producerId = certificate?.issuer_id ?? batch?.owner_id ?? null;
-  const producer = producerId ? await producerById(tx, producerId) : undefined;
+  const producer = producerId ? await publicOperatorById(tx, producerId) : null;
 
   const facts: GateFacts = {
     found: !!batch,
@@ -133,7 +134,7 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
   };
   let outcome = decide(facts);
   if (outcome.decision !== GateDecision.REJECTED && certificate?.status === CertificateStatus.VALID) {
-    const claimed = await claimCertificate(tx, certificate.id, e.declaredQuantity);
+    const claimed = await claimCertificateQuantity(tx, certificate.id, e.declaredQuantity);
     if (claimed) certificate = claimed;
     else {
       facts.certificateCoversQuantity = false;
@@ -201,7 +202,7 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
  * Hands the admitted quantity to the receiving vendor as a new batch (TRANSFER link). A producer selling its own
  * goods at the market keeps its lot: the received batch is the lot itself.
  */
-export async function admit(tx: Db, batch: Pick<LockedBatchRow, 'id' | 'owner_id' | 'public_code' | 'lot_code' | 'unit'>, vendorId: number, quantity: number): Promise<GateReceivedBatchModel> {
+export async function admit(tx: Db, batch: Pick<ScannedBatchRow, 'id' | 'owner_id' | 'public_code' | 'lot_code' | 'unit'>, vendorId: number, quantity: number): Promise<GateReceivedBatchModel> {
   if (batch.owner_id === vendorId) {
     return { id: batch.id, publicCode: batch.public_code, lotCode: batch.lot_code, quantity, unit: batch.unit, ownerId: vendorId };
   }

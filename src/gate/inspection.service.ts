@@ -11,7 +11,9 @@ import { entryById, lockEntry, settleEntry } from '../tables/market-entry.table'
 import * as v from '../validation';
 import { clientKey } from './client-key';
 import type { MarketEntryRecord, RecordedTestAnswer } from './gate.model';
-import { certificateIssuer, lockBatch, marketExists, markNonConformant } from './gate.reads';
+import { lockBatchForScan, markNonConformant } from '../tables/batch.table';
+import { marketById } from '../tables/market.table';
+import { certificateById } from '../tables/origin-certificate.table';
 import { TEST_REASONS } from './gate.rules';
 import { admit } from './gate.service';
 import type { InspectionItemModel } from './inspection.model';
@@ -93,9 +95,9 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
       else if (tx.viewer.role !== Role.REGULATOR && tx.viewer.role !== Role.ADMIN) throw forbidden();
     }
     const batchId = entry?.batch_id ?? batchIdGiven!;
-    const batch = await lockBatch(tx, batchId);
+    const batch = await lockBatchForScan(tx, batchId);
     if (!batch) throw notFound('Batch', batchId);
-    if (marketId !== null && entryId === null && !(await marketExists(tx, marketId))) throw notFound('Market', marketId);
+    if (marketId !== null && entryId === null && !(await marketById(tx, marketId))) throw notFound('Market', marketId);
 
     const hash = testId === null ? null : testRequestHash({ kind, entryId, batchId: batchIdGiven, marketId, items: tested, tester });
     // the first write: every effect below follows only when this result was not recorded before under its testId
@@ -111,7 +113,7 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
       await markNonConformant(tx, batch.id);
       if (!(await failedBefore(tx, batch.id, kind, inspection.id))) {
         // the producer answers for the lot: the certificate's issuer when the load came with one, else the lot's owner
-        const issuer = entry?.certificate_id ? await certificateIssuer(tx, entry.certificate_id) : null;
+        const issuer = entry?.certificate_id ? (await certificateById(tx, entry.certificate_id))?.issuer_id ?? null : null;
         const failedItems = tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ');
         await appendCreditEvent(tx, {
           operatorId: issuer ?? batch.owner_id,

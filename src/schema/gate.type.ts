@@ -1,7 +1,8 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type {
-  GateAnswer, GateBatchModel, GateCertificateModel, GateReasonModel, GateReceivedBatchModel, PublicOperatorModel,
+  GateAnswer, GateBatchModel, GateCertificateModel, GateReasonModel, GateReceivedBatchModel,
 } from '../gate/gate.model';
+import type { PublicOperator } from '../registry/operator.model';
 import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
 
 @ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })
@@ -71,7 +72,7 @@ export class GateCertificate implements Omit<GateCertificateModel, 'issuedAt'> {
 }
 
 @ObjectType({ description: "The producer's public information and credit grade at the time of the scan" })
-export class GateProducer implements PublicOperatorModel {
+export class GateProducer implements PublicOperator {
   @Field(() => ID)
   id!: number;
 

@@ -191,9 +191,16 @@ export async function markDescendantsRecalled(ctx: Db, batchId: number): Promise
   return Number(n);
 }
 
-/** The batch, locked against changes of its quantities and status (not against new links) until the transaction ends. */
-export async function lockBatchForScan(ctx: Db, id: number): Promise<BatchRow | null> {
-  const [row] = await ctx.em.execute<BatchRow[]>(`select ${batchTable.list} from batch where id = ? for no key update`, [id]);
+/** What a gate scan or a test reads of a lot. */
+export type ScannedBatchRow = Pick<
+  BatchRow, 'id' | 'owner_id' | 'public_code' | 'product_name' | 'category' | 'lot_code' | 'remaining' | 'unit' | 'status' | 'non_conformant'
+>;
+
+const SCANNED_COLUMNS = 'id, owner_id, public_code, product_name, category, lot_code, remaining, unit, status, non_conformant';
+
+/** The lot, locked against changes of its quantities and status (not against new links) until the transaction ends. */
+export async function lockBatchForScan(ctx: Db, id: number): Promise<ScannedBatchRow | null> {
+  const [row] = await ctx.em.execute<ScannedBatchRow[]>(`select ${SCANNED_COLUMNS} from batch where id = ? for no key update`, [id]);
   return row ?? null;
 }
 

@@ -1,6 +1,7 @@
 import type { GateDecision, InspectionKind, LinkKind, OperatorKind, QuantityUnit, TestResult } from '../entities/enums';
 import type { Batch, BatchFacts } from '../registry/batch.model';
 import type { Certificate } from '../registry/certificate.model';
+import type { InspectionItemModel } from '../gate/inspection.model';
 import type { PublicOperator } from '../registry/operator.model';
 
 /** A recall started on one batch; the batch and every descendant are RECALLED. */
@@ -36,12 +37,8 @@ export interface TraceLink {
 
 export type TraceCertificate = Certificate;
 
-export interface TraceInspectionItem {
-  item: string;
-  value: number | null;
-  unit: string | null;
-  result: TestResult;
-}
+/** The same items the gate records with a test. */
+export type TraceInspectionItem = InspectionItemModel;
 
 /** A rapid or lab test of a batch in the chain. */
 export interface TraceInspection {
