@@ -16,12 +16,12 @@ const LAYERS = [
   ['entities', 'config.ts', 'validation.ts', 'format-error.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts'],
   // GraphQL object types, built from the domain's types
   ['schema'],
-  // the ORM and migrations; loaders; the request context and its transactions
+  // the ORM and migrations; one module per table, where every SQL statement on a table is written;
+  // per-request loaders over them; the request context and its transactions
   ['db'],
+  ['tables'],
   ['loaders'],
   ['context.ts'],
-  // one module per table: every SQL statement on a table is written in its module
-  ['tables'],
   // the domain, lowest first
   ['auth'],
   ['registry'],

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Viewer } from './auth/viewer.model';
 import { createLoaders, type Loaders } from './loaders';
+import type { Db } from './tables/table';
 
 /** Everything one request may touch; nothing else reaches the database. */
 export interface Context {
@@ -13,7 +14,7 @@ export interface Context {
 }
 
 /** What a function that only speaks SQL needs of the context (table modules, walks). */
-export type Db = Pick<Context, 'em'>;
+export type { Db };
 
 export function buildContext(orm: MikroORM, config: Config, viewer: Viewer, clientIp: string | null = null): Context {
   const em = orm.em.fork(); // own identity map per request

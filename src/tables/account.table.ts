@@ -1,6 +1,6 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { AccountModel } from '../auth/account.model';
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { Role } from '../entities/enums';
 import type { Viewer } from '../auth/viewer.model';
 import { notFound } from '../errors';

@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { LinkKind } from '../entities/enums';
 import type { TraceLink } from '../trace/trace.model';
 import { defineTable } from './table';

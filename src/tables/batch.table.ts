@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { BatchStatus, ProductCategory, QuantityUnit } from '../entities/enums';
 import { newPublicCode } from '../public-code';
 import type { Batch } from '../registry/batch.model';

@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { AppealKind, AppealStatus } from '../entities/enums';
 import type { CreditAppeal } from '../credit/credit.model';
 import { toDate } from './sql-time';

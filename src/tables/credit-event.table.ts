@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import { OperatorStatus, type CreditSource, type Grade, type OperatorKind } from '../entities/enums';
 import type {
   ArchiveCriteria, ArchiveEventRow, CanonicalEvent, ChainHistory, CreditEventData, CreditState, ScoredEvent, StoredLink,

@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import { conflict } from '../errors';
 import type { Table } from './table';
 

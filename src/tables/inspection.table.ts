@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { InspectionKind } from '../entities/enums';
 import type { BoardTestModel, RecordedTestAnswer } from '../gate/gate.model';
 import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';

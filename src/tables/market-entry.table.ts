@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import { GateDecision } from '../entities/enums';
 import type { GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
 import { insertOnce, type InsertedOnce } from './insert-once';

@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { Market } from '../registry/market.model';
 import { defineTable } from './table';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import { OperatorKind, OperatorStatus, type Grade } from '../entities/enums';
 import type { CreditState, GradeCount, OperatorCard } from '../credit/credit.model';
 import type { Operator, PublicOperator } from '../registry/operator.model';

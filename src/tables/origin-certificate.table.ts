@@ -1,4 +1,4 @@
-import type { Db } from '../context';
+import type { Db } from './table';
 import type { CertificateStatus, CommitmentBasis, QuantityUnit } from '../entities/enums';
 import { quantityLeft } from '../quantity';
 import type { OriginCertificate } from '../registry/certificate.model';

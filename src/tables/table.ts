@@ -3,6 +3,13 @@
  * statement on a table is written in that table's module, from these names, so a column is named in one place;
  * `test/architecture/tables.test.ts` holds each module against the database the migrations build.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** What a table module needs of the request's context: its EntityManager, inside whatever transaction is open. */
+export interface Db {
+  em: EntityManager;
+}
+
 export type ColumnType =
   | 'int4' | 'int8' | 'numeric' | 'bool' | 'text' | 'varchar' | 'bpchar' | 'timestamptz' | 'date' | 'jsonb' | 'bytea' | '_text';
 
