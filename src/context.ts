@@ -1,3 +1,4 @@
+import type { TransactionOptions } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Viewer } from './auth/viewer.model';
@@ -23,10 +24,10 @@ export function buildContext(orm: MikroORM, config: Config, viewer: Viewer, clie
 
 /**
  * Runs `fn` in a transaction and hands it the same context bound to that transaction (Vendure's
- * `withTransaction(ctx, …)`); inside an open transaction it joins it. Commits when `fn` resolves.
+ * `withTransaction(ctx, …)`); `options` may ask for a read-only or repeatable-read one. Commits when `fn` resolves.
  */
-export function withTransaction<C extends Db, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
-  return ctx.em.transactional((em) => fn({ ...ctx, em }));
+export function withTransaction<C extends Db, T>(ctx: C, fn: (tx: C) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  return ctx.em.transactional((em) => fn({ ...ctx, em }), options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import { withPublicLookup, type Context, type Db } from '../context';
+import { withPublicLookup, withTransaction, type Context, type Db } from '../context';
 import { notFound } from '../errors';
 import { isPublicCode } from '../public-code';
 import { eventsOf, classId } from './epcis.events';
@@ -28,10 +28,10 @@ export async function lineageEpcisDocument(
   input: TraceBoundsInput = {},
 ): Promise<EpcisDocument> {
   const bounds = regulatorBounds(input);
-  // its own transaction rather than withTransaction: the walks and the scope must read one repeatable-read snapshot
-  return ctx.em.transactional(
-    async (em) => {
-      const tx = { ...ctx, em };
+  // the walks and the scope read one repeatable-read snapshot
+  return withTransaction(
+    ctx,
+    async (tx) => {
       const walks: Walk[] = [];
       if (direction !== EpcisDirection.FORWARD) walks.push(await walkUpstream(tx, batchId, bounds));
       if (direction !== EpcisDirection.BACKWARD) walks.push(await walkDownstream(tx, batchId, bounds));

@@ -1,6 +1,6 @@
 import { html, layout } from './html';
 import { OPERATOR_KIND, OPERATOR_STATUS, label, type Lang } from './i18n';
-import type { OperatorCard } from './operator-card';
+import type { OperatorCard } from '../credit/credit.model';
 import { gradeBadge } from './trace.page';
 
 const T = {

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { withPublicLookup } from '../context';
+import { publicOperatorCard } from '../credit/operator-card';
 import { marketTestBoard } from '../gate/board.service';
-import { traceByCode } from '../trace/trace.service';
+import { publicTrace } from '../trace/trace.service';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { failureOf } from './http-errors';
-import { operatorCardByCode } from './operator-card';
 import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
 import { langOf, pagePath, sendPage, sendPageFailure } from './page-reply';
 import { renderTraceNotFound, renderTracePage } from './trace.page';
@@ -14,7 +13,7 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
   fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const trace = await withPublicLookup(request.publicContext(), (tx) => traceByCode(tx, request.params.code));
+      const trace = await publicTrace(request.publicContext(), request.params.code);
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, pagePath(request)));
       return sendPage(reply, 200, lang, renderTracePage(trace, lang));
     } catch (error) {
@@ -25,7 +24,7 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
   fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const card = await withPublicLookup(request.publicContext(), (tx) => operatorCardByCode(tx.em, request.params.code));
+      const card = await publicOperatorCard(request.publicContext(), request.params.code);
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, pagePath(request)));
       return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
     } catch (error) {
