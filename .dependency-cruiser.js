@@ -12,8 +12,8 @@
  */
 const LAYERS = [
   // plain values every layer may use
-  ['errors.ts', 'log-safe.ts'],
-  ['entities', 'config.ts', 'validation.ts', 'format-error.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts'],
+  ['errors.ts', 'log-safe.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts'],
+  ['entities', 'config.ts', 'validation.ts', 'format-error.ts'],
   // GraphQL object types, built from the domain's types
   ['schema'],
   // the ORM and migrations; one module per table, where every SQL statement on a table is written;

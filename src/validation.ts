@@ -1,4 +1,5 @@
 import { badInput } from './errors';
+import { roundQuantity } from './quantity';
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -20,7 +21,7 @@ export function text(field: string, value: string | null | undefined, max: numbe
 export function quantity(field: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw badInput(field, 'must be a positive number');
   if (value >= 1e11) throw badInput(field, 'is too large');
-  if (Math.round(value * 1000) / 1000 !== value) throw badInput(field, 'must have at most 3 decimal places');
+  if (roundQuantity(value) !== value) throw badInput(field, 'must have at most 3 decimal places');
   return value;
 }
 

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { assertActsFor } from '../auth/access';
 import type { Context, Db } from '../context';
-import { OperatorStatus, ProductCategory, QuantityUnit } from '../entities/enums';
+import { OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { badInput, notFound } from '../errors';
 import { batchById, insertBatches, toBatch } from '../tables/batch.table';
 import { operatorById, type OperatorRow } from '../tables/operator.table';
@@ -54,4 +54,11 @@ export async function getBatch(ctx: Db, id: number): Promise<Batch> {
   const row = await batchById(ctx, id);
   if (!row) throw notFound('Batch', id);
   return toBatch(row);
+}
+
+/** A batch for whoever asks: an operator account sees only its own operator's batches. */
+export async function batchForViewer(ctx: Context, id: number): Promise<Batch> {
+  const batch = await getBatch(ctx, id);
+  if (ctx.viewer.role === Role.OPERATOR) assertActsFor(ctx.viewer, batch.ownerId);
+  return batch;
 }

@@ -1,3 +1,4 @@
+import { assertWorksAt } from '../auth/access';
 import type { Context, Db } from '../context';
 import { notFound } from '../errors';
 import { insertMarket, marketById, toMarket } from '../tables/market.table';
@@ -30,7 +31,8 @@ export async function getMarket(ctx: Db, id: number): Promise<Market> {
 }
 
 /** Vendors a gate of this market may hand a load to: active market vendors, by name. */
-export async function marketVendors(ctx: Db, marketId: number): Promise<PublicOperator[]> {
+export async function marketVendors(ctx: Context, marketId: number): Promise<PublicOperator[]> {
+  assertWorksAt(ctx.viewer, marketId);
   await getMarket(ctx, marketId);
   return (await activeMarketVendors(ctx)).map(toPublicOperator);
 }

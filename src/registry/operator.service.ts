@@ -1,3 +1,4 @@
+import { assertActsFor } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
 import { Grade, OperatorKind, OperatorStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
@@ -68,7 +69,8 @@ export function cardNumber(serial: number, at: Date): string {
 }
 
 /** The operator with this id; NOT_FOUND when there is none. */
-export async function getOperator(ctx: Db, id: number): Promise<Operator> {
+export async function getOperator(ctx: Context, id: number): Promise<Operator> {
+  assertActsFor(ctx.viewer, id);
   const row = await operatorById(ctx, id);
   if (!row) throw notFound('Operator', id);
   return toOperator(row);

@@ -1,8 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertActsFor } from '../auth/access';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
-import { createBatch, getBatch } from '../registry/batch.service';
+import { batchForViewer, createBatch } from '../registry/batch.service';
 import { issueCertificate, revokeCertificate } from '../registry/certificate.service';
 import { publicView } from '../registry/operator.model';
 import { CreateBatchInput } from '../schema/batch.input';
@@ -23,9 +22,7 @@ export class BatchResolver {
   @Authorized(Role.ADMIN, Role.REGULATOR, Role.OPERATOR, Role.GATE_STAFF)
   @Query(() => Batch, { description: "A batch by id; an operator account sees only its own operator's" })
   async batch(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Batch> {
-    const batch = await getBatch(ctx, v.id('id', id));
-    if (ctx.viewer.role === Role.OPERATOR) assertActsFor(ctx.viewer, batch.ownerId);
-    return Batch.from(batch);
+    return Batch.from(await batchForViewer(ctx, v.id('id', id)));
   }
 
   @FieldResolver(() => PublicOperator)

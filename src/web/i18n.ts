@@ -1,4 +1,5 @@
 import { DEFAULT_TIME_ZONE } from '../config';
+import { roundQuantity } from '../quantity';
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { Grade } from '../entities/enums';
 
@@ -145,6 +146,6 @@ export function formatTime(value: Date | string | null | undefined, lang: Lang, 
 /** A quantity without trailing zeros from numeric(14,3), with its unit. */
 export function formatQuantity(quantity: number | string, unit: string, lang: Lang): string {
   const n = Number(quantity);
-  const shown = Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : String(quantity);
+  const shown = Number.isFinite(n) ? String(roundQuantity(n)) : String(quantity);
   return `${shown} ${label(UNIT, unit, lang)}`;
 }
