@@ -1,5 +1,6 @@
 import type { MarketTestBoardModel } from '../gate/gate.model';
 import { html, layout } from './html';
+import { localDayStart } from '../local-time';
 import { INSPECTION_KIND, TEST_RESULT, formatDate, formatTime, label, type Lang } from './i18n';
 
 const T = {
@@ -42,7 +43,8 @@ function itemText(item: { item?: unknown; value?: unknown; unit?: unknown }): st
 }
 
 /** The public board of one market day, as markets must display it; refreshes itself on a screen. */
-export function renderBoardPage(board: MarketTestBoardModel, lang: Lang, path: string, dateGiven: boolean): string {
+/** A market's test board for one day, times in the county's time zone. */
+export function renderBoardPage(board: MarketTestBoardModel, lang: Lang, path: string, dateGiven: boolean, timeZone: string): string {
   const t = T[lang];
   const pass = board.tests.filter((x) => x.result === 'PASS').length;
   const fail = board.tests.length - pass;
@@ -51,13 +53,13 @@ export function renderBoardPage(board: MarketTestBoardModel, lang: Lang, path: s
 <header class="card">
 <p class="sub">${t.title}</p>
 <h1>${board.marketName}</h1>
-<p>${t.date}: <strong id="board-date">${formatDate(new Date(`${board.date}T12:00:00Z`), lang)}</strong></p>
+<p>${t.date}: <strong id="board-date">${formatDate(localDayStart(board.date, timeZone), lang, timeZone)}</strong></p>
 <p id="board-summary">${t.summary(board.tests.length, pass, fail)}</p>
 </header>
 <section class="card">
 ${board.tests.length
     ? html`<table id="board"><thead><tr><th>${t.time}</th><th>${t.product}</th><th>${t.vendor}</th><th>${t.items}</th><th>${t.result}</th></tr></thead><tbody>${board.tests.map(
-        (x) => html`<tr><td>${formatTime(x.inspectedAt, lang)}</td><td><a href="/t/${encodeURIComponent(x.batchPublicCode)}${lang === 'en' ? '?lang=en' : ''}">${x.productName}</a></td><td>${x.vendorName}</td><td>${label(INSPECTION_KIND, x.kind, lang)}: ${x.items.map(itemText).join(lang === 'zh' ? '、' : ', ')}</td><td class="${x.result === 'PASS' ? 'pass' : 'fail'}">${label(TEST_RESULT, x.result, lang)}</td></tr>`,
+        (x) => html`<tr><td>${formatTime(x.inspectedAt, lang, timeZone)}</td><td><a href="/t/${encodeURIComponent(x.batchPublicCode)}${lang === 'en' ? '?lang=en' : ''}">${x.productName}</a></td><td>${x.vendorName}</td><td>${label(INSPECTION_KIND, x.kind, lang)}: ${x.items.map(itemText).join(lang === 'zh' ? '、' : ', ')}</td><td class="${x.result === 'PASS' ? 'pass' : 'fail'}">${label(TEST_RESULT, x.result, lang)}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.none}</p>`}
 </section>

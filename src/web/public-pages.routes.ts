@@ -13,9 +13,10 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
   fastify.get<{ Params: { code: string } }>('/t/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const trace = await publicTrace(request.publicContext(), request.params.code);
+      const ctx = request.publicContext();
+      const trace = await publicTrace(ctx, request.params.code);
       if (!trace) return sendPage(reply, 404, lang, renderTraceNotFound(lang, pagePath(request)));
-      return sendPage(reply, 200, lang, renderTracePage(trace, lang));
+      return sendPage(reply, 200, lang, renderTracePage(trace, lang, ctx.config.timeZone));
     } catch (error) {
       return sendPageFailure(request, reply, lang, error, 'trace page');
     }
@@ -39,8 +40,9 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
     const dateGiven = typeof request.query.date === 'string' && request.query.date !== '';
     try {
       // the board service opens its own read-only lookup and picks today in the county's time zone when no date is given
-      const board = await marketTestBoard(request.publicContext(), request.params.marketId, dateGiven ? request.query.date! : null);
-      return sendPage(reply, 200, lang, renderBoardPage(board, lang, path, dateGiven));
+      const ctx = request.publicContext();
+      const board = await marketTestBoard(ctx, request.params.marketId, dateGiven ? request.query.date! : null);
+      return sendPage(reply, 200, lang, renderBoardPage(board, lang, path, dateGiven, ctx.config.timeZone));
     } catch (error) {
       const { status } = failureOf(error);
       if (status === 404) return sendPage(reply, 404, lang, renderBoardNotFound(lang, path));

@@ -120,7 +120,7 @@ ${x.registrationNumber ? html`<p class="sub">${t.regNo}: ${x.registrationNumber}
   )}`;
 }
 
-function certificateCard(c: TraceCertificate, issuer: PublicOperator | undefined, lang: Lang): SafeHtml {
+function certificateCard(c: TraceCertificate, issuer: PublicOperator | undefined, lang: Lang, timeZone: string): SafeHtml {
   const t = T[lang];
   return html`<section class="card certificate">
 <h2>${t.certificate}</h2>
@@ -128,7 +128,7 @@ ${c.status === 'REVOKED' ? html`<p class="banner warn">${t.revoked}</p>` : ''}
 <dl>
 <dt>${t.certNo}</dt><dd>${c.number}</dd>
 ${issuer ? html`<dt>${t.producer}</dt><dd>${issuer.name}</dd>` : ''}
-<dt>${t.issued}</dt><dd>${formatDate(c.issuedAt, lang)}</dd>
+<dt>${t.issued}</dt><dd>${formatDate(c.issuedAt, lang, timeZone)}</dd>
 <dt>${t.covers}</dt><dd>${formatQuantity(c.quantity, c.unit, lang)}</dd>
 ${c.testReference ? html`<dt>${t.testRef}</dt><dd>${c.testReference}</dd>` : ''}
 </dl>
@@ -161,14 +161,15 @@ function journeySteps(trace: Trace, lang: Lang): JourneyStep[] {
 }
 
 /** The consumer page for one lot: everything a shopper may know, nothing private. */
-export function renderTracePage(trace: Trace, lang: Lang): string {
+/** The consumer page of a trace, dates in the county's time zone. */
+export function renderTracePage(trace: Trace, lang: Lang, timeZone: string): string {
   const t = T[lang];
   const b = trace.batch;
   const issuerOf = new Map(trace.nodes.map((n) => [n.id, n.owner]));
   const recall = trace.recall;
   const body = html`<main>
 ${trace.recalled
-    ? html`<div class="banner recalled" role="alert" id="recall-banner"><p>${t.recalledTitle}</p>${recall ? html`<p>${t.recalledReason}: ${recall.reason}</p><p>${t.recalledOn}: ${formatDate(recall.recalledAt, lang)}</p>` : ''}</div>`
+    ? html`<div class="banner recalled" role="alert" id="recall-banner"><p>${t.recalledTitle}</p>${recall ? html`<p>${t.recalledReason}: ${recall.reason}</p><p>${t.recalledOn}: ${formatDate(recall.recalledAt, lang, timeZone)}</p>` : ''}</div>`
     : ''}
 ${b.nonConformant && !trace.recalled ? html`<div class="banner warn" role="alert">${t.nonConformant}</div>` : ''}
 <header class="card" id="product">
@@ -177,26 +178,26 @@ ${b.nonConformant && !trace.recalled ? html`<div class="banner warn" role="alert
 <dl>
 <dt>${t.lot}</dt><dd>${b.lotCode}</dd>
 <dt>${t.quantity}</dt><dd>${formatQuantity(b.quantity, b.unit, lang)}</dd>
-<dt>${t.produced}</dt><dd>${formatDate(b.producedAt, lang)}</dd>
+<dt>${t.produced}</dt><dd>${formatDate(b.producedAt, lang, timeZone)}</dd>
 ${b.gtin ? html`<dt>${t.gtin}</dt><dd>${b.gtin}</dd>` : ''}
 </dl>
 </header>
 ${producerCards(trace.producer, trace.producers, trace.origin ?? trace.nodes.find((n) => n.owner.id === trace.producer.id)?.originPlace ?? null, lang)}
 ${trace.certificates.length
-    ? trace.certificates.map((c) => certificateCard(c, issuerOf.get(c.batchId), lang))
+    ? trace.certificates.map((c) => certificateCard(c, issuerOf.get(c.batchId), lang, timeZone))
     : html`<section class="card certificate"><h2>${t.certificate}</h2><p>${t.noCertificate}</p></section>`}
 <section class="card" id="tests">
 <h2>${t.tests}</h2>
 ${trace.inspections.length
     ? html`<ul class="tests">${trace.inspections.map(
-        (i) => html`<li><span class="${i.result === 'PASS' ? 'pass' : 'fail'}">${label(TEST_RESULT, i.result, lang)}</span> · ${label(INSPECTION_KIND, i.kind, lang)}${inspectionItems(i.items, lang)} <span class="sub">${formatDate(i.inspectedAt, lang)}${i.marketName ? html` · ${i.marketName}` : ''}</span></li>`,
+        (i) => html`<li><span class="${i.result === 'PASS' ? 'pass' : 'fail'}">${label(TEST_RESULT, i.result, lang)}</span> · ${label(INSPECTION_KIND, i.kind, lang)}${inspectionItems(i.items, lang)} <span class="sub">${formatDate(i.inspectedAt, lang, timeZone)}${i.marketName ? html` · ${i.marketName}` : ''}</span></li>`,
       )}</ul>`
     : html`<p>${t.noTests}</p>`}
 </section>
 <section class="card" id="journey">
 <h2>${t.journey}</h2>
 <ol class="journey">${journeySteps(trace, lang).map(
-    (s) => html`<li><span class="when">${formatDate(s.when, lang)}</span><strong>${s.title}</strong> · ${s.node.owner.name} <span class="sub">(${label(OPERATOR_KIND, s.node.owner.kind, lang)})</span><br><span class="sub">${s.node.productName} · ${t.lot} ${s.node.lotCode} · ${formatQuantity(s.node.quantity, s.node.unit, lang)}</span></li>`,
+    (s) => html`<li><span class="when">${formatDate(s.when, lang, timeZone)}</span><strong>${s.title}</strong> · ${s.node.owner.name} <span class="sub">(${label(OPERATOR_KIND, s.node.owner.kind, lang)})</span><br><span class="sub">${s.node.productName} · ${t.lot} ${s.node.lotCode} · ${formatQuantity(s.node.quantity, s.node.unit, lang)}</span></li>`,
   )}</ol>
 ${trace.truncated ? html`<p class="sub">${t.truncated}</p>` : ''}
 </section>
