@@ -1,51 +1,19 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { OriginCertificate as CertificateModel } from '../registry/certificate.model';
 import { CertificateStatus, CommitmentBasis, QuantityUnit } from './enums';
+import { CertificateTermsFields } from './lot-fields.type';
 
 @ObjectType({ description: 'Commitment-to-standard certificate (承诺达标合格证) for one batch' })
-export class OriginCertificate implements CertificateModel {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => String)
-  number!: string;
-
+export class OriginCertificate extends CertificateTermsFields implements CertificateModel {
   batchId!: number;
 
   issuerId!: number;
-
-  @Field(() => Float)
-  quantity!: number;
 
   @Field(() => Float, { description: 'Quantity already admitted at gates against it' })
   quantityAdmitted!: number;
 
   @Field(() => Float)
   quantityRemaining!: number;
-
-  @Field(() => QuantityUnit)
-  unit!: QuantityUnit;
-
-  @Field(() => Date)
-  issuedAt!: Date;
-
-  @Field(() => [CommitmentBasis])
-  bases!: CommitmentBasis[];
-
-  @Field(() => String)
-  statement!: string;
-
-  @Field(() => String, { nullable: true })
-  testReference!: string | null;
-
-  @Field(() => CertificateStatus)
-  status!: CertificateStatus;
-
-  @Field(() => Date, { nullable: true })
-  revokedAt!: Date | null;
-
-  @Field(() => String, { nullable: true })
-  revokeReason!: string | null;
 
   static from(c: CertificateModel): OriginCertificate {
     return Object.assign(new OriginCertificate(), {

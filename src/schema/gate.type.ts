@@ -4,6 +4,7 @@ import type {
 } from '../gate/gate.model';
 import type { PublicOperator } from '../registry/operator.model';
 import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
+import { CertificateFields, LotFields } from './lot-fields.type';
 
 @ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })
 export class GateReason implements GateReasonModel {
@@ -18,57 +19,20 @@ export class GateReason implements GateReasonModel {
 }
 
 @ObjectType({ description: 'The scanned lot as the gate saw it' })
-export class GateBatch implements GateBatchModel {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => String)
-  publicCode!: string;
-
-  @Field(() => String)
-  productName!: string;
-
-  @Field(() => ProductCategory)
-  category!: ProductCategory;
-
-  @Field(() => String)
-  lotCode!: string;
-
-  @Field(() => QuantityUnit)
-  unit!: QuantityUnit;
-
-  @Field(() => BatchStatus)
-  status!: BatchStatus;
+export class GateBatch extends LotFields implements GateBatchModel {
 }
 
 @ObjectType({ description: 'The certificate a load travelled under, after this scan claimed its quantity' })
-export class GateCertificate implements Omit<GateCertificateModel, 'issuedAt'> {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => String)
-  number!: string;
-
-  @Field(() => CertificateStatus)
-  status!: CertificateStatus;
-
-  @Field(() => Float)
-  quantity!: number;
-
+export class GateCertificate extends CertificateFields implements Omit<GateCertificateModel, 'issuedAt'> {
   @Field(() => Float)
   quantityAdmitted!: number;
 
   @Field(() => Float)
   quantityRemaining!: number;
 
-  @Field(() => QuantityUnit)
-  unit!: QuantityUnit;
-
   @Field(() => Date)
   issuedAt!: Date;
 
-  @Field(() => [CommitmentBasis])
-  bases!: CommitmentBasis[];
 }
 
 @ObjectType({ description: "The producer's public information and credit grade at the time of the scan" })

@@ -4,6 +4,7 @@ import {
 } from './enums';
 import { PublicOperator } from './operator.type';
 import type * as model from '../trace/trace.model';
+import { BatchFields, CertificateTermsFields } from './lot-fields.type';
 
 @ObjectType({ description: 'A recall started on one batch; the batch and every descendant are RECALLED' })
 export class TraceRecall implements model.TraceRecall {
@@ -24,52 +25,13 @@ export class TraceRecall implements model.TraceRecall {
 }
 
 @ObjectType({ description: 'A batch in a lineage walk, with its owner as the public sees it' })
-export class TraceBatch implements model.TraceBatch {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => String)
-  publicCode!: string;
-
-  @Field(() => String)
-  productName!: string;
-
-  @Field(() => ProductCategory)
-  category!: ProductCategory;
-
-  @Field(() => String)
-  lotCode!: string;
-
-  @Field(() => Float)
-  quantity!: number;
-
+export class TraceBatch extends BatchFields implements model.TraceBatch {
   @Field(() => Float)
   remaining!: number;
 
   /** Exact to a thousandth of the unit (the gram of a kilogram), not a float difference. */
   @Field(() => Float, { description: 'Taken by splits, merges, processing and transfers (quantity − remaining)' })
   consumed!: number;
-
-  @Field(() => QuantityUnit)
-  unit!: QuantityUnit;
-
-  @Field(() => Date)
-  producedAt!: Date;
-
-  @Field(() => String, { nullable: true })
-  originPlace!: string | null;
-
-  @Field(() => String, { nullable: true })
-  gtin!: string | null;
-
-  @Field(() => BatchStatus)
-  status!: BatchStatus;
-
-  @Field(() => Boolean, { description: 'A test failed on this lot' })
-  nonConformant!: boolean;
-
-  @Field(() => Date)
-  createdAt!: Date;
 
   @Field(() => Int, { description: 'Fewest links between this batch and the one traced (0 for itself)' })
   depth!: number;
@@ -100,48 +62,16 @@ export class TraceLink implements model.TraceLink {
 }
 
 @ObjectType({ description: 'An origin certificate of a batch in the chain' })
-export class TraceCertificate implements model.TraceCertificate {
-  @Field(() => ID)
-  id!: number;
-
+export class TraceCertificate extends CertificateTermsFields implements model.TraceCertificate {
   @Field(() => ID)
   batchId!: number;
 
   @Field(() => ID)
   issuerId!: number;
 
-  @Field(() => String)
-  number!: string;
-
-  @Field(() => Float)
-  quantity!: number;
-
   @Field(() => Float)
   quantityAdmitted!: number;
 
-  @Field(() => QuantityUnit)
-  unit!: QuantityUnit;
-
-  @Field(() => Date)
-  issuedAt!: Date;
-
-  @Field(() => [CommitmentBasis])
-  bases!: CommitmentBasis[];
-
-  @Field(() => String)
-  statement!: string;
-
-  @Field(() => String, { nullable: true })
-  testReference!: string | null;
-
-  @Field(() => CertificateStatus)
-  status!: CertificateStatus;
-
-  @Field(() => Date, { nullable: true })
-  revokedAt!: Date | null;
-
-  @Field(() => String, { nullable: true })
-  revokeReason!: string | null;
 }
 
 @ObjectType()
