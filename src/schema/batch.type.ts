@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { Batch as BatchModel } from '../registry/batch.model';
 import { BatchStatus, ProductCategory, QuantityUnit } from './enums';
-import { BatchFields } from './lot-fields.type';
+import { BatchFields } from './shared-fields.type';
 
 @ObjectType({ description: 'A lot of vegetables, fruit or dairy' })
 export class Batch extends BatchFields implements BatchModel {

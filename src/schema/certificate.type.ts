@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { OriginCertificate as CertificateModel } from '../registry/certificate.model';
 import { CertificateStatus, CommitmentBasis, QuantityUnit } from './enums';
-import { CertificateTermsFields } from './lot-fields.type';
+import { CertificateTermsFields } from './shared-fields.type';
 
 @ObjectType({ description: 'Commitment-to-standard certificate (承诺达标合格证) for one batch' })
 export class OriginCertificate extends CertificateTermsFields implements CertificateModel {

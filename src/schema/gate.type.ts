@@ -4,7 +4,7 @@ import type {
 } from '../gate/gate.model';
 import type { PublicOperator } from '../registry/operator.model';
 import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
-import { CertificateFields, LotFields } from './lot-fields.type';
+import { CertificateFields, GradedOperatorFields, LotFields } from './shared-fields.type';
 
 @ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })
 export class GateReason implements GateReasonModel {
@@ -36,27 +36,9 @@ export class GateCertificate extends CertificateFields implements Omit<GateCerti
 }
 
 @ObjectType({ description: "The producer's public information and credit grade at the time of the scan" })
-export class GateProducer implements PublicOperator {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => OperatorKind)
-  kind!: OperatorKind;
-
-  @Field(() => String)
-  name!: string;
-
+export class GateProducer extends GradedOperatorFields implements PublicOperator {
   @Field(() => String, { nullable: true })
   registrationNumber!: string | null;
-
-  @Field(() => String, { nullable: true })
-  village!: string | null;
-
-  @Field(() => OperatorStatus)
-  status!: OperatorStatus;
-
-  @Field(() => Grade)
-  grade!: Grade;
 
   @Field(() => String)
   publicCode!: string;

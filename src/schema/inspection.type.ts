@@ -3,21 +3,10 @@ import { GateDecision, InspectionKind, QuantityUnit, TestResult } from './enums'
 import type { BoardTestModel, MarketEntryRecord, MarketTestBoardModel, Stored } from '../gate/gate.model';
 import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';
 import { GateReason } from './gate.type';
+import { InspectionItemFields } from './shared-fields.type';
 
 @ObjectType({ description: 'One tested item, e.g. organophosphate/carbamate inhibition rate' })
-export class InspectionItem implements InspectionItemModel {
-  @Field(() => String)
-  item!: string;
-
-  @Field(() => Float, { nullable: true })
-  value!: number | null;
-
-  @Field(() => String, { nullable: true })
-  unit!: string | null;
-
-  @Field(() => TestResult)
-  result!: TestResult;
-
+export class InspectionItem extends InspectionItemFields implements InspectionItemModel {
   static from(i: InspectionItemModel): InspectionItem {
     return Object.assign(new InspectionItem(), { item: i.item, value: i.value, unit: i.unit, result: i.result });
   }

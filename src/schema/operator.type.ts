@@ -3,6 +3,7 @@ import type { Credit as CreditModel } from '../credit/credit.model';
 import type { Operator as OperatorModel, PublicOperator as PublicOperatorModel } from '../registry/operator.model';
 import { Grade, OperatorKind, OperatorStatus } from './enums';
 import { PageInfo } from './page-info.type';
+import { GradedOperatorFields, OperatorFields } from './shared-fields.type';
 
 @ObjectType({ description: "An operator's credit state; regulators see the events behind it" })
 export class Credit implements CreditModel {
@@ -23,27 +24,9 @@ export class Credit implements CreditModel {
 }
 
 @ObjectType({ description: 'What anyone may see of an operator: no contact data, no internal notes' })
-export class PublicOperator implements PublicOperatorModel {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => OperatorKind)
-  kind!: OperatorKind;
-
-  @Field(() => String)
-  name!: string;
-
+export class PublicOperator extends GradedOperatorFields implements PublicOperatorModel {
   @Field(() => String, { nullable: true, description: 'Unified social credit code or town registration-card number' })
   registrationNumber!: string | null;
-
-  @Field(() => String, { nullable: true })
-  village!: string | null;
-
-  @Field(() => OperatorStatus)
-  status!: OperatorStatus;
-
-  @Field(() => Grade)
-  grade!: Grade;
 
   @Field(() => String, { description: 'Public code of the registration card (`/o/:code`)' })
   publicCode!: string;
@@ -63,24 +46,12 @@ export class PublicOperator implements PublicOperatorModel {
 }
 
 @ObjectType({ description: 'An operator as regulators, admins and the operator itself see it' })
-export class Operator implements OperatorModel {
-  @Field(() => ID)
-  id!: number;
-
-  @Field(() => OperatorKind)
-  kind!: OperatorKind;
-
-  @Field(() => String)
-  name!: string;
-
+export class Operator extends OperatorFields implements OperatorModel {
   @Field(() => String, { nullable: true })
   creditCode!: string | null;
 
   @Field(() => String, { nullable: true })
   registrationCardNo!: string | null;
-
-  @Field(() => String, { nullable: true })
-  village!: string | null;
 
   @Field(() => String, { nullable: true })
   address!: string | null;
@@ -90,9 +61,6 @@ export class Operator implements OperatorModel {
 
   @Field(() => String, { nullable: true })
   contactPhone!: string | null;
-
-  @Field(() => OperatorStatus)
-  status!: OperatorStatus;
 
   @Field(() => String)
   publicCode!: string;

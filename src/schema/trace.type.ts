@@ -4,7 +4,7 @@ import {
 } from './enums';
 import { PublicOperator } from './operator.type';
 import type * as model from '../trace/trace.model';
-import { BatchFields, CertificateTermsFields } from './lot-fields.type';
+import { BatchFields, CertificateTermsFields, InspectionItemFields } from './shared-fields.type';
 
 @ObjectType({ description: 'A recall started on one batch; the batch and every descendant are RECALLED' })
 export class TraceRecall implements model.TraceRecall {
@@ -71,22 +71,10 @@ export class TraceCertificate extends CertificateTermsFields implements model.Tr
 
   @Field(() => Float)
   quantityAdmitted!: number;
-
 }
 
 @ObjectType()
-export class TraceInspectionItem implements model.TraceInspectionItem {
-  @Field(() => String)
-  item!: string;
-
-  @Field(() => Float, { nullable: true })
-  value!: number | null;
-
-  @Field(() => String, { nullable: true })
-  unit!: string | null;
-
-  @Field(() => TestResult)
-  result!: TestResult;
+export class TraceInspectionItem extends InspectionItemFields implements model.TraceInspectionItem {
 }
 
 @ObjectType({ description: 'A rapid or lab test of a batch in the chain' })

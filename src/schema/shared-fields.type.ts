@@ -1,5 +1,5 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { BatchStatus, CertificateStatus, CommitmentBasis, ProductCategory, QuantityUnit } from './enums';
+import { BatchStatus, CertificateStatus, CommitmentBasis, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, TestResult } from './enums';
 
 /**
  * Field sets shared by GraphQL types that show the same thing. Each base is an object type so that its fields are
@@ -92,4 +92,46 @@ export class CertificateTermsFields extends CertificateFields {
 
   @Field(() => String, { nullable: true })
   revokeReason!: string | null;
+}
+
+/** What every view of an operator shows, public or private. */
+@ObjectType()
+export class OperatorFields {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => OperatorKind)
+  kind!: OperatorKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  village!: string | null;
+
+  @Field(() => OperatorStatus)
+  status!: OperatorStatus;
+}
+
+/** The public view of an operator with its grade: the public operator and the producer on a gate answer. */
+@ObjectType()
+export class GradedOperatorFields extends OperatorFields {
+  @Field(() => Grade)
+  grade!: Grade;
+}
+
+/** One tested item of a test, as the gate records it and the trace shows it. */
+@ObjectType()
+export class InspectionItemFields {
+  @Field(() => String)
+  item!: string;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  @Field(() => TestResult)
+  result!: TestResult;
 }
