@@ -239,6 +239,15 @@ describe('scanAtGate: exactly once', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('sends a fixed number of statements for an accepted scan with a transfer, whatever was scanned before', async () => {
+    const { batch } = await certified();
+    ok(await scan({ code: batch.publicCode, declaredQuantity: 5, scanId: unsampled('warm') }));
+    const n = await t.countStatements(async () => ok(await scan({ code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('counted') })));
+    // token, vendor exists, entry insert, vendor status, certificate number?, public code, lot lock, certificates, producer,
+    // claim, receiver status, take from the lot, lot-code lock, next serial, child batch, link, decision
+    expect(n).toBe(17);
+  });
+
   it('answers a retry with the token lookup, the vendor check, the refused insert and one read', async () => {
     const { batch } = await certified();
     const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('cheap') };
