@@ -112,15 +112,13 @@ export async function takeQuantity(ctx: Db, batchId: number, quantity: number): 
   return rows[0] ?? null;
 }
 
-export async function batchById(ctx: Db, id: number): Promise<BatchRow | null> {
-  const [row] = await ctx.em.execute<BatchRow[]>(`select ${batchTable.list} from batch where id = ?`, [id]);
-  return row ?? null;
+export function batchById(ctx: Db, id: number): Promise<BatchRow | null> {
+  return batchTable.byId(ctx, id);
 }
 
 /** Batches by id, in no particular order; missing ids are left out. */
-export async function batchesByIds(ctx: Db, ids: readonly number[]): Promise<BatchRow[]> {
-  if (!ids.length) return [];
-  return ctx.em.execute<BatchRow[]>(`select ${batchTable.list} from batch where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+export function batchesByIds(ctx: Db, ids: readonly number[]): Promise<BatchRow[]> {
+  return batchTable.byIds(ctx, ids);
 }
 
 export async function batchOwnerId(ctx: Db, id: number): Promise<number | null> {

@@ -30,12 +30,10 @@ export async function insertMarket(ctx: Db, m: Omit<Market, 'id'>): Promise<Mark
   return row;
 }
 
-export async function marketById(ctx: Db, id: number): Promise<MarketRow | null> {
-  const [row] = await ctx.em.execute<MarketRow[]>(`select ${marketTable.list} from market where id = ?`, [id]);
-  return row ?? null;
+export function marketById(ctx: Db, id: number): Promise<MarketRow | null> {
+  return marketTable.byId(ctx, id);
 }
 
-export async function marketsByIds(ctx: Db, ids: readonly number[]): Promise<MarketRow[]> {
-  if (!ids.length) return [];
-  return ctx.em.execute<MarketRow[]>(`select ${marketTable.list} from market where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+export function marketsByIds(ctx: Db, ids: readonly number[]): Promise<MarketRow[]> {
+  return marketTable.byIds(ctx, ids);
 }

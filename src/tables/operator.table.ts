@@ -83,14 +83,12 @@ export function toOperator(r: OperatorRow): Operator {
   };
 }
 
-export async function operatorById(ctx: Db, id: number): Promise<OperatorRow | null> {
-  const [row] = await ctx.em.execute<OperatorRow[]>(`select ${operatorTable.list} from operator where id = ?`, [id]);
-  return row ?? null;
+export function operatorById(ctx: Db, id: number): Promise<OperatorRow | null> {
+  return operatorTable.byId(ctx, id);
 }
 
-export async function operatorsByIds(ctx: Db, ids: readonly number[]): Promise<OperatorRow[]> {
-  if (!ids.length) return [];
-  return ctx.em.execute<OperatorRow[]>(`select ${operatorTable.list} from operator where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+export function operatorsByIds(ctx: Db, ids: readonly number[]): Promise<OperatorRow[]> {
+  return operatorTable.byIds(ctx, ids);
 }
 
 /** The operator's status, null when there is no such operator. */

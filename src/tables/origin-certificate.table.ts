@@ -81,9 +81,8 @@ export async function insertCertificate(ctx: Db, c: NewCertificate): Promise<Ori
   return row;
 }
 
-export async function certificateById(ctx: Db, id: number): Promise<OriginCertificateRow | null> {
-  const [row] = await ctx.em.execute<OriginCertificateRow[]>(`select ${originCertificateTable.list} from origin_certificate where id = ?`, [id]);
-  return row ?? null;
+export function certificateById(ctx: Db, id: number): Promise<OriginCertificateRow | null> {
+  return originCertificateTable.byId(ctx, id);
 }
 
 export async function certificateByNumber(ctx: Db, number: string): Promise<OriginCertificateRow | null> {

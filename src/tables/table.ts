@@ -20,15 +20,28 @@ export interface Table<Row> {
   list: string;
   /** `t.a, t.b, t.c`: every column under a table alias. */
   listAs(alias: string): string;
+  /** The row with this id, every column; null when there is none. */
+  byId(ctx: Db, id: number): Promise<Row | null>;
+  /** The rows with these ids, every column, in no particular order; missing ids are left out. */
+  byIds(ctx: Db, ids: readonly number[]): Promise<Row[]>;
 }
 
 /** Declares a table; `columns` names every column of `Row`, and only those. */
 export function defineTable<Row>(name: string, columns: { readonly [K in keyof Row & string]-?: ColumnType }): Table<Row> {
   const names = Object.keys(columns);
+  const list = names.join(', ');
   return {
     name,
     columns,
-    list: names.join(', '),
+    list,
     listAs: (alias) => names.map((c) => `${alias}.${c}`).join(', '),
+    async byId(ctx, id) {
+      const [row] = await ctx.em.execute<Row[]>(`select ${list} from ${name} where id = ?`, [id]);
+      return row ?? null;
+    },
+    async byIds(ctx, ids) {
+      if (!ids.length) return [];
+      return ctx.em.execute<Row[]>(`select ${list} from ${name} where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+    },
   };
 }
