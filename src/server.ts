@@ -9,9 +9,11 @@ import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
+import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
 import { registerRequestContext } from './web/request-context';
 import { registerRoutes } from './web/routes';
+import { registerTextInputCheck } from './web/text-input';
 
 export interface App {
   fastify: FastifyInstance;
@@ -49,6 +51,9 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   });
 
   const rateLimits = await registerRateLimits(fastify, config.limits);
+  // one rule for text at the edge: bodies are strict UTF-8, GraphQL arguments and route parameters well-formed
+  registerStrictUtf8Bodies(fastify);
+  registerTextInputCheck(fastify);
 
   const schema = await buildAppSchema();
   const production = config.nodeEnv === 'production';
@@ -61,7 +66,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError: (formatted, error) => formatError(formatted, error, fastify.log),
-    plugins: [fastifyApolloDrainPlugin(fastify), ...(limits.plugins as ApolloServerPlugin<Context>[]), ...(options.plugins ?? [])],
+    plugins: [fastifyApolloDrainPlugin(fastify), textInputPlugin<Context>(), ...(limits.plugins as ApolloServerPlugin<Context>[]), ...(options.plugins ?? [])],
   });
   await apollo.start();
 

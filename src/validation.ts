@@ -1,19 +1,57 @@
 import { badInput } from './errors';
 import { roundQuantity } from './quantity';
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// C0 and C1 controls and DEL; tab, line feed and carriage return are judged by the field (see `text`)
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// with the u flag a surrogate matches only when it is not half of a pair
+const LONE_SURROGATE = /\p{Cs}/u;
+const LINE_BREAK_OR_TAB = /[\r\n\t]/;
 
-/** Trims, bounds and rejects control characters; returns null for an empty optional value. */
+/**
+ * The rule every text input obeys, at the edge and again in the services: well-formed Unicode (no lone surrogate,
+ * which PostgreSQL would store as U+FFFD and so change the text and its hash), no NUL or other control character
+ * but tab, line feed and carriage return; the accepted text is returned in NFC, so one text has one stored form.
+ */
+export function wellFormedText(field: string, value: string): string {
+  if (LONE_SURROGATE.test(value)) throw badInput(field, 'must be well-formed Unicode (no lone surrogates)');
+  if (CONTROL.test(value)) throw badInput(field, 'must not contain control characters');
+  return value.normalize('NFC');
+}
+
+/**
+ * Applies `wellFormedText` to every string of an argument value — input objects and lists at any depth — in place,
+ * naming the input field (or the argument) a bad string sits in. Other values (numbers, dates) are left alone.
+ */
+export function wellFormedTextTree(field: string, value: unknown): unknown {
+  if (typeof value === 'string') return wellFormedText(field, value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = wellFormedTextTree(field, value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = wellFormedTextTree(key, record[key]);
+  }
+  return value;
+}
+
+/**
+ * Trims, bounds and checks a text by `wellFormedText`; tab and line breaks only where `multiline` allows them.
+ * Returns the NFC form, or null for an empty optional value.
+ */
 export function text(field: string, value: string | null | undefined, max: number, opts: { optional: true; multiline?: boolean }): string | null;
 export function text(field: string, value: string | null | undefined, max: number, opts?: { optional?: false; multiline?: boolean }): string;
 export function text(field: string, value: string | null | undefined, max: number, opts: { optional?: boolean; multiline?: boolean } = {}): string | null {
-  const trimmed = (value ?? '').trim();
+  const trimmed = wellFormedText(field, value ?? '').trim();
   if (!trimmed) {
     if (opts.optional) return null;
     throw badInput(field, 'must not be empty');
   }
   if (trimmed.length > max) throw badInput(field, `must be at most ${max} characters`);
-  if (CONTROL.test(trimmed) || (!opts.multiline && /[\r\n\t]/.test(trimmed))) throw badInput(field, 'must not contain control characters');
+  if (!opts.multiline && LINE_BREAK_OR_TAB.test(trimmed)) throw badInput(field, 'must not contain control characters');
   return trimmed;
 }
 

@@ -1,5 +1,5 @@
 import { isPublicCode } from '../public-code';
-import { gtinValid } from '../validation';
+import { gtinValid, wellFormedText } from '../validation';
 
 /** What a scanned text names: a batch's public code, a GS1 Digital Link (GTIN + lot), or a bare text (public code or certificate number). */
 export type ScannedCode =
@@ -33,7 +33,8 @@ export function parseScannedCode(raw: string): ScannedCode {
     }
     let lot: string;
     try {
-      lot = decodeURIComponent(segments[lotAt + 1]);
+      // decoded first, then held to the text rule: `%00` or an encoded lone surrogate names no lot
+      lot = wellFormedText('code', decodeURIComponent(segments[lotAt + 1]));
     } catch {
       return { kind: 'UNRECOGNISED' };
     }

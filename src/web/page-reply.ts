@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { loggableError } from '../log-safe';
 import { renderServerError } from './error.page';
-import { PAGE_SECURITY_HEADERS } from './html';
+import { html, layout, PAGE_SECURITY_HEADERS } from './html';
 import { pickLang, type Lang } from './i18n';
 import { pageFailureStatus } from './http-errors';
 
@@ -32,4 +32,15 @@ export function sendPage(reply: FastifyReply, status: number, lang: Lang, markup
 export function sendPageFailure(request: FastifyRequest, reply: FastifyReply, lang: Lang, error: unknown, what: string): FastifyReply {
   request.log.error({ err: loggableError(error) }, `${what} failed`);
   return sendPage(reply, pageFailureStatus(error), lang, renderServerError(lang));
+}
+
+const BAD_REQUEST = {
+  zh: { title: '无法读取此地址', body: '地址中含有无法识别的字符，请检查后重试。' },
+  en: { title: 'This address cannot be read', body: 'The address contains characters that cannot be read. Please check it and try again.' },
+};
+
+/** A page asked for with an address that breaks the text rule: 400 and a short page, no internal detail. */
+export function sendBadRequestPage(reply: FastifyReply, lang: Lang): FastifyReply {
+  const t = BAD_REQUEST[lang];
+  return sendPage(reply, 400, lang, layout({ lang, title: t.title, body: html`<main class="notfound"><h1>${t.title}</h1><p>${t.body}</p></main>` }));
 }
