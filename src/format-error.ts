@@ -49,6 +49,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof GraphQLError && !original.originalError && /^Too many errors processing variables/.test(original.message)) {
     return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
   }
+  // Apollo refuses a malformed request (an automatic persisted query whose hash does not match, an unknown
+  // version) with a plain GraphQLError carrying only a 4xx status: the client's mistake, not a fault
+  const status = (original as GraphQLError | undefined)?.extensions?.http as { status?: number } | undefined;
+  if (original instanceof GraphQLError && !original.originalError && original.extensions.code === undefined && status?.status && status.status >= 400 && status.status < 500) {
+    return { ...base, message: original.message, extensions: { code: 'BAD_REQUEST' } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && KEEP.has(code) && !(original instanceof DriverException)) {
     return { ...base, message: formatted.message, extensions: { code } };
