@@ -28,6 +28,8 @@ const LAYERS = [
   ['credit'],
   ['trace'],
   ['gate'],
+  // the audit trail: written for every request by an Apollo plugin, read by ADMIN
+  ['audit'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers
   ['limits'],
   ['web'],

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createApp } from './server';
 import { startCreditUpkeep } from './credit/upkeep';
+import { auditRetentionDays, startAuditRetention } from './audit/retention';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  let retentionDays: number;
+  try {
+    retentionDays = auditRetentionDays();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
   const say = (line: string) => console.log(`[foodtrace] ${line}`);
   const db = await openDatabase(config, say);
 
@@ -24,12 +32,14 @@ async function main(): Promise<void> {
   if (!process.env.PUBLIC_URL && config.port === 0) config.publicUrl = address;
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
   const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log);
+  const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopCreditUpkeep();
+    stopAuditRetention();
     say(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import type { Context } from './context';
+import { auditPlugin } from './audit/audit.plugin';
 import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
@@ -66,7 +67,10 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError: (formatted, error) => formatError(formatted, error, fastify.log),
-    plugins: [fastifyApolloDrainPlugin(fastify), textInputPlugin<Context>(), ...(limits.plugins as ApolloServerPlugin<Context>[]), ...(options.plugins ?? [])],
+    plugins: [
+      fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log), textInputPlugin<Context>(), ...(limits.plugins as ApolloServerPlugin<Context>[]),
+      ...(options.plugins ?? []),
+    ],
   });
   await apollo.start();
 

@@ -244,18 +244,19 @@ describe('scanAtGate: exactly once', () => {
     ok(await scan({ code: batch.publicCode, declaredQuantity: 5, scanId: unsampled('warm') }));
     const n = await t.countStatements(async () => ok(await scan({ code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('counted') })));
     // token, vendor exists, entry insert, vendor status, certificate number?, public code, lot lock, certificates, producer,
-    // claim, receiver status, take from the lot, lot-code lock, next serial, child batch, link, decision
-    expect(n).toBe(17);
+    // claim, receiver status, take from the lot, lot-code lock, next serial, child batch, link, decision, audit row
+    expect(n).toBe(18);
   });
 
-  it('answers a retry with the token lookup, the vendor check, the refused insert and one read', async () => {
+  it('answers a retry with the token lookup, the vendor check, the refused insert, one read and its audit row', async () => {
     const { batch } = await certified();
     const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('cheap') };
     ok(await scan(input));
     const n = await t.countStatements(async () => ok(await scan(input)));
-    expect(n).toBe(4);
-    expect(t.statements.slice(-6).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
+    expect(n).toBe(5);
+    expect(t.statements.slice(-7).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
       'select id, name, role, market_', 'select id from operator where ', 'begin', 'insert into market_entry (mark', 'select request_hash, response ', 'commit',
+      'insert into audit_event (accou',
     ]);
   });
 

@@ -108,3 +108,9 @@ export enum Role {
   GATE_STAFF = 'GATE_STAFF',
   OPERATOR = 'OPERATOR',
 }
+
+/** What an audit row records: a request that changed something, or one that only read personal data. */
+export enum AuditKind {
+  MUTATION = 'MUTATION',
+  READ = 'READ',
+}

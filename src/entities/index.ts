@@ -1,4 +1,5 @@
 import { Account } from './account.entity';
+import { AuditEvent } from './audit-event.entity';
 import { Batch } from './batch.entity';
 import { BatchLink } from './batch-link.entity';
 import { CreditAppeal } from './credit-appeal.entity';
@@ -11,8 +12,8 @@ import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 
 export * from './enums';
-export { Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+export { Account, AuditEvent, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 
 export const ENTITIES = [
-  Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  Account, AuditEvent, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
 ];

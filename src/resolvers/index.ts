@@ -3,10 +3,12 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import '../schema/enums';
 import { AccountResolver } from './account.resolver';
+import { AuditResolver } from './audit.resolver';
 import { authChecker } from './auth-checker';
 import { BatchResolver } from './batch.resolver';
 import { CREDIT_RESOLVERS } from './credit.resolver';
 import { EpcisResolver } from './epcis.resolver';
+import { applyFieldRules } from './field-rules';
 import { GateResolver } from './gate.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
@@ -17,11 +19,11 @@ import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: RESOLVERS as never, authChecker, authMode: 'error', validate: false });
+  cached ??= buildSchema({ resolvers: RESOLVERS as never, authChecker, authMode: 'error', validate: false }).then(applyFieldRules);
   return cached;
 }

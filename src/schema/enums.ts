@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import {
-  AppealKind, AppealStatus, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
+  AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
   InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
 } from '../entities/enums';
 
@@ -20,8 +20,9 @@ registerEnumType(CreditSource, { name: 'CreditSource' });
 registerEnumType(AppealKind, { name: 'AppealKind' });
 registerEnumType(AppealStatus, { name: 'AppealStatus' });
 registerEnumType(Role, { name: 'Role' });
+registerEnumType(AuditKind, { name: 'AuditKind', description: 'MUTATION: a request that ran a mutation; READ: a query that read personal data' });
 
 export {
-  AppealKind, AppealStatus, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
+  AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
   InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
 };

@@ -1,4 +1,5 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { SignedInOnly } from './field-access';
 import { GateDecision, InspectionKind, QuantityUnit, TestResult } from './enums';
 import type { BoardTestModel, MarketEntryRecord, MarketTestBoardModel, Stored } from '../gate/gate.model';
 import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';
@@ -141,7 +142,9 @@ export class BoardTest implements Omit<BoardTestModel, 'batchId'> {
   @Field(() => TestResult)
   result!: TestResult;
 
-  @Field(() => String)
+  /** A person's name: the board page leaves it out. */
+  @SignedInOnly('')
+  @Field(() => String, { description: 'Who tested; empty for anonymous callers' })
   tester!: string;
 }
 

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Credit as CreditModel } from '../credit/credit.model';
 import type { Operator as OperatorModel, PublicOperator as PublicOperatorModel } from '../registry/operator.model';
 import { Grade, OperatorKind, OperatorStatus } from './enums';
+import { PersonalData } from './field-access';
 import { PageInfo } from './page-info.type';
 import { GradedOperatorFields, OperatorFields } from './shared-fields.type';
 
@@ -56,9 +57,11 @@ export class Operator extends OperatorFields implements OperatorModel {
   @Field(() => String, { nullable: true })
   address!: string | null;
 
+  @PersonalData()
   @Field(() => String, { nullable: true })
   contactPerson!: string | null;
 
+  @PersonalData()
   @Field(() => String, { nullable: true })
   contactPhone!: string | null;
 

@@ -5,6 +5,7 @@ import {
 import { PublicOperator } from './operator.type';
 import type * as model from '../trace/trace.model';
 import { BatchFields, CertificateTermsFields, InspectionItemFields } from './shared-fields.type';
+import { PublicItems, SignedInOnly } from './field-access';
 
 @ObjectType({ description: 'A recall started on one batch; the batch and every descendant are RECALLED' })
 export class TraceRecall implements model.TraceRecall {
@@ -94,7 +95,9 @@ export class TraceInspection implements model.TraceInspection {
   @Field(() => TestResult)
   result!: TestResult;
 
-  @Field(() => String)
+  /** A person's name: the public page leaves it out. */
+  @SignedInOnly('')
+  @Field(() => String, { description: 'Who tested; empty for anonymous callers' })
   tester!: string;
 
   @Field(() => ID, { nullable: true })
@@ -177,7 +180,9 @@ export class Trace implements model.Trace {
   @Field(() => [TraceInspection])
   inspections!: TraceInspection[];
 
-  @Field(() => [TraceMarketEntry])
+  /** The public page shows only the entries through which a lot of the chain was received, not refused loads. */
+  @PublicItems((e: model.TraceMarketEntry) => e.receivedBatchId !== null)
+  @Field(() => [TraceMarketEntry], { description: 'Gate entries of the chain; anonymous callers get only those through which a lot of the chain was received' })
   marketEntries!: TraceMarketEntry[];
 
   @Field(() => Boolean)

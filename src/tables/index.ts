@@ -1,4 +1,5 @@
 import { accountTable } from './account.table';
+import { auditEventTable } from './audit-event.table';
 import { batchLinkTable } from './batch-link.table';
 import { batchTable } from './batch.table';
 import { marketTable } from './market.table';
@@ -24,4 +25,5 @@ export const TABLES: readonly Table<unknown>[] = [
   creditAppealTable as Table<unknown>,
   marketEntryTable as Table<unknown>,
   inspectionTable as Table<unknown>,
+  auditEventTable as Table<unknown>,
 ];

@@ -12,6 +12,9 @@ const TEXT = {
     signedInAs: '当前账号',
     notGateStaff: '此令牌不是门岗账号。',
     badToken: '令牌无效或已停用。',
+    signInAgain: '登录已失效，请重新登录。本机暂存的记录不会丢失。',
+    confirmSignOut: '本机还有 {n} 条记录未提交。退出后它们会保留，待您再次登录时提交。确定退出？',
+    waitingFor: '{n} 条等待 {name} 登录后提交',
     vendor: '收货商户',
     pickVendor: '请选择商户',
     quantity: '申报数量',
@@ -64,6 +67,9 @@ const TEXT = {
     signedInAs: 'Signed in as',
     notGateStaff: 'This token is not a gate staff account.',
     badToken: 'The token is unknown or revoked.',
+    signInAgain: 'Your sign-in has ended. Sign in again; what is stored on this device is kept.',
+    confirmSignOut: '{n} records on this device are not sent yet. They stay and are sent when you sign in again. Sign out?',
+    waitingFor: '{n} waiting for {name}',
     vendor: 'Receiving vendor',
     pickVendor: 'Choose a vendor',
     quantity: 'Declared quantity',
@@ -125,6 +131,7 @@ export function renderGatePage(lang: Lang): string {
 ${signInSection(t)}
 <section id="scanner" class="hidden">
 <p class="status"><span id="who"></span> · <span id="net"></span> · <span id="pending"></span> <a href="#" id="signout">${t.signOut}</a></p>
+<ul class="status" id="waiting"></ul>
 <form id="scan-form" class="card" autocomplete="off">
 <label for="vendor">${t.vendor}</label>
 <select id="vendor" name="vendor" required><option value="">${t.pickVendor}</option></select>

@@ -6,6 +6,8 @@ import path from 'node:path';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { createAccount } from '../../src/auth/account.service';
+import { Role } from '../../src/entities/enums';
 import { sampleDraw } from '../../src/gate/gate.service';
 import { RAPID_TEST_ITEM } from '../../src/web/gate.page';
 import { createTestApp, type TestApp } from '../support/app';
@@ -77,8 +79,10 @@ async function phone(locale = 'zh-CN', extra: Parameters<Browser['newContext']>[
   return { context, page };
 }
 
-/** A gate phone signed in; `crypto.randomUUID` hands out the given scan ids first. */
-async function gatePhone(scanIds: string[], lang: 'zh' | 'en' = 'zh', extra: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+/** A gate phone signed in (as the town's clerk unless `token` says otherwise); `crypto.randomUUID` hands out the given scan ids first. */
+async function gatePhone(
+  scanIds: string[], lang: 'zh' | 'en' = 'zh', extra: Parameters<Browser['newContext']>[0] = {}, token = town.gate,
+): Promise<{ context: BrowserContext; page: Page }> {
   const { context, page } = await phone(lang === 'zh' ? 'zh-CN' : 'en-GB', extra);
   await context.grantPermissions(['camera'], { origin: base });
   await context.addInitScript((ids: string[]) => {
@@ -87,12 +91,34 @@ async function gatePhone(scanIds: string[], lang: 'zh' | 'en' = 'zh', extra: Par
     crypto.randomUUID = () => (queue.shift() ?? original()) as ReturnType<Crypto['randomUUID']>;
   }, scanIds);
   await page.goto(`${base}/gate${lang === 'en' ? '?lang=en' : ''}`);
-  await page.fill('#token', town.gate);
+  await signInAt(page, token);
+  return { context, page };
+}
+
+/** Signs the gate page in with `token` and waits for the scanner and its vendors. */
+async function signInAt(page: Page, token: string): Promise<void> {
+  await page.fill('#token', token);
   await page.click('#signin-button');
   await page.waitForSelector('#scanner:not(.hidden)');
   await page.waitForFunction(() => document.querySelectorAll('#vendor option').length === 3);
-  return { context, page };
 }
+
+/** A gate clerk of the town's market with a name of its own. */
+async function clerk(name: string): Promise<{ token: string; id: number }> {
+  const { account, token } = await createAccount({ em: t.orm.em.fork() }, { name, role: Role.GATE_STAFF, marketId: Number(town.marketId) });
+  return { token, id: account.id };
+}
+
+/** Types one load into the gate form and presses Check. */
+async function typeScan(page: Page, quantity: string, code = town.farmBatch.publicCode): Promise<void> {
+  await page.selectOption('#vendor', town.vendor.id);
+  await page.fill('#quantity', quantity);
+  await page.fill('#code', code);
+  await page.click('#check-button');
+}
+
+const queuedScans = (page: Page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('foodtrace.gate.queue') || '[]').map((q: { scanId: string; accountId: string }) => [q.scanId, q.accountId]));
 
 async function entries(scanIds: string[]) {
   return t.sql<{ scan_id: string; code_scanned: string; decision: string; vendor_id: number; declared_quantity: string; unit: string; reasons: { code: string }[] }>(
@@ -299,6 +325,98 @@ describe('gate scanner in Chromium', () => {
       [ids[0], 'ACCEPTED', '1.000'], [ids[1], 'ACCEPTED', '2.000'], [ids[2], 'ACCEPTED', '3.000'],
     ]);
     expect(Number((await t.sql('select count(*) as n from market_entry'))[0].n)).toBe(before + 3);
+    await context.close();
+  });
+
+  test('a token the server stops accepting asks to sign in again and keeps the queued scan for its clerk', async () => {
+    const ids = unsampledScanIds(1);
+    const zhou = await clerk('Clerk Zhou');
+    const { context, page } = await gatePhone(ids, 'en', {}, zhou.token);
+    await t.sql(`update account set revoked_at = now() where id = $1`, [zhou.id]);
+    await typeScan(page, '1');
+    await page.waitForSelector('#signin:not(.hidden)');
+    expect(await page.locator('#signin-error').innerText()).toBe('Your sign-in has ended. Sign in again; what is stored on this device is kept.');
+    expect(await page.locator('#scanner').isHidden()).toBe(true);
+    expect(await queuedScans(page)).toEqual([[ids[0], String(zhou.id)]]);
+    expect(await page.evaluate(() => localStorage.getItem('foodtrace.gate.token'))).toBeNull();
+    expect(await entries(ids)).toEqual([]);
+    await shot(page, 'gate-signin-again');
+
+    // the clerk's account is let in again: the scan made before goes out under it, once
+    await t.sql(`update account set revoked_at = null where id = $1`, [zhou.id]);
+    await signInAt(page, zhou.token);
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '0 waiting to be sent');
+    expect(await queuedScans(page)).toEqual([]);
+    expect((await t.sql(`select scan_id, staff_id, decision from market_entry where scan_id = $1`, [ids[0]]))).toEqual([{ scan_id: ids[0], staff_id: zhou.id, decision: 'ACCEPTED' }]);
+    await context.close();
+  });
+
+  test('queued scans go out only under the clerk who made them; signing out with a queue asks first', async () => {
+    const ids = unsampledScanIds(1);
+    const wang = await clerk('Clerk Wang');
+    const chen = await clerk('Clerk Chen');
+    const { context, page } = await gatePhone(ids, 'en', {}, wang.token);
+    // the server cannot be reached: the scan is kept on the device
+    await page.route('**/graphql', (route) => route.abort('internetdisconnected'));
+    await typeScan(page, '1');
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '1 waiting to be sent');
+    expect(await page.locator('#net').innerText()).toBe('Offline');
+    expect(await queuedScans(page)).toEqual([[ids[0], String(wang.id)]]);
+    await page.unroute('**/graphql');
+
+    // signing out with a queue asks; declining keeps the clerk signed in
+    const asked: string[] = [];
+    page.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+    await page.click('#signout');
+    await page.waitForFunction(() => document.getElementById('scanner')!.classList.contains('hidden') === false);
+    expect(asked).toEqual(['1 records on this device are not sent yet. They stay and are sent when you sign in again. Sign out?']);
+    expect(await page.locator('#scanner').isVisible()).toBe(true);
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#signout');
+    await page.waitForSelector('#signin:not(.hidden)');
+
+    // another clerk signs in: the scan stays, shown as waiting for its clerk, and is not sent under this token
+    await signInAt(page, chen.token);
+    expect(await page.locator('#waiting li').allInnerTexts()).toEqual(['1 waiting for Clerk Wang']);
+    expect(await page.locator('#pending').innerText()).toBe('0 waiting to be sent');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    expect(await entries(ids)).toEqual([]);
+    expect(await queuedScans(page)).toEqual([[ids[0], String(wang.id)]]);
+    await shot(page, 'gate-waiting-for-clerk');
+    // Chen has nothing queued: signing out asks nothing
+    page.once('dialog', (d) => { asked.push(d.message()); void d.accept(); });
+    await page.click('#signout');
+    await page.waitForSelector('#signin:not(.hidden)');
+    expect(asked).toHaveLength(1);
+
+    await signInAt(page, wang.token);
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '0 waiting to be sent');
+    expect(await page.locator('#waiting li').count()).toBe(0);
+    expect(await t.sql(`select scan_id, staff_id from market_entry where scan_id = $1`, [ids[0]])).toEqual([{ scan_id: ids[0], staff_id: wang.id }]);
+    await context.close();
+  });
+
+  test('navigator.onLine is only a hint: a phone that believes it is offline still sends, and its timed flush empties the queue', async () => {
+    const ids = unsampledScanIds(2);
+    // as with only a loopback interface: the browser reports offline for good, yet the server answers
+    const { context, page } = await gatePhone(ids, 'en', {});
+    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'onLine', { get: () => false }));
+    await page.reload();
+    await page.waitForSelector('#scanner:not(.hidden)');
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    expect(await page.locator('#net').innerText()).toBe('Online');
+    await typeScan(page, '1');
+    await page.waitForSelector('#answer.ACCEPTED');
+
+    await page.route('**/graphql', (route) => route.abort('internetdisconnected'));
+    await typeScan(page, '2');
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '1 waiting to be sent');
+    expect(await page.locator('#net').innerText()).toBe('Offline');
+    await page.unroute('**/graphql');
+    // no online event comes: the flush on its timer (every 10 s) asks the server, and the answer says online
+    await page.waitForFunction(() => document.getElementById('pending')!.textContent === '0 waiting to be sent', undefined, { timeout: 15_000 });
+    expect(await page.locator('#net').innerText()).toBe('Online');
+    expect((await entries(ids)).map((r) => [r.scan_id, r.decision, r.declared_quantity])).toEqual([[ids[0], 'ACCEPTED', '1.000'], [ids[1], 'ACCEPTED', '2.000']]);
     await context.close();
   });
 

@@ -4,7 +4,7 @@
    reload opens in the language the clerk chose. */
 'use strict';
 
-var CACHE = 'foodtrace-gate-v3';
+var CACHE = 'foodtrace-gate-v4';
 var PAGES = ['/gate', '/gate?lang=zh', '/gate?lang=en'];
 var SHELL = ['/static/site.css', '/static/client.js', '/static/gate.js', '/static/jsQR.js'];
 

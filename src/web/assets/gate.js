@@ -3,6 +3,10 @@
    (the server answers a repeated scanId with its first answer and writes nothing).
    A rapid-test result is stored the same way with its testId, which the server holds to the same promise:
    a result whose answer was lost is simply sent again and recorded once.
+   Each stored scan and result carries the account that made it and is sent only under that account's token: after
+   a sign-out and another clerk's sign-in it stays on the device, shown as waiting for its clerk. A token the server
+   no longer accepts (UNAUTHENTICATED: expired or revoked) asks for a sign-in and keeps everything stored.
+   navigator.onLine is only a hint: the timed flush asks the server, and a request that gets no answer says offline.
    The request, sign-in and device-store plumbing comes from /static/client.js, shared with the regulator's desk. */
 import('/static/client.js').then(function (client) {
   'use strict';
@@ -21,17 +25,40 @@ import('/static/client.js').then(function (client) {
 
   var TEST_MUTATION = 'mutation Test($input: RecordTestInput!) { recordRapidTest(input: $input) { entry { id decision reasons { code zh en } } } }';
 
-  var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED', 'RATE_LIMITED'];
+  // kept for a later try under the same token; UNAUTHENTICATED is not among them: it ends the session instead
+  var RETRY_CODES = ['UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'RATE_LIMITED'];
 
   var $ = client.byId;
   var load = client.load, save = client.save, errorCode = client.errorCode;
-  var state = { token: null, me: null, flushing: false, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
+  // reachable: whether the last request got an answer (null before the first); navigator.onLine stands in until then
+  var state = { token: null, me: null, flushing: false, reachable: null, stream: null, detector: null, canvas: null, testFor: null, resultTouched: false };
   var scans = client.storedQueue(QUEUE_KEY, 'scanId');
   var results = client.storedQueue(TESTS_KEY, 'testId');
   var card = client.signInCard({ tokenKey: TOKEN_KEY, appId: 'scanner', submit: signIn });
 
-  /* Resolves with the GraphQL body; rejects when no answer came back. */
-  function gql(query, variables) { return client.graphqlAnswer(state.token, query, variables); }
+  /* Resolves with the GraphQL body; rejects when no answer came back. Either way the network status follows. */
+  function gql(query, variables) {
+    return client.graphqlAnswer(state.token, query, variables).then(function (body) {
+      state.reachable = true; renderStatus(); return body;
+    }, function (e) {
+      state.reachable = false; renderStatus(); throw e;
+    });
+  }
+
+  /* Items stored before they carried an account belong to whoever is signed in. */
+  function mine(item) { return !item.accountId || (state.me && String(item.accountId) === String(state.me.id)); }
+
+  /* The signed-in session ended on the server (an expired or revoked token): sign in again; nothing stored is lost. */
+  function sessionEnded() {
+    if (!state.token) return;
+    card.forget();
+    state.token = null;
+    state.me = null;
+    localStorage.removeItem(ME_KEY);
+    stopCamera();
+    closeTest();
+    showSignIn(T.signInAgain);
+  }
 
   /* ---------- sign-in ---------- */
 
@@ -47,10 +74,10 @@ import('/static/client.js').then(function (client) {
 
   function signIn(token) {
     state.token = token;
-    return gql('query { me { name role marketId } }').then(function (body) {
+    return gql('query { me { id name role marketId } }').then(function (body) {
       if (!body.data || !body.data.me) {
         state.token = null;
-        // a revoked token is forgotten; queued scans stay and go out after the next sign-in
+        // a revoked token is forgotten; queued scans stay and go out when their own clerk signs in again
         if (errorCode(body) === 'UNAUTHENTICATED' && card.stored() === token) card.forget();
         showSignIn(errorCode(body) === 'UNAUTHENTICATED' ? T.badToken : (body.errors && body.errors[0].message) || T.badToken);
         return;
@@ -72,6 +99,8 @@ import('/static/client.js').then(function (client) {
   }
 
   function signOut() {
+    var waiting = scans.all().filter(mine).length + results.all().filter(mine).length;
+    if (waiting && !window.confirm(T.confirmSignOut.replace('{n}', String(waiting)))) return;
     stopCamera();
     card.forget();
     localStorage.removeItem(ME_KEY);
@@ -133,6 +162,8 @@ import('/static/client.js').then(function (client) {
     var unitOption = $('unit').selectedOptions[0];
     var item = {
       scanId: scanId,
+      accountId: String(state.me.id),
+      accountName: state.me.name,
       vendorName: vendorName,
       unitLabel: unitOption ? unitOption.textContent : $('unit').value,
       input: { code: code, marketId: String(state.me.marketId), vendorOperatorId: vendor, declaredQuantity: quantity, unit: $('unit').value, scanId: scanId },
@@ -147,6 +178,7 @@ import('/static/client.js').then(function (client) {
   /* Sends one stored scan. It leaves the queue only when the server answered; a lost network keeps it. */
   function send(item, foreground) {
     return scans.sendOnce(item.scanId, function () {
+      if (!state.token || !mine(item)) return Promise.resolve(false);
       return gql(SCAN_MUTATION, { input: item.input }).then(function (body) { return scanAnswered(item, body, foreground); }, function () {
         if (foreground) showQueued();
         renderStatus();
@@ -157,6 +189,7 @@ import('/static/client.js').then(function (client) {
 
   function scanAnswered(item, body, foreground) {
     var code = errorCode(body);
+    if (code === 'UNAUTHENTICATED') { sessionEnded(); renderStatus(); return false; }
     // kept for a later try: the same scanId makes the retry safe
     if (RETRY_CODES.indexOf(code) >= 0) { if (foreground) showQueued(); renderStatus(); return false; }
     scans.remove(item.scanId);
@@ -178,13 +211,14 @@ import('/static/client.js').then(function (client) {
     return true;
   }
 
-  /* Sends what is stored, oldest first, one at a time: scans, then test results (each names an entry
-     the server already holds); stops at the first item the network loses. */
+  /* Sends what the signed-in clerk stored, oldest first, one at a time: scans, then test results (each names an
+     entry the server already holds); stops at the first item the network loses. Whatever navigator.onLine says,
+     it asks the server: only a request that gets no answer means offline. Other clerks' items stay. */
   function flush() {
-    if (state.flushing || !state.token || !navigator.onLine) return Promise.resolve();
+    if (state.flushing || !state.token) return Promise.resolve();
     state.flushing = true;
-    var steps = scans.all().map(function (item) { return function () { return send(item, false); }; })
-      .concat(results.all().map(function (item) { return function () { return sendTest(item, false); }; }));
+    var steps = scans.all().filter(mine).map(function (item) { return function () { return send(item, false); }; })
+      .concat(results.all().filter(mine).map(function (item) { return function () { return sendTest(item, false); }; }));
     return client.inOrder(steps).then(function () { state.flushing = false; renderStatus(); }, function () { state.flushing = false; });
   }
 
@@ -238,6 +272,8 @@ import('/static/client.js').then(function (client) {
     var testId = client.uuid();
     var item = {
       testId: testId,
+      accountId: String(state.me.id),
+      accountName: state.me.name,
       line: line,
       input: { entryId: String(line.entryId), items: [{ item: itemName, value: value, unit: '%', result: result }], tester: tester, testId: testId },
     };
@@ -286,10 +322,12 @@ import('/static/client.js').then(function (client) {
     return results.sendOnce(item.testId, function () {
       // another sending of this result may have been answered since this copy was read
       if (!results.has(item.testId)) return Promise.resolve(true);
+      if (!state.token || !mine(item)) return Promise.resolve(false);
       // the testId makes a resend after a lost answer safe (the server answers it with its first answer); a result
       // stored by an earlier version of this page has the key only beside its input
       var input = Object.assign({}, item.input, { testId: item.testId });
       return gql(TEST_MUTATION, { input: input }).then(function (res) {
+        if (errorCode(res) === 'UNAUTHENTICATED') { sessionEnded(); renderStatus(); return false; }
         if (RETRY_CODES.indexOf(errorCode(res)) >= 0) return testQueued(item, foreground);
         if (!res.data || !res.data.recordRapidTest) return testFailed(item, res, foreground);
         results.remove(item.testId);
@@ -354,10 +392,27 @@ import('/static/client.js').then(function (client) {
   }
 
   function renderStatus() {
+    var online = state.reachable === null ? navigator.onLine : state.reachable;
     var net = $('net');
-    net.textContent = navigator.onLine ? T.online : T.offline;
-    net.className = navigator.onLine ? '' : 'offline';
-    $('pending').textContent = T.pending.replace('{n}', String(scans.all().length + results.all().length));
+    net.textContent = online ? T.online : T.offline;
+    net.className = online ? '' : 'offline';
+    var stored = scans.all().concat(results.all());
+    $('pending').textContent = T.pending.replace('{n}', String(stored.filter(mine).length));
+    // other clerks' items, by clerk in the order they were stored: they wait for that clerk's sign-in
+    var others = [];
+    var counts = {};
+    stored.filter(function (item) { return !mine(item); }).forEach(function (item) {
+      var name = item.accountName || String(item.accountId);
+      if (!(name in counts)) { counts[name] = 0; others.push(name); }
+      counts[name]++;
+    });
+    var list = $('waiting');
+    list.textContent = '';
+    others.forEach(function (name) {
+      var li = document.createElement('li');
+      li.textContent = T.waitingFor.replace('{n}', String(counts[name])).replace('{name}', name);
+      list.appendChild(li);
+    });
   }
 
   /* ---------- camera ---------- */
@@ -445,8 +500,9 @@ import('/static/client.js').then(function (client) {
   $('test-value').addEventListener('input', suggestResult);
   $('test-pass').addEventListener('change', function () { state.resultTouched = true; });
   $('test-fail').addEventListener('change', function () { state.resultTouched = true; });
+  // the browser's word is a hint: it only prompts an early try, and the answer to that try decides
   window.addEventListener('online', function () { renderStatus(); flush(); });
-  window.addEventListener('offline', renderStatus);
+  window.addEventListener('offline', function () { state.reachable = false; renderStatus(); });
   setInterval(flush, 10000);
 
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/static/gate-sw.js', { scope: '/gate' }).catch(function () { /* the page works without it */ });
