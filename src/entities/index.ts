@@ -1,6 +1,7 @@
 import { Account } from './account.entity';
 import { Batch } from './batch.entity';
 import { BatchLink } from './batch-link.entity';
+import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
 import { CreditEvent } from './credit-event.entity';
 import { Inspection } from './inspection.entity';
@@ -11,8 +12,8 @@ import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 
 export * from './enums';
-export { Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+export { Account, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 
 export const ENTITIES = [
-  Account, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  Account, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
 ];

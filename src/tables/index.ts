@@ -1,6 +1,7 @@
 import { accountTable } from './account.table';
 import { batchLinkTable } from './batch-link.table';
 import { batchTable } from './batch.table';
+import { checkpointTable } from './checkpoint.table';
 import { marketTable } from './market.table';
 import { operatorTable } from './operator.table';
 import { originCertificateTable } from './origin-certificate.table';
@@ -24,4 +25,5 @@ export const TABLES: readonly Table<unknown>[] = [
   creditAppealTable as Table<unknown>,
   marketEntryTable as Table<unknown>,
   inspectionTable as Table<unknown>,
+  checkpointTable as Table<unknown>,
 ];
