@@ -7,7 +7,7 @@ import { Operator } from './operator.entity';
 /** One entry of the append-only, hash-chained credit archive. */
 @Entity({ tableName: 'credit_event' })
 @Check({ name: 'credit_event_seq_check', expression: 'seq > 0' })
-@Check({ name: 'credit_event_hash_version_check', expression: 'hash_version in (1, 2)' })
+@Check({ name: 'credit_event_hash_version_check', expression: 'hash_version >= 1 and hash_version <= 2' })
 @Unique({ name: 'credit_event_operator_id_seq_key', properties: ['operator', 'seq'] })
 @Index({ name: 'credit_event_rule_idx', properties: ['ruleCode', 'occurredAt', 'id'] })
 @Index({ name: 'credit_event_occurred_idx', properties: ['occurredAt', 'id'] })

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261129200000_ledger_checkpoint extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table credit_event add column hash_version integer not null default 1 constraint credit_event_hash_version_check check (hash_version in (1, 2))`);
+    this.addSql(`alter table credit_event add column hash_version integer not null default 1 constraint credit_event_hash_version_check check (hash_version >= 1 and hash_version <= 2)`);
     this.addSql(`alter table credit_event alter column hash_version set default 2`);
     this.addSql(`
 create table checkpoint (
