@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withTransaction } from '../src/context';
@@ -167,6 +168,15 @@ describe('verification against heads, stored credit and the latest checkpoint', 
     expect(ok(await t.gql(VERIFY, {}, f.regulator)).verifyCreditArchive).toMatchObject({ ok: true, checkpointId: checkpoint.id, checkpointProblem: null });
     const clean = verifyLedgerExport(await exportText(), checkpointJson);
     expect(clean.ok).toBe(true);
+    // the command itself, on files, with the key fetched from the public URL
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-export-'));
+    writeFileSync(join(dir, 'ledger.jsonl'), await exportText());
+    writeFileSync(join(dir, 'checkpoint.json'), checkpointJson);
+    writeFileSync(join(dir, 'key.pem'), (await t.app.fastify.inject({ method: 'GET', url: '/ledger/public-key' })).body);
+    const runVerifier = () => spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/verify-ledger.ts', join(dir, 'ledger.jsonl'), join(dir, 'checkpoint.json'), join(dir, 'key.pem')], { encoding: 'utf8' });
+    const passed = runVerifier();
+    expect(passed.stdout.trim().split('\n').pop()).toBe('OK: every chain, head, stored credit and the checkpoint hold');
+    expect(passed.status).toBe(0);
     expect(clean.lines[clean.lines.length - 1]).toBe('OK: every chain, head, stored credit and the checkpoint hold');
 
     // the owner softens A's first deduction and makes everything after it consistent again
@@ -200,6 +210,10 @@ describe('verification against heads, stored credit and the latest checkpoint', 
     expect(offline.ok).toBe(false);
     expect(offline.lines).toContain(`FIRST BROKEN: operator ${a.id} seq 2 event ${first.id}: CHECKPOINT_MISMATCH, expected 2:${signedHead.hash}, found 2:${first.hash}`);
     expect(offline.lines[offline.lines.length - 1]).toBe('FAILED');
+    writeFileSync(join(dir, 'ledger.jsonl'), await exportText());
+    const failed = runVerifier();
+    expect(failed.stdout).toContain(`CHECKPOINT_MISMATCH, expected 2:${signedHead.hash}`);
+    expect(failed.status).toBe(1);
 
     // a checkpoint whose leaves were rewritten to match no longer gives its signed root
     const forged = { ...JSON.parse(checkpointJson) };
