@@ -4,6 +4,10 @@ export interface Config {
   host: string;
   publicUrl: string;
   databaseUrl: string | null;
+  /** Runs migrations and grants when set; DATABASE_URL's role then only reads and appends (SECURITY.md). */
+  databaseOwnerUrl: string | null;
+  /** The ledger's Ed25519 signing key (PEM or base64 PKCS#8); null: `DATA_DIR/ledger-key.pem`, generated once. */
+  ledgerSigningKey: string | null;
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
@@ -50,6 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
+  const databaseOwnerUrl = env.DATABASE_OWNER_URL?.trim() || null;
+  if (databaseOwnerUrl && !/^postgres(ql)?:\/\//.test(databaseOwnerUrl)) problems.push('DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL');
+  if (databaseOwnerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the role the server connects as)');
+  const ledgerSigningKey = env.LEDGER_SIGNING_KEY?.trim() || null;
+
   const publicUrlRaw = (env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port ?? 4000}`).trim();
   let publicUrl = publicUrlRaw.replace(/\/+$/, '');
   try {
@@ -70,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { port: port!, host, publicUrl, databaseUrl, nodeEnv, logLevel, dataDir, timeZone, limits };
+  return { port: port!, host, publicUrl, databaseUrl, databaseOwnerUrl, ledgerSigningKey, nodeEnv, logLevel, dataDir, timeZone, limits };
 }
 
 function parsePort(raw: string): number | null {

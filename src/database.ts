@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
-import { openOrm } from './db/orm';
+import { connectOrm, openOrm } from './db/orm';
+import { grantAppRole, withCredentials } from './db/roles';
 
 export interface Database {
   orm: MikroORM;
@@ -9,17 +13,49 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The server's database: DATABASE_URL, or an embedded PostgreSQL under the data dir. Migrations applied. */
+/** The role the server connects as under the embedded PostgreSQL: it may append to the ledger, never rewrite it. */
+export const APP_ROLE = 'foodtrace_app';
+
+/** The app role's password, generated once and kept under the data dir (mode 0600). */
+function appRolePassword(dataDir: string): string {
+  const file = resolve(dataDir, 'db-app-password');
+  if (!existsSync(file)) {
+    mkdirSync(resolve(dataDir), { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The server's database, migrations applied by the owner role, the server connected as its own role:
+ * - embedded (no DATABASE_URL): the superuser it creates owns and migrates; the server connects as `foodtrace_app`;
+ * - DATABASE_URL with DATABASE_OWNER_URL: the owner migrates and grants, the server connects as DATABASE_URL's role;
+ * - DATABASE_URL alone: that role migrates and is the server's role (no separation; SECURITY.md).
+ */
 export async function openDatabase(config: Config, log: (line: string) => void): Promise<Database> {
   let embedded: EmbeddedDatabase | null = null;
-  let url = config.databaseUrl;
-  if (!url) {
+  let ownerUrl = config.databaseOwnerUrl;
+  let appUrl = config.databaseUrl;
+  let appPassword: string | null = null;
+  if (!appUrl) {
     log(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${config.dataDir}/pg`);
     embedded = await startEmbeddedPostgres(config.dataDir);
-    url = embedded.url;
+    ownerUrl = embedded.url;
+    appPassword = appRolePassword(config.dataDir);
+    appUrl = withCredentials(embedded.url, APP_ROLE, appPassword);
   }
   try {
-    const orm = await openOrm({ clientUrl: url });
+    let orm: MikroORM;
+    if (ownerUrl) {
+      const owner = await openOrm({ clientUrl: ownerUrl, poolMax: 1 });
+      await owner.close(true);
+      await grantAppRole(ownerUrl, decodeURIComponent(new URL(appUrl).username), appPassword);
+      orm = await connectOrm({ clientUrl: appUrl });
+    } else {
+      log('DATABASE_OWNER_URL is not set: migrations run as DATABASE_URL, which can then rewrite the ledger (see SECURITY.md)');
+      orm = await openOrm({ clientUrl: appUrl });
+    }
     return {
       orm,
       embedded,

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // with an ephemeral port and no PUBLIC_URL, links and QR codes point at the address actually bound
   if (!process.env.PUBLIC_URL && config.port === 0) config.publicUrl = address;
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
-  const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log);
+  const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log, undefined, config);
   const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
 
   let stopping = false;

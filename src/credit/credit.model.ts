@@ -81,6 +81,18 @@ export interface StoredLink {
   canonical: CanonicalEvent;
   prevHash: string;
   hash: string;
+  /** How `hash` was computed (chain-hash.ts); rows without one are version 1. */
+  hashVersion?: number;
+}
+
+/** An operator's recorded chain head (seq 0 and null hash: none) and its stored credit. */
+export interface RecordedHead {
+  operatorId: number;
+  seq: number;
+  hash: string | null;
+  score: number;
+  grade: Grade;
+  forcedUntil: Date | null;
 }
 
 /** The last link of an operator's chain and the score-relevant history before the next append. */
@@ -95,6 +107,8 @@ export enum ChainProblem {
   PREVIOUS_HASH_MISMATCH = 'PREVIOUS_HASH_MISMATCH',
   HASH_MISMATCH = 'HASH_MISMATCH',
   HEAD_MISMATCH = 'HEAD_MISMATCH',
+  CREDIT_MISMATCH = 'CREDIT_MISMATCH',
+  CHECKPOINT_MISMATCH = 'CHECKPOINT_MISMATCH',
 }
 
 export interface BrokenChainLink {
@@ -114,6 +128,10 @@ export interface ChainVerification {
   firstBroken: BrokenChainLink | null;
   /** In id order. */
   brokenOperatorIds: number[];
+  /** The checkpoint the heads were checked against; null when none was made. */
+  checkpointId?: number | null;
+  /** What is wrong with that checkpoint itself (its signature, or its leaves against its root); null when sound. */
+  checkpointProblem?: string | null;
 }
 
 /** An operator due for an on-site inspection in the planned month. */

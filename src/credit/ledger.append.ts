@@ -5,7 +5,7 @@ import { toDate } from '../tables/sql-time';
 import { chainHistory, insertCreditEvent, reversalTarget } from '../tables/credit-event.table';
 import { lockOperatorCredit } from '../tables/operator.table';
 import * as v from '../validation';
-import { chainHash, GENESIS_HASH } from './chain-hash';
+import { asStored, chainHash, GENESIS_HASH } from './chain-hash';
 import type { CanonicalEvent, CreditState } from './credit.model';
 import { addMonths, ruleFor } from './rules';
 import { computeCredit } from './score';
@@ -92,11 +92,11 @@ export async function appendCreditEvent(tx: Db, input: NewCreditEvent): Promise<
     reversesId,
   };
   const prevHash = history.tail?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, canonical);
+  const hash = chainHash(prevHash, asStored(canonical));
   const scored = history.events;
   // the new row's id is not known yet; -1 stands in for it, and nothing can reverse an event in the statement that adds it
   scored.push({ id: -1, points, occurredAt, expiresAt: toDate(canonical.expiresAt), forcesDUntil: toDate(canonical.forcesDUntil), reversesId });
   const state = computeCredit(scored, new Date());
-  const id = await insertCreditEvent(tx, canonical, prevHash, hash, state);
+  const id = await insertCreditEvent(tx, canonical, prevHash, hash, state, (stored) => chainHash(prevHash, stored) === hash);
   return { id, seq: canonical.seq, hash, state };
 }

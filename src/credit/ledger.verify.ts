@@ -1,92 +1,50 @@
-import type { Db } from '../context';
+import type { Context, Db } from '../context';
 import { notFound } from '../errors';
+import { latestCheckpoint } from '../tables/checkpoint.table';
 import { chainLinksAfter } from '../tables/credit-event.table';
-import { operatorExists, recordedChainHeads } from '../tables/operator.table';
-import { chainHash, GENESIS_HASH } from './chain-hash';
-import { ChainProblem, type BrokenChainLink, type ChainVerification } from './credit.model';
+import { operatorExists, recordedHeadsAndCredit } from '../tables/operator.table';
+import { CREDIT_UPKEEP_MS, LedgerChecker } from './checkpoint.check';
+import { ledgerKey } from './checkpoint.key';
+import type { ChainVerification } from './credit.model';
 
 const VERIFY_CHUNK = 5000;
 
+type VerifyCtx = Db & Pick<Context, 'config'>;
+
 /**
- * Walks chains in (operator, seq) order, recomputing each row's hash from its stored columns, and checks that each
- * chain ends at the head its operator recorded (an operator with no recorded head, from a bulk import, is not checked).
+ * Walks chains in (operator, seq) order through `LedgerChecker`: each row's hash recomputed from its stored columns,
+ * each chain against the head its operator recorded (also when that head is position 0), each stored score and grade
+ * against the events, and the latest signed checkpoint's heads against the chains.
  */
-async function verifyChains(ctx: Db, operatorId: number | null): Promise<ChainVerification> {
-  const report: ChainVerification = { ok: true, operatorsChecked: 0, eventsChecked: 0, firstBroken: null, brokenOperatorIds: [] };
-  const heads = await recordedChainHeads(ctx, operatorId);
-  const fail = (link: BrokenChainLink) => {
-    report.ok = false;
-    report.brokenOperatorIds.push(link.operatorId);
-    if (!report.firstBroken || link.operatorId < report.firstBroken.operatorId) report.firstBroken = link;
-  };
-  let current: number | null = null;
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let broken = false;
-  const seen = new Set<number>();
-  // the chain just walked must end where its operator says it does
-  const closeChain = () => {
-    if (current === null || broken) return;
-    const head = heads.get(current);
-    const lastSeq = expectedSeq - 1;
-    if (head && (head.seq !== lastSeq || head.hash !== prevHash)) {
-      fail({ operatorId: current, eventId: null, seq: head.seq, problem: ChainProblem.HEAD_MISMATCH, expected: `${head.seq}:${head.hash}`, found: `${lastSeq}:${prevHash}` });
-    }
-  };
+async function verifyChains(ctx: VerifyCtx, operatorId: number | null, asOf = new Date()): Promise<ChainVerification> {
+  const heads = await recordedHeadsAndCredit(ctx, operatorId);
+  const checkpoint = await latestCheckpoint(ctx);
+  const checker = new LedgerChecker({
+    heads,
+    checkpoint,
+    publicKeyPem: checkpoint ? ledgerKey(ctx.config).publicKeyPem : null,
+    asOf,
+    graceMs: CREDIT_UPKEEP_MS + 5 * 60_000,
+    onlyOperator: operatorId,
+  });
   let after: [number, number] = [0, 0];
   for (;;) {
     const links = await chainLinksAfter(ctx, after, operatorId, VERIFY_CHUNK);
-    for (const l of links) {
-      const r = l.canonical;
-      if (r.operatorId !== current) {
-        closeChain();
-        current = r.operatorId;
-        seen.add(current);
-        report.operatorsChecked += 1;
-        expectedSeq = 1;
-        prevHash = GENESIS_HASH;
-        broken = false;
-      }
-      report.eventsChecked += 1;
-      if (broken) continue;
-      let link: BrokenChainLink | null = null;
-      const at = { operatorId: r.operatorId, eventId: l.id, seq: r.seq };
-      if (r.seq !== expectedSeq) link = { ...at, problem: ChainProblem.SEQUENCE_GAP, expected: String(expectedSeq), found: String(r.seq) };
-      else if (l.prevHash !== prevHash) link = { ...at, problem: ChainProblem.PREVIOUS_HASH_MISMATCH, expected: prevHash, found: l.prevHash };
-      else {
-        const recomputed = chainHash(prevHash, r);
-        if (recomputed !== l.hash) link = { ...at, problem: ChainProblem.HASH_MISMATCH, expected: recomputed, found: l.hash };
-      }
-      if (link) {
-        broken = true;
-        fail(link);
-        continue;
-      }
-      expectedSeq += 1;
-      prevHash = l.hash;
-    }
+    for (const l of links) checker.add(l);
     if (links.length < VERIFY_CHUNK) break;
     const tail = links[links.length - 1].canonical;
     after = [tail.operatorId, tail.seq];
   }
-  closeChain();
-  // operators whose every event is gone
-  for (const [id, head] of heads) {
-    if (seen.has(id)) continue;
-    report.operatorsChecked += 1;
-    fail({ operatorId: id, eventId: null, seq: head.seq, problem: ChainProblem.HEAD_MISMATCH, expected: `${head.seq}:${head.hash}`, found: `0:${GENESIS_HASH}` });
-  }
-  report.brokenOperatorIds.sort((x, y) => x - y);
-  return report;
+  return checker.finish();
 }
 
-/** Verifies one operator's chain and reports its first broken link. */
-export async function verifyCreditChain(ctx: Db, operatorId: number): Promise<ChainVerification> {
+/** Verifies one operator's chain, its stored credit and its head in the latest checkpoint; reports its first broken link. */
+export async function verifyCreditChain(ctx: VerifyCtx, operatorId: number): Promise<ChainVerification> {
   if (!(await operatorExists(ctx, operatorId))) throw notFound('Operator', operatorId);
   return verifyChains(ctx, operatorId);
 }
 
-/** Verifies every operator's chain in the archive. */
-export function verifyCreditArchive(ctx: Db): Promise<ChainVerification> {
+/** Verifies every operator's chain, stored credit and checkpointed head in the archive. */
+export function verifyCreditArchive(ctx: VerifyCtx): Promise<ChainVerification> {
   return verifyChains(ctx, null);
 }

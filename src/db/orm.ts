@@ -40,3 +40,8 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   await orm.getMigrator().up();
   return orm;
 }
+
+/** Connects without migrating: the server's own role, when the owner ran the migrations. */
+export function connectOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(options));
+}

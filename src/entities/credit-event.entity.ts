@@ -7,6 +7,7 @@ import { Operator } from './operator.entity';
 /** One entry of the append-only, hash-chained credit archive. */
 @Entity({ tableName: 'credit_event' })
 @Check({ name: 'credit_event_seq_check', expression: 'seq > 0' })
+@Check({ name: 'credit_event_hash_version_check', expression: 'hash_version >= 1 and hash_version <= 2' })
 @Unique({ name: 'credit_event_operator_id_seq_key', properties: ['operator', 'seq'] })
 @Index({ name: 'credit_event_rule_idx', properties: ['ruleCode', 'occurredAt', 'id'] })
 @Index({ name: 'credit_event_occurred_idx', properties: ['occurredAt', 'id'] })
@@ -17,7 +18,7 @@ import { Operator } from './operator.entity';
     "create unique index credit_event_period_award_idx on credit_event (operator_id, rule_code, source_ref) where rule_code = 'CLEAN_QUARTER'",
 })
 export class CreditEvent {
-  [OptionalProps]?: 'createdAt' | 'sourceRef' | 'recordedBy' | 'expiresAt' | 'forcesDUntil' | 'reverses';
+  [OptionalProps]?: 'createdAt' | 'sourceRef' | 'recordedBy' | 'expiresAt' | 'forcesDUntil' | 'reverses' | 'hashVersion';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -68,6 +69,10 @@ export class CreditEvent {
 
   @Property({ type: 'string', length: 64, columnType: 'char(64)', unique: 'credit_event_hash_key' })
   hash!: string;
+
+  /** How `hash` was computed (credit/chain-hash.ts); rows appended before version 2 keep 1. */
+  @Property({ type: 'integer', default: 2 })
+  hashVersion: number = 2;
 
   @Property(insertedAt())
   createdAt: Date = new Date();

@@ -2,6 +2,7 @@ import { Account } from './account.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Batch } from './batch.entity';
 import { BatchLink } from './batch-link.entity';
+import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
 import { CreditEvent } from './credit-event.entity';
 import { Inspection } from './inspection.entity';
@@ -12,8 +13,8 @@ import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 
 export * from './enums';
-export { Account, AuditEvent, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 
 export const ENTITIES = [
-  Account, AuditEvent, Batch, BatchLink, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
 ];

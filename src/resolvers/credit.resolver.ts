@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { decideCreditAppeal, fileCreditAppeal, listCreditAppeals } from '../credit/appeal.service';
 import { creditArchive, eventsById, operatorEvents } from '../credit/archive.service';
 import { refreshLapsedCredit, verifyCreditArchive } from '../credit/ledger.service';
+import { createLedgerCheckpoint } from '../credit/checkpoint.service';
 import { creditEventOperator, operatorCreditAsOf, verifyOperatorChain } from '../credit/operator-credit.service';
 import { recordCreditEvent } from '../credit/record.service';
 import { CREDIT_RULES, GRADE_SUPERVISION, ruleFor } from '../credit/rules';
@@ -16,7 +17,7 @@ import { CreditAppealFilter, DecideCreditAppealInput, FileCreditAppealInput } fr
 import { CreditAppeal, CreditAppealConnection } from '../schema/appeal.type';
 import { CreditArchiveFilter, RecordCreditEventInput } from '../schema/credit.input';
 import {
-  ChainVerification, CreditEvent, CreditEventConnection, CreditRuleInfo, GradeSupervision, InspectionPlanItem,
+  ChainVerification, LedgerCheckpoint, CreditEvent, CreditEventConnection, CreditRuleInfo, GradeSupervision, InspectionPlanItem,
   QuarterCloseResult, RecordedCreditEvent,
 } from '../schema/credit.type';
 import { Credit, Operator } from '../schema/operator.type';
@@ -150,6 +151,13 @@ export class CreditResolver {
   @Mutation(() => QuarterCloseResult, { description: 'Awards CLEAN_QUARTER for a finished quarter (YYYY-Qn, town time); running it again awards nothing more' })
   async closeQuarter(@Ctx() ctx: Context, @Arg('quarter', () => String) quarter: string): Promise<QuarterCloseResult> {
     return Object.assign(new QuarterCloseResult(), await closeQuarter(ctx, quarter));
+  }
+
+  @Authorized(Role.REGULATOR, Role.ADMIN)
+  @Mutation(() => LedgerCheckpoint, { description: 'Signs and stores a checkpoint of every credit chain head now (the upkeep also makes one hourly)' })
+  async createLedgerCheckpoint(@Ctx() ctx: Context): Promise<LedgerCheckpoint> {
+    const { heads: _heads, ...c } = await createLedgerCheckpoint(ctx);
+    return Object.assign(new LedgerCheckpoint(), c);
   }
 
   @Authorized(Role.ADMIN, Role.REGULATOR)

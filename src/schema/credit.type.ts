@@ -21,6 +21,8 @@ registerEnumType(ChainProblem, {
     PREVIOUS_HASH_MISMATCH: { description: "The row's prev_hash is not the previous row's hash" },
     HASH_MISMATCH: { description: "The row's stored columns do not hash to its stored hash (the row was altered)" },
     HEAD_MISMATCH: { description: 'The chain does not end at the head its operator recorded (its newest events were removed)' },
+    CREDIT_MISMATCH: { description: "The operator's stored score, grade or forced-D end is not what its events give" },
+    CHECKPOINT_MISMATCH: { description: 'A head signed in the latest checkpoint is not in the chain as stored (an event at or before it was rewritten or removed)' },
   },
 });
 
@@ -201,6 +203,33 @@ export class ChainVerification implements ChainVerificationModel {
   /** In id order. */
   @Field(() => [ID], { description: 'Every operator whose chain is broken' })
   brokenOperatorIds!: number[];
+
+  @Field(() => ID, { nullable: true, description: 'The signed checkpoint the heads were checked against; null when none was made' })
+  checkpointId?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'What is wrong with that checkpoint itself (signature, or leaves against root); null when sound' })
+  checkpointProblem?: string | null;
+}
+
+@ObjectType({ description: 'A signed checkpoint of the credit ledger (Merkle root over every chain head); see docs/LEDGER.md' })
+export class LedgerCheckpoint {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => Int, { description: 'Number of chain heads (leaves)' })
+  size!: number;
+
+  @Field(() => String, { description: 'RFC 6962 Merkle root, hex' })
+  root!: string;
+
+  @Field(() => String, { description: 'When it was signed (ISO text, exactly as signed)' })
+  signedAt!: string;
+
+  @Field(() => String, { description: 'Ed25519 signature, base64' })
+  signature!: string;
+
+  @Field(() => String, { description: "sha-256 of the signing key's public key (DER), hex" })
+  keyId!: string;
 }
 
 @ObjectType({ description: 'An operator due for an on-site inspection in the planned month' })

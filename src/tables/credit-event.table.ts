@@ -23,6 +23,8 @@ export interface CreditEventRow {
   reverses_id: number | null;
   prev_hash: string;
   hash: string;
+  /** How `hash` was computed (credit/chain-hash.ts). */
+  hash_version: number;
   created_at: Date | string;
 }
 
@@ -42,6 +44,7 @@ export const creditEventTable = defineTable<CreditEventRow>('credit_event', {
   reverses_id: 'int4',
   prev_hash: 'bpchar',
   hash: 'bpchar',
+  hash_version: 'int4',
   created_at: 'timestamptz',
 });
 
@@ -66,7 +69,7 @@ export function toCreditEvent(r: EventSqlRow): CreditEventData {
 export const isoTime = (d: Date | string | null): string | null => (d === null ? null : toDate(d).toISOString());
 
 /** The canonical form of a stored row: exactly what was hashed when it was appended. */
-export function toCanonical(r: Omit<CreditEventRow, 'created_at'>): CanonicalEvent {
+export function toCanonical(r: Omit<CreditEventRow, 'created_at' | 'hash_version'>): CanonicalEvent {
   return {
     operatorId: r.operator_id,
     seq: r.seq,
@@ -133,21 +136,25 @@ export async function chainHistory(ctx: Db, operatorId: number): Promise<ChainHi
 
 /**
  * Inserts the event and writes the operator's stored credit and chain head in the same statement, so the two never
- * disagree. Returns the new event's id.
+ * disagree. The row comes back as stored and must satisfy `hashesAsStored` (the hash is over what the row holds, not
+ * over the text sent), else the statement's transaction is abandoned. Returns the new event's id.
  */
-export async function insertCreditEvent(ctx: Db, e: CanonicalEvent, prevHash: string, hash: string, state: CreditState): Promise<number> {
-  const [inserted] = await ctx.em.execute<{ id: number }[]>(
+export async function insertCreditEvent(
+  ctx: Db, e: CanonicalEvent, prevHash: string, hash: string, state: CreditState, hashesAsStored: (stored: CanonicalEvent) => boolean = () => true,
+): Promise<number> {
+  const [inserted] = await ctx.em.execute<CreditEventRow[]>(
     `with ins as (
-       insert into credit_event (operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
+       insert into credit_event (operator_id, seq, rule_code, points, reason, source, source_ref, recorded_by_id, occurred_at, expires_at, forces_d_until, reverses_id, prev_hash, hash, hash_version)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2) returning ${creditEventTable.list}
      ), upd as (
        update operator set credit_score = ?, credit_grade = ?, forced_d_until = ?, credit_chain_seq = ?, credit_chain_head = ? where id = ? returning id
      )
-     select ins.id from ins, upd`,
+     select ins.* from ins, upd`,
     [e.operatorId, e.seq, e.ruleCode, e.points, e.reason, e.source, e.sourceRef,
       e.recordedById, e.occurredAt, e.expiresAt, e.forcesDUntil, e.reversesId, prevHash, hash,
       state.score, state.grade, isoTime(state.forcedUntil), e.seq, hash, e.operatorId],
   );
+  if (!hashesAsStored(toCanonical(inserted))) throw new Error(`credit event ${e.operatorId}:${e.seq} is not stored as it was hashed`);
   return inserted.id;
 }
 
@@ -184,7 +191,23 @@ export async function chainLinksAfter(ctx: Db, after: [number, number], operator
       order by operator_id, seq limit ${limit}`,
     operatorId === null ? after : [...after, operatorId],
   );
-  return rows.map((r) => ({ id: r.id, canonical: toCanonical(r), prevHash: r.prev_hash, hash: r.hash }));
+  return rows.map((r) => ({ id: r.id, canonical: toCanonical(r), prevHash: r.prev_hash, hash: r.hash, hashVersion: r.hash_version }));
+}
+
+/** An event exactly as stored, as the ledger export writes it: columns by name, times as ISO text. */
+export type ExportedEvent = Omit<CreditEventRow, 'occurred_at' | 'expires_at' | 'forces_d_until' | 'created_at'> & {
+  occurred_at: string; expires_at: string | null; forces_d_until: string | null; created_at: string;
+};
+
+/** Up to `limit` stored events after (operator, seq) `after`, in (operator, seq) order, for the export. */
+export async function storedEventsAfter(ctx: Db, after: [number, number], limit: number): Promise<ExportedEvent[]> {
+  const rows = await ctx.em.execute<CreditEventRow[]>(
+    `select ${creditEventTable.list} from credit_event where (operator_id, seq) > (?, ?) order by operator_id, seq limit ${limit}`,
+    after,
+  );
+  return rows.map((r) => ({
+    ...r, occurred_at: isoTime(r.occurred_at)!, expires_at: isoTime(r.expires_at), forces_d_until: isoTime(r.forces_d_until), created_at: isoTime(r.created_at)!,
+  }));
 }
 
 /** Whether the operator was already awarded CLEAN_QUARTER for `quarter` (the award's source_ref). */

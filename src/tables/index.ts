@@ -2,6 +2,7 @@ import { accountTable } from './account.table';
 import { auditEventTable } from './audit-event.table';
 import { batchLinkTable } from './batch-link.table';
 import { batchTable } from './batch.table';
+import { checkpointTable } from './checkpoint.table';
 import { marketTable } from './market.table';
 import { operatorTable } from './operator.table';
 import { originCertificateTable } from './origin-certificate.table';
@@ -26,4 +27,5 @@ export const TABLES: readonly Table<unknown>[] = [
   marketEntryTable as Table<unknown>,
   inspectionTable as Table<unknown>,
   auditEventTable as Table<unknown>,
+  checkpointTable as Table<unknown>,
 ];

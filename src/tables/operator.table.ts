@@ -1,6 +1,6 @@
 import type { Db } from './table';
 import { OperatorKind, OperatorStatus, type Grade } from '../entities/enums';
-import type { CreditState, GradeCount, OperatorCard } from '../credit/credit.model';
+import type { CreditState, GradeCount, OperatorCard, RecordedHead } from '../credit/credit.model';
 import type { Operator, PublicOperator } from '../registry/operator.model';
 import { isoTime } from './credit-event.table';
 import { toDate } from './sql-time';
@@ -209,6 +209,25 @@ export async function recordedChainHeads(ctx: Db, operatorId: number | null): Pr
     operatorId === null ? [] : [operatorId],
   );
   return new Map(rows.map((h) => [h.id, { seq: h.credit_chain_seq, hash: h.credit_chain_head }]));
+}
+
+/** What verification compares with the events: each operator's recorded chain head and stored credit; one or all, in id order. */
+export async function recordedHeadsAndCredit(ctx: Db, operatorId: number | null): Promise<RecordedHead[]> {
+  const rows = await ctx.em.execute<{ id: number; credit_chain_seq: number; credit_chain_head: string | null; credit_score: number; credit_grade: Grade; forced_d_until: Date | string | null }[]>(
+    `select id, credit_chain_seq, credit_chain_head, credit_score, credit_grade, forced_d_until from operator ${operatorId === null ? '' : 'where id = ?'} order by id`,
+    operatorId === null ? [] : [operatorId],
+  );
+  return rows.map((r) => ({
+    operatorId: r.id, seq: r.credit_chain_seq, hash: r.credit_chain_head, score: r.credit_score, grade: r.credit_grade, forcedUntil: toDate(r.forced_d_until),
+  }));
+}
+
+/** The heads a checkpoint signs: every operator with a recorded head, in id order. */
+export async function chainHeadsForCheckpoint(ctx: Db): Promise<{ operatorId: number; seq: number; hash: string }[]> {
+  const rows = await ctx.em.execute<{ id: number; credit_chain_seq: number; credit_chain_head: string }[]>(
+    'select id, credit_chain_seq, credit_chain_head from operator where credit_chain_seq > 0 order by id',
+  );
+  return rows.map((r) => ({ operatorId: r.id, seq: r.credit_chain_seq, hash: r.credit_chain_head }));
 }
 
 /**

@@ -39,6 +39,11 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/01/:gtin/10/:lot': { url: () => gtinLot, allow: 'public', ok: 303 },
   '/exports/credit.csv': { url: () => '/exports/credit.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/batches/:file': { url: (w) => `/epcis/batches/${w.batch.id}.jsonld`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/ledger/export': { url: () => '/ledger/export', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/ledger/public-key': { url: () => '/ledger/public-key', allow: 'public', ok: 200 },
+  // the world has no checkpoint yet: everyone alike is told so
+  '/ledger/checkpoints/:id': { url: () => '/ledger/checkpoints/latest', allow: 'public', ok: 404 },
+  '/ledger/proof/:operatorId': { url: (w) => `/ledger/proof/${w.operatorId}`, allow: 'public', ok: 404 },
 };
 
 function routesOf(printed: string): string[] {

@@ -146,6 +146,7 @@ export const RULES: Record<string, OperationRule> = {
   'Query.inspectionPlan': { allow: REGULATORS, args: async () => ({ month: '2026-11' }) },
   'Query.creditGradeCounts': { allow: REGULATORS, args: async () => ({}) },
   'Query.creditAppeals': { allow: ['OPERATOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ filter: { operatorId: w.operatorId }, first: 5 }) },
+  'Mutation.createLedgerCheckpoint': { allow: REGULATORS, args: async () => ({}) },
   'Mutation.recordCreditEvent': {
     allow: ['REGULATOR'],
     args: async (w) => ({ input: { operatorId: w.operatorId, rule: 'TRAINING_COMPLETED', reason: 'Attended the November course' } }),

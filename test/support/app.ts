@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { ensureDatabase } from '../../src/db/embedded';
-import { openOrm } from '../../src/db/orm';
+import { connectOrm, openOrm } from '../../src/db/orm';
+import { grantAppRole, withCredentials } from '../../src/db/roles';
 import { createApp, type App, type AppOptions } from '../../src/server';
 
 export interface GqlResult<T = any> {
@@ -47,12 +48,28 @@ export function workerDatabaseUrl(suffix = ''): Promise<string> {
   return databaseUrlPromise;
 }
 
-const TABLES = ['credit_appeal', 'recall', 'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator'];
+/** The role test apps connect as with `appRole`: cluster-wide, so one name and password for every worker. */
+export const TEST_APP_ROLE = 'foodtrace_app_test';
+const TEST_APP_PASSWORD = 'foodtrace-app-test';
 
-export async function createTestApp(overrides: Partial<Config> = {}, options: AppOptions & { poolMax?: number } = {}): Promise<TestApp> {
+const TABLES = ['checkpoint', 'credit_appeal', 'recall', 'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator'];
+
+/**
+ * A test app on this worker's database. With `appRole` the database's owner (the admin) migrates and grants, and the
+ * app connects as TEST_APP_ROLE, as the server does in production; `t.sql` always runs as the owner.
+ */
+export async function createTestApp(overrides: Partial<Config> = {}, options: AppOptions & { poolMax?: number; appRole?: boolean } = {}): Promise<TestApp> {
   const url = await workerDatabaseUrl();
   const statements: string[] = [];
-  const orm = await openOrm({ clientUrl: url, allowGlobalContext: true, onQuery: (sql) => statements.push(sql), poolMax: options.poolMax });
+  let orm: MikroORM;
+  const ormOptions = { allowGlobalContext: true, onQuery: (sql: string) => statements.push(sql), poolMax: options.poolMax };
+  if (options.appRole) {
+    await (await openOrm({ clientUrl: url, poolMax: 1 })).close(true);
+    await grantAppRole(url, TEST_APP_ROLE, TEST_APP_PASSWORD);
+    orm = await connectOrm({ clientUrl: withCredentials(url, TEST_APP_ROLE, TEST_APP_PASSWORD), ...ormOptions });
+  } else {
+    orm = await openOrm({ clientUrl: url, ...ormOptions });
+  }
   const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://foodtrace.test' }), ...overrides };
   const app = await createApp(orm, config, options);
   await app.fastify.ready();

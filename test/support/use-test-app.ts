@@ -6,7 +6,7 @@ import { fixture, type Fixture } from './factories';
 export interface UseTestAppOptions {
   /** Config fields that differ from the test defaults. */
   config?: Partial<Config>;
-  app?: AppOptions & { poolMax?: number };
+  app?: AppOptions & { poolMax?: number; appRole?: boolean };
   /** Serve on a real port of 127.0.0.1, for clients other than inject. */
   listen?: boolean;
   /**

@@ -6,6 +6,7 @@ import { Migration20261129030100_credit_chain_head } from './Migration2026112903
 import { Migration20261129090000_inspection_test_id } from './Migration20261129090000_inspection_test_id';
 import { Migration20261129110000_entry_received_batch } from './Migration20261129110000_entry_received_batch';
 import { Migration20261129200000_audit_event } from './Migration20261129200000_audit_event';
+import { Migration20261129200000_ledger_checkpoint } from './Migration20261129200000_ledger_checkpoint';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129090000_inspection_test_id', class: Migration20261129090000_inspection_test_id },
   { name: 'Migration20261129110000_entry_received_batch', class: Migration20261129110000_entry_received_batch },
   { name: 'Migration20261129200000_audit_event', class: Migration20261129200000_audit_event },
+  { name: 'Migration20261129200000_ledger_checkpoint', class: Migration20261129200000_ledger_checkpoint },
 ];
