@@ -29,7 +29,7 @@ describe('score and grade', () => {
     const id = Number(op.id);
     await append({ operatorId: id, ruleCode: 'NO_CERTIFICATE', occurredAt: at('2025-01-10T00:00:00Z') }); // −5 until 2026-01-10
     await append({ operatorId: id, ruleCode: 'RAPID_TEST_FAILED', occurredAt: at('2025-03-01T00:00:00Z') }); // −20 until 2027-03-01
-    await append({ operatorId: id, ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2025-06-01T00:00:00Z') }); // +1, never expires
+    await append({ operatorId: id, ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2025-06-01T00:00:00Z') }); // +1 until 2027-06-01
 
     expect(await asOf(op.id, '2025-01-09T23:59:59Z')).toEqual({ score: 100, grade: 'A', forcedUntil: null });
     expect(await asOf(op.id, '2025-02-01T00:00:00Z')).toEqual({ score: 95, grade: 'A', forcedUntil: null });
@@ -117,7 +117,11 @@ describe('recordCreditEvent', () => {
     });
     const training = await t.gql(RECORD, { input: { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: 'Town food-safety course' } }, f.regulator);
     expect(ok(training).recordCreditEvent.credit).toEqual({ score: 89, grade: 'B', forcedUntil: null });
-    expect(ok(training).recordCreditEvent.event.expiresAt).toBeNull();
+    // an addition expires after 24 months, as deductions do
+    const { occurredAt, expiresAt } = ok(training).recordCreditEvent.event;
+    const due = new Date(occurredAt);
+    due.setUTCMonth(due.getUTCMonth() + 24);
+    expect(expiresAt).toBe(due.toISOString());
   });
 
   it.each([
@@ -172,9 +176,11 @@ describe('the ledger', () => {
     try {
       const op = await makeOperator(t, f.admin);
       const requests = Array.from({ length: 200 }, (_, i) => {
+        // one second apart, so the order the score is folded in does not depend on which request is served first
+        const occurredAt = new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString();
         const input = i % 10 === 0
-          ? { operatorId: op.id, rule: 'INSPECTION_VIOLATION', points: -10, reason: `Finding ${i}` }
-          : { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: `Course ${i}` };
+          ? { operatorId: op.id, rule: 'INSPECTION_VIOLATION', points: -10, reason: `Finding ${i}`, occurredAt }
+          : { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: `Course ${i}`, occurredAt };
         if (i % 2 === 0) return t.gql(RECORD, { input }, f.regulator);
         return app2.fastify.inject({
           method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${f.regulator}` },
@@ -183,7 +189,7 @@ describe('the ledger', () => {
       });
       const results = await Promise.all(requests);
       expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
-      // 100 + 180 × 1 − 20 × 10
+      // in time order each −10 is followed by nine +1, none above the ceiling: 100 − 20 × (10 − 9)
       expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
       const seqs = await t.sql<{ seq: number }>('select seq from credit_event where operator_id = $1 order by seq', [Number(op.id)]);
       expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
