@@ -55,7 +55,7 @@ describe('GET /exports/credit.csv', () => {
     expect(res.body.split('\r\n')).toEqual([
       '\uFEFFevent_id,occurred_at,operator_id,operator_name,operator_kind,village,grade,score,seq,rule_code,points,reason,source,source_ref,recorded_by_id,expires_at,forces_d_until,reverses_id,reversed_by_id,hash',
       `${e1.id},2026-11-01T01:00:00.000Z,${op.id},"Wang, ""Green"" Farm",FARM,East,A,96,1,NO_CERTIFICATE,-5,"No certificate, said ""tomorrow""",ENTRY,7,,2027-11-01T01:00:00.000Z,,,,${e1.hash}`,
-      `${e2.id},2026-11-02T01:00:00.000Z,${op.id},"Wang, ""Green"" Farm",FARM,East,A,96,2,TRAINING_COMPLETED,1,"'=HYPERLINK(""http://x"")",ENTRY,7,,,,,,${e2.hash}`,
+      `${e2.id},2026-11-02T01:00:00.000Z,${op.id},"Wang, ""Green"" Farm",FARM,East,A,96,2,TRAINING_COMPLETED,1,"'=HYPERLINK(""http://x"")",ENTRY,7,,2028-11-02T01:00:00.000Z,,,,${e2.hash}`,
       '',
     ]);
     const none = await text('/exports/credit.csv?rule=LAB_TEST_FAILED', f.regulator);

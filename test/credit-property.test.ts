@@ -27,8 +27,8 @@ const MODEL_RULES: Record<string, { points: number | [number, number]; expires: 
   LAB_TEST_FAILED: { points: -30, expires: 24, forces: 12 },
   RECALL_SOURCE: { points: -20, expires: 24, forces: null },
   INSPECTION_VIOLATION: { points: [-30, -5], expires: [12, 24], forces: null },
-  CLEAN_QUARTER: { points: 2, expires: null, forces: null },
-  TRAINING_COMPLETED: { points: 1, expires: null, forces: null },
+  CLEAN_QUARTER: { points: 2, expires: 24, forces: null },
+  TRAINING_COMPLETED: { points: 1, expires: 24, forces: null },
   INSPECTION_CLEAN: { points: 0, expires: null, forces: null },
 };
 const CODES = Object.keys(MODEL_RULES);
@@ -47,18 +47,22 @@ function plusMonths(ms: number, months: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 }
 
-/** The score as DESIGN.md states it, evaluated at `now`. */
+/**
+ * The score as DESIGN.md states it, evaluated at `now`: from 100, the points of the events that have happened, are not
+ * reversed and have not expired (additions expire too), applied in time order (ties in the order recorded), clamped
+ * to 0–100 after each one.
+ */
 function model(events: ModelEvent[], now: number): { score: number; grade: string; forcedUntil: string | null } {
   const reversed = new Set(events.filter((e) => e.reverses !== null && e.at <= now).map((e) => e.reverses));
-  let sum = 100;
+  const inTimeOrder = events.map((e, recorded) => ({ e, recorded })).sort((a, b) => a.e.at - b.e.at || a.recorded - b.recorded).map((x) => x.e);
+  let score = 100;
   let forced: number | null = null;
-  for (const e of events) {
+  for (const e of inTimeOrder) {
     if (e.reverses !== null || e.at > now || reversed.has(e.id)) continue;
-    const expired = e.points < 0 && e.expiresAt !== null && e.expiresAt <= now;
-    if (!expired) sum += e.points;
+    const expired = e.expiresAt !== null && e.expiresAt <= now;
+    if (!expired) score = Math.min(100, Math.max(0, score + e.points));
     if (e.forcedUntil !== null && e.forcedUntil > now && (forced === null || e.forcedUntil > forced)) forced = e.forcedUntil;
   }
-  const score = Math.min(100, Math.max(0, sum));
   const grade = forced !== null ? 'D' : score >= 90 ? 'A' : score >= 75 ? 'B' : score >= 60 ? 'C' : 'D';
   return { score, grade, forcedUntil: forced === null ? null : new Date(forced).toISOString() };
 }
@@ -97,7 +101,7 @@ it(`the stored score and grade always equal a recomputation, over ${CASES} rando
           ...(typeof rule.points === 'number' ? {} : { points, expiresMonths: expires! }),
         };
         m = {
-          points, at: step.at, expiresAt: points < 0 && expires !== null ? plusMonths(step.at, expires) : null,
+          points, at: step.at, expiresAt: points !== 0 && expires !== null ? plusMonths(step.at, expires) : null,
           forcedUntil: rule.forces === null ? null : plusMonths(step.at, rule.forces), reverses: null,
         };
       }
@@ -139,4 +143,58 @@ it(`the stored score and grade always equal a recomputation, over ${CASES} rando
   expect(count.n).toBe(appended);
   const verify = await t.gql(`{ verifyCreditArchive { ok operatorsChecked eventsChecked } }`, {}, await token(t, Role.REGULATOR));
   expect(verify.data.verifyCreditArchive).toEqual({ ok: true, operatorsChecked: CASES, eventsChecked: appended });
+});
+
+/** Hand-written sequences where the old rule (every counting point summed, clamped once) gave another number. */
+const BANKED: { name: string; steps: [string, string][]; stored: number; oldRule: number; probes?: [string, number][] }[] = [
+  {
+    name: 'additions at the ceiling are not saved up for a later deduction',
+    steps: [['TRAINING_COMPLETED', '2026-01-01'], ['TRAINING_COMPLETED', '2026-01-02'], ['CLEAN_QUARTER', '2026-03-31'], ['NO_CERTIFICATE', '2026-06-01']],
+    stored: 95, oldRule: 99,
+  },
+  {
+    name: 'the fold follows the time of the events, not the order they were recorded in',
+    steps: [['NO_CERTIFICATE', '2026-06-01'], ['CLEAN_QUARTER', '2026-03-31'], ['TRAINING_COMPLETED', '2026-01-02'], ['TRAINING_COMPLETED', '2026-01-01']],
+    stored: 95, oldRule: 99,
+  },
+  {
+    name: 'points below 0 are not owed: an addition after the floor counts from 0',
+    steps: [...['01', '02', '03', '04', '05', '06'].map((d): [string, string] => ['RAPID_TEST_FAILED', `2026-01-${d}`]), ['CLEAN_QUARTER', '2026-03-31']],
+    stored: 2, oldRule: 0,
+  },
+  {
+    name: 'three additions, then a rapid test failure: 80 until it expires, and additions expire after 24 months',
+    steps: [['TRAINING_COMPLETED', '2025-01-01'], ['TRAINING_COMPLETED', '2025-01-02'], ['TRAINING_COMPLETED', '2025-01-03'], ['RAPID_TEST_FAILED', '2025-06-01']],
+    stored: 80, oldRule: 83,
+    probes: [['2025-05-31T00:00:00Z', 100], ['2025-06-01T00:00:00Z', 80], ['2027-05-31T23:59:59Z', 80], ['2027-06-01T00:00:00Z', 100]],
+  },
+];
+
+it.each(BANKED)('$name', async ({ steps, stored, oldRule, probes }) => {
+  const [{ id: operatorId }] = await t.sql<{ id: number }>(
+    `insert into operator (kind, name, registration_card_no, public_code) values ('FARM', 'Banked', 'BK' || nextval('registration_card_seq'), 'bk' || currval('registration_card_seq')) returning id`,
+  );
+  const events: ModelEvent[] = [];
+  for (const [code, day] of steps) {
+    const at = Date.parse(`${day}T00:00:00Z`);
+    const rule = MODEL_RULES[code];
+    const { id } = await t.orm.em.fork().transactional((em) => appendCreditEvent({ em }, {
+      operatorId, ruleCode: code, reason: `${code} by hand`, source: CreditSource.SYSTEM, occurredAt: new Date(at),
+    }));
+    events.push({
+      id, points: rule.points as number, at, expiresAt: plusMonths(at, rule.expires as number),
+      forcedUntil: rule.forces === null ? null : plusMonths(at, rule.forces), reverses: null,
+    });
+  }
+  const now = Date.now();
+  const [row] = await t.sql('select credit_score from operator where id = $1', [operatorId]);
+  expect({ stored: row.credit_score, model: model(events, now).score }).toEqual({ stored, model: stored });
+  // what the old rule gave: every counting point summed, clamped once
+  const summed = events.filter((e) => e.at <= now && e.expiresAt! > now).reduce((sum, e) => sum + e.points, 100);
+  expect(Math.min(100, Math.max(0, summed))).toBe(oldRule);
+  for (const [when, score] of probes ?? []) {
+    const state = await creditAsOf({ em: t.orm.em.fork() }, operatorId, new Date(when));
+    expect({ when, score: state.score }).toEqual({ when, score });
+    expect(model(events, Date.parse(when)).score).toBe(score);
+  }
 });

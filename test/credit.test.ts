@@ -1,6 +1,9 @@
 import { appendCreditEvent, chainHash, canonicalFromStored, GENESIS_HASH, refreshLapsedCredit, type NewCreditEvent } from '../src/credit/ledger.service';
 import { CreditSource, Role } from '../src/entities/enums';
+import { expiryOf } from '../src/credit/score';
 import { openOrm } from '../src/db/orm';
+import { Migration20261129203000_credit_score_fold } from '../src/db/migrations/Migration20261129203000_credit_score_fold';
+import { operatorsWithLapses } from '../src/tables/credit-event.table';
 import { createApp } from '../src/server';
 import { useTestApp } from './support/use-test-app';
 import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
@@ -29,7 +32,7 @@ describe('score and grade', () => {
     const id = Number(op.id);
     await append({ operatorId: id, ruleCode: 'NO_CERTIFICATE', occurredAt: at('2025-01-10T00:00:00Z') }); // −5 until 2026-01-10
     await append({ operatorId: id, ruleCode: 'RAPID_TEST_FAILED', occurredAt: at('2025-03-01T00:00:00Z') }); // −20 until 2027-03-01
-    await append({ operatorId: id, ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2025-06-01T00:00:00Z') }); // +1, never expires
+    await append({ operatorId: id, ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2025-06-01T00:00:00Z') }); // +1 until 2027-06-01
 
     expect(await asOf(op.id, '2025-01-09T23:59:59Z')).toEqual({ score: 100, grade: 'A', forcedUntil: null });
     expect(await asOf(op.id, '2025-02-01T00:00:00Z')).toEqual({ score: 95, grade: 'A', forcedUntil: null });
@@ -93,6 +96,73 @@ describe('score and grade', () => {
   });
 });
 
+/** An addition as it was recorded before additions expired: no expiry of its own (written behind the ledger). */
+async function legacyAddition(operatorId: number, occurredAt: string): Promise<void> {
+  await t.sql(
+    `insert into credit_event (operator_id, seq, rule_code, points, reason, source, occurred_at, expires_at, prev_hash, hash)
+     values ($1, 1, 'TRAINING_COMPLETED', 1, 'recorded before additions expired', 'REGULATOR', $2, null, repeat('0', 64), md5(random()::text) || md5(random()::text))`,
+    [operatorId, occurredAt],
+  );
+  await t.sql(`update operator set credit_chain_seq = 1, credit_chain_head = (select hash from credit_event where operator_id = $1) where id = $1`, [operatorId]);
+}
+
+describe('expiring additions', () => {
+  it('the refresh finds operators whose additions expire, recorded with an expiry or (earlier) without one', async () => {
+    const recorded = await makeOperator(t, f.admin);
+    const legacy = await makeOperator(t, f.admin);
+    await append({ operatorId: Number(recorded.id), ruleCode: 'TRAINING_COMPLETED', occurredAt: at('2025-01-01T00:00:00Z') });
+    expect(await t.sql('select expires_at from credit_event where operator_id = $1', [Number(recorded.id)])).toEqual([{ expires_at: at('2027-01-01T00:00:00Z') }]);
+    // 29 February + 24 months runs into 1 March, in SQL as in JavaScript
+    await legacyAddition(Number(legacy.id), '2024-02-29T12:00:00Z');
+    expect(expiryOf({ points: 1, occurredAt: at('2024-02-29T12:00:00Z'), expiresAt: null })).toEqual(at('2026-03-01T12:00:00Z'));
+    const lapses = (from: string, to: string) => operatorsWithLapses({ em: t.orm.em.fork() }, at(from), at(to));
+    expect(await lapses('2026-12-31T00:00:00Z', '2027-01-01T00:00:00Z')).toEqual([Number(recorded.id)]);
+    expect(await lapses('2026-03-01T11:59:59Z', '2026-03-01T12:00:00Z')).toEqual([Number(legacy.id)]);
+    expect(await lapses('2026-03-01T12:00:00Z', '2026-12-31T00:00:00Z')).toEqual([]);
+    // each addition came after no deduction that still counts, so its expiry leaves the score where it was
+    expect(await refreshLapsedCredit({ em: t.orm.em.fork() }, at('2027-01-02T00:00:00Z'))).toBe(0);
+  });
+
+  it('the migration recomputes every stored score, grade and forced D from the events by the new rule; a second run writes nothing', async () => {
+    const banked = await makeOperator(t, f.admin, { name: 'Banked' });
+    const forced = await makeOperator(t, f.admin, { name: 'Forced' });
+    const quiet = await makeOperator(t, f.admin, { name: 'Quiet' });
+    const legacy = await makeOperator(t, f.admin, { name: 'Legacy addition' });
+    for (const day of ['01', '02', '03']) await append({ operatorId: Number(banked.id), ruleCode: 'TRAINING_COMPLETED', occurredAt: at(`2026-01-${day}T00:00:00Z`) });
+    await append({ operatorId: Number(banked.id), ruleCode: 'RAPID_TEST_FAILED', occurredAt: at('2026-06-01T00:00:00Z') });
+    await append({ operatorId: Number(forced.id), ruleCode: 'LAB_TEST_FAILED', occurredAt: at('2026-06-01T00:00:00Z') });
+    await legacyAddition(Number(legacy.id), '2024-06-01T00:00:00Z');
+    await append({ operatorId: Number(legacy.id), ruleCode: 'NO_CERTIFICATE', occurredAt: at('2026-10-01T00:00:00Z') });
+    // what the old rule stored: banked points absorbed the deduction, an addition never expired
+    await t.sql(`update operator set credit_score = 83, credit_grade = 'B' where id = $1`, [Number(banked.id)]);
+    await t.sql(`update operator set credit_score = 70, credit_grade = 'C', forced_d_until = null where id = $1`, [Number(forced.id)]);
+    await t.sql(`update operator set credit_score = 90, credit_grade = 'A' where id = $1`, [Number(quiet.id)]);
+    await t.sql(`update operator set credit_score = 96, credit_grade = 'A' where id = $1`, [Number(legacy.id)]);
+
+    const migrate = async () => {
+      const migration = new Migration20261129203000_credit_score_fold(t.orm.em.getDriver(), t.orm.config);
+      await migration.up();
+      for (const sql of migration.getQueries()) await t.sql(String(sql));
+    };
+    const stored = () => t.sql(`select id, credit_score as score, credit_grade as grade, forced_d_until as "forcedUntil", xmin::text as version from operator order by id`);
+    await migrate();
+    const after = await stored();
+    expect(after.map(({ version, ...state }) => state)).toEqual([
+      { id: Number(banked.id), score: 80, grade: 'B', forcedUntil: null },
+      { id: Number(forced.id), score: 70, grade: 'D', forcedUntil: at('2027-06-01T00:00:00Z') },
+      { id: Number(quiet.id), score: 100, grade: 'A', forcedUntil: null },
+      { id: Number(legacy.id), score: 95, grade: 'A', forcedUntil: null },
+    ]);
+    // the same as the application computes from the events
+    for (const row of after) {
+      const now = ok(await t.gql(AS_OF, { id: String(row.id), at: new Date().toISOString() }, f.regulator)).creditAsOf;
+      expect({ id: row.id, ...now }).toEqual({ id: row.id, score: row.score, grade: row.grade, forcedUntil: row.forcedUntil?.toISOString() ?? null });
+    }
+    await migrate();
+    expect(await stored()).toEqual(after);
+  });
+});
+
 const RECORD = `mutation($input: RecordCreditEventInput!) {
   recordCreditEvent(input: $input) {
     event { seq ruleCode ruleEn points reason source recordedById occurredAt expiresAt forcesDUntil reversed }
@@ -117,7 +187,11 @@ describe('recordCreditEvent', () => {
     });
     const training = await t.gql(RECORD, { input: { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: 'Town food-safety course' } }, f.regulator);
     expect(ok(training).recordCreditEvent.credit).toEqual({ score: 89, grade: 'B', forcedUntil: null });
-    expect(ok(training).recordCreditEvent.event.expiresAt).toBeNull();
+    // an addition expires after 24 months, as deductions do
+    const { occurredAt, expiresAt } = ok(training).recordCreditEvent.event;
+    const due = new Date(occurredAt);
+    due.setUTCMonth(due.getUTCMonth() + 24);
+    expect(expiresAt).toBe(due.toISOString());
   });
 
   it.each([
@@ -172,9 +246,11 @@ describe('the ledger', () => {
     try {
       const op = await makeOperator(t, f.admin);
       const requests = Array.from({ length: 200 }, (_, i) => {
+        // one second apart, so the order the score is folded in does not depend on which request is served first
+        const occurredAt = new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString();
         const input = i % 10 === 0
-          ? { operatorId: op.id, rule: 'INSPECTION_VIOLATION', points: -10, reason: `Finding ${i}` }
-          : { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: `Course ${i}` };
+          ? { operatorId: op.id, rule: 'INSPECTION_VIOLATION', points: -10, reason: `Finding ${i}`, occurredAt }
+          : { operatorId: op.id, rule: 'TRAINING_COMPLETED', reason: `Course ${i}`, occurredAt };
         if (i % 2 === 0) return t.gql(RECORD, { input }, f.regulator);
         return app2.fastify.inject({
           method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${f.regulator}` },
@@ -183,7 +259,7 @@ describe('the ledger', () => {
       });
       const results = await Promise.all(requests);
       expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
-      // 100 + 180 × 1 − 20 × 10
+      // in time order each −10 is followed by nine +1, none above the ceiling: 100 − 20 × (10 − 9)
       expect(ok(await t.gql(CREDIT, { id: op.id }, f.regulator)).operator.credit).toEqual({ score: 80, grade: 'B', forcedUntil: null });
       const seqs = await t.sql<{ seq: number }>('select seq from credit_event where operator_id = $1 order by seq', [Number(op.id)]);
       expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));

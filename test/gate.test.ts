@@ -291,7 +291,8 @@ describe('scanAtGate: exactly once', () => {
     expect(await t.sql(`select quantity::float, quantity_admitted::float from origin_certificate`)).toEqual([{ quantity: 100, quantity_admitted: 0 + 100 }]);
     expect(await t.sql(`select remaining::float, status from batch where id = $1`, [batch.id])).toEqual([{ remaining: 0, status: 'CONSUMED' }]);
     expect(await t.sql(`select count(*)::int as n, sum(quantity)::float as kg from batch_link where kind = 'TRANSFER'`)).toEqual([{ n: 10, kg: 100 }]);
-    expect(await t.sql(`select rule_code, count(*)::int as n from credit_event group by rule_code`)).toEqual([{ rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', n: 20 }]);
+    // the 20 refusals are one cause (one certificate, within the rule's window): charged once
+    expect(await t.sql(`select rule_code, count(*)::int as n from credit_event group by rule_code`)).toEqual([{ rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', n: 1 }]);
   });
 });
 
@@ -303,7 +304,74 @@ describe('scanAtGate: locks', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
       scan({ code: batch.publicCode, scanId: `mix-${i}`, vendorOperatorId: i % 2 ? farm.id : vendor.id })));
     expect(results.map((r) => r.errors ?? r.data.scanAtGate.reasons.map((x: { code: string }) => x.code))).toEqual(Array(20).fill(['CERTIFICATE_QUANTITY_EXCEEDED']));
-    expect(await t.sql(`select count(*)::int as n from credit_event`)).toEqual([{ n: 20 }]);
+    // one certificate, one window: one charge
+    expect(await t.sql(`select count(*)::int as n from credit_event`)).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('scanAtGate: a cause is charged once', () => {
+  const HOUR = 3600_000;
+
+  /** What a refused scan of `hoursAgo` left behind: its entry and the charge it made. */
+  async function chargedBefore(hoursAgo: number, batchId: string, certificateId: string | null, ruleCode: string) {
+    const when = new Date(Date.now() - hoursAgo * HOUR);
+    const [{ id: staffId }] = await t.sql(`select id from account where role = 'GATE_STAFF' order by id desc limit 1`);
+    const [entry] = await t.sql(
+      `insert into market_entry (market_id, staff_id, scan_id, request_hash, code_scanned, batch_id, certificate_id, vendor_id, declared_quantity, unit, decision, created_at)
+       values ($1, $2, $3, repeat('0', 64), 'earlier', $4, $5, $6, 150, 'KG', 'REJECTED', $7) returning id`,
+      [Number(market), staffId, `earlier-${hoursAgo}-${batchId}`, Number(batchId), certificateId && Number(certificateId), Number(vendor.id), when],
+    );
+    await t.orm.em.fork().transactional((em) => appendCreditEvent({ em }, {
+      operatorId: Number(farm.id), ruleCode, reason: 'an earlier refusal', source: CreditSource.ENTRY, sourceRef: String(entry.id), occurredAt: when,
+    }));
+  }
+
+  async function farmCredit() {
+    const [r] = await t.sql(`select credit_score as score, credit_grade as grade from operator where id = $1`, [farm.id]);
+    return r;
+  }
+
+  it('30 parallel scans of one certificate for more than it covers: 30 refusals, one CERTIFICATE_QUANTITY_EXCEEDED, the score down once', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id, { quantity: 200 });
+    const certificate = await makeCertificate(t, farmToken, batch.id, { quantity: 100 });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      scan({ code: certificate.number, declaredQuantity: 150, scanId: `over-${i}`, vendorOperatorId: i % 3 ? vendor.id : farm.id })));
+    expect(results.map((r) => r.errors ?? ok(r).scanAtGate.reasons.map((x: { code: string }) => x.code))).toEqual(Array(30).fill(['CERTIFICATE_QUANTITY_EXCEEDED']));
+    expect(await counts()).toMatchObject({ entries: 30, events: 1 });
+    expect(await creditEvents()).toEqual([{ operator_id: farm.id, rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', points: -10, source: 'ENTRY', source_ref: expect.any(String) }]);
+    expect(await farmCredit()).toEqual({ score: 90, grade: 'A' });
+    // a later burst within the window is the same cause
+    await Promise.all(Array.from({ length: 10 }, (_, i) => scan({ code: certificate.number, declaredQuantity: 150, scanId: `over-again-${i}` })));
+    expect(await counts()).toMatchObject({ entries: 40, events: 1 });
+    expect(await farmCredit()).toEqual({ score: 90, grade: 'A' });
+  });
+
+  it('30 parallel scans of a lot without a certificate: 30 sent to a test, one NO_CERTIFICATE', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => scan({ code: batch.publicCode, declaredQuantity: 1, scanId: `bare-${i}` })));
+    expect(results.map((r) => ok(r).scanAtGate.decision)).toEqual(Array(30).fill('TEST_REQUIRED'));
+    expect((await creditEvents()).map((e) => e.rule_code)).toEqual(['NO_CERTIFICATE']);
+    expect(await farmCredit()).toEqual({ score: 95, grade: 'A' });
+  });
+
+  it('charges again once the window has passed, not before, and keeps causes apart', async () => {
+    const batch = await makeBatch(t, f.admin, farm.id, { quantity: 200 });
+    const certificate = await makeCertificate(t, farmToken, batch.id, { quantity: 100 });
+    const other = await makeBatch(t, f.admin, farm.id, { quantity: 200 });
+    const otherCertificate = await makeCertificate(t, farmToken, other.id, { quantity: 100 });
+    await chargedBefore(25, batch.id, certificate.id, 'CERTIFICATE_QUANTITY_EXCEEDED'); // the window (1 day) has passed
+    await chargedBefore(23, other.id, otherCertificate.id, 'CERTIFICATE_QUANTITY_EXCEEDED'); // still within it
+    expect(await farmCredit()).toEqual({ score: 80, grade: 'B' });
+
+    await Promise.all(Array.from({ length: 30 }, (_, i) => scan({ code: certificate.number, declaredQuantity: 150, scanId: `second-${i}` })));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => scan({ code: otherCertificate.number, declaredQuantity: 150, scanId: `within-${i}` })));
+    const rows = await t.sql(`select e.rule_code, me.certificate_id::text from credit_event e join market_entry me on me.id::text = e.source_ref order by e.id`);
+    expect(rows).toEqual([
+      { rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', certificate_id: certificate.id },
+      { rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', certificate_id: otherCertificate.id },
+      { rule_code: 'CERTIFICATE_QUANTITY_EXCEEDED', certificate_id: certificate.id },
+    ]);
+    expect(await farmCredit()).toEqual({ score: 70, grade: 'C' });
   });
 });
 

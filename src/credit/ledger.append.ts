@@ -2,7 +2,7 @@ import type { Db } from '../context';
 import type { CreditSource } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
 import { toDate } from '../tables/sql-time';
-import { chainHistory, insertCreditEvent, reversalTarget } from '../tables/credit-event.table';
+import { causeCharged, chainHistory, insertCreditEvent, reversalTarget } from '../tables/credit-event.table';
 import { lockOperatorCredit } from '../tables/operator.table';
 import * as v from '../validation';
 import { asStored, chainHash, GENESIS_HASH } from './chain-hash';
@@ -26,12 +26,40 @@ export interface NewCreditEvent {
   reversesId?: number | null;
 }
 
+/** What a gate or test charge is about: the lot, and the certificate the load came with (if any). */
+export interface CreditCause {
+  lotId: number;
+  certificateId: number | null;
+}
+
+export interface AppendedCreditEvent {
+  id: number;
+  seq: number;
+  hash: string;
+  state: CreditState;
+}
+
+const DAY_MS = 86_400_000;
+
 /**
  * Appends one event to the operator's hash chain and updates its stored score and grade.
  * Must run inside the caller's transaction (`tx` from `withTransaction`), so the event commits with its cause;
  * the operator row is locked, so appends for one operator are serialised and the chain never forks.
  */
-export async function appendCreditEvent(tx: Db, input: NewCreditEvent): Promise<{ id: number; seq: number; hash: string; state: CreditState }> {
+export async function appendCreditEvent(tx: Db, input: NewCreditEvent): Promise<AppendedCreditEvent> {
+  return (await append(tx, input, null))!;
+}
+
+/**
+ * Charges a gate or test violation once per cause: when the rule names a cause (`chargeOncePer`) and the operator
+ * was already charged that rule for the same certificate or lot within the rule's window, nothing is appended and
+ * the answer is null. The check runs under the operator's lock, so concurrent scans or tests cannot both charge.
+ */
+export async function chargeCreditOnce(tx: Db, input: NewCreditEvent, cause: CreditCause): Promise<AppendedCreditEvent | null> {
+  return append(tx, input, cause);
+}
+
+async function append(tx: Db, input: NewCreditEvent, cause: CreditCause | null): Promise<AppendedCreditEvent | null> {
   const rule = ruleFor(input.ruleCode);
   if (!rule) throw badInput('ruleCode', `unknown rule ${input.ruleCode}`);
   let points: number;
@@ -75,6 +103,16 @@ export async function appendCreditEvent(tx: Db, input: NewCreditEvent): Promise<
     if (target.ruleCode === 'REVERSAL') throw badInput('reversesId', 'a reversal cannot itself be reversed');
     if (target.reversed) throw conflict(`Credit event ${reversesId} is already reversed`);
   }
+  if (cause && rule.chargeOncePer && (rule.chargeOncePer === 'lot' || cause.certificateId !== null)) {
+    const charged = await causeCharged(tx, {
+      operatorId: input.operatorId,
+      ruleCode: rule.code,
+      lotId: cause.lotId,
+      certificateId: rule.chargeOncePer === 'certificate' ? cause.certificateId : null,
+      since: rule.windowDays === null ? null : new Date(occurredAt.getTime() - rule.windowDays * DAY_MS),
+    });
+    if (charged) return null;
+  }
   // the operator lock keeps the history current until the insert
   const history = await chainHistory(tx, input.operatorId);
   const canonical: CanonicalEvent = {
@@ -87,7 +125,8 @@ export async function appendCreditEvent(tx: Db, input: NewCreditEvent): Promise<
     sourceRef,
     recordedById: input.recordedById ?? null,
     occurredAt: occurredAt.toISOString(),
-    expiresAt: points < 0 && expiresMonths !== null ? addMonths(occurredAt, expiresMonths).toISOString() : null,
+    // additions expire as deductions do: a ceiling, not a bank (see computeCredit)
+    expiresAt: points !== 0 && expiresMonths !== null ? addMonths(occurredAt, expiresMonths).toISOString() : null,
     forcesDUntil: rule.forcesDMonths ? addMonths(occurredAt, rule.forcesDMonths).toISOString() : null,
     reversesId,
   };

@@ -21,8 +21,9 @@ export async function creditAsOf(ctx: Db, operatorId: number, asOf: Date): Promi
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /**
- * Brings stored grades up to date where time alone changed them: a deduction expired, a forced D ended, or an
- * event recorded ahead of its time (a device clock running fast) came due. Only operators with such a moment
+ * Brings stored grades up to date where time alone changed them: an event expired (a deduction, or an addition, so
+ * a grade may move down as well as up), a forced D ended, or an event recorded ahead of its time (a device clock
+ * running fast) came due. Only operators with such a moment
  * after `since` (any time, when null) and by `asOf` are recomputed, each in its own transaction; returns how many
  * stored states changed.
  */

@@ -11,9 +11,9 @@ interface Log {
 }
 
 /**
- * Keeps stored grades true while no events arrive: a deduction that expires or a forced D that ends changes the
- * grade with no write to trigger it, and gates sample by the stored grade. With `config`, each run also signs a
- * ledger checkpoint when any chain head moved since the latest one. Runs at once, then every `everyMs`.
+ * Keeps stored grades true while no events arrive: an event that expires (a deduction or an addition) or a forced D
+ * that ends changes the grade with no write to trigger it, and gates sample by the stored grade. With `config`, each
+ * run also signs a ledger checkpoint when any chain head moved since the latest one. Runs at once, then every `everyMs`.
  */
 export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = CREDIT_UPKEEP_MS, config: Config | null = null): () => void {
   // after the first full pass, each run looks only at what lapsed since the previous one

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
-import { appendCreditEvent } from '../credit/ledger.service';
+import { chargeCreditOnce } from '../credit/ledger.append';
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { CertificateStatus, CreditSource, GateDecision, type Grade, OperatorStatus, QuantityUnit } from '../entities/enums';
 import { badInput } from '../errors';
@@ -145,9 +145,10 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
   let received: GateReceivedBatchModel | null = null;
   if (outcome.decision === GateDecision.ACCEPTED) received = await admit(tx, batch!, e.vendorId, e.declaredQuantity);
 
+  // a cause is charged once: a burst of refused scans of one certificate or lot within the rule's window is one event
   for (const rule of outcome.rules) {
     if (!rule.credit || !producer) continue;
-    await appendCreditEvent(tx, {
+    await chargeCreditOnce(tx, {
       operatorId: producer.id,
       ruleCode: rule.credit,
       reason: `${rule.zh} / ${rule.en} (${certificate ? `certificate ${certificate.number}, ` : ''}lot ${batch!.lot_code}, market entry ${e.entryId})`,
@@ -155,7 +156,7 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
       sourceRef: String(e.entryId),
       recordedById: staffId,
       occurredAt: e.scannedAt,
-    });
+    }, { lotId: batch!.id, certificateId: certificate?.id ?? null });
   }
 
   const answer: GateAnswer = {

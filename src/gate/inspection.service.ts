@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context } from '../context';
-import { appendCreditEvent } from '../credit/ledger.service';
+import { chargeCreditOnce } from '../credit/ledger.append';
 import { BatchStatus, CreditSource, GateDecision, InspectionKind, Role, TestResult } from '../entities/enums';
 import { badInput, conflict, forbidden, notFound } from '../errors';
 import { toMilli } from '../quantity';
@@ -115,14 +115,14 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
         // the producer answers for the lot: the certificate's issuer when the load came with one, else the lot's owner
         const issuer = entry?.certificate_id ? (await certificateById(tx, entry.certificate_id))?.issuer_id ?? null : null;
         const failedItems = tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ');
-        await appendCreditEvent(tx, {
+        await chargeCreditOnce(tx, {
           operatorId: issuer ?? batch.owner_id,
           ruleCode: RULE[kind],
           reason: `${TEST_REASONS[RULE[kind]].zh} / ${TEST_REASONS[RULE[kind]].en}: ${failedItems} (lot ${batch.lot_code}, inspection ${inspection.id})`.slice(0, 1000),
           source: CreditSource.INSPECTION,
           sourceRef: String(inspection.id),
           recordedById: tx.viewer.accountId,
-        });
+        }, { lotId: batch.id, certificateId: null });
       }
     }
 

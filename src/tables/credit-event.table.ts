@@ -1,5 +1,5 @@
 import type { Db } from './table';
-import { OperatorStatus, type CreditSource, type Grade, type OperatorKind } from '../entities/enums';
+import { CreditSource, OperatorStatus, type Grade, type OperatorKind } from '../entities/enums';
 import type {
   ArchiveCriteria, ArchiveEventRow, CanonicalEvent, ChainHistory, CreditEventData, CreditState, ScoredEvent, StoredLink,
 } from '../credit/credit.model';
@@ -168,18 +168,63 @@ export async function scoredEvents(ctx: Db, operatorId: number): Promise<ScoredE
 }
 
 /**
- * Operators with a moment in (after, asOf] at which time alone changes their credit: a deduction expires, a forced D
- * ends, or an event recorded ahead of its time comes due.
+ * When an event stops counting, in SQL, exactly as `expiryOf` (credit/score.ts) computes it: the recorded expiry,
+ * or for an addition recorded without one, 24 months after it occurred (months added in UTC, a day past the end
+ * of the month running into the next, as JavaScript's setUTCMonth does).
+ */
+export function expirySql(e: string): string {
+  const local = `(${e}.occurred_at at time zone 'UTC')`;
+  return `coalesce(${e}.expires_at, case when ${e}.points > 0 then
+    (date_trunc('month', ${local}) + interval '24 months' + (${local} - date_trunc('month', ${local}))) at time zone 'UTC' end)`;
+}
+
+/**
+ * Operators with a moment in (after, asOf] at which time alone changes their credit: an event (a deduction or an
+ * addition) expires, a forced D ends, or an event recorded ahead of its time comes due. With additions expiring, a
+ * grade can move down as well as up.
  */
 export async function operatorsWithLapses(ctx: Db, after: Date, asOf: Date): Promise<number[]> {
   const rows = await ctx.em.execute<{ operator_id: number }[]>(
-    `select distinct operator_id from credit_event
-      where (expires_at > ? and expires_at <= ?) or (forces_d_until > ? and forces_d_until <= ?)
+    `select distinct operator_id from credit_event e
+      where (${expirySql('e')} > ? and ${expirySql('e')} <= ?) or (forces_d_until > ? and forces_d_until <= ?)
          or (occurred_at > created_at and occurred_at > ? and occurred_at <= ?)
       order by operator_id`,
     [after, asOf, after, asOf, after, asOf],
   );
   return rows.map((r) => r.operator_id);
+}
+
+/**
+ * Whether the operator was already charged `ruleCode` for this cause since `since` (ever, when null): by a gate
+ * entry of the lot (and of the certificate, when one is given) or, for a lot, by a test of it. Call it under the
+ * operator's lock, so the answer holds until the caller's insert commits.
+ */
+export async function causeCharged(
+  ctx: Db, q: { operatorId: number; ruleCode: string; lotId: number; certificateId: number | null; since: Date | null },
+): Promise<boolean> {
+  const params: unknown[] = [q.operatorId, q.ruleCode];
+  let window = '';
+  if (q.since) {
+    window = 'and e.occurred_at > ?';
+    params.push(q.since);
+  }
+  let byEntry = `e.source = ? and exists (select 1 from market_entry me where me.batch_id = ? and me.id::text = e.source_ref`;
+  params.push(CreditSource.ENTRY, q.lotId);
+  if (q.certificateId !== null) {
+    byEntry += ' and me.certificate_id = ?';
+    params.push(q.certificateId);
+  }
+  byEntry += ')';
+  let byTest = 'false';
+  if (q.certificateId === null) {
+    byTest = `e.source = ? and exists (select 1 from inspection i where i.batch_id = ? and i.id::text = e.source_ref)`;
+    params.push(CreditSource.INSPECTION, q.lotId);
+  }
+  const rows = await ctx.em.execute(
+    `select 1 from credit_event e where e.operator_id = ? and e.rule_code = ? ${window} and ((${byEntry}) or (${byTest})) limit 1`,
+    params,
+  );
+  return rows.length > 0;
 }
 
 /** Up to `limit` links after (operator, seq) `after`, in (operator, seq) order; of one operator when given. */

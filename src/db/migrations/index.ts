@@ -7,6 +7,7 @@ import { Migration20261129090000_inspection_test_id } from './Migration202611290
 import { Migration20261129110000_entry_received_batch } from './Migration20261129110000_entry_received_batch';
 import { Migration20261129200000_audit_event } from './Migration20261129200000_audit_event';
 import { Migration20261129200000_ledger_checkpoint } from './Migration20261129200000_ledger_checkpoint';
+import { Migration20261129203000_credit_score_fold } from './Migration20261129203000_credit_score_fold';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129110000_entry_received_batch', class: Migration20261129110000_entry_received_batch },
   { name: 'Migration20261129200000_audit_event', class: Migration20261129200000_audit_event },
   { name: 'Migration20261129200000_ledger_checkpoint', class: Migration20261129200000_ledger_checkpoint },
+  { name: 'Migration20261129203000_credit_score_fold', class: Migration20261129203000_credit_score_fold },
 ];
