@@ -5,6 +5,7 @@ import { Migration20261129030000_credit_archive } from './Migration2026112903000
 import { Migration20261129030100_credit_chain_head } from './Migration20261129030100_credit_chain_head';
 import { Migration20261129090000_inspection_test_id } from './Migration20261129090000_inspection_test_id';
 import { Migration20261129110000_entry_received_batch } from './Migration20261129110000_entry_received_batch';
+import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129030100_credit_chain_head', class: Migration20261129030100_credit_chain_head },
   { name: 'Migration20261129090000_inspection_test_id', class: Migration20261129090000_inspection_test_id },
   { name: 'Migration20261129110000_entry_received_batch', class: Migration20261129110000_entry_received_batch },
+  { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
 ];
