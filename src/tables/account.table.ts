@@ -5,6 +5,7 @@ import type { Role } from '../entities/enums';
 import type { Viewer } from '../auth/viewer.model';
 import { notFound } from '../errors';
 import { defineTable } from './table';
+import { toDate } from './sql-time';
 
 export interface AccountRow {
   id: number;
@@ -62,14 +63,14 @@ export async function viewerByTokenHash(ctx: Db, tokenHash: string): Promise<Tok
     [tokenHash],
   );
   if (!row) return null;
-  if (row.expired) return { viewer: null, expired: true, expiredAt: row.expires_at! };
+  if (row.expired) return { viewer: null, expired: true, expiredAt: toDate(row.expires_at!) };
   return { viewer: toViewer(row), expired: false };
 }
 
 export function toAccount(row: AccountRow): AccountModel {
   return {
     id: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id,
-    createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at,
+    createdAt: toDate(row.created_at), expiresAt: toDate(row.expires_at), revokedAt: toDate(row.revoked_at), lastUsedAt: toDate(row.last_used_at),
   };
 }
 
