@@ -173,6 +173,74 @@ describe('rate limits', () => {
     expect((await gql('{ me { role } }', { token: 'guess-4', ip: '192.0.2.2' })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it('counts well-formed unknown and expired tokens against the address, after looking them up', async () => {
+    const expiring = await token(t, Role.REGULATOR);
+    await t.sql(`update account set expires_at = now() - interval '1 second' where id = (select max(id) from account)`);
+    const unknown = `ft_${'A'.repeat(43)}`;
+    expect((await gql('{ me { role } }', { token: unknown, ip: '192.0.2.3' })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql('{ me { role } }', { token: expiring, ip: '192.0.2.3' })).body.errors[0].message).toMatch(/^The bearer token expired at /);
+    const refused = await gql('{ me { role } }', { token: unknown, ip: '192.0.2.3' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'auth', retryAfter: 60 });
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
+    const viaProxy = (app: TestApp, client: string) =>
+      app.app.fastify.inject({ method: 'GET', url: '/t/x', remoteAddress: '10.9.9.9', headers: { 'x-forwarded-for': client } });
+    // off by default: everyone behind the proxy is one address, and a client cannot pick its own
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await viaProxy(t, `198.51.100.${i}`)).statusCode).not.toBe(429);
+    expect((await viaProxy(t, '198.51.100.99')).statusCode).toBe(429);
+
+    const behind = await createTestApp({ limits: LOW, trustProxy: ['10.9.9.9'] });
+    try {
+      for (let i = 0; i < 3; i++) expect((await viaProxy(behind, '198.51.100.1')).statusCode).not.toBe(429);
+      expect((await viaProxy(behind, '198.51.100.1')).statusCode).toBe(429);
+      // each client behind the trusted proxy has its own budget
+      expect((await viaProxy(behind, '198.51.100.2')).statusCode).not.toBe(429);
+      // a proxy that is not trusted is the client itself
+      const other = await behind.app.fastify.inject({ method: 'GET', url: '/t/x', remoteAddress: '10.8.8.8', headers: { 'x-forwarded-for': '198.51.100.1' } });
+      expect(other.statusCode).not.toBe(429);
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('reads TRUST_PROXY as false, true, a hop count or addresses and CIDRs, and names a bad value', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      new ConfigError('Invalid configuration:\n  - TRUST_PROXY must be true, false, a hop count (1-99) or a comma-separated list of addresses or CIDRs, got "10.0.0.0/33"'),
+    );
+  });
+
+  it('limits heavy regulator operations per token in their own budget; traces within the default bounds are not heavy', async () => {
+    await t.close();
+    t = await createTestApp({ limits: { ...LOW, heavyPerWindow: 2 } });
+    const regulator = await token(t, Role.REGULATOR);
+    const other = await token(t, Role.REGULATOR);
+    const code = (res: { body: any }) => res.body.errors?.[0]?.extensions?.code ?? 'ok';
+    // within the default bounds: as often as the regulator page likes
+    for (let i = 0; i < 3; i++) expect(code(await gql('{ traceForward(batchId: "1") { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    expect(code(await gql('{ traceBackward(batchId: "1", maxDepth: 500) { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    expect(code(await gql('{ traceForward(batchId: "1", maxNodes: 5000) { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    const before = t.statements.length;
+    const refused = await gql('{ verifyCreditArchive { eventsChecked } }', { token: regulator });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'heavy', retryAfter: 60 });
+    expect(t.statements.length).toBe(before);
+    // the exports share the budget
+    const csv = await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${regulator}` } });
+    expect(csv.statusCode).toBe(429);
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/epcis/batches/1.jsonld', headers: { authorization: `Bearer ${regulator}` } })).statusCode).toBe(429);
+    // another token has its own budget
+    expect(code(await gql('{ epcisLineage(batchId: "1") }', { token: other }))).toBe('NOT_FOUND');
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(429);
+  });
+
   it('does not limit signed-in reads beyond the query limits', async () => {
     const regulator = await token(t, Role.REGULATOR);
     for (let i = 0; i < 10; i++) expect((await gql('{ me { role } }', { token: regulator })).status).toBe(200);
