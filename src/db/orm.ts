@@ -11,7 +11,7 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
   poolMax?: number;
   /** Client-side limits (tests shorten them); defaults in POOL_TIMEOUTS. */
-  timeouts?: Partial<typeof POOL_TIMEOUTS>;
+  timeouts?: Partial<PoolTimeouts>;
 }
 
 /**
@@ -19,7 +19,14 @@ export interface OrmOptions {
  * request) after 60 s; the client gives up on an answer after 20 s even when the server or network is gone silent, and
  * TCP keepalive finds a dead peer.
  */
-export const POOL_TIMEOUTS = Object.freeze({ statementMs: 15_000, queryMs: 20_000, idleInTransactionMs: 60_000, keepAliveDelayMs: 10_000 });
+export const POOL_TIMEOUTS: Readonly<PoolTimeouts> = Object.freeze({ statementMs: 15_000, queryMs: 20_000, idleInTransactionMs: 60_000, keepAliveDelayMs: 10_000 });
+
+export interface PoolTimeouts {
+  statementMs: number;
+  queryMs: number;
+  idleInTransactionMs: number;
+  keepAliveDelayMs: number;
+}
 
 export function ormConfig(options: OrmOptions): Options {
   return {
@@ -43,7 +50,7 @@ export function ormConfig(options: OrmOptions): Options {
   };
 }
 
-function connectionOptions(t: typeof POOL_TIMEOUTS) {
+function connectionOptions(t: PoolTimeouts) {
   return {
     statement_timeout: t.statementMs,
     query_timeout: t.queryMs,
