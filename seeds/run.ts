@@ -5,6 +5,10 @@ import { isEmpty, seedDemoTown } from './town';
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  if (config.nodeEnv === 'production') {
+    console.error('The demo town is never loaded in production (NODE_ENV=production).');
+    return 2;
+  }
   const db = await openDatabase(config, (line) => console.log(line));
   try {
     if (!(await isEmpty(db.orm.em.fork()))) {

@@ -88,6 +88,9 @@ const BATCHES: BatchSeed[] = [
   { key: 'coopApples', owner: 'coop', product: '苹果 Apple', category: ProductCategory.FRUIT, lot: 'TY-A-10', quantity: 900, unit: QuantityUnit.KG, day: '2026-11-10', bases: [CommitmentBasis.INTERNAL_QC] },
 ];
 
+/** Chosen so each demo scan falls in the same sampling band as under the earlier unkeyed draw: the town reads as before. */
+const DEMO_SAMPLING_SECRET = 'demo-town-sampling-secret-not-for-production-850';
+
 /** True when no operator exists yet. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {
   return (await em.count(OperatorEntity, {})) === 0;
@@ -95,7 +98,8 @@ export async function isEmpty(em: EntityManager): Promise<boolean> {
 
 /** Loads the deterministic demo town and returns a token per role. */
 export async function seedDemoTown(em: EntityManager, publicUrl: string): Promise<DemoTown> {
-  const config = { ...loadConfig({}), publicUrl };
+  // the demo's own scans draw under a fixed secret, so the town is the same every time; a server draws with its own
+  const config = { ...loadConfig({}), publicUrl, samplingSecret: DEMO_SAMPLING_SECRET };
   const ctx: Context = { em, viewer: { ...ANONYMOUS, role: Role.ADMIN, name: 'seed' }, loaders: createLoaders(em), config, clientIp: null };
 
   const operators: Record<string, Operator> = {};

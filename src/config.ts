@@ -1,3 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+
 /** Every environment variable the server reads, checked once at start. */
 export interface Config {
   port: number;
@@ -15,6 +20,22 @@ export interface Config {
   timeZone: string;
   /** Body size, rate and statement-time limits. */
   limits: Limits;
+  /**
+   * Which proxies may speak for the client address (fastify `trustProxy`): false (default: `X-Forwarded-For` is
+   * ignored), true (any), a hop count, or addresses and CIDRs.
+   */
+  trustProxy: boolean | number | string[];
+  /** Lifetime of a new token in days when its creator gives none; null: tokens do not expire unless told. */
+  tokenDefaultTtlDays: number | null;
+  /**
+   * The server secret of the rapid-test draw (HMAC-SHA256 of the scan id). From SAMPLING_SECRET; when null the
+   * server uses one generated once and kept under the data dir (`ensureSamplingSecret`).
+   */
+  samplingSecret: string | null;
+  /** EMBEDDED_DATABASE=1: production may run on the embedded PostgreSQL under the data dir. */
+  embeddedDatabase: boolean;
+  /** `/readyz` asks the database at most once per this many milliseconds and answers from that check between. */
+  readyCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,10 +97,96 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const limits = loadLimits(env, problems);
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+
+  let tokenDefaultTtlDays: number | null = null;
+  const ttl = env.TOKEN_DEFAULT_TTL_DAYS?.trim();
+  if (ttl) {
+    if (!/^\d{1,5}$/.test(ttl) || Number(ttl) < 1 || Number(ttl) > 36_500) {
+      problems.push(`TOKEN_DEFAULT_TTL_DAYS must be a whole number of days between 1 and 36500, got "${env.TOKEN_DEFAULT_TTL_DAYS}"`);
+    } else tokenDefaultTtlDays = Number(ttl);
+  }
+
+  const samplingSecret = env.SAMPLING_SECRET?.trim() || null;
+  if (samplingSecret && samplingSecret.length < 32) problems.push('SAMPLING_SECRET must be at least 32 characters (e.g. 32 random bytes in hex)');
+
+  const embeddedRaw = env.EMBEDDED_DATABASE?.trim() ?? '';
+  if (!['', '0', '1'].includes(embeddedRaw)) problems.push(`EMBEDDED_DATABASE must be 1 or 0, got "${env.EMBEDDED_DATABASE}"`);
+  const embeddedDatabase = embeddedRaw === '1';
+  // fail closed: a production server never falls back to a database nobody configured
+  if (nodeEnv === 'production' && !databaseUrl && !embeddedDatabase) {
+    problems.push(
+      'NODE_ENV=production needs DATABASE_URL (postgres://…); set EMBEDDED_DATABASE=1 to run the embedded PostgreSQL under DATA_DIR on purpose',
+    );
+  }
+
+  let readyCheckIntervalMs = 1000;
+  const ready = env.READYZ_INTERVAL_MS?.trim();
+  if (ready) {
+    if (!/^\d{1,6}$/.test(ready) || Number(ready) > 600_000) problems.push(`READYZ_INTERVAL_MS must be an integer between 0 and 600000, got "${env.READYZ_INTERVAL_MS}"`);
+    else readyCheckIntervalMs = Number(ready);
+  }
+
   if (problems.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { port: port!, host, publicUrl, databaseUrl, databaseOwnerUrl, ledgerSigningKey, nodeEnv, logLevel, dataDir, timeZone, limits };
+  return {
+    port: port!, host, publicUrl, databaseUrl, databaseOwnerUrl, ledgerSigningKey, nodeEnv, logLevel, dataDir, timeZone, limits,
+    trustProxy, tokenDefaultTtlDays, samplingSecret, embeddedDatabase, readyCheckIntervalMs,
+  };
+}
+
+/** `TRUST_PROXY`: unset or false, true, a hop count, or a comma-separated list of addresses, CIDRs or proxy-addr names. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1) return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (!entries.length || bad.length) {
+    problems.push(`TRUST_PROXY must be true, false, a hop count (1-99) or a comma-separated list of addresses or CIDRs, got "${raw}"`);
+    return false;
+  }
+  return entries;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length) return false;
+  const family = isIP(address);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The sampling secret: SAMPLING_SECRET, else the one kept in `<dataDir>/sampling-secret`, generated (32 random bytes,
+ * readable by the owner only) the first time, so every restart draws the same samples.
+ */
+export function ensureSamplingSecret(config: Config): string {
+  if (config.samplingSecret) return config.samplingSecret;
+  const file = join(config.dataDir, 'sampling-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // another process wrote it first: use theirs
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new ConfigError(`${file} must hold at least 32 characters; delete it to have a new secret generated`);
+  config.samplingSecret = secret;
+  return secret;
 }
 
 function parsePort(raw: string): number | null {
@@ -103,8 +210,10 @@ export interface Limits {
   gateScansPerWindow: number;
   /** Other mutations per bearer token (or per address when anonymous) per window. */
   writesPerWindow: number;
-  /** Unknown or revoked bearer tokens per client address per window; then every request with a token is refused. */
+  /** Unknown, revoked or expired bearer tokens per client address per window; then that address's failures are refused (valid tokens still pass). */
   authFailuresPerWindow: number;
+  /** Exports and the heaviest regulator operations (traces, EPCIS lineage, archive checks, recalls) per token per window. */
+  heavyPerWindow: number;
   /** Longest a single SQL statement of a public lookup may run, in milliseconds. */
   publicStatementTimeoutMs: number;
 }
@@ -116,6 +225,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   gateScansPerWindow: 300,
   writesPerWindow: 300,
   authFailuresPerWindow: 30,
+  heavyPerWindow: 30,
   publicStatementTimeoutMs: 2000,
 });
 
@@ -126,6 +236,7 @@ const VARIABLES: Record<keyof Limits, { name: string; min: number; max: number }
   gateScansPerWindow: { name: 'RATE_LIMIT_GATE_SCANS', min: 1, max: 1_000_000 },
   writesPerWindow: { name: 'RATE_LIMIT_WRITES', min: 1, max: 1_000_000 },
   authFailuresPerWindow: { name: 'RATE_LIMIT_AUTH_FAILURES', min: 1, max: 1_000_000 },
+  heavyPerWindow: { name: 'RATE_LIMIT_HEAVY', min: 1, max: 1_000_000 },
   publicStatementTimeoutMs: { name: 'PUBLIC_STATEMENT_TIMEOUT_MS', min: 1, max: 600_000 },
 };
 

@@ -1,14 +1,17 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, ensureSamplingSecret, loadConfig } from './config';
+import { exitOnUnhandledErrors } from './crash';
 import { openDatabase, type Database } from './database';
 import { createApp } from './server';
 import { startCreditUpkeep } from './credit/upkeep';
 import { auditRetentionDays, startAuditRetention } from './audit/retention';
 
 async function main(): Promise<void> {
+  exitOnUnhandledErrors((line) => console.error(line));
   let config;
   try {
     config = loadConfig();
+    ensureSamplingSecret(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -55,8 +58,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  // a newcomer's first start on an empty embedded database gets the demo town
-  if (db.embedded) await loadDemoTownIfEmpty(db, config.publicUrl, say);
+  // a newcomer's first start on an empty embedded database gets the demo town; production never does
+  if (db.embedded && config.nodeEnv !== 'production') await loadDemoTownIfEmpty(db, config.publicUrl, say);
 }
 
 /** The demo town's code is loaded only when an empty embedded database asks for it. */

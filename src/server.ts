@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -40,8 +41,13 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
         : { level: config.logLevel, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyLimitBytes,
-    trustProxy: false,
+    // X-Forwarded-For is honoured only from the proxies TRUST_PROXY names; by default the socket's address counts
+    // (a boolean, a hop count or a list; the cast only picks one of fastify's overloads)
+    trustProxy: config.trustProxy as boolean,
   });
+
+  // main.ts keeps the secret under the data dir; an app built without one (tests) draws with its own
+  config.samplingSecret ??= randomBytes(32).toString('hex');
 
   // one line per request; never headers, so no token reaches a log
   fastify.addHook('onResponse', async (request, reply) => {
@@ -51,7 +57,17 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     );
   });
 
-  const rateLimits = await registerRateLimits(fastify, config.limits);
+  await registerRateLimits(fastify, config.limits, {
+    // the lookup is the request's own context, built once: Apollo and the routes answer from the same result
+    async tokenIsValid(request) {
+      try {
+        await request.context();
+        return true;
+      } catch (e) {
+        return !(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED');
+      }
+    },
+  });
   // one rule for text at the edge: bodies are strict UTF-8, GraphQL arguments and route parameters well-formed
   registerStrictUtf8Bodies(fastify);
   registerTextInputCheck(fastify);
@@ -81,27 +97,23 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (request: FastifyRequest) => {
-        try {
-          const context = await request.context();
-          if (context.viewer.accountId !== null) rateLimits.authSucceeded(request);
-          return context;
-        } catch (e) {
-          if (e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED') await rateLimits.authFailed(request);
-          throw e;
-        }
-      },
+      context: (request: FastifyRequest) => request.context(),
     }),
   });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
-  fastify.get('/readyz', async (_request, reply) => {
-    try {
-      await orm.em.fork().getConnection().execute('select 1');
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', reason: 'database does not answer' });
+  // at most one database round trip per interval however often the probe asks; callers share a check in flight
+  let readiness: { at: number; ready: Promise<boolean> } | null = null;
+  const ready = (): Promise<boolean> => {
+    const now = Date.now();
+    if (!readiness || now - readiness.at >= config.readyCheckIntervalMs) {
+      readiness = { at: now, ready: orm.em.fork().getConnection().execute('select 1').then(() => true, () => false) };
     }
+    return readiness.ready;
+  };
+  fastify.get('/readyz', async (_request, reply) => {
+    if (await ready()) return { status: 'ready' };
+    return reply.code(503).send({ status: 'unavailable', reason: 'database does not answer' });
   });
 
   await registerRoutes(fastify, contexts);

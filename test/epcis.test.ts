@@ -44,8 +44,8 @@ async function buildLineage() {
   }, dairyToken)).processBatches.batch;
   await makeCertificate(t, dairyToken, yoghurt.id);
   const gateIn = { code: yoghurt.publicCode, marketId: market, vendorOperatorId: vendor.id, unit: 'BOTTLE' };
-  const accepted = ok(await t.gql(SCAN, { i: { ...gateIn, declaredQuantity: 60, scanId: scanId('in', false) } }, gate)).scanAtGate;
-  const held = ok(await t.gql(SCAN, { i: { ...gateIn, declaredQuantity: 50, scanId: scanId('held', true) } }, gate)).scanAtGate;
+  const accepted = ok(await t.gql(SCAN, { i: { ...gateIn, declaredQuantity: 60, scanId: scanId('in', false, t.config.samplingSecret!) } }, gate)).scanAtGate;
+  const held = ok(await t.gql(SCAN, { i: { ...gateIn, declaredQuantity: 50, scanId: scanId('held', true, t.config.samplingSecret!) } }, gate)).scanAtGate;
   const tested = ok(await t.gql(RAPID, {
     i: { entryId: held.entryId, items: [{ item: 'organophosphate and carbamate', value: 62.5, unit: '%', result: 'FAIL' }], tester: 'Zhao' },
   }, gate)).recordRapidTest;
@@ -244,7 +244,7 @@ describe('epcisLineage', () => {
     const farmToken = await token(t, Role.OPERATOR, { operatorId: farm.id });
     const cabbage = await makeBatch(t, f.admin, farm.id, { productName: 'Cabbage', lotCode: 'C-1', quantity: 40, producedAt: '2026-11-25T00:00:00.000Z' });
     await makeCertificate(t, farmToken, cabbage.id);
-    const held = ok(await t.gql(SCAN, { i: { code: cabbage.publicCode, marketId: market, vendorOperatorId: vendor.id, unit: 'KG', declaredQuantity: 25, scanId: scanId('c', true) } }, gate)).scanAtGate;
+    const held = ok(await t.gql(SCAN, { i: { code: cabbage.publicCode, marketId: market, vendorOperatorId: vendor.id, unit: 'KG', declaredQuantity: 25, scanId: scanId('c', true, t.config.samplingSecret!) } }, gate)).scanAtGate;
     expect(held.decision).toBe('TEST_REQUIRED');
     const atMarket = { readPoint: { id: `${URL}/m/${market}/board` }, bizLocation: { id: `${URL}/m/${market}/board` } };
     const cabbageLot = `${URL}/t/${cabbage.publicCode}`;

@@ -30,11 +30,12 @@ const text = (code: string) => {
 };
 
 /** A scanId the given grade does not sample (the test wants the plain decision). */
+// drawn with the test app's sampling secret, as the server draws
 function unsampled(tag: string, grade: Grade = Grade.A): string {
-  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, grade)) return `${tag}-${i}`;
+  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, grade, t.config.samplingSecret!)) return `${tag}-${i}`;
 }
 function sampled(tag: string, grade: Grade = Grade.A): string {
-  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, grade)) return `${tag}-${i}`;
+  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, grade, t.config.samplingSecret!)) return `${tag}-${i}`;
 }
 
 async function scan(over: Record<string, unknown>, tok = gate) {
@@ -67,14 +68,15 @@ async function certified(quantity = 100, over: Record<string, unknown> = {}): Pr
   return { batch, certificate };
 }
 
-// sha-256 draws of scan-0 … scan-9999 below each grade's rate (2 %, 10 %, 30 %, 100 %)
-const SAMPLED_COUNTS = { A: 224, B: 1027, C: 3042 };
+// HMAC-SHA256 draws of scan-0 … scan-9999 under a fixed secret below each grade's rate (2 %, 10 %, 30 %, 100 %)
+const FIXED_SECRET = 'gate-test-fixed-sampling-secret-0123456789';
+const SAMPLED_COUNTS = { A: 204, B: 1000, C: 2960 };
 
 describe('sampling', () => {
   it('draws the same number for the same scanId and samples at the grade rate', () => {
-    expect(sampleDraw('scan-42')).toBe(sampleDraw('scan-42'));
+    expect(sampleDraw('scan-42', FIXED_SECRET)).toBe(sampleDraw('scan-42', FIXED_SECRET));
     const ids = Array.from({ length: 10000 }, (_, i) => `scan-${i}`);
-    const rate = (g: Grade) => ids.filter((id) => isSampled(id, g)).length;
+    const rate = (g: Grade) => ids.filter((id) => isSampled(id, g, FIXED_SECRET)).length;
     expect([rate(Grade.A), rate(Grade.B), rate(Grade.C), rate(Grade.D)]).toEqual([SAMPLED_COUNTS.A, SAMPLED_COUNTS.B, SAMPLED_COUNTS.C, 10000]);
   });
 });
@@ -255,7 +257,7 @@ describe('scanAtGate: exactly once', () => {
     const n = await t.countStatements(async () => ok(await scan(input)));
     expect(n).toBe(5);
     expect(t.statements.slice(-7).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
-      'select id, name, role, market_', 'select id from operator where ', 'begin', 'insert into market_entry (mark', 'select request_hash, response ', 'commit',
+      'with found as ( select id, nam', 'select id from operator where ', 'begin', 'insert into market_entry (mark', 'select request_hash, response ', 'commit',
       'insert into audit_event (accou',
     ]);
   });
@@ -380,7 +382,7 @@ describe('scanAtGate: a retried sampling decision never flips', () => {
     const { batch } = await certified();
     // drawn by grade B's 10 % but not by grade A's 2 %
     const betweens: string[] = [];
-    for (let i = 0; betweens.length < 2; i++) if (!isSampled(`flip-${i}`, Grade.A) && isSampled(`flip-${i}`, Grade.B)) betweens.push(`flip-${i}`);
+    for (let i = 0; betweens.length < 2; i++) if (!isSampled(`flip-${i}`, Grade.A, t.config.samplingSecret!) && isSampled(`flip-${i}`, Grade.B, t.config.samplingSecret!)) betweens.push(`flip-${i}`);
     const [between, laterBetween] = betweens;
     const drawnAtA = sampled('flipA');
     const accepted = await rawScan({ code: batch.publicCode, declaredQuantity: 1, scanId: between });

@@ -27,10 +27,10 @@ const pass = { ...OP, value: 12.5, result: 'PASS' };
 const fail = { ...OP, value: 63.1, result: 'FAIL' };
 
 function drawn(tag: string): string {
-  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A)) return `${tag}-${i}`;
+  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A, t.config.samplingSecret!)) return `${tag}-${i}`;
 }
 function notDrawn(tag: string): string {
-  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, Grade.A)) return `${tag}-${i}`;
+  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, Grade.A, t.config.samplingSecret!)) return `${tag}-${i}`;
 }
 
 async function scan(code: string, scanId: string, declaredQuantity = 10) {
@@ -245,7 +245,7 @@ describe('test results: exactly once with a testId', () => {
     const n = await t.countStatements(async () => ok(await t.gql(RAPID, { input }, gate)));
     expect(n).toBe(6);
     expect(t.statements.slice(-8).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
-      'select id, name, role, market_', 'begin', 'select id, market_id, scan_id,', 'select id, owner_id, public_co', 'insert into inspection (batch_', 'select request_hash, response ', 'commit',
+      'with found as ( select id, nam', 'begin', 'select id, market_id, scan_id,', 'select id, owner_id, public_co', 'insert into inspection (batch_', 'select request_hash, response ', 'commit',
       'insert into audit_event (accou',
     ]);
   });

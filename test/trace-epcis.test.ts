@@ -37,8 +37,8 @@ async function buildChain() {
   const [part1, part2] = ok(await t.gql(SPLIT, { i: { batchId: apples.id, parts: [{ quantity: 80 }, { quantity: 50 }] } }, f.admin)).splitBatch;
   await makeCertificate(t, farmToken, part1.id);
   const load = { code: part1.publicCode, marketId: market, unit: 'KG' };
-  const accepted = ok(await t.gql(SCAN, { i: { ...load, vendorOperatorId: vendor.id, declaredQuantity: 30, scanId: scanId('in', false) } }, gate)).scanAtGate;
-  const held = ok(await t.gql(SCAN, { i: { ...load, vendorOperatorId: other.id, declaredQuantity: 20, scanId: scanId('held', true) } }, gate)).scanAtGate;
+  const accepted = ok(await t.gql(SCAN, { i: { ...load, vendorOperatorId: vendor.id, declaredQuantity: 30, scanId: scanId('in', false, t.config.samplingSecret!) } }, gate)).scanAtGate;
+  const held = ok(await t.gql(SCAN, { i: { ...load, vendorOperatorId: other.id, declaredQuantity: 20, scanId: scanId('held', true, t.config.samplingSecret!) } }, gate)).scanAtGate;
   const tested = ok(await t.gql(RAPID, {
     i: { entryId: held.entryId, items: [{ item: 'organophosphate inhibition', value: 61, unit: '%', result: 'FAIL' }], tester: 'Zhao' },
   }, gate)).recordRapidTest;

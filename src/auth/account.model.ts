@@ -7,4 +7,11 @@ export interface AccountModel {
   role: Role;
   marketId: number | null;
   operatorId: number | null;
+  createdAt: Date;
+  /** When its token stops working; null: it does not expire. */
+  expiresAt: Date | null;
+  /** When it was revoked; a revoked account never signs in again. */
+  revokedAt: Date | null;
+  /** The last request made with its token, recorded at most once a minute. */
+  lastUsedAt: Date | null;
 }

@@ -9,7 +9,7 @@ import { Operator } from './operator.entity';
 @Check({ name: 'account_check', expression: "(role = 'GATE_STAFF') = (market_id is not null)" })
 @Check({ name: 'account_check1', expression: "(role = 'OPERATOR') = (operator_id is not null)" })
 export class Account {
-  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'market' | 'operator';
+  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'expiresAt' | 'lastUsedAt' | 'market' | 'operator';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -37,4 +37,12 @@ export class Account {
 
   @Property({ type: 'Date', nullable: true })
   revokedAt: Date | null = null;
+
+  /** After this moment the token is refused as expired; null: it does not expire. */
+  @Property({ type: 'Date', nullable: true })
+  expiresAt: Date | null = null;
+
+  /** The last request made with the token, recorded at most once a minute. */
+  @Property({ type: 'Date', nullable: true })
+  lastUsedAt: Date | null = null;
 }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
 import { chargeCreditOnce } from '../credit/ledger.append';
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { CertificateStatus, CreditSource, GateDecision, type Grade, OperatorStatus, QuantityUnit } from '../entities/enums';
+import { ensureSamplingSecret } from '../config';
 import { badInput } from '../errors';
 import { quantityLeft, toMilli } from '../quantity';
 import { insertEntryOnce, recordEntryDecision } from '../tables/market-entry.table';
@@ -29,13 +30,18 @@ export interface GateScanData {
   scanId: string;
 }
 
-/** The deterministic sampling draw of a scan, in [0, 1): the same scanId always draws the same number. */
-export function sampleDraw(scanId: string): number {
-  return parseInt(createHash('sha256').update(scanId, 'utf8').digest('hex').slice(0, 12), 16) / 2 ** 48;
+/**
+ * The sampling draw of a scan, in [0, 1): HMAC-SHA256 of the scanId under the server's secret. The same scanId always
+ * draws the same number (a retry gets the first answer anyway, from the stored entry), and a client that chooses its
+ * scanIds cannot know which of them dodge a test without the secret.
+ */
+export function sampleDraw(scanId: string, secret: string): number {
+  if (!secret) throw new Error('sampling needs the server secret');
+  return parseInt(createHmac('sha256', secret).update(scanId, 'utf8').digest('hex').slice(0, 12), 16) / 2 ** 48;
 }
 
-export function isSampled(scanId: string, grade: Grade): boolean {
-  return sampleDraw(scanId) < GRADE_SUPERVISION[grade].sampleRate;
+export function isSampled(scanId: string, grade: Grade, secret: string): boolean {
+  return sampleDraw(scanId, secret) < GRADE_SUPERVISION[grade].sampleRate;
 }
 
 /** The payload fingerprint that tells a retry (same hash) from a reuse of the scanId for another load. */
@@ -97,7 +103,7 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Gat
     });
     if (once.answer) return once.answer;
     const entry = once.row!;
-    return decideEntry(tx, tx.viewer.accountId, {
+    return decideEntry(tx, tx.viewer.accountId, ensureSamplingSecret(tx.config), {
       entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, declaredQuantity, unit,
     });
   });
@@ -108,7 +114,7 @@ interface EntryInput {
 }
 
 /** Decides a recorded scan from what the gate knows of its load, writes the decision and its effects, and returns the stored answer. */
-async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promise<GateAnswer> {
+async function decideEntry(tx: Db, staffId: number | null, samplingSecret: string, e: EntryInput): Promise<GateAnswer> {
   const vendorStatus = await operatorStatus(tx, e.vendorId);
   if (vendorStatus !== OperatorStatus.ACTIVE) throw badInput('vendorOperatorId', `operator ${e.vendorId} is ${vendorStatus}`);
 
@@ -130,7 +136,7 @@ async function decideEntry(tx: Db, staffId: number | null, e: EntryInput): Promi
     certificateCoversQuantity: !!certificate && left(certificate) >= toMilli(e.declaredQuantity),
     producerStatus: producer?.status ?? null,
     producerGrade: producer?.credit_grade ?? null,
-    sampled: !!producer && isSampled(e.scanId, producer.credit_grade),
+    sampled: !!producer && isSampled(e.scanId, producer.credit_grade, samplingSecret),
   };
   let outcome = decide(facts);
   if (outcome.decision !== GateDecision.REJECTED && certificate?.status === CertificateStatus.VALID) {

@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { createAccount } from '../auth/account.service';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { createAccount, ownAccount, revokeAccount, rotateAccountToken } from '../auth/account.service';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { CreateAccountInput } from '../schema/account.input';
@@ -13,10 +13,27 @@ export class AccountResolver {
     return createAccount(ctx, input);
   }
 
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Account, { description: 'Revoke an account: its token stops working at once, for good' })
+  async revokeAccount(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Account> {
+    return revokeAccount(ctx, id);
+  }
+
+  @Authorized()
+  @Mutation(() => CreatedAccount, {
+    description: "A new token for an account, shown only in this answer; the old one stops working at once. Admins rotate any account's and may set its expiry; others their own",
+  })
+  async rotateAccountToken(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'Admins only; default: TOKEN_DEFAULT_TTL_DAYS from now when set, else the expiry it had' }) expiresAt: Date | null,
+  ): Promise<CreatedAccount> {
+    return rotateAccountToken(ctx, id, expiresAt ?? null);
+  }
+
   @Authorized()
   @Query(() => Account, { description: 'The signed-in account' })
-  me(@Ctx() ctx: Context): Account {
-    const v = ctx.viewer;
-    return { id: v.accountId!, name: v.name!, role: v.role!, marketId: v.marketId, operatorId: v.operatorId };
+  me(@Ctx() ctx: Context): Promise<Account> {
+    return ownAccount(ctx);
   }
 }

@@ -14,4 +14,7 @@ export class CreateAccountInput {
 
   @Field(() => ID, { nullable: true, description: 'Required for OPERATOR' })
   operatorId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the token stops working; default TOKEN_DEFAULT_TTL_DAYS from now when set, else never' })
+  expiresAt?: Date | null;
 }

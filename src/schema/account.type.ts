@@ -18,6 +18,18 @@ export class Account implements AccountModel {
 
   @Field(() => ID, { nullable: true })
   operatorId!: number | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When its token stops working; null: it does not expire' })
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was revoked; a revoked account never signs in again' })
+  revokedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'The last request made with its token, recorded at most once a minute' })
+  lastUsedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A new account and its bearer token, shown only this once' })

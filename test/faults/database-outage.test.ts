@@ -187,6 +187,8 @@ describe('the database goes away and comes back during load', () => {
         .catch((e: Error) => ({ status: 0, body: { errors: [{ extensions: { code: e.name } }] }, ms: 0 }));
     const answers = new Map<string, string[]>();
     const failures = new Set<string>();
+    /** The phones that have been refused by the outage at least once. */
+    const sawOutage = new Set<string>();
     // a gate phone: every scan is sent twice at once (a double tap), and retried until answered
     const phone = async (mine: string[], prefix: string) => {
       for (const [i, code] of mine.entries()) {
@@ -195,24 +197,30 @@ describe('the database goes away and comes back during load', () => {
           const results = await Promise.all([scanOnce(code, scanId), scanOnce(code, scanId)]);
           for (const r of results) {
             if (r.body.data?.scanAtGate) answers.set(scanId, [...(answers.get(scanId) ?? []), JSON.stringify(r.body.data.scanAtGate)]);
-            else failures.add(r.body.errors?.[0]?.extensions?.code ?? String(r.status));
+            else {
+              failures.add(r.body.errors?.[0]?.extensions?.code ?? String(r.status));
+              sawOutage.add(prefix);
+            }
           }
           if (answers.has(scanId)) break;
           await new Promise((r) => setTimeout(r, 100));
         }
       }
     };
+    // the database stops before the first scan and returns only once every phone has been refused by it, so the
+    // scans overlap the outage by construction, however fast the machine
+    await pg.stop();
     const phones = [0, 1, 2].map((p) => phone(codes.slice(p * 4, p * 4 + 4), `phone${p}`));
     try {
-      await new Promise((r) => setTimeout(r, 150));
-      await pg.stop();
-      await new Promise((r) => setTimeout(r, 1500));
+      await until(async () => sawOutage.size === 3, 30_000);
+      await new Promise((r) => setTimeout(r, 300));
     } finally {
       await pg.start();
       await Promise.all(phones);
     }
 
-    // the outage was seen, and only as UNAVAILABLE
+    // the outage was seen by every phone, and only as UNAVAILABLE
+    expect([...sawOutage].sort()).toEqual(['phone0', 'phone1', 'phone2']);
     expect([...failures]).toEqual(['UNAVAILABLE']);
     expect([...answers.keys()].sort()).toEqual([0, 1, 2].flatMap((p) => [0, 1, 2, 3].map((i) => `phone${p}-${i}`)).sort());
     // every answer to one scanId is the same answer

@@ -1,4 +1,5 @@
 import { GraphQLNonNull, getNamedType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { createAccount } from '../../src/auth/account.service';
 import { Role } from '../../src/entities/enums';
 import type { TestApp } from '../support/app';
 import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, ok, token, type BatchRef } from '../support/factories';
@@ -46,6 +47,11 @@ export interface OperationRule {
 }
 
 const SIGNED_IN = CALLERS.filter((c) => c !== 'anonymous');
+
+/** A fresh account nobody in the world signs in with. */
+async function freshAccountId(w: World): Promise<number> {
+  return (await createAccount({ em: w.t.orm.em.fork() }, { name: `Spare ${w.serial()}`, role: Role.REGULATOR })).account.id;
+}
 const EVERYONE = CALLERS;
 const REGULATORS = ['REGULATOR', 'ADMIN'] as const;
 
@@ -60,6 +66,9 @@ export const RULES: Record<string, OperationRule> = {
     allow: ['ADMIN'],
     args: async (w) => ({ input: { name: `Clerk ${w.serial()}`, role: 'REGULATOR' } }),
   },
+  // an admin manages any account; another caller is refused on an account not its own (its own: test/hardening/accounts.test.ts)
+  'Mutation.revokeAccount': { allow: ['ADMIN'], args: async (w) => ({ id: String(await freshAccountId(w)) }) },
+  'Mutation.rotateAccountToken': { allow: ['ADMIN'], args: async (w) => ({ id: String(await freshAccountId(w)) }) },
 
   // registry
   'Query.market': { allow: EVERYONE, args: async (w) => ({ id: w.marketId }) },

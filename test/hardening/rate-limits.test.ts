@@ -33,7 +33,8 @@ const get = (url: string, ip = '203.0.113.7') => t.app.fastify.inject({ method: 
 describe('rate limits', () => {
   it('has sane defaults', () => {
     expect(DEFAULT_LIMITS).toEqual({
-      bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, authFailuresPerWindow: 30, publicStatementTimeoutMs: 2000,
+      bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, authFailuresPerWindow: 30, heavyPerWindow: 30,
+      publicStatementTimeoutMs: 2000,
     });
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
   });
@@ -41,10 +42,11 @@ describe('rate limits', () => {
   it('reads every limit from the environment and names a bad value', () => {
     const env = {
       BODY_LIMIT_BYTES: '4096', RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_PUBLIC: '5', RATE_LIMIT_GATE_SCANS: '6', RATE_LIMIT_WRITES: '7', RATE_LIMIT_AUTH_FAILURES: '8',
-      PUBLIC_STATEMENT_TIMEOUT_MS: '250',
+      PUBLIC_STATEMENT_TIMEOUT_MS: '250', RATE_LIMIT_HEAVY: '9',
     };
     expect(loadConfig(env).limits).toEqual({
-      bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, authFailuresPerWindow: 8, publicStatementTimeoutMs: 250,
+      bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, authFailuresPerWindow: 8, heavyPerWindow: 9,
+      publicStatementTimeoutMs: 250,
     });
     expect(() => loadConfig({ RATE_LIMIT_PUBLIC: '-3', BODY_LIMIT_BYTES: 'lots' })).toThrow(
       new ConfigError(
@@ -148,7 +150,7 @@ describe('rate limits', () => {
     expect(write.body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  it('refuses an address after too many unknown tokens, before looking the next one up, but still lets known tokens in', async () => {
+  it('refuses an address after too many unknown tokens, but a valid token always gets in, seen before or not', async () => {
     const known = await token(t, Role.REGULATOR);
     const fresh = await token(t, Role.REGULATOR);
     expect((await gql('{ me { role } }', { token: known, ip: '192.0.2.1' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
@@ -162,12 +164,81 @@ describe('rate limits', () => {
     expect(refused.headers['retry-after']).toBe('60');
     expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'auth', retryAfter: 60 });
     expect(t.statements.length).toBe(before);
-    // a token seen valid before still gets in from that address; one not seen yet waits like the guesses
+    // a valid token is checked before the failures are: one seen before and one never seen both get in from that address
     expect((await gql('{ me { role } }', { token: known, ip: '192.0.2.1' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
-    expect((await gql('{ me { role } }', { token: fresh, ip: '192.0.2.1' })).status).toBe(429);
+    expect((await gql('{ me { role } }', { token: fresh, ip: '192.0.2.1' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
+    expect((await gql('{ me { role } }', { token: 'guess-5', ip: '192.0.2.1' })).status).toBe(429);
     // other addresses are unaffected
     expect((await gql('{ me { role } }', { token: fresh, ip: '192.0.2.2' })).body).toEqual({ data: { me: { role: 'REGULATOR' } } });
     expect((await gql('{ me { role } }', { token: 'guess-4', ip: '192.0.2.2' })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('counts well-formed unknown and expired tokens against the address, after looking them up', async () => {
+    const expiring = await token(t, Role.REGULATOR);
+    await t.sql(`update account set expires_at = now() - interval '1 second' where id = (select max(id) from account)`);
+    const unknown = `ft_${'A'.repeat(43)}`;
+    expect((await gql('{ me { role } }', { token: unknown, ip: '192.0.2.3' })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql('{ me { role } }', { token: expiring, ip: '192.0.2.3' })).body.errors[0].message).toMatch(/^The bearer token expired at /);
+    const refused = await gql('{ me { role } }', { token: unknown, ip: '192.0.2.3' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'auth', retryAfter: 60 });
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
+    const viaProxy = (app: TestApp, client: string) =>
+      app.app.fastify.inject({ method: 'GET', url: '/t/x', remoteAddress: '10.9.9.9', headers: { 'x-forwarded-for': client } });
+    // off by default: everyone behind the proxy is one address, and a client cannot pick its own
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await viaProxy(t, `198.51.100.${i}`)).statusCode).not.toBe(429);
+    expect((await viaProxy(t, '198.51.100.99')).statusCode).toBe(429);
+
+    const behind = await createTestApp({ limits: LOW, trustProxy: ['10.9.9.9'] });
+    try {
+      for (let i = 0; i < 3; i++) expect((await viaProxy(behind, '198.51.100.1')).statusCode).not.toBe(429);
+      expect((await viaProxy(behind, '198.51.100.1')).statusCode).toBe(429);
+      // each client behind the trusted proxy has its own budget
+      expect((await viaProxy(behind, '198.51.100.2')).statusCode).not.toBe(429);
+      // a proxy that is not trusted is the client itself
+      const other = await behind.app.fastify.inject({ method: 'GET', url: '/t/x', remoteAddress: '10.8.8.8', headers: { 'x-forwarded-for': '198.51.100.1' } });
+      expect(other.statusCode).not.toBe(429);
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('reads TRUST_PROXY as false, true, a hop count or addresses and CIDRs, and names a bad value', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      new ConfigError('Invalid configuration:\n  - TRUST_PROXY must be true, false, a hop count (1-99) or a comma-separated list of addresses or CIDRs, got "10.0.0.0/33"'),
+    );
+  });
+
+  it('limits heavy regulator operations per token in their own budget; traces within the default bounds are not heavy', async () => {
+    await t.close();
+    t = await createTestApp({ limits: { ...LOW, heavyPerWindow: 2 } });
+    const regulator = await token(t, Role.REGULATOR);
+    const other = await token(t, Role.REGULATOR);
+    const code = (res: { body: any }) => res.body.errors?.[0]?.extensions?.code ?? 'ok';
+    // within the default bounds: as often as the regulator page likes
+    for (let i = 0; i < 3; i++) expect(code(await gql('{ traceForward(batchId: "1") { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    expect(code(await gql('{ traceBackward(batchId: "1", maxDepth: 500) { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    expect(code(await gql('{ traceForward(batchId: "1", maxNodes: 5000) { __typename } }', { token: regulator }))).toBe('NOT_FOUND');
+    const before = t.statements.length;
+    const refused = await gql('{ verifyCreditArchive { eventsChecked } }', { token: regulator });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', bucket: 'heavy', retryAfter: 60 });
+    expect(t.statements.length).toBe(before);
+    // the exports share the budget
+    const csv = await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${regulator}` } });
+    expect(csv.statusCode).toBe(429);
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/epcis/batches/1.jsonld', headers: { authorization: `Bearer ${regulator}` } })).statusCode).toBe(429);
+    // another token has its own budget
+    expect(code(await gql('{ epcisLineage(batchId: "1") }', { token: other }))).toBe('NOT_FOUND');
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
+    expect((await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(429);
   });
 
   it('does not limit signed-in reads beyond the query limits', async () => {

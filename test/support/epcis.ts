@@ -16,7 +16,7 @@ addFormats(ajv);
 /** Validates a document against the EPCIS 2.0 schema; `validate.errors` says why not. */
 export const validate = ajv.compile(read('EPCIS-JSON-Schema.json'));
 
-/** A gate scan id that an A-grade operator's load is (or is not) sampled for a rapid test with. */
-export const scanId = (tag: string, sampled: boolean) => {
-  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A) === sampled) return `${tag}-${i}`;
+/** A gate scan id that an A-grade operator's load is (or is not) sampled for a rapid test with, under the app's secret. */
+export const scanId = (tag: string, sampled: boolean, secret: string) => {
+  for (let i = 0; ; i++) if (isSampled(`${tag}-${i}`, Grade.A, secret) === sampled) return `${tag}-${i}`;
 };

@@ -55,7 +55,7 @@ function unsampledScanIds(n: number): string[] {
   const ids: string[] = [];
   while (ids.length < n) {
     const id = randomUUID();
-    if (sampleDraw(id) >= 0.1) ids.push(id);
+    if (sampleDraw(id, t.config.samplingSecret!) >= 0.1) ids.push(id);
   }
   return ids;
 }

@@ -52,7 +52,7 @@ describe('GET /t/:code', () => {
 
   test('a load admitted at the gate shows its market entry as a step of the journey', async () => {
     let scanId = '';
-    do scanId = randomUUID(); while (sampleDraw(scanId) < 0.1);
+    do scanId = randomUUID(); while (sampleDraw(scanId, t.config.samplingSecret!) < 0.1);
     const res = await t.gql(
       `mutation($input: GateScanInput!) { scanAtGate(input: $input) { decision receivedBatch { publicCode } } }`,
       { input: { code: town.farmBatch.publicCode, marketId: town.marketId, vendorOperatorId: town.vendor2.id, declaredQuantity: 15, unit: 'KG', scanId } },

@@ -8,6 +8,7 @@ import { Migration20261129110000_entry_received_batch } from './Migration2026112
 import { Migration20261129200000_audit_event } from './Migration20261129200000_audit_event';
 import { Migration20261129200000_ledger_checkpoint } from './Migration20261129200000_ledger_checkpoint';
 import { Migration20261129203000_credit_score_fold } from './Migration20261129203000_credit_score_fold';
+import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129200000_audit_event', class: Migration20261129200000_audit_event },
   { name: 'Migration20261129200000_ledger_checkpoint', class: Migration20261129200000_ledger_checkpoint },
   { name: 'Migration20261129203000_credit_score_fold', class: Migration20261129203000_credit_score_fold },
+  { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
 ];
