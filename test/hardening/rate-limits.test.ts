@@ -241,6 +241,21 @@ describe('rate limits', () => {
     expect((await t.app.fastify.inject({ method: 'GET', url: '/exports/credit.csv', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(429);
   });
 
+  it('counts the public ledger routes per address like the pages, and the ledger export in the heavy budget', async () => {
+    for (const url of ['/ledger/public-key', '/ledger/checkpoints/latest', '/ledger/proof/1']) expect((await get(url)).statusCode).not.toBe(429);
+    const refused = await get('/ledger/checkpoints/1');
+    expect([refused.statusCode, refused.headers['retry-after']]).toEqual([429, '60']);
+    expect((await get('/t/abc')).statusCode).toBe(429);
+    expect((await get('/ledger/public-key', '198.51.100.9')).statusCode).not.toBe(429);
+
+    await t.close();
+    t = await createTestApp({ limits: { ...LOW, heavyPerWindow: 1 } });
+    const regulator = await token(t, Role.REGULATOR);
+    const exportLedger = () => t.app.fastify.inject({ method: 'GET', url: '/ledger/export', headers: { authorization: `Bearer ${regulator}` } });
+    expect((await exportLedger()).statusCode).toBe(200);
+    expect((await exportLedger()).statusCode).toBe(429);
+  });
+
   it('does not limit signed-in reads beyond the query limits', async () => {
     const regulator = await token(t, Role.REGULATOR);
     for (let i = 0; i < 10; i++) expect((await gql('{ me { role } }', { token: regulator })).status).toBe(200);
