@@ -6,14 +6,15 @@ import { openDatabase } from './database';
 import { Role } from './entities/enums';
 
 const USAGE = `Usage:
-  npm run admin -- create-account --role ROLE --name "NAME" [--market ID] [--operator ID] [--expires ISO-DATE-TIME]
+  npm run admin -- create-account --role ROLE --name "NAME" [--market ID] [--operator ID] [--village NAME] [--expires ISO-DATE-TIME]
   npm run admin -- revoke-account --id ID
   npm run admin -- rotate-token --id ID [--expires ISO-DATE-TIME]
-  ROLE is one of ${Object.values(Role).join(', ')}; GATE_STAFF needs --market, OPERATOR needs --operator.
+  ROLE is one of ${Object.values(Role).join(', ')}; GATE_STAFF needs --market, OPERATOR needs --operator,
+  VILLAGE_ASSISTANT needs --village.
   A new or rotated token is printed once, on standard output; nothing else is.`;
 
 const OPTIONS = {
-  role: { type: 'string' }, name: { type: 'string' }, market: { type: 'string' }, operator: { type: 'string' },
+  role: { type: 'string' }, name: { type: 'string' }, market: { type: 'string' }, operator: { type: 'string' }, village: { type: 'string' },
   id: { type: 'string' }, expires: { type: 'string' },
 } as const;
 
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   try {
     if (command === 'create-account') {
       const { account, token } = await createAccount(ctx, {
-        name: values.name!, role: values.role as Role, marketId: values.market ?? null, operatorId: values.operator ?? null, expiresAt: expiresAt as Date | null,
+        name: values.name!, role: values.role as Role, marketId: values.market ?? null, operatorId: values.operator ?? null, village: values.village ?? null, expiresAt: expiresAt as Date | null,
       });
       console.error(`Created ${account.role} account ${account.id} "${account.name}"${until(account.expiresAt)}. The token is shown only now:`);
       console.log(token);

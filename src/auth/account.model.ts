@@ -7,6 +7,8 @@ export interface AccountModel {
   role: Role;
   marketId: number | null;
   operatorId: number | null;
+  /** Set for VILLAGE_ASSISTANT: its village. */
+  village: string | null;
   createdAt: Date;
   /** When its token stops working; null: it does not expire. */
   expiresAt: Date | null;

@@ -14,6 +14,8 @@ export interface NewAccount {
   role: Role;
   marketId?: string | number | null;
   operatorId?: string | number | null;
+  /** Required for VILLAGE_ASSISTANT, refused for every other role: the village it sees and inspects. */
+  village?: string | null;
   /** When the token stops working; defaults to TOKEN_DEFAULT_TTL_DAYS from now when that is set, else never. */
   expiresAt?: Date | null;
 }
@@ -50,10 +52,15 @@ export async function createAccount(ctx: AccountDb, input: NewAccount): Promise<
     if (input.operatorId == null) throw badInput('operatorId', 'is required for OPERATOR');
     operatorId = v.id('operatorId', input.operatorId);
   } else if (input.operatorId != null) throw badInput('operatorId', 'is only for OPERATOR');
+  let village: string | null = null;
+  if (input.role === Role.VILLAGE_ASSISTANT) {
+    if (input.village == null) throw badInput('village', 'is required for VILLAGE_ASSISTANT');
+    village = v.text('village', input.village, 100);
+  } else if (input.village != null) throw badInput('village', 'is only for VILLAGE_ASSISTANT');
   const expiresAt = futureDate('expiresAt', input.expiresAt, now) ?? defaultExpiry(ctx, now);
   const token = newToken();
   const account = await insertAccount(ctx, {
-    name, role: input.role, market_id: marketId, operator_id: operatorId, token_hash: hashToken(token), expires_at: expiresAt,
+    name, role: input.role, market_id: marketId, operator_id: operatorId, village, token_hash: hashToken(token), expires_at: expiresAt,
   });
   return { account, token };
 }

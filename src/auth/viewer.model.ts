@@ -7,6 +7,8 @@ export interface Viewer {
   role: Role | null;
   marketId: number | null;
   operatorId: number | null;
+  /** Set for VILLAGE_ASSISTANT: the one village it sees and inspects. */
+  village?: string | null;
 }
 
-export const ANONYMOUS: Viewer = Object.freeze({ accountId: null, name: null, role: null, marketId: null, operatorId: null });
+export const ANONYMOUS: Viewer = Object.freeze({ accountId: null, name: null, role: null, marketId: null, operatorId: null, village: null });

@@ -8,8 +8,9 @@ import { Operator } from './operator.entity';
 @Check({ name: 'account_name_check', expression: 'length(name) > 0' })
 @Check({ name: 'account_check', expression: "(role = 'GATE_STAFF') = (market_id is not null)" })
 @Check({ name: 'account_check1', expression: "(role = 'OPERATOR') = (operator_id is not null)" })
+@Check({ name: 'account_village_check', expression: "(role = 'VILLAGE_ASSISTANT') = (village is not null)" })
 export class Account {
-  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'expiresAt' | 'lastUsedAt' | 'market' | 'operator';
+  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'expiresAt' | 'lastUsedAt' | 'market' | 'operator' | 'village';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -27,6 +28,10 @@ export class Account {
   /** Set for OPERATOR: the one operator they act for. */
   @ManyToOne(() => Operator, { nullable: true, ...foreignKey('account', 'operator_id') })
   operator: Operator | null = null;
+
+  /** Set for VILLAGE_ASSISTANT: the one village whose operators they see and inspect. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  village: string | null = null;
 
   /** sha-256 of the bearer token; the token itself is never stored. */
   @Property({ type: 'string', length: 64, columnType: 'char(64)', unique: 'account_token_hash_key', hidden: true })

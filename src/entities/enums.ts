@@ -107,10 +107,42 @@ export enum Role {
   REGULATOR = 'REGULATOR',
   GATE_STAFF = 'GATE_STAFF',
   OPERATOR = 'OPERATOR',
+  /** Town-wide field inspector. */
+  INSPECTOR = 'INSPECTOR',
+  /** Village food-safety assistant (协管员): sees and inspects only its own village. */
+  VILLAGE_ASSISTANT = 'VILLAGE_ASSISTANT',
 }
 
 /** What an audit row records: a request that changed something, or one that only read personal data. */
 export enum AuditKind {
   MUTATION = 'MUTATION',
   READ = 'READ',
+}
+
+/** What a field inspection found, decided from its answers by `supervision/outcome.ts`. */
+export enum InspectionOutcome {
+  PASS = 'PASS',
+  PUT_RIGHT = 'PUT_RIGHT',
+  SERIOUS = 'SERIOUS',
+}
+
+/** How much a failed checklist item weighs. */
+export enum ItemSeverity {
+  MINOR = 'MINOR',
+  MAJOR = 'MAJOR',
+  CRITICAL = 'CRITICAL',
+}
+
+/** An inspector's answer to one checklist item. */
+export enum ItemAnswer {
+  YES = 'YES',
+  NO = 'NO',
+  NOT_APPLICABLE = 'NOT_APPLICABLE',
+}
+
+/** A rectification order's state: open until a re-check closes it or escalates it. */
+export enum RectificationStatus {
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+  ESCALATED = 'ESCALATED',
 }

@@ -4,17 +4,23 @@ import { Batch } from './batch.entity';
 import { BatchLink } from './batch-link.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
+import { ChecklistTemplate } from './checklist-template.entity';
 import { CreditEvent } from './credit-event.entity';
+import { FieldInspection } from './field-inspection.entity';
+import { FieldPhoto } from './field-photo.entity';
 import { Inspection } from './inspection.entity';
 import { Market } from './market.entity';
 import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
+import { RectificationOrder } from './rectification-order.entity';
 
 export * from './enums';
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
 ];

@@ -15,6 +15,9 @@ export class CreateAccountInput {
   @Field(() => ID, { nullable: true, description: 'Required for OPERATOR' })
   operatorId?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Required for VILLAGE_ASSISTANT: the village it sees and inspects' })
+  village?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'When the token stops working; default TOKEN_DEFAULT_TTL_DAYS from now when set, else never' })
   expiresAt?: Date | null;
 }

@@ -19,6 +19,9 @@ export class Account implements AccountModel {
   @Field(() => ID, { nullable: true })
   operatorId!: number | null;
 
+  @Field(() => String, { nullable: true, description: 'The village a VILLAGE_ASSISTANT sees and inspects' })
+  village!: string | null;
+
   @Field(() => Date)
   createdAt!: Date;
 

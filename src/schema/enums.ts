@@ -1,7 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import {
   AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
-  InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
+  InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
+  RectificationStatus, Role, TestResult,
 } from '../entities/enums';
 
 registerEnumType(OperatorKind, { name: 'OperatorKind' });
@@ -20,9 +21,14 @@ registerEnumType(CreditSource, { name: 'CreditSource' });
 registerEnumType(AppealKind, { name: 'AppealKind' });
 registerEnumType(AppealStatus, { name: 'AppealStatus' });
 registerEnumType(Role, { name: 'Role' });
+registerEnumType(InspectionOutcome, { name: 'InspectionOutcome', description: 'PASS: nothing wrong; PUT_RIGHT: minor or major faults to correct by a deadline; SERIOUS: a critical fault' });
+registerEnumType(ItemSeverity, { name: 'ItemSeverity' });
+registerEnumType(ItemAnswer, { name: 'ItemAnswer', description: 'YES: the item is met; NO: it is not; NOT_APPLICABLE: it does not apply here' });
+registerEnumType(RectificationStatus, { name: 'RectificationStatus' });
 registerEnumType(AuditKind, { name: 'AuditKind', description: 'MUTATION: a request that ran a mutation; READ: a query that read personal data' });
 
 export {
   AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
-  InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
+  InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
+  RectificationStatus, Role, TestResult,
 };

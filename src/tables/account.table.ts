@@ -13,6 +13,7 @@ export interface AccountRow {
   role: Role;
   market_id: number | null;
   operator_id: number | null;
+  village: string | null;
   token_hash: string;
   created_at: Date;
   revoked_at: Date | null;
@@ -26,6 +27,7 @@ export const accountTable = defineTable<AccountRow>('account', {
   role: 'text',
   market_id: 'int4',
   operator_id: 'int4',
+  village: 'varchar',
   token_hash: 'bpchar',
   created_at: 'timestamptz',
   revoked_at: 'timestamptz',
@@ -33,8 +35,8 @@ export const accountTable = defineTable<AccountRow>('account', {
   last_used_at: 'timestamptz',
 });
 
-export function toViewer(row: Pick<AccountRow, 'id' | 'name' | 'role' | 'market_id' | 'operator_id'>): Viewer {
-  return { accountId: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id };
+export function toViewer(row: Pick<AccountRow, 'id' | 'name' | 'role' | 'market_id' | 'operator_id' | 'village'>): Viewer {
+  return { accountId: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id, village: row.village };
 }
 
 /** Last use is written at most this often per account, so a busy gate phone does not write on every request. */
@@ -51,7 +53,7 @@ export type TokenLookup = { viewer: Viewer; expired: false } | { viewer: null; e
 export async function viewerByTokenHash(ctx: Db, tokenHash: string): Promise<TokenLookup | null> {
   const [row] = await ctx.em.execute<(AccountRow & { expired: boolean })[]>(
     `with found as (
-       select id, name, role, market_id, operator_id, expires_at, expires_at is not null and expires_at <= now() as expired
+       select id, name, role, market_id, operator_id, village, expires_at, expires_at is not null and expires_at <= now() as expired
          from account where token_hash = ? and revoked_at is null
      ), touched as (
        update account a set last_used_at = now() from found
@@ -69,7 +71,7 @@ export async function viewerByTokenHash(ctx: Db, tokenHash: string): Promise<Tok
 
 export function toAccount(row: AccountRow): AccountModel {
   return {
-    id: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id,
+    id: row.id, name: row.name, role: row.role, marketId: row.market_id, operatorId: row.operator_id, village: row.village,
     createdAt: toDate(row.created_at), expiresAt: toDate(row.expires_at), revokedAt: toDate(row.revoked_at), lastUsedAt: toDate(row.last_used_at),
   };
 }
@@ -103,12 +105,12 @@ export async function replaceTokenHash(ctx: Db, id: number, tokenHash: string, e
 
 /** Inserts an account; a market or operator that does not exist is NOT_FOUND, told by the foreign key that refused it. */
 export async function insertAccount(
-  ctx: Db, account: Pick<AccountRow, 'name' | 'role' | 'market_id' | 'operator_id' | 'token_hash' | 'expires_at'>,
+  ctx: Db, account: Pick<AccountRow, 'name' | 'role' | 'market_id' | 'operator_id' | 'village' | 'token_hash' | 'expires_at'>,
 ): Promise<AccountModel> {
   try {
     const [row] = await ctx.em.execute<AccountRow[]>(
-      `insert into account (name, role, market_id, operator_id, token_hash, expires_at) values (?, ?, ?, ?, ?, ?) returning ${accountTable.list}`,
-      [account.name, account.role, account.market_id, account.operator_id, account.token_hash, account.expires_at],
+      `insert into account (name, role, market_id, operator_id, village, token_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?) returning ${accountTable.list}`,
+      [account.name, account.role, account.market_id, account.operator_id, account.village, account.token_hash, account.expires_at],
     );
     return toAccount(row);
   } catch (e) {

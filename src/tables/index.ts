@@ -11,6 +11,10 @@ import { creditAppealTable } from './credit-appeal.table';
 import { creditEventTable } from './credit-event.table';
 import { inspectionTable } from './inspection.table';
 import { marketEntryTable } from './market-entry.table';
+import { checklistTemplateTable } from './checklist-template.table';
+import { fieldInspectionTable } from './field-inspection.table';
+import { fieldPhotoTable } from './field-photo.table';
+import { rectificationOrderTable } from './rectification-order.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -28,4 +32,8 @@ export const TABLES: readonly Table<unknown>[] = [
   inspectionTable as Table<unknown>,
   auditEventTable as Table<unknown>,
   checkpointTable as Table<unknown>,
+  checklistTemplateTable as Table<unknown>,
+  fieldPhotoTable as Table<unknown>,
+  fieldInspectionTable as Table<unknown>,
+  rectificationOrderTable as Table<unknown>,
 ];

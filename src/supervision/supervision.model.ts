@@ -1,0 +1,79 @@
+import type { InspectionOutcome, ItemAnswer, ItemSeverity, OperatorKind, RectificationStatus } from '../entities/enums';
+
+/** One item of a checklist: a stable code within the template, its text in both languages and its weight. */
+export interface ChecklistItemModel {
+  code: string;
+  severity: ItemSeverity;
+  zh: string;
+  en: string;
+}
+
+/** A checklist as it stood at one version; a new version is a new template, an old one never changes. */
+export interface ChecklistTemplateModel {
+  id: number;
+  operatorKind: OperatorKind;
+  version: number;
+  zh: string;
+  en: string;
+  items: ChecklistItemModel[];
+  createdAt: Date;
+}
+
+/** The inspector's answer to one item, with the item as the template worded it. */
+export interface InspectionAnswerModel {
+  code: string;
+  severity: ItemSeverity;
+  zh: string;
+  en: string;
+  answer: ItemAnswer;
+  note: string | null;
+}
+
+/** A photo as stored: content-addressed, location stripped, with a thumbnail. */
+export interface PhotoModel {
+  sha256: string;
+  mediaType: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** A field inspection of an operator. */
+export interface FieldInspectionModel {
+  id: number;
+  operatorId: number;
+  operatorName: string;
+  village: string | null;
+  templateId: number;
+  templateVersion: number;
+  inspectorId: number;
+  inspectedAt: Date;
+  recordedAt: Date;
+  answers: InspectionAnswerModel[];
+  findings: string | null;
+  photos: string[];
+  outcome: InspectionOutcome;
+  points: number;
+  creditEventId: number | null;
+  clientKey: string;
+  rectificationOrderId: number | null;
+}
+
+/** An order to put faults right by a deadline, from one inspection. */
+export interface RectificationOrderModel {
+  id: number;
+  inspectionId: number;
+  operatorId: number;
+  village: string | null;
+  items: InspectionAnswerModel[];
+  deadline: Date;
+  status: RectificationStatus;
+  createdAt: Date;
+  operatorNote: string | null;
+  operatorPhotos: string[];
+  answeredAt: Date | null;
+  recheckedAt: Date | null;
+  recheckedById: number | null;
+  recheckNote: string | null;
+  overdueEventId: number | null;
+}

@@ -1,0 +1,112 @@
+import type { InspectionOutcome } from '../entities/enums';
+import type { FieldInspectionModel, InspectionAnswerModel } from '../supervision/supervision.model';
+import { insertOnce, type InsertedOnce } from './insert-once';
+import { toDate } from './sql-time';
+import { defineTable, type Db } from './table';
+
+export interface FieldInspectionRow {
+  id: number;
+  operator_id: number;
+  template_id: number;
+  village: string | null;
+  inspector_id: number;
+  inspected_at: Date;
+  recorded_at: Date;
+  answers: InspectionAnswerModel[];
+  findings: string | null;
+  photos: string[];
+  outcome: InspectionOutcome;
+  points: number;
+  credit_event_id: number | null;
+  client_key: string;
+  request_hash: string;
+  response: FieldInspectionModel | null;
+}
+
+export const fieldInspectionTable = defineTable<FieldInspectionRow>('field_inspection', {
+  id: 'int4',
+  operator_id: 'int4',
+  template_id: 'int4',
+  village: 'varchar',
+  inspector_id: 'int4',
+  inspected_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+  answers: 'jsonb',
+  findings: 'varchar',
+  photos: 'jsonb',
+  outcome: 'text',
+  points: 'int4',
+  credit_event_id: 'int4',
+  client_key: 'varchar',
+  request_hash: 'bpchar',
+  response: 'jsonb',
+});
+
+export type NewFieldInspection = Omit<FieldInspectionRow, 'id' | 'recorded_at' | 'credit_event_id' | 'response'>;
+
+/**
+ * Records an inspection under its client key, or hands back the answer stored by the first request with that key;
+ * the same key with other contents is a CONFLICT.
+ */
+export function insertFieldInspectionOnce(tx: Db, row: NewFieldInspection): Promise<InsertedOnce<FieldInspectionRow, Pick<FieldInspectionRow, 'id' | 'recorded_at'>>> {
+  return insertOnce(tx, fieldInspectionTable, 'client_key', row, ['id', 'recorded_at'], `clientKey ${row.client_key} was already used for a different inspection`);
+}
+
+/** Writes the credit event and the answer every resend gets. */
+export async function completeFieldInspection(tx: Db, id: number, creditEventId: number | null, answer: FieldInspectionModel): Promise<void> {
+  await tx.em.execute(`update field_inspection set credit_event_id = ?, response = ?::jsonb where id = ?`, [creditEventId, JSON.stringify(answer), id]);
+}
+
+interface ListedRow extends FieldInspectionRow {
+  operator_name: string;
+  template_version: number;
+  order_id: number | null;
+}
+
+export function toFieldInspection(r: ListedRow): FieldInspectionModel {
+  return {
+    id: r.id, operatorId: r.operator_id, operatorName: r.operator_name, village: r.village, templateId: r.template_id, templateVersion: r.template_version,
+    inspectorId: r.inspector_id, inspectedAt: toDate(r.inspected_at), recordedAt: toDate(r.recorded_at), answers: r.answers, findings: r.findings,
+    photos: r.photos, outcome: r.outcome, points: r.points, creditEventId: r.credit_event_id, clientKey: r.client_key, rectificationOrderId: r.order_id,
+  };
+}
+
+export interface FieldInspectionFilterRow {
+  operatorId: number | null;
+  village: string | null;
+  outcome: InspectionOutcome | null;
+  from: Date | null;
+  to: Date | null;
+}
+
+/** Newest first, keyset-paged on (inspected_at, id). */
+export async function listFieldInspections(
+  ctx: Db, f: FieldInspectionFilterRow, after: { at: Date; id: number } | null, limit: number,
+): Promise<FieldInspectionModel[]> {
+  const rows = await ctx.em.execute<ListedRow[]>(
+    `select ${fieldInspectionTable.listAs('i')}, o.name as operator_name, t.version as template_version, r.id as order_id
+       from field_inspection i
+       join operator o on o.id = i.operator_id
+       join checklist_template t on t.id = i.template_id
+       left join rectification_order r on r.inspection_id = i.id
+      where (?::int is null or i.operator_id = ?)
+        and (?::text is null or i.village = ?)
+        and (?::text is null or i.outcome = ?)
+        and (?::timestamptz is null or i.inspected_at >= ?)
+        and (?::timestamptz is null or i.inspected_at < ?)
+        and (?::timestamptz is null or (i.inspected_at, i.id) < (?::timestamptz, ?::int))
+      order by i.inspected_at desc, i.id desc
+      limit ?`,
+    [f.operatorId, f.operatorId, f.village, f.village, f.outcome, f.outcome, f.from, f.from, f.to, f.to, after?.at ?? null, after?.at ?? null, after?.id ?? null, limit],
+  );
+  return rows.map(toFieldInspection);
+}
+
+/** The latest inspections of an operator, newest first: what its public card shows (date and outcome only). */
+export async function latestOutcomes(ctx: Db, operatorId: number, limit: number): Promise<{ inspectedAt: Date; outcome: InspectionOutcome }[]> {
+  const rows = await ctx.em.execute<{ inspected_at: Date; outcome: InspectionOutcome }[]>(
+    `select inspected_at, outcome from field_inspection where operator_id = ? order by inspected_at desc, id desc limit ?`,
+    [operatorId, limit],
+  );
+  return rows.map((r) => ({ inspectedAt: toDate(r.inspected_at), outcome: r.outcome }));
+}
