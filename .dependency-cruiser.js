@@ -28,6 +28,8 @@ const LAYERS = [
   ['credit'],
   ['trace'],
   ['gate'],
+  // field supervision: checklists, inspections with photos, rectification orders
+  ['supervision'],
   // the audit trail: written for every request by an Apollo plugin, read by ADMIN
   ['audit'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers
@@ -76,7 +78,7 @@ forbidden.push(
     name: 'domain-speaks-its-own-types',
     comment: 'the domain folders never import GraphQL classes; schema/ is built from the domain types',
     severity: 'error',
-    from: { path: '^src/(auth|registry|credit|trace|gate|db|tables)/' },
+    from: { path: '^src/(auth|registry|credit|trace|gate|supervision|db|tables)/' },
     to: { path: '^src/schema/' },
   },
   {

@@ -38,6 +38,7 @@ export const CREDIT_RULES: Record<string, CreditRule> = {
   INSPECTION_CLEAN: { code: 'INSPECTION_CLEAN', points: 0, expiresMonths: null, forcesDMonths: null, chargeOncePer: null, windowDays: null, recordable: true, zh: '监督检查未发现问题', en: 'Inspected by a regulator; nothing found' },
   APPEAL_FILED: { code: 'APPEAL_FILED', points: 0, expiresMonths: null, forcesDMonths: null, chargeOncePer: null, windowDays: null, recordable: false, zh: '经营者提出申诉或信用修复申请', en: 'The operator appealed an event or asked for credit repair' },
   APPEAL_REJECTED: { code: 'APPEAL_REJECTED', points: 0, expiresMonths: null, forcesDMonths: null, chargeOncePer: null, windowDays: null, recordable: false, zh: '申诉或信用修复申请被驳回', en: 'The appeal or repair request was rejected' },
+  RECTIFICATION_OVERDUE: { code: 'RECTIFICATION_OVERDUE', points: -10, expiresMonths: 12, forcesDMonths: null, chargeOncePer: null, windowDays: null, recordable: false, zh: '未在期限内完成整改', en: 'A rectification order was not put right by its deadline' },
   REVERSAL: { code: 'REVERSAL', points: 0, expiresMonths: null, forcesDMonths: null, chargeOncePer: null, windowDays: null, recordable: false, zh: '撤销此前记录（申诉成立或信用修复）', en: 'Reverses an earlier event (appeal upheld or credit repaired)' },
 };
 

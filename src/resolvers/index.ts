@@ -15,11 +15,12 @@ import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { RegulatorResolver } from './regulator.resolver';
+import { SupervisionResolver } from './supervision.resolver';
 import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, ...CREDIT_RESOLVERS] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -122,3 +122,9 @@ export async function unchargedOverdueIds(ctx: Db, now: Date): Promise<number[]>
   );
   return rows.map((r) => r.id);
 }
+
+/** The client key of the re-check that decided an order; null while it is open. */
+export async function recheckKeyOf(ctx: Db, id: number): Promise<string | null> {
+  const [row] = await ctx.em.execute<{ recheck_key: string | null }[]>(`select recheck_key from rectification_order where id = ?`, [id]);
+  return row?.recheck_key ?? null;
+}

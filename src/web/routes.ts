@@ -7,6 +7,7 @@ import { registerQrRoutes } from './qr.routes';
 import type { WebDeps } from './request-context';
 import { registerShellPageRoutes } from './shell-pages.routes';
 import { registerStaticRoutes } from './static.routes';
+import { registerSupervisionRoutes } from './supervision.routes';
 
 /** Every non-GraphQL route: static assets, pages, QR images, resolvers for printed links, regulators' exports. */
 export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): Promise<void> {
@@ -17,4 +18,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);
   await registerLedgerRoutes(fastify, deps);
+  await registerSupervisionRoutes(fastify, deps);
 }

@@ -11,7 +11,7 @@ export function newCreditCode(): string {
   return uscc(`91330782MA${String(next()).padStart(7, '0')}`);
 }
 
-export async function token(t: TestApp, role: Role, ids: { marketId?: number | string; operatorId?: number | string } = {}): Promise<string> {
+export async function token(t: TestApp, role: Role, ids: { marketId?: number | string; operatorId?: number | string; village?: string } = {}): Promise<string> {
   const { token } = await createAccount({ em: t.orm.em.fork() }, { name: `${role} ${next()}`, role, ...ids });
   return token;
 }
