@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertInspects, FIELD_ROLES, isTownWide, villageScope } from '../auth/access';
+import { assertActsFor, assertInspects, FIELD_ROLES, isTownWide, villageScope } from '../auth/access';
 import { withTransaction, type Context } from '../context';
 import { appendCreditEvent } from '../credit/ledger.append';
 import { queuedForOperator } from '../credit/operator-queue';
@@ -258,7 +258,8 @@ export async function answerRectification(ctx: Context, input: { orderId: string
   await assertPhotosStored(ctx, 'photos', photos);
   return withTransaction(ctx, async (tx) => {
     const order = await lockOrder(tx, id);
-    if (!order || order.operatorId !== tx.viewer.operatorId) throw notFound('Rectification order', id);
+    if (!order) throw notFound('Rectification order', id);
+    assertActsFor(tx.viewer, order.operatorId);
     if (order.status !== RectificationStatus.OPEN) throw conflict(`Rectification order ${id} is ${order.status}`);
     return answerOrder(tx, id, note, photos);
   });

@@ -7,9 +7,12 @@ import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, ok
 /**
  * Who calls. OPERATOR is the account of the operator that owns the world's batches; OPERATOR_OTHER
  * is another operator's account calling on those same batches. GATE_STAFF works at the world's
- * market; GATE_STAFF_OTHER at another market, calling on the world's market.
+ * market; GATE_STAFF_OTHER at another market, calling on the world's market. INSPECTOR works town-wide;
+ * VILLAGE_ASSISTANT in the world operator's village (Qingshan), VILLAGE_ASSISTANT_OTHER in another (Baiyun).
  */
-export const CALLERS = ['anonymous', 'OPERATOR', 'OPERATOR_OTHER', 'GATE_STAFF', 'GATE_STAFF_OTHER', 'REGULATOR', 'ADMIN'] as const;
+export const CALLERS = [
+  'anonymous', 'OPERATOR', 'OPERATOR_OTHER', 'GATE_STAFF', 'GATE_STAFF_OTHER', 'REGULATOR', 'ADMIN', 'INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER',
+] as const;
 export type Caller = (typeof CALLERS)[number];
 
 export interface World {
@@ -37,6 +40,12 @@ export interface World {
   /** A fresh market entry at the world's market; its id. */
   entry(): Promise<string>;
   serial(): number;
+  /** Valid arguments of one fresh field inspection of the world's operator (a farm in Qingshan). */
+  inspectionInput(fault?: boolean): Promise<Record<string, unknown>>;
+  /** A fresh open rectification order of the world's operator; its id. */
+  openOrder(): Promise<string>;
+  /** The id of the seeded farm checklist. */
+  farmChecklistId: string;
 }
 
 export interface OperationRule {
@@ -165,6 +174,24 @@ export const RULES: Record<string, OperationRule> = {
   'Mutation.closeQuarter': { allow: ['REGULATOR'], args: async () => ({ quarter: '2026-Q2' }) },
   'Mutation.refreshCreditGrades': { allow: REGULATORS, args: async () => ({}) },
 
+  // field supervision: inspectors town-wide, a village assistant in its own village
+  'Query.checklists': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({}) },
+  'Query.checklist': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: w.farmChecklistId }) },
+  'Mutation.recordInspection': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'], args: async (w) => ({ input: await w.inspectionInput() }) },
+  // each caller sees its own scope: an operator its own, a village assistant its village
+  'Query.inspections': {
+    allow: ['OPERATOR', 'OPERATOR_OTHER', 'INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({ first: 5 }),
+  },
+  'Query.rectificationOrders': {
+    allow: ['OPERATOR', 'OPERATOR_OTHER', 'INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({ first: 5 }),
+  },
+  'Mutation.answerRectification': { allow: ['OPERATOR'], args: async (w) => ({ input: { orderId: await w.openOrder(), note: 'Labels printed and stuck on' } }) },
+  'Mutation.recordRecheck': {
+    allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'],
+    args: async (w) => ({ input: { orderId: await w.openOrder(), resolved: true, note: 'Put right', clientKey: `recheck-${w.serial()}` } }),
+  },
+  'Mutation.chargeOverdueRectifications': { allow: REGULATORS, args: async () => ({}) },
+
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
 };
@@ -211,6 +238,23 @@ export async function buildWorld(t: TestApp): Promise<World> {
     GATE_STAFF_OTHER: await token(t, Role.GATE_STAFF, { marketId: otherMarket.id }),
     REGULATOR: await token(t, Role.REGULATOR),
     ADMIN: await token(t, Role.ADMIN),
+    INSPECTOR: await token(t, Role.INSPECTOR),
+    VILLAGE_ASSISTANT: await token(t, Role.VILLAGE_ASSISTANT, { village: 'Qingshan' }),
+    VILLAGE_ASSISTANT_OTHER: await token(t, Role.VILLAGE_ASSISTANT, { village: 'Baiyun' }),
+  };
+  const [{ id: farmChecklist }] = await t.sql(`select id from checklist_template where operator_kind = 'FARM' and version = 1`);
+  const farmItems = (await t.sql(`select jsonb_array_elements(items)->>'code' as code from checklist_template where id = $1`, [farmChecklist])).map((r) => r.code as string);
+  const inspectionInput = async (fault = false) => ({
+    operatorId: own.id, templateId: String(farmChecklist), clientKey: `insp-${serial()}`,
+    answers: farmItems.map((code, i) => ({ code, answer: fault && i === farmItems.length - 1 ? 'NO' : 'YES' })),
+  });
+  const openOrder = async () => {
+    const res = await t.gql(
+      `mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { rectificationOrderId } }`,
+      { input: await inspectionInput(true) },
+      tokens.REGULATOR,
+    );
+    return ok(res).recordInspection.rectificationOrderId as string;
   };
   const deduction = async () => {
     const res = await t.gql(
@@ -258,6 +302,9 @@ export async function buildWorld(t: TestApp): Promise<World> {
     certificateId: certificate.id,
     freshBatch,
     serial,
+    inspectionInput,
+    openOrder,
+    farmChecklistId: String(farmChecklist),
   };
 }
 
