@@ -1,17 +1,27 @@
 import { DEFAULT_LIMITS } from '../../src/config';
 import { createTestApp, type TestApp } from '../support/app';
+import sharp from 'sharp';
 import { makeBatch } from '../support/factories';
 import { CALLERS, buildWorld, type Caller, type World } from './operations';
 
 let t: TestApp;
 let w: World;
 let gtinLot: string;
+let photoName: string;
 
 beforeAll(async () => {
   t = await createTestApp({ limits: { ...DEFAULT_LIMITS, publicPerWindow: 1e6, writesPerWindow: 1e6 } });
   w = await buildWorld(t);
   await makeBatch(t, w.admin, w.operatorId, { gtin: '09506000134352', lotCode: 'DL-1' });
   gtinLot = '/01/09506000134352/10/DL-1';
+  // a photo the inspector uploaded and no inspection names yet
+  const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  const boundary = 'b0undary';
+  const res = await t.app.fastify.inject({
+    method: 'POST', url: '/inspect/photos', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${w.tokens.INSPECTOR}` },
+    payload: Buffer.concat([Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="photo"; filename="a.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`), jpeg, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  });
+  photoName = `${res.json().sha256}.jpg`;
 });
 afterAll(async () => t.close());
 
@@ -44,10 +54,24 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   // the world has no checkpoint yet: everyone alike is told so
   '/ledger/checkpoints/:id': { url: () => '/ledger/checkpoints/latest', allow: 'public', ok: 404 },
   '/ledger/proof/:operatorId': { url: (w) => `/ledger/proof/${w.operatorId}`, allow: 'public', ok: 404 },
+  // uploads are POST only (test/supervision.test.ts); a GET finds nothing, for everyone alike
+  '/inspect/photos': { url: () => '/inspect/photos', allow: 'public', ok: 404 },
+  // town-wide roles and the uploader; a village assistant once an inspection of its village names the photo
+  '/inspect/photos/:name': { url: () => `/inspect/photos/${photoName}`, allow: ['REGULATOR', 'ADMIN', 'INSPECTOR'], ok: 200 },
 };
 
+/** Full paths from fastify's route tree, where a route under another one's path is printed as its child. */
 function routesOf(printed: string): string[] {
-  return [...printed.matchAll(/(\/\S*) \(/g)].map((m) => m[1]);
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of printed.split('\n')) {
+    const m = /^(.*?)(?:├── |└── )(\/\S*) \(/.exec(line);
+    if (!m) continue;
+    const depth = [...m[1]].length / 4;
+    stack[depth] = (depth > 0 ? stack[depth - 1] : '') + m[2];
+    out.push(stack[depth]);
+  }
+  return out;
 }
 
 describe('HTTP routes besides GraphQL', () => {

@@ -107,6 +107,7 @@ const ROUTES: Record<string, Route> = {
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
   '/graphql (GET)': () => fc.constant('/graphql'),
+  '/inspect/photos/:name': () => near([`${'0'.repeat(64)}.jpg`, `${'a'.repeat(64)}.thumb.jpg`]).map((n) => `/inspect/photos/${n}`),
 };
 
 async function send(options: InjectOptions): Promise<string[]> {
