@@ -11,6 +11,13 @@ import { creditAppealTable } from './credit-appeal.table';
 import { creditEventTable } from './credit-event.table';
 import { inspectionTable } from './inspection.table';
 import { marketEntryTable } from './market-entry.table';
+import { banquetTable } from './banquet.table';
+import { banquetChefTable } from './banquet-chef.table';
+import { banquetIngredientTable } from './banquet-ingredient.table';
+import { banquetIncidentRequestTable } from './banquet-incident-request.table';
+import { ruralChefTable } from './rural-chef.table';
+import { canteenReceiptTable } from './canteen-receipt.table';
+import { canteenSampleTable } from './canteen-sample.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -28,4 +35,11 @@ export const TABLES: readonly Table<unknown>[] = [
   inspectionTable as Table<unknown>,
   auditEventTable as Table<unknown>,
   checkpointTable as Table<unknown>,
+  banquetTable as Table<unknown>,
+  banquetChefTable as Table<unknown>,
+  banquetIngredientTable as Table<unknown>,
+  banquetIncidentRequestTable as Table<unknown>,
+  ruralChefTable as Table<unknown>,
+  canteenReceiptTable as Table<unknown>,
+  canteenSampleTable as Table<unknown>,
 ];
