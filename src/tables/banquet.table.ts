@@ -85,11 +85,6 @@ export async function banquetByNumber(ctx: Db, number: string, lock = false): Pr
   return row ?? null;
 }
 
-export async function lockBanquet(ctx: Db, id: number): Promise<BanquetRow | null> {
-  const [row] = await ctx.em.execute<BanquetRow[]>(`select ${banquetTable.list} from banquet where id = ? for update`, [id]);
-  return row ?? null;
-}
-
 export async function setBanquetGuidance(ctx: Db, id: number, note: string, byId: number | null): Promise<BanquetRow> {
   const [row] = await ctx.em.execute<BanquetRow[]>(
     `update banquet set status = case when status = 'SERVED' then status else 'GUIDED' end, guidance_note = ?, guided_by_id = ?, guided_at = now()
