@@ -18,7 +18,7 @@ const days = (n: number) => new Date(Date.parse(`${localDate(new Date(), 'Asia/S
 function filing(over: Record<string, unknown> = {}) {
   return {
     hostName: 'Zhang San', hostPhone: '13900001111', village: 'Qingshan', kind: 'WEDDING', heldOn: days(5), meal: 'LUNCH', guests: 150,
-    venue: 'Village hall', menu: 'Braised pork; steamed fish', chefs: [{ name: 'Chef Liu' }], ingredients: [], ...over,
+    venue: 'Village hall', menu: 'Braised pork; steamed fish', chefs: [{ name: 'Chef Liu' }], ingredients: [{ name: 'Rice' }], ...over,
   };
 }
 
@@ -99,6 +99,7 @@ describe('banquet filing', () => {
     expect(await bad({ guests: 0 })).toBe('guests: must be a whole number from 1 to 100000');
     expect(await bad({ hostPhone: 'call me' })).toBe('hostPhone: must be a phone number');
     expect(await bad({ chefs: [] })).toBe('chefs: name from 1 to 20 chefs');
+    expect(await bad({ ingredients: [] })).toBe('ingredients: list from 1 to 60 ingredients bought');
     const operator = await token(t, Role.OPERATOR, { operatorId: (await makeOperator(t, f.admin)).id });
     const denied = await t.gql(`mutation($input: BanquetGuidanceInput!) { recordBanquetGuidance(input: $input) { status } }`, { input: { number: 'YH2026000001', note: 'x' } }, operator);
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');

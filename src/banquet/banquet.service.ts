@@ -105,7 +105,9 @@ export async function fileBanquet(ctx: Context, input: FileBanquetData): Promise
   const venue = v.text('venue', input.venue, 300);
   const menu = v.text('menu', input.menu, 2000, { multiline: true });
   if (!Array.isArray(input.chefs) || input.chefs.length < 1 || input.chefs.length > 20) throw badInput('chefs', 'name from 1 to 20 chefs');
-  if (!Array.isArray(input.ingredients) || input.ingredients.length > MAX_ITEMS) throw badInput('ingredients', `list at most ${MAX_ITEMS} ingredients`);
+  if (!Array.isArray(input.ingredients) || input.ingredients.length < 1 || input.ingredients.length > MAX_ITEMS) {
+    throw badInput('ingredients', `list from 1 to ${MAX_ITEMS} ingredients bought`);
+  }
   const chefInputs = input.chefs.map((c, i) => ({
     name: v.text(`chefs[${i}].name`, c.name, 100), cardNo: v.text(`chefs[${i}].cardNo`, c.cardNo, 32, { optional: true })?.toUpperCase() ?? null,
   }));

@@ -52,6 +52,33 @@ const SIGNED_IN = CALLERS.filter((c) => c !== 'anonymous');
 async function freshAccountId(w: World): Promise<number> {
   return (await createAccount({ em: w.t.orm.em.fork() }, { name: `Spare ${w.serial()}`, role: Role.REGULATOR })).account.id;
 }
+
+/** The world's canteen, registered on first use (the world's own operator is a farm, so its account is refused). */
+const canteens = new WeakMap<World, Promise<string>>();
+function canteenOf(w: World): Promise<string> {
+  if (!canteens.has(w)) canteens.set(w, makeOperator(w.t, w.admin, { kind: 'CANTEEN', name: 'Central School Canteen' }).then((o) => o.id));
+  return canteens.get(w)!;
+}
+
+const BANQUET = {
+  hostName: 'Zhang San', hostPhone: '13900001111', village: 'Qingshan', kind: 'WEDDING', heldOn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+  meal: 'LUNCH', guests: 120, venue: 'Village hall', menu: 'Braised pork', chefs: [{ name: 'Chef Liu' }], ingredients: [{ name: 'Rice' }],
+};
+
+/** A fresh banquet filed by an anonymous host; its number. */
+async function filedBanquet(w: World): Promise<string> {
+  const res = await w.t.gql(`mutation($input: FileBanquetInput!) { fileBanquet(input: $input) { number } }`, { input: BANQUET }, null);
+  return ok(res).fileBanquet.number as string;
+}
+
+/** A fresh registered rural chef; its operator id. */
+async function registeredChef(w: World): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: RegisterChefInput!) { registerChef(input: $input) { operatorId } }`,
+    { input: { name: `Chef ${w.serial()}`, healthCertificateNo: 'JK-1', healthCertificateExpiresOn: '2027-06-30' } }, w.admin,
+  );
+  return ok(res).registerChef.operatorId as string;
+}
 const EVERYONE = CALLERS;
 const REGULATORS = ['REGULATOR', 'ADMIN'] as const;
 
@@ -164,6 +191,32 @@ export const RULES: Record<string, OperationRule> = {
   'Mutation.decideCreditAppeal': { allow: ['REGULATOR'], args: async (w) => ({ input: { appealId: await w.pendingAppeal(), decision: 'REJECTED', note: 'Photos show the stall open' } }) },
   'Mutation.closeQuarter': { allow: ['REGULATOR'], args: async () => ({ quarter: '2026-Q2' }) },
   'Mutation.refreshCreditGrades': { allow: REGULATORS, args: async () => ({}) },
+
+  // banquets: anyone files (limited per address); the town office guides, records outcomes and keeps the chef registry
+  'Mutation.fileBanquet': { allow: EVERYONE, args: async () => ({ input: BANQUET }) },
+  'Query.banquet': { allow: REGULATORS, args: async (w) => ({ number: await filedBanquet(w) }) },
+  'Query.upcomingBanquets': { allow: REGULATORS, args: async () => ({}) },
+  'Mutation.recordBanquetGuidance': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), note: 'Kitchen checked' } }) },
+  'Mutation.recordBanquetOutcome': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), peopleIll: 0 } }) },
+  'Mutation.registerChef': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { name: `Chef ${w.serial()}`, healthCertificateNo: 'JK-2', healthCertificateExpiresOn: '2027-06-30' } }),
+  },
+  'Mutation.recordChefTraining': { allow: REGULATORS, args: async (w) => ({ input: { operatorId: await registeredChef(w), on: '2026-11-20' } }) },
+  'Query.ruralChef': { allow: REGULATORS, args: async (w) => ({ operatorId: await registeredChef(w) }) },
+  'Query.expiringChefCertificates': { allow: REGULATORS, args: async () => ({}) },
+
+  // canteens: the canteen's own account (the world's operators are not canteens), regulators and admins
+  'Mutation.receiveDelivery': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { canteenId: await canteenOf(w), code: (await w.freshBatch()).publicCode, quantity: 2, unit: 'KG' } }),
+  },
+  'Query.canteenReceipts': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w), month: '2026-11' }) },
+  'Mutation.recordCanteenSample': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { canteenId: await canteenOf(w), dish: 'Rice', meal: 'LUNCH', grams: 150, keptBy: 'Li' } }),
+  },
+  'Query.canteenSamples': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
 
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
