@@ -102,6 +102,7 @@ const ROUTES: Record<string, Route> = {
   '/static/:name': () => near(['site.css', 'gate.js', 'gate-sw.js', 'jsQR.js']).map((n) => `/static/${n}`),
   '/gate': () => fc.constant('/gate'),
   '/regulator': () => fc.constant('/regulator'),
+  '/banquet': () => fc.constant('/banquet'),
   '/healthz': () => fc.constant('/healthz'),
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
