@@ -49,3 +49,14 @@ describe('/banquet', () => {
     expect(broken.statusCode).toBe(400);
   });
 });
+
+describe('/canteen', () => {
+  it('serves the page shell in zh and en with its script', async () => {
+    const zh = await t.app.fastify.inject({ method: 'GET', url: '/canteen?lang=zh' });
+    expect(zh.statusCode).toBe(200);
+    expect(zh.body).toContain('食堂进货查验');
+    expect(zh.body).toContain('<script src="/static/canteen.js" defer></script>');
+    const script = await t.app.fastify.inject({ method: 'GET', url: '/static/canteen.js' });
+    expect(script.statusCode).toBe(200);
+  });
+});

@@ -61,6 +61,11 @@ describe('canteen receiving check', () => {
     const ledger = ok(await t.gql(`query($id: ID!, $m: String!) { canteenReceipts(canteenId: $id, month: $m) { light codeScanned } }`,
       { id: s.canteen.id, m: new Date().toISOString().slice(0, 7) }, s.staff)).canteenReceipts;
     expect(ledger.map((r: { light: string }) => r.light)).toEqual(['AMBER', 'RED', 'RED']);
+    const csv = ok(await t.gql(`query($id: ID!, $m: String!) { canteenReceiptsCsv(canteenId: $id, month: $m) }`,
+      { id: s.canteen.id, m: new Date().toISOString().slice(0, 7) }, s.staff)).canteenReceiptsCsv as string;
+    const rows = csv.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('received_at,light,reasons,product,lot,supplier,quantity,unit,code_scanned,received_lot_id');
+    expect(rows.slice(1).map((r) => r.split(',').slice(1, 3).join(','))).toEqual(['"AMBER","NO_CERTIFICATE"', '"RED","UNKNOWN_CODE"', '"RED","FAILED_TEST"']);
   });
 
   it("another operator's account may not check deliveries for the canteen; a farm is not a canteen; bad input is refused", async () => {

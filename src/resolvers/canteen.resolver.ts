@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { canteenReceipts, canteenSamples, receiveDelivery, recordCanteenSample } from '../canteen/canteen.service';
+import { canteenReceipts, canteenSamples, receiptsCsv, receiveDelivery, recordCanteenSample } from '../canteen/canteen.service';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
 import { CanteenSampleInput, ReceiveDeliveryInput } from '../schema/canteen.input';
@@ -17,6 +17,12 @@ export class CanteenResolver {
   @Query(() => [CanteenReceipt], { description: "The canteen's receiving ledger (进货台账) of one month YYYY-MM" })
   async canteenReceipts(@Ctx() ctx: Context, @Arg('canteenId', () => ID) canteenId: string, @Arg('month', () => String) month: string): Promise<CanteenReceipt[]> {
     return (await canteenReceipts(ctx, canteenId, month)).map(CanteenReceipt.from);
+  }
+
+  @Authorized(Role.OPERATOR, Role.ADMIN, Role.REGULATOR)
+  @Query(() => String, { description: 'The receiving ledger (进货台账) of one month YYYY-MM as CSV (UTF-8, CRLF), for download' })
+  async canteenReceiptsCsv(@Ctx() ctx: Context, @Arg('canteenId', () => ID) canteenId: string, @Arg('month', () => String) month: string): Promise<string> {
+    return receiptsCsv(await canteenReceipts(ctx, canteenId, month));
   }
 
   @Authorized(Role.OPERATOR, Role.ADMIN, Role.REGULATOR)

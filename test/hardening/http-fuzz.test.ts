@@ -103,6 +103,7 @@ const ROUTES: Record<string, Route> = {
   '/gate': () => fc.constant('/gate'),
   '/regulator': () => fc.constant('/regulator'),
   '/banquet': () => fc.constant('/banquet'),
+  '/canteen': () => fc.constant('/canteen'),
   '/healthz': () => fc.constant('/healthz'),
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),

@@ -216,6 +216,7 @@ export const RULES: Record<string, OperationRule> = {
     allow: REGULATORS,
     args: async (w) => ({ input: { canteenId: await canteenOf(w), dish: 'Rice', meal: 'LUNCH', grams: 150, keptBy: 'Li' } }),
   },
+  'Query.canteenReceiptsCsv': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w), month: '2026-11' }) },
   'Query.canteenSamples': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
 
   // audit trail
