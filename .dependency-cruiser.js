@@ -30,6 +30,8 @@ const LAYERS = [
   ['gate'],
   // field supervision: checklists, inspections with photos, rectification orders
   ['supervision'],
+  // banquets and rural chefs; canteens' receiving checks and samples (each reads lots through the gate's code reader)
+  ['banquet', 'canteen'],
   // the audit trail: written for every request by an Apollo plugin, read by ADMIN
   ['audit'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers

@@ -8,6 +8,8 @@ export enum OperatorKind {
   SMALL_WORKSHOP = 'SMALL_WORKSHOP',
   STREET_VENDOR = 'STREET_VENDOR',
   CANTEEN = 'CANTEEN',
+  /** A rural chef who cooks village banquets: registered like any operator, so it has a credit archive. */
+  RURAL_CHEF = 'RURAL_CHEF',
 }
 
 export enum OperatorStatus {
@@ -145,4 +147,39 @@ export enum RectificationStatus {
   OPEN = 'OPEN',
   CLOSED = 'CLOSED',
   ESCALATED = 'ESCALATED',
+}
+
+export enum BanquetKind {
+  WEDDING = 'WEDDING',
+  FUNERAL = 'FUNERAL',
+  BIRTHDAY = 'BIRTHDAY',
+  HOUSEWARMING = 'HOUSEWARMING',
+  STUDY_FAREWELL = 'STUDY_FAREWELL',
+  OTHER = 'OTHER',
+}
+
+export enum Meal {
+  BREAKFAST = 'BREAKFAST',
+  LUNCH = 'LUNCH',
+  DINNER = 'DINNER',
+}
+
+/** Who guides a banquet, by its size (the rule table is `banquet/banquet.rules.ts`). */
+export enum BanquetTier {
+  HOST_FILES = 'HOST_FILES',
+  TOWN_ON_SITE = 'TOWN_ON_SITE',
+  COUNTY_ON_SITE = 'COUNTY_ON_SITE',
+}
+
+export enum BanquetStatus {
+  FILED = 'FILED',
+  GUIDED = 'GUIDED',
+  SERVED = 'SERVED',
+}
+
+/** A canteen's receiving check: GREEN received, AMBER received with reasons to follow up, RED refused. */
+export enum ReceivingLight {
+  GREEN = 'GREEN',
+  AMBER = 'AMBER',
+  RED = 'RED',
 }

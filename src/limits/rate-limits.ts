@@ -26,7 +26,7 @@ export interface RateCharge {
 }
 
 /** Paths of the public pages and images that printed QR codes lead to, and the ledger's public checkpoints and proofs. */
-export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoints\/|proof\/)/;
+export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoints\/|proof\/)|^\/banquet(\/|$)/;
 
 /** Exports for regulators: each holds a connection and walks much of the database. */
 export const EXPORT_PATH = /^\/(exports|epcis)\/|^\/ledger\/export$/;
@@ -35,6 +35,9 @@ const MAX_CLASSIFY_TOKENS = 2000;
 
 /** Lookups by public code: counted per client address even when the caller is signed in. */
 const PUBLIC_LOOKUPS = new Set(['trace', 'epcisDocument']);
+
+/** Writes anyone may make without signing in (the banquet filing): each also draws from the public budget of the address. */
+const PUBLIC_WRITES = new Set(['fileBanquet']);
 
 /** Regulator operations that walk or lock much of the database: each also draws from the heavy budget. */
 const HEAVY_OPERATIONS = new Set(['epcisLineage', 'verifyCreditArchive', 'initiateRecall']);
@@ -154,7 +157,9 @@ export function classifyGraphqlRequest(request: FastifyRequest): RateCharge[] {
   const heavy = fields.filter((f) => isHeavy(f, variables)).length;
   const heavyCharge: RateCharge[] = heavy ? [{ bucket: 'heavy', key: byToken, cost: capped(heavy) }] : [];
   if (operation.operation === 'mutation') {
-    return [roots.includes('scanAtGate') ? { bucket: 'gate', key: byToken, cost } : { bucket: 'write', key: byToken, cost }, ...heavyCharge];
+    const publicWrites = roots.filter((r) => PUBLIC_WRITES.has(r)).length;
+    const publicCharge: RateCharge[] = publicWrites ? [{ bucket: 'public', key: `ip:${request.ip}`, cost: capped(publicWrites) }] : [];
+    return [roots.includes('scanAtGate') ? { bucket: 'gate', key: byToken, cost } : { bucket: 'write', key: byToken, cost }, ...publicCharge, ...heavyCharge];
   }
   const lookups = roots.filter((r) => PUBLIC_LOOKUPS.has(r)).length;
   if (!token || lookups) return [{ bucket: 'public', key: `ip:${request.ip}`, cost: token ? Math.min(cost, lookups) : cost }, ...heavyCharge];

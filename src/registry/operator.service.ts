@@ -11,7 +11,7 @@ import type { Operator } from './operator.model';
 import { decodeCursor, toPage, type Page } from './pagination';
 
 /** Kinds the town may register with a registration card instead of a credit code. */
-export const CARD_KINDS = new Set([OperatorKind.FARM, OperatorKind.SMALL_WORKSHOP, OperatorKind.STREET_VENDOR, OperatorKind.MARKET_VENDOR]);
+export const CARD_KINDS = new Set([OperatorKind.FARM, OperatorKind.SMALL_WORKSHOP, OperatorKind.STREET_VENDOR, OperatorKind.MARKET_VENDOR, OperatorKind.RURAL_CHEF]);
 
 export interface RegisterOperatorData {
   kind: OperatorKind;

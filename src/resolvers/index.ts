@@ -5,7 +5,9 @@ import '../schema/enums';
 import { AccountResolver } from './account.resolver';
 import { AuditResolver } from './audit.resolver';
 import { authChecker } from './auth-checker';
+import { BanquetResolver } from './banquet.resolver';
 import { BatchResolver } from './batch.resolver';
+import { CanteenResolver } from './canteen.resolver';
 import { CREDIT_RESOLVERS } from './credit.resolver';
 import { EpcisResolver } from './epcis.resolver';
 import { applyFieldRules } from './field-rules';
@@ -20,7 +22,10 @@ import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [
+  AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver,
+  WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, BanquetResolver, CanteenResolver, ...CREDIT_RESOLVERS,
+] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

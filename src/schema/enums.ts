@@ -1,12 +1,17 @@
 import { registerEnumType } from 'type-graphql';
 import {
-  AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
-  InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
-  RectificationStatus, Role, TestResult,
+  AppealKind, AppealStatus, AuditKind, BanquetKind, BanquetStatus, BanquetTier, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource,
+  GateDecision, Grade, InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, Meal, OperatorKind, OperatorStatus, ProductCategory,
+  QuantityUnit, ReceivingLight, RectificationStatus, Role, TestResult,
 } from '../entities/enums';
 
 registerEnumType(OperatorKind, { name: 'OperatorKind' });
 registerEnumType(OperatorStatus, { name: 'OperatorStatus' });
+registerEnumType(BanquetKind, { name: 'BanquetKind' });
+registerEnumType(Meal, { name: 'Meal' });
+registerEnumType(BanquetTier, { name: 'BanquetTier' });
+registerEnumType(BanquetStatus, { name: 'BanquetStatus' });
+registerEnumType(ReceivingLight, { name: 'ReceivingLight' });
 registerEnumType(Grade, { name: 'Grade', description: 'Credit grade: A ≥ 90, B ≥ 75, C ≥ 60, D below or forced' });
 registerEnumType(ProductCategory, { name: 'ProductCategory' });
 registerEnumType(QuantityUnit, { name: 'QuantityUnit' });
@@ -28,6 +33,7 @@ registerEnumType(RectificationStatus, { name: 'RectificationStatus' });
 registerEnumType(AuditKind, { name: 'AuditKind', description: 'MUTATION: a request that ran a mutation; READ: a query that read personal data' });
 
 export {
+  BanquetKind, BanquetStatus, BanquetTier, Meal, ReceivingLight,
   AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
   InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
   RectificationStatus, Role, TestResult,

@@ -15,6 +15,13 @@ import { checklistTemplateTable } from './checklist-template.table';
 import { fieldInspectionTable } from './field-inspection.table';
 import { fieldPhotoTable } from './field-photo.table';
 import { rectificationOrderTable } from './rectification-order.table';
+import { banquetTable } from './banquet.table';
+import { banquetChefTable } from './banquet-chef.table';
+import { banquetIngredientTable } from './banquet-ingredient.table';
+import { banquetIncidentRequestTable } from './banquet-incident-request.table';
+import { ruralChefTable } from './rural-chef.table';
+import { canteenReceiptTable } from './canteen-receipt.table';
+import { canteenSampleTable } from './canteen-sample.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -36,4 +43,11 @@ export const TABLES: readonly Table<unknown>[] = [
   fieldPhotoTable as Table<unknown>,
   fieldInspectionTable as Table<unknown>,
   rectificationOrderTable as Table<unknown>,
+  banquetTable as Table<unknown>,
+  banquetChefTable as Table<unknown>,
+  banquetIngredientTable as Table<unknown>,
+  banquetIncidentRequestTable as Table<unknown>,
+  ruralChefTable as Table<unknown>,
+  canteenReceiptTable as Table<unknown>,
+  canteenSampleTable as Table<unknown>,
 ];

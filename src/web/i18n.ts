@@ -46,6 +46,7 @@ export const OPERATOR_KIND: Labels = {
   SMALL_WORKSHOP: { zh: '食品小作坊', en: 'Small food workshop' },
   STREET_VENDOR: { zh: '食品摊贩', en: 'Street vendor' },
   CANTEEN: { zh: '单位食堂', en: 'Canteen' },
+  RURAL_CHEF: { zh: '乡村厨师', en: 'Rural chef' },
 };
 
 export const CATEGORY: Labels = {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerBanquetRoutes } from './banquet.routes';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -19,4 +20,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerEpcisRoutes(fastify, deps);
   await registerLedgerRoutes(fastify, deps);
   await registerSupervisionRoutes(fastify, deps);
+  await registerBanquetRoutes(fastify);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { renderCanteenPage } from './canteen.page';
 import { renderGatePage } from './gate.page';
 import { langOf, sendPage } from './page-reply';
 import { renderRegulatorPage } from './regulator.page';
@@ -14,5 +15,10 @@ export async function registerShellPageRoutes(fastify: FastifyInstance, config: 
   fastify.get('/regulator', async (request, reply) => {
     const lang = langOf(request);
     return sendPage(reply, 200, lang, renderRegulatorPage(lang, config.timeZone));
+  });
+
+  fastify.get('/canteen', async (request, reply) => {
+    const lang = langOf(request);
+    return sendPage(reply, 200, lang, renderCanteenPage(lang, config.timeZone));
   });
 }

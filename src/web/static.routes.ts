@@ -35,6 +35,7 @@ function assetTable(): Record<string, Asset> {
     'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),
     'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), SCRIPT),
     'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
+    'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), SCRIPT),
   };

@@ -41,6 +41,9 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/gate': { url: () => '/gate', allow: 'public', ok: 200 },
   // page shells: the data behind them comes through GraphQL with the user's token
   '/regulator': { url: () => '/regulator', allow: 'public', ok: 200 },
+  // the public banquet filing form (its POST files; test/banquet-page.test.ts)
+  '/banquet': { url: () => '/banquet', allow: 'public', ok: 200 },
+  '/canteen': { url: () => '/canteen', allow: 'public', ok: 200 },
   '/static/:name': { url: () => '/static/site.css', allow: 'public', ok: 200 },
   '/t/:code': { url: (w) => `/t/${w.batch.publicCode}`, allow: 'public', ok: 200 },
   '/o/:code': { url: (w) => `/o/${w.operatorCode}`, allow: 'public', ok: 200 },

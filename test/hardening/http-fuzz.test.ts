@@ -102,6 +102,8 @@ const ROUTES: Record<string, Route> = {
   '/static/:name': () => near(['site.css', 'gate.js', 'gate-sw.js', 'jsQR.js']).map((n) => `/static/${n}`),
   '/gate': () => fc.constant('/gate'),
   '/regulator': () => fc.constant('/regulator'),
+  '/banquet': () => fc.constant('/banquet'),
+  '/canteen': () => fc.constant('/canteen'),
   '/healthz': () => fc.constant('/healthz'),
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),

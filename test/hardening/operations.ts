@@ -1,7 +1,13 @@
 import { GraphQLNonNull, getNamedType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { createAccount } from '../../src/auth/account.service';
-import { Role } from '../../src/entities/enums';
+import { Grade, Role } from '../../src/entities/enums';
+import { isSampled } from '../../src/gate/gate.service';
 import type { TestApp } from '../support/app';
+
+/** A scan id the server's draw sends to no test at grades A to C, so a world's scans decide the same way every run. */
+function unsampledScanId(t: TestApp, tag: string): string {
+  for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, Grade.C, t.config.samplingSecret!)) return `${tag}-${i}`;
+}
 import { makeBatch, makeCertificate, makeMarket, makeOperator, newCreditCode, ok, token, type BatchRef } from '../support/factories';
 
 /**
@@ -60,6 +66,33 @@ const SIGNED_IN = CALLERS.filter((c) => c !== 'anonymous');
 /** A fresh account nobody in the world signs in with. */
 async function freshAccountId(w: World): Promise<number> {
   return (await createAccount({ em: w.t.orm.em.fork() }, { name: `Spare ${w.serial()}`, role: Role.REGULATOR })).account.id;
+}
+
+/** The world's canteen, registered on first use (the world's own operator is a farm, so its account is refused). */
+const canteens = new WeakMap<World, Promise<string>>();
+function canteenOf(w: World): Promise<string> {
+  if (!canteens.has(w)) canteens.set(w, makeOperator(w.t, w.admin, { kind: 'CANTEEN', name: 'Central School Canteen' }).then((o) => o.id));
+  return canteens.get(w)!;
+}
+
+const BANQUET = {
+  hostName: 'Zhang San', hostPhone: '13900001111', village: 'Qingshan', kind: 'WEDDING', heldOn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+  meal: 'LUNCH', guests: 120, venue: 'Village hall', menu: 'Braised pork', chefs: [{ name: 'Chef Liu' }], ingredients: [{ name: 'Rice' }],
+};
+
+/** A fresh banquet filed by an anonymous host; its number. */
+async function filedBanquet(w: World): Promise<string> {
+  const res = await w.t.gql(`mutation($input: FileBanquetInput!) { fileBanquet(input: $input) { number } }`, { input: BANQUET }, null);
+  return ok(res).fileBanquet.number as string;
+}
+
+/** A fresh registered rural chef; its operator id. */
+async function registeredChef(w: World): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: RegisterChefInput!) { registerChef(input: $input) { operatorId } }`,
+    { input: { name: `Chef ${w.serial()}`, healthCertificateNo: 'JK-1', healthCertificateExpiresOn: '2027-06-30' } }, w.admin,
+  );
+  return ok(res).registerChef.operatorId as string;
 }
 const EVERYONE = CALLERS;
 const REGULATORS = ['REGULATOR', 'ADMIN'] as const;
@@ -192,6 +225,33 @@ export const RULES: Record<string, OperationRule> = {
   },
   'Mutation.chargeOverdueRectifications': { allow: REGULATORS, args: async () => ({}) },
 
+  // banquets: anyone files (limited per address); the town office guides, records outcomes and keeps the chef registry
+  'Mutation.fileBanquet': { allow: EVERYONE, args: async () => ({ input: BANQUET }) },
+  'Query.banquet': { allow: REGULATORS, args: async (w) => ({ number: await filedBanquet(w) }) },
+  'Query.upcomingBanquets': { allow: REGULATORS, args: async () => ({}) },
+  'Mutation.recordBanquetGuidance': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), note: 'Kitchen checked' } }) },
+  'Mutation.recordBanquetOutcome': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), peopleIll: 0 } }) },
+  'Mutation.registerChef': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { name: `Chef ${w.serial()}`, healthCertificateNo: 'JK-2', healthCertificateExpiresOn: '2027-06-30' } }),
+  },
+  'Mutation.recordChefTraining': { allow: REGULATORS, args: async (w) => ({ input: { operatorId: await registeredChef(w), on: '2026-11-20' } }) },
+  'Query.ruralChef': { allow: REGULATORS, args: async (w) => ({ operatorId: await registeredChef(w) }) },
+  'Query.expiringChefCertificates': { allow: REGULATORS, args: async () => ({}) },
+
+  // canteens: the canteen's own account (the world's operators are not canteens), regulators and admins
+  'Mutation.receiveDelivery': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { canteenId: await canteenOf(w), code: (await w.freshBatch()).publicCode, quantity: 2, unit: 'KG' } }),
+  },
+  'Query.canteenReceipts': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w), month: '2026-11' }) },
+  'Mutation.recordCanteenSample': {
+    allow: REGULATORS,
+    args: async (w) => ({ input: { canteenId: await canteenOf(w), dish: 'Rice', meal: 'LUNCH', grams: 150, keptBy: 'Li' } }),
+  },
+  'Query.canteenReceiptsCsv': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w), month: '2026-11' }) },
+  'Query.canteenSamples': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
+
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
 };
@@ -278,7 +338,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     vendorOperatorId: vendor.id,
     declaredQuantity: 10,
     unit: 'KG',
-    scanId: `scan-${serial()}`,
+    scanId: unsampledScanId(t, `scan-${serial()}`),
   });
   const entry = async () => {
     const res = await t.gql(`mutation($input: GateScanInput!) { scanAtGate(input: $input) { entryId } }`, { input: await scanInput() }, tokens.GATE_STAFF);

@@ -256,6 +256,21 @@ describe('rate limits', () => {
     expect((await exportLedger()).statusCode).toBe(429);
   });
 
+  it('counts the banquet filing (page and GraphQL) against the public budget of the address, signed in or not', async () => {
+    const ip = '203.0.113.41';
+    expect((await get('/banquet', ip)).statusCode).toBe(200);
+    const filing = `mutation { fileBanquet(input: { hostName: "Zhang", hostPhone: "13900001111", village: "Qingshan", kind: WEDDING, heldOn: "2000-01-01",
+      meal: LUNCH, guests: 10, venue: "Hall", menu: "Rice", chefs: [{ name: "Liu" }], ingredients: [{ name: "Rice" }] }) { number } }`;
+    // refused by validation (the date is long past), yet counted: the budget is spent before any resolver runs
+    expect((await gql(filing, { ip })).status).toBe(200);
+    const post = await t.app.fastify.inject({ method: 'POST', url: '/banquet', remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'guests=1' });
+    expect(post.statusCode).toBe(400);
+    expect((await get('/banquet', ip)).statusCode).toBe(429);
+    const signedIn = await gql(filing, { ip, token: await token(t, Role.REGULATOR) });
+    expect(signedIn.status).toBe(429);
+    expect((await get('/banquet', '203.0.113.42')).statusCode).toBe(200);
+  });
+
   it('does not limit signed-in reads beyond the query limits', async () => {
     const regulator = await token(t, Role.REGULATOR);
     for (let i = 0; i < 10; i++) expect((await gql('{ me { role } }', { token: regulator })).status).toBe(200);
