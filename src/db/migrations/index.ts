@@ -11,6 +11,7 @@ import { Migration20261129203000_credit_score_fold } from './Migration2026112920
 import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
 import { Migration20261201100000_field_supervision } from './Migration20261201100000_field_supervision';
 import { Migration20261201300000_banquet_canteen } from './Migration20261201300000_banquet_canteen';
+import { Migration20261201310000_checklist_chef_kind } from './Migration20261201310000_checklist_chef_kind';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
   { name: 'Migration20261201100000_field_supervision', class: Migration20261201100000_field_supervision },
   { name: 'Migration20261201300000_banquet_canteen', class: Migration20261201300000_banquet_canteen },
+  { name: 'Migration20261201310000_checklist_chef_kind', class: Migration20261201310000_checklist_chef_kind },
 ];
