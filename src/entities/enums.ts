@@ -114,3 +114,11 @@ export enum AuditKind {
   MUTATION = 'MUTATION',
   READ = 'READ',
 }
+
+/** Where an EPCIS capture job stands: every event stored, some refused, or the document refused whole. */
+export enum CaptureStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  PARTIAL = 'PARTIAL',
+  FAILED = 'FAILED',
+}

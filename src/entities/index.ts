@@ -5,6 +5,9 @@ import { BatchLink } from './batch-link.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
 import { CreditEvent } from './credit-event.entity';
+import { EpcisCapture } from './epcis-capture.entity';
+import { EpcisEvent } from './epcis-event.entity';
+import { ExchangeIdentifier } from './exchange-identifier.entity';
 import { Inspection } from './inspection.entity';
 import { Market } from './market.entity';
 import { MarketEntry } from './market-entry.entity';
@@ -13,8 +16,10 @@ import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 
 export * from './enums';
+export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  EpcisCapture, EpcisEvent, ExchangeIdentifier,
 ];

@@ -11,6 +11,9 @@ import { creditAppealTable } from './credit-appeal.table';
 import { creditEventTable } from './credit-event.table';
 import { inspectionTable } from './inspection.table';
 import { marketEntryTable } from './market-entry.table';
+import { epcisCaptureTable } from './epcis-capture.table';
+import { epcisEventTable } from './epcis-event.table';
+import { exchangeIdentifierTable } from './exchange-identifier.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -28,4 +31,7 @@ export const TABLES: readonly Table<unknown>[] = [
   inspectionTable as Table<unknown>,
   auditEventTable as Table<unknown>,
   checkpointTable as Table<unknown>,
+  epcisCaptureTable as Table<unknown>,
+  epcisEventTable as Table<unknown>,
+  exchangeIdentifierTable as Table<unknown>,
 ];

@@ -286,3 +286,9 @@ export async function operatorCardRow(ctx: Db, code: string, now: Date): Promise
     recentViolations: Number(r.violations),
   };
 }
+
+/** The operators with these public codes: id and code. */
+export async function operatorsByPublicCodes(ctx: Db, codes: string[]): Promise<Pick<OperatorRow, 'id' | 'public_code'>[]> {
+  if (!codes.length) return [];
+  return ctx.em.execute<Pick<OperatorRow, 'id' | 'public_code'>[]>('select id, public_code from operator where public_code = any(?::text[])', [`{${codes.join(',')}}`]);
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
+import { registerExchangeRoutes } from './exchange.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPublicPageRoutes } from './public-pages.routes';
 import { registerQrRoutes } from './qr.routes';
@@ -16,5 +17,6 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);
+  await registerExchangeRoutes(fastify, deps);
   await registerLedgerRoutes(fastify, deps);
 }

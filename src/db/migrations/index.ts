@@ -9,6 +9,7 @@ import { Migration20261129200000_audit_event } from './Migration20261129200000_a
 import { Migration20261129200000_ledger_checkpoint } from './Migration20261129200000_ledger_checkpoint';
 import { Migration20261129203000_credit_score_fold } from './Migration20261129203000_credit_score_fold';
 import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
+import { Migration20261201400000_epcis_capture } from './Migration20261201400000_epcis_capture';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261129200000_ledger_checkpoint', class: Migration20261129200000_ledger_checkpoint },
   { name: 'Migration20261129203000_credit_score_fold', class: Migration20261129203000_credit_score_fold },
   { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
+  { name: 'Migration20261201400000_epcis_capture', class: Migration20261201400000_epcis_capture },
 ];

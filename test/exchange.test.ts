@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Role } from '../src/entities/enums';
+import { canonicalDigitalLink } from '../src/exchange/event-hash';
+import { read } from './support/epcis';
+import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
+import { useTestApp } from './support/use-test-app';
+
+const { t, f } = useTestApp();
+
+const EXAMPLES = ['example-ObjectEvent.jsonld', 'example-TransformationEvent.jsonld', 'example-TransformationEvent-DigitalLink.jsonld'];
+const URL = 'http://foodtrace.test';
+
+async function capture(doc: unknown, tok: string | null, contentType = 'application/ld+json', raw?: string | Buffer) {
+  return t.app.fastify.inject({
+    method: 'POST', url: '/epcis/capture',
+    headers: { 'content-type': contentType, ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
+    payload: raw ?? JSON.stringify(doc),
+  });
+}
+
+async function get(url: string, tok: string | null) {
+  return t.app.fastify.inject({ method: 'GET', url, headers: tok ? { authorization: `Bearer ${tok}` } : {} });
+}
+
+const count = async (table: string) => Number((await t.sql(`select count(*)::int as n from ${table}`))[0].n);
+
+function doc(events: Record<string, unknown>[], context: unknown[] = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']) {
+  return { '@context': context, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-11-20T08:00:00.000Z', epcisBody: { eventList: events } };
+}
+
+const shipping = (over: Record<string, unknown> = {}) => ({
+  type: 'ObjectEvent', eventTime: '2026-11-20T08:00:00.000+08:00', eventTimeZoneOffset: '+08:00',
+  epcList: ['urn:epc:id:sgtin:0614141.107346.2017'], action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit',
+  readPoint: { id: 'urn:epc:id:sgln:0614141.07346.1234' }, ...over,
+});
+
+describe('POST /epcis/capture', () => {
+  it.each(EXAMPLES)('captures the official example %s without error, and a second time adds nothing', async (name) => {
+    const example = read(name);
+    const n = example.epcisBody.eventList.length;
+    const first = await capture(example, f.admin);
+    expect(first.statusCode).toBe(202);
+    const id = first.json().captureID;
+    expect(first.headers.location).toBe(`/epcis/capture/${id}`);
+    const job = await get(first.headers.location as string, f.admin);
+    expect(job.statusCode).toBe(200);
+    expect(job.json()).toMatchObject({ captureID: id, running: false, success: true, status: 'SUCCEEDED', eventCount: n, capturedCount: n, duplicateCount: 0, errors: [] });
+    expect(await count('epcis_event')).toBe(n);
+
+    const again = await capture(example, f.regulator);
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ status: 'SUCCEEDED', eventCount: n, capturedCount: 0, duplicateCount: n });
+    expect(await count('epcis_event')).toBe(n);
+  });
+
+  it('deduplicates by the event hash, not by the JSON: reordered keys, another eventID and a URN spelled as a Digital Link are the same event', async () => {
+    await capture(doc([shipping({ eventID: 'urn:uuid:11111111-1111-4111-8111-111111111111' })]), f.admin);
+    const same = { ...shipping(), epcList: ['https://example.com/01/10614141073464/21/2017?x=1'], eventTime: '2026-11-20T00:00:00Z', eventID: 'urn:uuid:22222222-2222-4222-8222-222222222222' };
+    const reordered = Object.fromEntries(Object.entries(same).reverse());
+    const res = await capture(doc([reordered]), f.admin);
+    expect(res.json()).toMatchObject({ capturedCount: 0, duplicateCount: 1 });
+    expect(await count('epcis_event')).toBe(1);
+  });
+
+  it('refuses a malformed document, a wrong content type, a body that is not JSON and a 50 MB upload, writing nothing', async () => {
+    const broken = doc([shipping()]);
+    delete (broken.epcisBody.eventList[0] as Record<string, unknown>).eventTimeZoneOffset;
+    const bad = await capture(broken, f.admin);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('BAD_USER_INPUT');
+    expect(bad.json().error.message).toMatch(/^document: is not a valid EPCIS 2\.0 document: .*eventTimeZoneOffset/);
+
+    const notADoc = await capture([1, 2], f.admin);
+    expect(notADoc.statusCode).toBe(400);
+    expect(notADoc.json().error.message).toBe('document: must be an EPCIS document (a JSON object)');
+
+    const xml = await capture(null, f.admin, 'application/xml', '<epcis:EPCISDocument/>');
+    expect(xml.statusCode).toBe(415);
+
+    const garbage = await capture(null, f.admin, 'application/ld+json', '{"type": ');
+    expect(garbage.statusCode).toBe(400);
+
+    const huge = await capture(null, f.admin, 'application/ld+json', Buffer.alloc(50 * 1024 * 1024, 0x20));
+    expect(huge.statusCode).toBe(413);
+
+    expect(await count('epcis_capture')).toBe(0);
+    expect(await count('epcis_event')).toBe(0);
+    expect(await count('exchange_identifier')).toBe(0);
+  });
+
+  it('answers 401 without a token and 403 to gate staff; an operator captures only events about itself', async () => {
+    expect((await capture(doc([shipping()]), null)).statusCode).toBe(401);
+    const clerk = await token(t, Role.GATE_STAFF, { marketId: (await makeMarket(t, f.admin)).id });
+    expect((await capture(doc([shipping()]), clerk)).statusCode).toBe(403);
+
+    const farm = await makeOperator(t, f.admin);
+    const other = await makeOperator(t, f.admin);
+    const mine = await makeBatch(t, f.admin, farm.id);
+    const theirs = await makeBatch(t, f.admin, other.id);
+    const farmer = await token(t, Role.OPERATOR, { operatorId: farm.id });
+    const about = (b: { publicCode: string }) => shipping({ epcList: undefined, quantityList: [{ epcClass: `${URL}/t/${b.publicCode}`, quantity: 5, uom: 'KGM' }] });
+    const res = await capture(doc([about(mine), about(theirs)]), farmer);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({
+      status: 'PARTIAL', capturedCount: 1,
+      errors: [{ index: 1, eventID: null, errors: ['an operator may capture only events that name its own lots or itself'] }],
+    });
+    // the operator reads its own job, not another account's
+    expect((await get(res.headers.location as string, farmer)).statusCode).toBe(200);
+    const otherFarmer = await token(t, Role.OPERATOR, { operatorId: other.id });
+    expect((await get(res.headers.location as string, otherFarmer)).statusCode).toBe(404);
+    expect((await get('/epcis/capture/999999', f.admin)).statusCode).toBe(404);
+    expect((await get('/epcis/capture/abc', f.admin)).json().error).toEqual({ code: 'BAD_USER_INPUT', message: 'id: is not a valid id', field: 'id' });
+  });
+
+  it('maps identifiers to our lots, operators and markets, and keeps foreign ones as master data', async () => {
+    const farm = await makeOperator(t, f.admin);
+    const lot = await makeBatch(t, f.admin, farm.id);
+    const [op] = await t.sql('select public_code from operator where id = $1', [farm.id]);
+    const event = shipping({
+      epcList: ['urn:epc:id:sgtin:0614141.107346.2017'],
+      quantityList: [{ epcClass: `${URL}/t/${lot.publicCode}`, quantity: 5, uom: 'KGM' }, { epcClass: 'urn:epc:class:lgtin:4012345.012345.998877', quantity: 2, uom: 'KGM' }],
+      sourceList: [{ type: 'owning_party', source: `${URL}/o/${op.public_code}` }],
+      destinationList: [{ type: 'owning_party', destination: 'urn:epc:id:pgln:4012345.00000' }],
+    });
+    expect((await capture(doc([event]), f.admin)).json().status).toBe('SUCCEEDED');
+    const rows = await t.sql('select foreign_id, scheme, batch_id, operator_id, market_id, master_data from exchange_identifier order by foreign_id');
+    const [job] = await t.sql('select id from epcis_capture');
+    expect(rows).toEqual([
+      { foreign_id: `${URL}/o/${op.public_code}`, scheme: 'foodtrace', batch_id: null, operator_id: Number(farm.id), market_id: null, master_data: {} },
+      { foreign_id: `${URL}/t/${lot.publicCode}`, scheme: 'foodtrace', batch_id: Number(lot.id), operator_id: null, market_id: null, master_data: {} },
+      { foreign_id: 'urn:epc:class:lgtin:4012345.012345.998877', scheme: 'lgtin', batch_id: null, operator_id: null, market_id: null, master_data: { firstCaptureId: job.id, digitalLink: 'https://id.gs1.org/01/04012345123456/10/998877' } },
+      { foreign_id: 'urn:epc:id:pgln:4012345.00000', scheme: 'pgln', batch_id: null, operator_id: null, market_id: null, master_data: { firstCaptureId: job.id, digitalLink: 'https://id.gs1.org/417/4012345000009' } },
+      { foreign_id: 'urn:epc:id:sgln:0614141.07346.1234', scheme: 'sgln', batch_id: null, operator_id: null, market_id: null, master_data: { firstCaptureId: job.id, digitalLink: 'https://id.gs1.org/414/0614141073467/254/1234' } },
+      { foreign_id: 'urn:epc:id:sgtin:0614141.107346.2017', scheme: 'sgtin', batch_id: null, operator_id: null, market_id: null, master_data: { firstCaptureId: job.id, digitalLink: 'https://id.gs1.org/01/10614141073464/21/2017' } },
+    ]);
+  });
+
+  it('records an error declaration as a correction that keeps the original, marked corrected', async () => {
+    const original = shipping({ eventID: 'urn:uuid:33333333-3333-4333-8333-333333333333' });
+    await capture(doc([original]), f.admin);
+    const declaration = { ...original, errorDeclaration: { declarationTime: '2026-11-21T08:00:00.000Z', reason: 'incorrect_data', correctiveEventIDs: ['urn:uuid:44444444-4444-4444-8444-444444444444'] } };
+    const res = await capture(doc([declaration]), f.admin);
+    expect(res.json()).toMatchObject({ status: 'SUCCEEDED', capturedCount: 1, duplicateCount: 0 });
+    const rows = await t.sql('select id, event_hash, corrected_by_id, body from epcis_event order by id');
+    expect(rows).toHaveLength(2);
+    expect(rows[0].corrected_by_id).toBe(rows[1].id);
+    expect(rows[0].body).toEqual(original);
+    expect(rows[1].event_hash).toBe(`${rows[0].event_hash}#errorDeclaration`);
+    expect(rows[1].corrected_by_id).toBeNull();
+    // the same declaration again adds nothing
+    expect((await capture(doc([declaration]), f.admin)).json()).toMatchObject({ capturedCount: 0, duplicateCount: 1 });
+  });
+});
+
+describe('GET /epcis/events', () => {
+  it('round trip: a lineage exported, captured, and queried back gives the same events', async () => {
+    const farm = await makeOperator(t, f.admin);
+    const shop = await makeOperator(t, f.admin, { kind: 'WHOLESALER' });
+    const lot = await makeBatch(t, f.admin, farm.id, { lotCode: 'RT-1', quantity: 100 });
+    ok(await t.gql(`mutation($i: TransferBatchInput!) { transferBatch(input: $i) { id } }`, { i: { batchId: lot.id, toOperatorId: shop.id, quantity: 40 } }, f.admin));
+    const exported = await get(`/epcis/batches/${lot.id}.jsonld?direction=both`, f.regulator);
+    expect(exported.statusCode).toBe(200);
+    const document = exported.json();
+    expect(document.epcisBody.eventList.map((e: { bizStep: string }) => e.bizStep)).toEqual(['commissioning', 'shipping', 'receiving']);
+
+    const res = await capture(document, f.admin);
+    expect(res.json()).toMatchObject({ status: 'SUCCEEDED', capturedCount: 3 });
+    const back = await get('/epcis/events', f.regulator);
+    expect(back.statusCode).toBe(200);
+    expect(back.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+    expect(back.json().epcisBody.queryResults.resultsBody.eventList).toEqual(document.epcisBody.eventList);
+    // exported a second time and captured again: the same events, nothing added
+    const twice = (await get(`/epcis/batches/${lot.id}.jsonld?direction=both`, f.regulator)).json();
+    expect(twice.epcisBody.eventList).toEqual(document.epcisBody.eventList);
+    expect((await capture(twice, f.admin)).json()).toMatchObject({ capturedCount: 0, duplicateCount: 3 });
+  });
+
+  it('filters by event type, bizStep (bare or URI), EPC in either spelling, time range and read point, and pages with a token', async () => {
+    const example = read('example-ObjectEvent.jsonld');
+    await capture(example, f.admin);
+    await capture(read('example-TransformationEvent.jsonld'), f.admin);
+    const list = async (q: string) => {
+      const res = await get(`/epcis/events${q}`, f.admin);
+      expect(res.statusCode).toBe(200);
+      return res.json().epcisBody.queryResults.resultsBody.eventList as Record<string, unknown>[];
+    };
+    const all = await list('');
+    const objects = all.filter((e) => e.type === 'ObjectEvent');
+    expect(await list('?eventType=ObjectEvent')).toEqual(objects);
+    const shippingEvents = all.filter((e) => e.bizStep === 'shipping' || e.bizStep === 'https://ref.gs1.org/cbv/BizStep-shipping' || e.bizStep === 'urn:epcglobal:cbv:bizstep:shipping');
+    expect(await list('?EQ_bizStep=shipping')).toEqual(all.filter((e) => e.bizStep === 'shipping' || e.bizStep === 'https://ref.gs1.org/cbv/BizStep-shipping'));
+    expect(shippingEvents.length).toBeGreaterThan(0);
+    const firstEpc = (objects.find((e) => Array.isArray(e.epcList)) as { epcList: string[] }).epcList[0];
+    const withEpc = all.filter((e) => JSON.stringify(e).includes(`"${firstEpc}"`));
+    expect(withEpc.length).toBeGreaterThan(0);
+    expect(await list(`?MATCH_epc=${encodeURIComponent(firstEpc)}`)).toEqual(withEpc);
+    expect(await list(`?MATCH_anyEPC=${encodeURIComponent(canonicalDigitalLink(firstEpc) ?? firstEpc)}`)).toEqual(withEpc);
+    const readPoint = (all.find((e) => e.readPoint) as { readPoint: { id: string } }).readPoint.id;
+    expect(await list(`?EQ_readPoint=${encodeURIComponent(readPoint)}`)).toEqual(all.filter((e) => (e.readPoint as { id?: string } | undefined)?.id === readPoint));
+    const times = all.map((e) => Date.parse(e.eventTime as string)).sort((a, b) => a - b);
+    const cut = new Date(times[Math.floor(times.length / 2)]).toISOString();
+    expect(await list(`?GE_eventTime=${cut}`)).toEqual(all.filter((e) => Date.parse(e.eventTime as string) >= Date.parse(cut)));
+    expect(await list(`?LT_eventTime=${cut}`)).toEqual(all.filter((e) => Date.parse(e.eventTime as string) < Date.parse(cut)));
+
+    const pages: Record<string, unknown>[] = [];
+    let url = '/epcis/events?perPage=1';
+    for (;;) {
+      const res = await get(url, f.admin);
+      pages.push(...res.json().epcisBody.queryResults.resultsBody.eventList);
+      const link = res.headers.link as string | undefined;
+      if (!link) break;
+      url = /^<([^>]+)>; rel="next"$/.exec(link)![1];
+    }
+    expect(pages).toEqual(all);
+  });
+
+  it('is for ADMIN and REGULATOR, and refuses unknown parameters and bad values', async () => {
+    expect((await get('/epcis/events', null)).statusCode).toBe(401);
+    const farmer = await token(t, Role.OPERATOR, { operatorId: (await makeOperator(t, f.admin)).id });
+    expect((await get('/epcis/events', farmer)).statusCode).toBe(403);
+    expect((await get('/epcis/events?foo=1', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'foo' });
+    expect((await get('/epcis/events?GE_eventTime=yesterday', f.admin)).json().error).toEqual({ code: 'BAD_USER_INPUT', field: 'GE_eventTime', message: 'GE_eventTime: must be an ISO 8601 date and time' });
+    expect((await get('/epcis/events?nextPageToken=zzz', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nextPageToken' });
+    expect((await get('/epcis/events?perPage=0', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'perPage' });
+  });
+});
+
+describe('the official examples', () => {
+  it('are the ones the shared folder holds', () => {
+    const shared = join(__dirname, '..', '..', 'shared', 'epcis');
+    for (const name of EXAMPLES) {
+      let text: string;
+      try {
+        text = readFileSync(join(shared, name), 'utf8');
+      } catch {
+        continue; // the shared folder is not beside every checkout; the fixtures are
+      }
+      expect(JSON.parse(text)).toEqual(read(name));
+    }
+  });
+});
