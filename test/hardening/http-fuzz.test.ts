@@ -106,6 +106,8 @@ const ROUTES: Record<string, Route> = {
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
+  '/epcis/capture/:id': () => near(['1', '2']).map((id) => `/epcis/capture/${id}`),
+  '/epcis/events': () => fc.constant('/epcis/events'),
   '/graphql (GET)': () => fc.constant('/graphql'),
 };
 
@@ -169,6 +171,28 @@ describe('no 500 and no internal message on any input', () => {
         problems.push(...(await send({ method: 'POST', url: `/graphql${query}`, headers: withAuth({ 'content-type': 'application/json', ...h }, who, scene), payload })));
       }),
       { numRuns: 300 },
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('POST /epcis/capture with generated bodies, content types and tokens', async () => {
+    const problems: string[] = [];
+    const event = fc.record({
+      type: fc.oneof(fc.constantFrom('ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'x'), json), eventTime: fc.oneof(fc.constantFrom('2026-11-20T08:00:00Z', 'yesterday'), json),
+      eventTimeZoneOffset: fc.oneof(fc.constant('+08:00'), json), action: fc.oneof(fc.constantFrom('ADD', 'OBSERVE', 'DELETE'), json),
+      epcList: fc.oneof(fc.array(fc.oneof(fc.constantFrom('urn:epc:id:sgtin:0614141.107346.2017', 'https://id.gs1.org/01/09506000134352/21/1', 'urn:epc:id:sscc:1.2'), fc.string({ maxLength: 30 }))), json),
+      errorDeclaration: fc.oneof(fc.constant({ declarationTime: '2026-11-21T00:00:00Z' }), json),
+    }, { requiredKeys: [] });
+    const epcisBody = fc.oneof(
+      fc.record({ '@context': fc.constant(['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']), type: fc.constantFrom('EPCISDocument', 'x'), schemaVersion: fc.constant('2.0'), creationDate: fc.constant('2026-11-20T08:00:00Z'), epcisBody: fc.record({ eventList: fc.array(event, { maxLength: 3 }) }) }).map((b) => Buffer.from(JSON.stringify(b))),
+      json.map((v) => Buffer.from(JSON.stringify(v) ?? '')),
+      fc.uint8Array({ maxLength: 120 }).map((b) => Buffer.from(b)),
+    );
+    await fc.assert(
+      fc.asyncProperty(epcisBody, headers, caller, fc.constantFrom('application/ld+json', 'application/json'), async (payload, h, who, type) => {
+        problems.push(...(await send({ method: 'POST', url: '/epcis/capture', headers: withAuth({ 'content-type': type, ...h }, who, scene), payload })));
+      }),
+      { numRuns: 200 },
     );
     expect(problems).toEqual([]);
   }, 120_000);
