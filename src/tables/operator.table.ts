@@ -287,8 +287,8 @@ export async function operatorCardRow(ctx: Db, code: string, now: Date): Promise
   };
 }
 
-/** The operators with these public codes: id and code. */
-export async function operatorsByPublicCodes(ctx: Db, codes: string[]): Promise<Pick<OperatorRow, 'id' | 'public_code'>[]> {
+/** The operators with these public codes: id, code and (public) name. */
+export async function operatorsByPublicCodes(ctx: Db, codes: string[]): Promise<Pick<OperatorRow, 'id' | 'public_code' | 'name'>[]> {
   if (!codes.length) return [];
-  return ctx.em.execute<Pick<OperatorRow, 'id' | 'public_code'>[]>('select id, public_code from operator where public_code = any(?::text[])', [`{${codes.join(',')}}`]);
+  return ctx.em.execute<Pick<OperatorRow, 'id' | 'public_code' | 'name'>[]>('select id, public_code, name from operator where public_code = any(?::text[])', [`{${codes.join(',')}}`]);
 }

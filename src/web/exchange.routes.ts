@@ -1,11 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badInput } from '../errors';
 import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
+import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
 import { afterIdOf, queryCapturedEvents } from '../exchange/query.service';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
 import * as v from '../validation';
 import { failureOf, sendFailure } from './http-errors';
+import { regulatorOrRefuse, singleValues } from './regulator-api';
 import type { WebDeps } from './request-context';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -74,6 +76,21 @@ export function eventQuery(query: Record<string, unknown>): EventQuery {
   };
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** `name.csv` or `name.xlsx`: which format the spreadsheet is asked in. */
+function spreadsheetFile(file: string, stem: RegExp): { stem: string; format: 'csv' | 'xlsx' } {
+  const m = /^(.+)\.(csv|xlsx)$/.exec(file);
+  if (!m || !stem.test(m[1])) throw badInput('file', `must be ${stem.source.replace(/[\^$]/g, '')}.csv or .xlsx`);
+  return { stem: m[1], format: m[2] as 'csv' | 'xlsx' };
+}
+
+async function sendSpreadsheet(reply: FastifyReply, rows: FsmaRow[], format: 'csv' | 'xlsx', name: string) {
+  reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}.${format}"`);
+  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(fsmaCsv(rows));
+  return reply.header('content-type', XLSX).send(await fsmaXlsx(rows));
+}
+
 /**
  * EPCIS 2.0 capture and query (GS1 REST binding): `POST /epcis/capture` (JSON-LD) answers 202 with the job's
  * location, `GET /epcis/capture/:id` the job, `GET /epcis/events` the captured events.
@@ -109,6 +126,40 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       const id = v.id('id', request.params.id);
       const ctx = await request.context();
       return reply.header('cache-control', 'no-store').send(jobBody(await captureJob(ctx, id)));
+    } catch (e) {
+      return sendFailure(reply, failureOf(e, request.log));
+    }
+  });
+
+  // the FSMA 204 sortable spreadsheet of a lot's lineage, for regulators
+  fastify.get('/exports/fsma204/batches/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
+    try {
+      singleValues(request.query as Record<string, unknown>, [], 'parameter');
+      const { stem, format } = spreadsheetFile(request.params.file, /^\d{1,10}$/);
+      const batchId = v.id('id', stem);
+      return await sendSpreadsheet(reply, await fsmaRowsOfLot(ctx, batchId), format, `fsma204-lot-${batchId}`);
+    } catch (e) {
+      return sendFailure(reply, failureOf(e, request.log));
+    }
+  });
+
+  // the same spreadsheet of the events captured in a time range: ?from=…&to=… (ISO 8601, at most 366 days)
+  fastify.get('/exports/fsma204/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
+    try {
+      const { format } = spreadsheetFile(request.params.file, /^events$/);
+      const q = request.query as Record<string, unknown>;
+      singleValues(q, ['from', 'to'], 'parameter');
+      const from = time(q, 'from');
+      const to = time(q, 'to');
+      if (!from) throw badInput('from', 'is required');
+      if (!to) throw badInput('to', 'is required');
+      if (to <= from) throw badInput('to', 'must be after from');
+      if (to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
+      return await sendSpreadsheet(reply, await fsmaRowsOfRange(ctx, from, to), format, `fsma204-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}`);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }
