@@ -87,6 +87,20 @@ describe('POST /epcis/capture', () => {
     expect(await count('epcis_capture')).toBe(0);
     expect(await count('epcis_event')).toBe(0);
     expect(await count('exchange_identifier')).toBe(0);
+    // the two refusals the capture itself made are audit rows; the ones refused before it (content type, size, JSON) never reached it
+    expect(await t.sql(`select operation, outcome, variables from audit_event where operation = 'POST /epcis/capture' order by id`)).toEqual([
+      { operation: 'POST /epcis/capture', outcome: 'BAD_USER_INPUT', variables: {} },
+      { operation: 'POST /epcis/capture', outcome: 'BAD_USER_INPUT', variables: {} },
+    ]);
+  });
+
+  it('writes an audit row for every capture, in its transaction', async () => {
+    const res = await capture(doc([shipping()]), f.regulator);
+    const [account] = await t.sql(`select account_id, role from audit_event where operation = 'POST /epcis/capture'`);
+    expect(account.role).toBe('REGULATOR');
+    expect(await t.sql(`select outcome, variables from audit_event where operation = 'POST /epcis/capture'`)).toEqual([
+      { outcome: 'OK', variables: { captureId: Number(res.json().captureID), events: 1, captured: 1, duplicates: 0 } },
+    ]);
   });
 
   it('answers 401 without a token and 403 to gate staff; an operator captures only events about itself', async () => {

@@ -1,8 +1,10 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { withTransaction, type Context, type Db } from '../context';
-import { CaptureStatus, Role } from '../entities/enums';
-import { badInput, forbidden, notFound, unauthenticated } from '../errors';
+import { recordAuditEvent } from '../audit/audit.service';
+import type { NewAuditEvent } from '../audit/audit.model';
+import { AuditKind, CaptureStatus, Role } from '../entities/enums';
+import { AppError, badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { isPublicCode } from '../public-code';
 import { batchesByPublicCodes } from '../tables/batch.table';
 import { captureOf, finishCapture, insertCapture } from '../tables/epcis-capture.table';
@@ -42,8 +44,24 @@ function schemaErrors(errors: ErrorObject[] | null | undefined): string[] {
  * An operator may capture only events about itself: each must name one of its lots or the operator itself.
  */
 export async function captureDocument(ctx: Context, document: unknown): Promise<CaptureJob> {
+  if (!ctx.viewer.accountId) throw unauthenticated();
+  try {
+    return await capture(ctx, document);
+  } catch (e) {
+    // a refused capture is an audit row like a refused mutation: who tried, and the code they were answered
+    const code = e instanceof AppError ? String(e.extensions.code) : 'INTERNAL_SERVER_ERROR';
+    await recordAuditEvent(ctx, audit(ctx, {}, code)).catch(() => undefined);
+    throw e;
+  }
+}
+
+function audit(ctx: Context, variables: Record<string, unknown>, outcome: string): NewAuditEvent {
+  const { viewer } = ctx;
+  return { accountId: viewer.accountId, role: viewer.role, kind: AuditKind.MUTATION, operation: 'POST /epcis/capture', variables, outcome, personalData: [], clientIp: ctx.clientIp };
+}
+
+async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
   const viewer = ctx.viewer;
-  if (!viewer.accountId) throw unauthenticated();
   if (!viewer.role || !CAPTURE_ROLES.has(viewer.role)) throw forbidden('Requires role ADMIN, REGULATOR or OPERATOR');
   if (document === null || typeof document !== 'object' || Array.isArray(document)) throw badInput('document', 'must be an EPCIS document (a JSON object)');
   if (!validateDocument(document)) throw badInput('document', `is not a valid EPCIS 2.0 document: ${schemaErrors(validateDocument.errors).join('; ')}`);
@@ -95,6 +113,7 @@ export async function captureDocument(ctx: Context, document: unknown): Promise<
     await recordIdentifiers(tx, [...identifiers.values()]);
     const status = errors.length === 0 ? CaptureStatus.SUCCEEDED : captured + duplicates > 0 ? CaptureStatus.PARTIAL : CaptureStatus.FAILED;
     await finishCapture(tx, captureId, status, { captured, duplicates }, errors);
+    await recordAuditEvent(tx, audit(tx, { captureId, events: events.length, captured, duplicates }, 'OK'));
     return (await captureOf(tx, captureId, null))!;
   });
 }
