@@ -151,6 +151,32 @@ describe('POST /epcis/capture', () => {
     ]);
   });
 
+  it('makes a lot of a commissioning event whose owner is ours, once; an event missing what a lot needs stays master data', async () => {
+    const farm = await makeOperator(t, f.admin, { name: 'Kiwi Farm' });
+    const [op] = await t.sql('select public_code from operator where id = $1', [farm.id]);
+    const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { foodtrace: `${URL}/ns/epcis/` }];
+    const commissioning = (epcClass: string, ilmd: Record<string, unknown>) => ({
+      type: 'ObjectEvent', eventTime: '2026-11-02T01:30:00.000Z', eventTimeZoneOffset: '+08:00', action: 'ADD', bizStep: 'commissioning', disposition: 'active',
+      quantityList: [{ epcClass, quantity: 12.5, uom: 'KGM' }], ilmd, 'foodtrace:owner': `${URL}/o/${op.public_code}`,
+    });
+    const kiwi = commissioning('urn:epc:class:lgtin:4012345.012345.KW-7', { 'cbvmda:lotNumber': 'KW-7', 'foodtrace:productName': 'Kiwi', 'foodtrace:category': 'FRUIT', 'foodtrace:originPlace': 'Hill 3' });
+    const vague = commissioning('urn:epc:class:lgtin:4012345.012345.NO-CAT', { 'foodtrace:productName': 'Something' });
+    const farmer = await token(t, Role.OPERATOR, { operatorId: farm.id });
+    expect((await capture(doc([kiwi, vague], context), farmer)).json()).toMatchObject({ status: 'SUCCEEDED', capturedCount: 2 });
+    const lots = await t.sql('select id, owner_id, product_name, category, lot_code, quantity::text, remaining::text, unit, produced_at, origin_place from batch order by id');
+    expect(lots).toEqual([{
+      id: lots[0].id, owner_id: Number(farm.id), product_name: 'Kiwi', category: 'FRUIT', lot_code: 'KW-7', quantity: '12.500', remaining: '12.500', unit: 'KG',
+      produced_at: new Date('2026-11-02T01:30:00.000Z'), origin_place: 'Hill 3',
+    }]);
+    expect(await t.sql(`select foreign_id, batch_id, master_data from exchange_identifier where scheme = 'lgtin' order by foreign_id`)).toEqual([
+      { foreign_id: 'urn:epc:class:lgtin:4012345.012345.KW-7', batch_id: lots[0].id, master_data: {} },
+      { foreign_id: 'urn:epc:class:lgtin:4012345.012345.NO-CAT', batch_id: null, master_data: { firstCaptureId: expect.any(Number), digitalLink: 'https://id.gs1.org/01/04012345123456/10/NO-CAT' } },
+    ]);
+    // the same lot told again in another event (a later time) is the same lot
+    expect((await capture(doc([{ ...kiwi, eventTime: '2026-11-02T02:30:00.000Z' }], context), f.admin)).json()).toMatchObject({ capturedCount: 1 });
+    expect(await count('batch')).toBe(1);
+  });
+
   it('records an error declaration as a correction that keeps the original, marked corrected', async () => {
     const original = shipping({ eventID: 'urn:uuid:33333333-3333-4333-8333-333333333333' });
     await capture(doc([original]), f.admin);

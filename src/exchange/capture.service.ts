@@ -3,15 +3,16 @@ import addFormats from 'ajv-formats';
 import { withTransaction, type Context, type Db } from '../context';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { NewAuditEvent } from '../audit/audit.model';
-import { AuditKind, CaptureStatus, Role } from '../entities/enums';
+import { AuditKind, CaptureStatus, OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { AppError, badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { isPublicCode } from '../public-code';
-import { batchesByPublicCodes } from '../tables/batch.table';
+import { batchesByPublicCodes, batchIdByOwnerLot, insertBatches } from '../tables/batch.table';
 import { captureOf, finishCapture, insertCapture } from '../tables/epcis-capture.table';
 import { insertEventOnce, markCorrected } from '../tables/epcis-event.table';
 import { recordIdentifiers } from '../tables/exchange-identifier.table';
 import { marketTable } from '../tables/market.table';
-import { operatorsByPublicCodes } from '../tables/operator.table';
+import { operatorsByPublicCodes, operatorStatus } from '../tables/operator.table';
+import { UOM } from '../trace/epcis.service';
 import epcisSchema from './EPCIS-JSON-Schema.json';
 import { canonicalDigitalLink, eventHash, prefixesOf } from './event-hash';
 import type { CaptureEventError, CaptureJob, IdentifierMapping } from './exchange.model';
@@ -109,6 +110,7 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
         await markCorrected(tx, id, hash, eventID ? [eventID] : []);
       }
       for (const foreignId of ids) if (!identifiers.has(foreignId)) identifiers.set(foreignId, refs.mapping(foreignId, captureId));
+      for (const [epcClass, batchId] of await commissionLots(tx, event, refs)) identifiers.set(epcClass, { ...identifiers.get(epcClass)!, batchId, masterData: {} });
     }
     await recordIdentifiers(tx, [...identifiers.values()]);
     const status = errors.length === 0 ? CaptureStatus.SUCCEEDED : captured + duplicates > 0 ? CaptureStatus.PARTIAL : CaptureStatus.FAILED;
@@ -116,6 +118,53 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
     await recordAuditEvent(tx, audit(tx, { captureId, events: events.length, captured, duplicates }, 'OK'));
     return (await captureOf(tx, captureId, null))!;
   });
+}
+
+const UNIT_OF = new Map(Object.entries(UOM).map(([unit, code]) => [code, unit as QuantityUnit]));
+const CATEGORIES = new Set<string>(Object.values(ProductCategory));
+const LOT_CODE = /^[\p{L}\p{N}._\-/]{1,64}$/u;
+
+/** The lot code a class identifier carries: an LGTIN's lot, or a Digital Link's AI (10). */
+function lotOfClass(epcClass: string): string | null {
+  const dl = canonicalDigitalLink(epcClass);
+  const m = dl ? /^https:\/\/id\.gs1\.org\/01\/\d{14}\/10\/([^/]+)$/.exec(dl) : null;
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/**
+ * A commissioning ObjectEvent (action ADD) brings lots into existence: each class of its quantityList that is not
+ * already one of our lots becomes a lot of the owning operator — `foodtrace:owner`, else the owning party it is
+ * destined to, else the operator capturing it — when the event tells what a lot needs: the lot code (ILMD
+ * `cbvmda:lotNumber`, or the class's own lot), product name and category (ILMD), a quantity in a unit we keep.
+ * A lot that owner already has under that code is the same lot (a repeated capture adds nothing). Classes whose
+ * owner is not ours, or whose facts are incomplete, stay master data. The lots made, by class.
+ */
+async function commissionLots(tx: Context, e: Json, refs: Awaited<ReturnType<typeof resolveOurs>>): Promise<Map<string, number>> {
+  const made = new Map<string, number>();
+  const step = typeof e.bizStep === 'string' ? e.bizStep.replace('https://ref.gs1.org/cbv/BizStep-', '').replace('urn:epcglobal:cbv:bizstep:', '') : '';
+  if (e.type !== 'ObjectEvent' || e.action !== 'ADD' || step !== 'commissioning' || !Array.isArray(e.quantityList)) return made;
+  const ilmd = e.ilmd && typeof e.ilmd === 'object' ? e.ilmd : {};
+  const destined = (Array.isArray(e.destinationList) ? e.destinationList : []).find((d: Json) => /owning_party$/.test(String(d?.type)) && typeof d.destination === 'string');
+  const ownerId = (typeof e['foodtrace:owner'] === 'string' ? refs.operatorOf(e['foodtrace:owner']) : null)
+    ?? (destined ? refs.operatorOf(destined.destination) : null)
+    ?? (tx.viewer.role === Role.OPERATOR ? tx.viewer.operatorId : null);
+  if (ownerId === null || (await operatorStatus(tx, ownerId)) !== OperatorStatus.ACTIVE) return made;
+  const productName = typeof ilmd['foodtrace:productName'] === 'string' ? ilmd['foodtrace:productName'].trim().slice(0, 200) : '';
+  const category = ilmd['foodtrace:category'];
+  if (!productName || !CATEGORIES.has(category)) return made;
+  const originPlace = typeof ilmd['foodtrace:originPlace'] === 'string' ? ilmd['foodtrace:originPlace'].slice(0, 300) : null;
+  const producedAt = new Date(e.eventTime);
+  if (producedAt.getTime() > Date.now()) return made;
+  for (const q of e.quantityList as Json[]) {
+    if (typeof q?.epcClass !== 'string' || refs.batchOf(q.epcClass) !== null) continue;
+    const unit = UNIT_OF.get(q.uom);
+    const lotCode = String(ilmd['cbvmda:lotNumber'] ?? lotOfClass(q.epcClass) ?? '');
+    if (!unit || typeof q.quantity !== 'number' || !(q.quantity > 0) || !LOT_CODE.test(lotCode)) continue;
+    const [row] = await insertBatches(tx, [{ ownerId, productName, category, lotCode, quantity: q.quantity, unit, producedAt, originPlace, gtin: null }], true);
+    const id = row?.id ?? (await batchIdByOwnerLot(tx, ownerId, lotCode));
+    if (id !== null) made.set(q.epcClass, id);
+  }
+  return made;
 }
 
 /** The job, for the account that sent it; ADMIN and REGULATOR see every job. */
@@ -196,6 +245,14 @@ async function resolveOurs(tx: Context, events: Json[]) {
     return m !== null && markets.has(m) ? m : null;
   };
   return {
+    operatorOf(id: string): number | null {
+      const op = codeOf(id, 'o');
+      return op ? operators.get(op) ?? null : null;
+    },
+    batchOf(id: string): number | null {
+      const lot = codeOf(id, 't');
+      return lot ? lots.get(lot)?.id ?? null : null;
+    },
     ownerOf(id: string): number | null {
       const lot = codeOf(id, 't');
       if (lot) return lots.get(lot)?.owner_id ?? null;

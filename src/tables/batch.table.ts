@@ -215,3 +215,9 @@ export async function batchesByPublicCodes(ctx: Db, codes: string[]): Promise<Pi
     [`{${codes.join(',')}}`],
   );
 }
+
+/** The id of the owner's lot with this lot code, if it has one. */
+export async function batchIdByOwnerLot(ctx: Db, ownerId: number, lotCode: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<Pick<BatchRow, 'id'>[]>('select id from batch where owner_id = ? and lot_code = ?', [ownerId, lotCode]);
+  return row?.id ?? null;
+}

@@ -24,14 +24,20 @@ export const exchangeIdentifierTable = defineTable<ExchangeIdentifierRow>('excha
   created_at: 'timestamptz',
 });
 
-/** Records each identifier once; one already held keeps its first mapping. */
+/** Records each identifier once; one already held keeps its first mapping, and gains one where it had none. */
 export async function recordIdentifiers(ctx: Db, ids: IdentifierMapping[]): Promise<void> {
   if (!ids.length) return;
   await ctx.em.execute(
     `insert into exchange_identifier (foreign_id, scheme, batch_id, operator_id, market_id, master_data)
      select x.foreign_id, x.scheme, x.batch_id, x.operator_id, x.market_id, x.master_data
      from jsonb_to_recordset(?::jsonb) as x(foreign_id text, scheme text, batch_id int, operator_id int, market_id int, master_data jsonb)
-     on conflict (foreign_id) do nothing`,
+     on conflict (foreign_id) do update set
+       batch_id = coalesce(exchange_identifier.batch_id, excluded.batch_id),
+       operator_id = coalesce(exchange_identifier.operator_id, excluded.operator_id),
+       market_id = coalesce(exchange_identifier.market_id, excluded.market_id)
+     where (exchange_identifier.batch_id is null and excluded.batch_id is not null)
+        or (exchange_identifier.operator_id is null and excluded.operator_id is not null)
+        or (exchange_identifier.market_id is null and excluded.market_id is not null)`,
     [JSON.stringify(ids.map((i) => ({ foreign_id: i.foreignId, scheme: i.scheme, batch_id: i.batchId, operator_id: i.operatorId, market_id: i.marketId, master_data: i.masterData })))],
   );
 }
