@@ -292,3 +292,9 @@ export async function operatorsByPublicCodes(ctx: Db, codes: string[]): Promise<
   if (!codes.length) return [];
   return ctx.em.execute<Pick<OperatorRow, 'id' | 'public_code' | 'name'>[]>('select id, public_code, name from operator where public_code = any(?::text[])', [`{${codes.join(',')}}`]);
 }
+
+/** The id of the operator registered under this credit code, if any. */
+export async function operatorIdByCreditCode(ctx: Db, creditCode: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<Pick<OperatorRow, 'id'>[]>('select id from operator where credit_code = ?', [creditCode]);
+  return row?.id ?? null;
+}

@@ -3,6 +3,7 @@ import { badInput } from '../errors';
 import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
 import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
+import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
 import { afterIdOf, queryCapturedEvents } from '../exchange/query.service';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
 import * as v from '../validation';
@@ -78,6 +79,9 @@ export function eventQuery(query: Record<string, unknown>): EventQuery {
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** A registry spreadsheet may be larger than a JSON body: 100,000 lines of CSV fit in it. */
+export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** `name.csv` or `name.xlsx`: which format the spreadsheet is asked in. */
 function spreadsheetFile(file: string, stem: RegExp): { stem: string; format: 'csv' | 'xlsx' } {
   const m = /^(.+)\.(csv|xlsx)$/.exec(file);
@@ -108,6 +112,33 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       done(null, JSON.parse(text));
     } catch {
       done(Object.assign(new Error('The body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
+  // registry spreadsheets arrive as they are: CSV text or an XLSX workbook, read by the import itself
+  fastify.addContentTypeParser(['text/csv', XLSX], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+  // bulk registry import, all or nothing: ?dryRun=true checks every row and writes nothing
+  fastify.post('/imports/:kind', { bodyLimit: IMPORT_BODY_LIMIT }, async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
+    try {
+      const kind = request.params.kind;
+      if (kind !== 'operators' && kind !== 'markets') throw badInput('kind', 'must be operators or markets');
+      const q = singleValues(request.query as Record<string, unknown>, ['dryRun'], 'parameter');
+      if (q.dryRun !== undefined && q.dryRun !== 'true' && q.dryRun !== 'false') throw badInput('dryRun', 'must be true or false');
+      const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const format: SheetFormat | null = type === 'text/csv' ? 'csv' : type === XLSX ? 'xlsx' : null;
+      if (!format || !Buffer.isBuffer(request.body)) throw badInput('content-type', `must be text/csv or ${XLSX}`);
+      const rows = await readSheet(request.body, format);
+      const report = await importRegistry(ctx, kind as ImportKind, rows, q.dryRun === 'true');
+      reply.header('cache-control', 'no-store');
+      if (report.errors.length) {
+        return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: `${report.errors.length} of ${report.rows} rows refused; nothing was imported` }, report });
+      }
+      return reply.send(report);
+    } catch (e) {
+      return sendFailure(reply, failureOf(e, request.log));
     }
   });
 

@@ -30,8 +30,9 @@ interface RouteRule {
   allow: 'public' | readonly Caller[];
   /** Status of a successful call. */
   ok: number;
-  /** A route called with POST and this JSON-LD body (GET otherwise). */
+  /** A route called with POST and this body (GET otherwise), of `type` (JSON-LD unless said). */
   post?: string;
+  type?: string;
   /** Callers answered otherwise than 401/403: another account's capture job is not found, not forbidden. */
   status?: Partial<Record<Caller, number>>;
 }
@@ -54,6 +55,7 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/epcis/batches/:file': { url: (w) => `/epcis/batches/${w.batch.id}.jsonld`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/batches/:file': { url: (w) => `/exports/fsma204/batches/${w.batch.id}.csv`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/:file': { url: () => '/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/imports/:kind': { url: () => '/imports/markets?dryRun=true', post: 'name\nNorth Market\n', type: 'text/csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/capture': { url: () => '/epcis/capture', post: CAPTURE_DOCUMENT, allow: ['OPERATOR', 'OPERATOR_OTHER', 'REGULATOR', 'ADMIN'], ok: 202 },
   '/epcis/capture/:id': { url: () => captureLocation, allow: ['REGULATOR', 'ADMIN'], ok: 200, status: { OPERATOR: 404, OPERATOR_OTHER: 404 } },
   '/epcis/events': { url: () => '/epcis/events', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
@@ -94,7 +96,7 @@ describe('HTTP routes besides GraphQL', () => {
         const token = w.tokens[who];
         const auth = token ? { authorization: `Bearer ${token}` } : {};
         const res = rule.post
-          ? await t.app.fastify.inject({ method: 'POST', url: rule.url(w), headers: { ...auth, 'content-type': 'application/ld+json' }, payload: rule.post })
+          ? await t.app.fastify.inject({ method: 'POST', url: rule.url(w), headers: { ...auth, 'content-type': rule.type ?? 'application/ld+json' }, payload: rule.post })
           : await t.app.fastify.inject({ method: 'GET', url: rule.url(w), headers: auth });
         const expected = rule.status?.[who] ?? (rule.allow === 'public' || rule.allow.includes(who) ? rule.ok : who === 'anonymous' ? 401 : 403);
         if (res.statusCode !== expected) mismatches.push(`${route} as ${who}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 120)}`);

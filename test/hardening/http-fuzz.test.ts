@@ -199,6 +199,22 @@ describe('no 500 and no internal message on any input', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('POST /imports/… with generated spreadsheets, content types and tokens', async () => {
+    const problems: string[] = [];
+    const cell = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('FARM', 'STREET_VENDOR', 'x', '91350100M000100Y43', '=1+1', '"', ''));
+    const csv = fc.tuple(fc.constantFrom('kind,name,creditCode', 'name,village', 'name', '', 'kind,name,x'), fc.array(fc.array(cell, { maxLength: 4 }), { maxLength: 5 }))
+      .map(([header, rows]) => Buffer.from([header, ...rows.map((r) => r.join(','))].join('\n')));
+    const body = fc.oneof(csv, fc.uint8Array({ maxLength: 120 }).map((b) => Buffer.from(b)));
+    const type = fc.constantFrom('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/json', 'text/plain');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('operators', 'markets', 'x'), fc.constantFrom('', '?dryRun=true', '?dryRun=1'), body, type, headers, caller, async (kind, query, payload, ct, h, who) => {
+        problems.push(...(await send({ method: 'POST', url: `/imports/${kind}${query}`, headers: withAuth({ ...h, 'content-type': ct }, who, scene), payload })));
+      }),
+      { numRuns: 150 },
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('GET /graphql with generated query parameters', async () => {
     const problems: string[] = [];
     const params = fc.record({ query: document, variables: fc.oneof(variables.map((v) => JSON.stringify(v) ?? ''), fc.string({ maxLength: 30 })), operationName: fc.constantFrom('A', '', 'x') }, { requiredKeys: [] });
