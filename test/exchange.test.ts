@@ -177,6 +177,56 @@ describe('POST /epcis/capture', () => {
     expect(await count('batch')).toBe(1);
   });
 
+  it('turns a foreign chain about our operators into our lineage: commissioning, hand-over, receipt, processing', async () => {
+    const farm = await makeOperator(t, f.admin, { name: 'Kiwi Farm' });
+    const maker = await makeOperator(t, f.admin, { name: 'Jam Works', kind: 'PROCESSOR' });
+    const codes = Object.fromEntries((await t.sql('select id, public_code from operator')).map((r) => [r.id, `${URL}/o/${r.public_code}`]));
+    const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { foodtrace: `${URL}/ns/epcis/` }];
+    const [C1, C2, C3, C4] = ['K1', 'K1-W', 'JAM-1', 'JAM-2'].map((lot) => `urn:epc:class:lgtin:4012345.012345.${lot}`);
+    const note = 'urn:epcglobal:cbv:bt:4012345000009:DN-1';
+    const at = (h: number) => ({ eventTime: `2026-11-0${h}T02:00:00.000Z`, eventTimeZoneOffset: '+08:00' });
+    const owning = (from: string, to: string) => ({ sourceList: [{ type: 'owning_party', source: codes[from] }], destinationList: [{ type: 'owning_party', destination: codes[to] }] });
+    const events = [
+      { type: 'ObjectEvent', ...at(1), action: 'ADD', bizStep: 'commissioning', quantityList: [{ epcClass: C1, quantity: 100, uom: 'KGM' }], 'foodtrace:owner': codes[farm.id], ilmd: { 'cbvmda:lotNumber': 'K1', 'foodtrace:productName': 'Kiwi', 'foodtrace:category': 'FRUIT' } },
+      { type: 'ObjectEvent', ...at(2), action: 'OBSERVE', bizStep: 'shipping', quantityList: [{ epcClass: C1, quantity: 40, uom: 'KGM' }], bizTransactionList: [{ type: 'desadv', bizTransaction: note }], ...owning(farm.id, maker.id) },
+      { type: 'ObjectEvent', ...at(3), action: 'ADD', bizStep: 'receiving', quantityList: [{ epcClass: C2, quantity: 40, uom: 'KGM' }], bizTransactionList: [{ type: 'desadv', bizTransaction: note }], ...owning(farm.id, maker.id) },
+      { type: 'TransformationEvent', ...at(4), bizStep: 'commissioning', inputQuantityList: [{ epcClass: C2, quantity: 40, uom: 'KGM' }], outputQuantityList: [{ epcClass: C3, quantity: 30, uom: 'KGM' }], ilmd: { 'cbvmda:lotNumber': 'JAM-1', 'foodtrace:productName': 'Kiwi jam', 'foodtrace:category': 'FRUIT' } },
+      // more kiwi than the farm has left: refused, and nothing of it stored
+      { type: 'TransformationEvent', ...at(5), bizStep: 'commissioning', inputQuantityList: [{ epcClass: C1, quantity: 999, uom: 'KGM' }], outputQuantityList: [{ epcClass: C4, quantity: 30, uom: 'KGM' }], ilmd: { 'cbvmda:lotNumber': 'JAM-2', 'foodtrace:productName': 'Kiwi jam', 'foodtrace:category': 'FRUIT' } },
+    ];
+    const res = await capture(doc(events, context), f.admin);
+    expect(res.json()).toMatchObject({ status: 'PARTIAL', eventCount: 5, capturedCount: 4, duplicateCount: 0 });
+    expect(res.json().errors).toEqual([{ index: 4, eventID: null, errors: [`inputs[0].quantity: batch ${(await t.sql(`select id from batch where lot_code = 'K1'`))[0].id} has only 60 KG left`] }]);
+    expect(await count('epcis_event')).toBe(4);
+    const lots = await t.sql('select id, owner_id, product_name, lot_code, quantity::text, remaining::text from batch order by id');
+    expect(lots.map(({ id: _id, ...l }) => l)).toEqual([
+      { owner_id: Number(farm.id), product_name: 'Kiwi', lot_code: 'K1', quantity: '100.000', remaining: '60.000' },
+      { owner_id: Number(maker.id), product_name: 'Kiwi', lot_code: expect.any(String), quantity: '40.000', remaining: '0.000' },
+      { owner_id: Number(maker.id), product_name: 'Kiwi jam', lot_code: 'JAM-1', quantity: '30.000', remaining: '30.000' },
+    ]);
+    const [k1, received, jam] = lots.map((l) => l.id);
+    expect(await t.sql('select parent_id, child_id, kind, quantity::text from batch_link order by id')).toEqual([
+      { parent_id: k1, child_id: received, kind: 'TRANSFER', quantity: '40.000' },
+      { parent_id: received, child_id: jam, kind: 'PROCESS', quantity: '40.000' },
+    ]);
+    expect(await t.sql(`select foreign_id, scheme, batch_id from exchange_identifier where batch_id is not null order by batch_id, foreign_id`)).toEqual([
+      { foreign_id: C1, scheme: 'lgtin', batch_id: k1 },
+      { foreign_id: C2, scheme: 'lgtin', batch_id: received },
+      { foreign_id: note, scheme: 'bizTransaction', batch_id: received },
+      { foreign_id: C3, scheme: 'lgtin', batch_id: jam },
+    ]);
+    // the same document again: every event a duplicate but the refused one, no lot, link or quantity changes
+    expect((await capture(doc(events, context), f.admin)).json()).toMatchObject({ status: 'PARTIAL', capturedCount: 0, duplicateCount: 4 });
+    expect(await count('batch')).toBe(3);
+    expect(await count('batch_link')).toBe(2);
+    // and our own export of the jam tells the chain back; the hand-over and the processing are dated when they were
+    // recorded (one capture, one instant), where the export puts making before moving
+    const exported = (await get(`/epcis/batches/${jam}.jsonld?direction=backward`, f.regulator)).json();
+    expect(exported.epcisBody.eventList.map((e: { type: string; bizStep: string }) => `${e.type} ${e.bizStep}`)).toEqual([
+      'ObjectEvent commissioning', 'TransformationEvent commissioning', 'ObjectEvent shipping', 'ObjectEvent receiving',
+    ]);
+  });
+
   it('records an error declaration as a correction that keeps the original, marked corrected', async () => {
     const original = shipping({ eventID: 'urn:uuid:33333333-3333-4333-8333-333333333333' });
     await capture(doc([original]), f.admin);

@@ -6,13 +6,14 @@ import type { NewAuditEvent } from '../audit/audit.model';
 import { AuditKind, CaptureStatus, OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { AppError, badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { isPublicCode } from '../public-code';
-import { batchesByPublicCodes, batchIdByOwnerLot, insertBatches } from '../tables/batch.table';
+import { batchesByPublicCodes, batchIdByOwnerLot, batchTable, insertBatches } from '../tables/batch.table';
 import { captureOf, finishCapture, insertCapture } from '../tables/epcis-capture.table';
 import { insertEventOnce, markCorrected } from '../tables/epcis-event.table';
-import { recordIdentifiers } from '../tables/exchange-identifier.table';
+import { identifiersOf, recordIdentifiers } from '../tables/exchange-identifier.table';
 import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes, operatorStatus } from '../tables/operator.table';
 import { UOM } from '../trace/epcis.service';
+import { processBatches, transferBatch } from '../trace/lineage.service';
 import epcisSchema from './EPCIS-JSON-Schema.json';
 import { canonicalDigitalLink, eventHash, prefixesOf } from './event-hash';
 import type { CaptureEventError, CaptureJob, IdentifierMapping } from './exchange.model';
@@ -88,29 +89,46 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
       }
       const hash = eventHash(event, prefixes);
       const declared = event.errorDeclaration && typeof event.errorDeclaration === 'object';
-      const id = await insertEventOnce(tx, {
-        capture_id: captureId,
-        event_hash: declared ? hash + DECLARATION : hash,
-        event_id: eventID,
-        event_type: String(event.type),
-        event_time: new Date(event.eventTime),
-        biz_step: typeof event.bizStep === 'string' ? event.bizStep : null,
-        disposition: typeof event.disposition === 'string' ? event.disposition : null,
-        read_point: typeof event.readPoint?.id === 'string' ? event.readPoint.id : null,
-        epcs: epcKeys(event),
-        body: event,
-      });
-      if (id === null) {
+      // the event and what it does to our lineage go in one savepoint: a refused lineage step stores nothing of the event
+      let outcome: { id: number; made: Map<string, number> } | null;
+      try {
+        outcome = await withTransaction(tx, async (sp) => {
+          const stored = await insertEventOnce(sp, {
+            capture_id: captureId,
+            event_hash: declared ? hash + DECLARATION : hash,
+            event_id: eventID,
+            event_type: String(event.type),
+            event_time: new Date(event.eventTime),
+            biz_step: typeof event.bizStep === 'string' ? event.bizStep : null,
+            disposition: typeof event.disposition === 'string' ? event.disposition : null,
+            read_point: typeof event.readPoint?.id === 'string' ? event.readPoint.id : null,
+            epcs: epcKeys(event),
+            body: event,
+          });
+          if (stored === null) return null;
+          // an error declaration says an event was wrong: it changes no lot
+          return { id: stored, made: declared ? new Map<string, number>() : await applyToLineage(sp, event, refs) };
+        });
+      } catch (e) {
+        if (!(e instanceof AppError) || !REFUSALS.has(String(e.extensions.code))) throw e;
+        errors.push({ index, eventID, errors: [e.message] });
+        continue;
+      }
+      if (outcome === null) {
         duplicates++;
         continue;
       }
+      const { id, made } = outcome;
       captured++;
       if (declared) {
         // the declaration repeats the original event (its eventID, or its fields and so its hash); correctiveEventIDs name replacements
         await markCorrected(tx, id, hash, eventID ? [eventID] : []);
       }
       for (const foreignId of ids) if (!identifiers.has(foreignId)) identifiers.set(foreignId, refs.mapping(foreignId, captureId));
-      for (const [epcClass, batchId] of await commissionLots(tx, event, refs)) identifiers.set(epcClass, { ...identifiers.get(epcClass)!, batchId, masterData: {} });
+      for (const [foreignId, batchId] of made) {
+        await refs.learn(foreignId, batchId);
+        identifiers.set(foreignId, { ...(identifiers.get(foreignId) ?? refs.mapping(foreignId, captureId)), ...(ids.includes(foreignId) ? {} : { scheme: 'bizTransaction' }), batchId, masterData: {} });
+      }
     }
     await recordIdentifiers(tx, [...identifiers.values()]);
     const status = errors.length === 0 ? CaptureStatus.SUCCEEDED : captured + duplicates > 0 ? CaptureStatus.PARTIAL : CaptureStatus.FAILED;
@@ -118,6 +136,96 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
     await recordAuditEvent(tx, audit(tx, { captureId, events: events.length, captured, duplicates }, 'OK'));
     return (await captureOf(tx, captureId, null))!;
   });
+}
+
+/** The refusals of a lineage step that refuse one event, not the capture. */
+const REFUSALS = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+
+type Refs = Awaited<ReturnType<typeof resolveOurs>>;
+
+const stepOf = (e: Json) =>
+  typeof e.bizStep === 'string' ? e.bizStep.replace('https://ref.gs1.org/cbv/BizStep-', '').replace('urn:epcglobal:cbv:bizstep:', '') : '';
+
+/** What a captured event does to our lineage: the foreign identifiers (classes, business transactions) it gave a lot. */
+async function applyToLineage(sp: Context, e: Json, refs: Refs): Promise<Map<string, number>> {
+  if (e.type === 'TransformationEvent') return transformation(sp, e, refs);
+  if (e.type !== 'ObjectEvent') return new Map();
+  const step = stepOf(e);
+  if (step === 'commissioning') return commissionLots(sp, e, refs);
+  if (step === 'shipping') return shipping(sp, e, refs);
+  if (step === 'receiving') return receiving(e, refs);
+  return new Map();
+}
+
+/** The lot facts an event's ILMD tells: product and category (ours), origin. */
+function lotFacts(e: Json) {
+  const ilmd = e.ilmd && typeof e.ilmd === 'object' ? e.ilmd : {};
+  const productName = typeof ilmd['foodtrace:productName'] === 'string' ? ilmd['foodtrace:productName'].trim().slice(0, 200) : '';
+  const category = CATEGORIES.has(ilmd['foodtrace:category']) ? (ilmd['foodtrace:category'] as ProductCategory) : null;
+  const originPlace = typeof ilmd['foodtrace:originPlace'] === 'string' ? ilmd['foodtrace:originPlace'].slice(0, 300) : null;
+  const lotNumber = typeof ilmd['cbvmda:lotNumber'] === 'string' ? ilmd['cbvmda:lotNumber'] : null;
+  return { productName, category, originPlace, lotNumber };
+}
+
+/**
+ * A TransformationEvent whose inputs are all our lots (with the quantity used) and whose one output is not yet a lot
+ * becomes a processing: the output a new lot of the inputs' owner, PROCESS links from each input, the quantities
+ * taken from them (mass balance and ownership checked as `processBatches` checks them). Inputs partly foreign, or an
+ * output already ours (our own export told back), change nothing.
+ */
+async function transformation(sp: Context, e: Json, refs: Refs): Promise<Map<string, number>> {
+  const inputs: Json[] = Array.isArray(e.inputQuantityList) ? e.inputQuantityList : [];
+  const outputs: Json[] = Array.isArray(e.outputQuantityList) ? e.outputQuantityList : [];
+  if (!inputs.length || outputs.length !== 1 || typeof outputs[0]?.epcClass !== 'string' || refs.batchOf(outputs[0].epcClass) !== null) return new Map();
+  const ours = inputs.map((q) => (typeof q?.epcClass === 'string' ? refs.batchOf(q.epcClass) : null));
+  if (ours.some((id) => id === null)) return new Map();
+  const [out] = outputs;
+  const facts = lotFacts(e);
+  const unit = UNIT_OF.get(out.uom);
+  if (!unit || typeof out.quantity !== 'number') throw badInput('outputQuantityList', 'the output of a transformation of our lots needs a quantity in a unit we keep');
+  if (!facts.productName || !facts.category) throw badInput('ilmd', 'the output of a transformation of our lots needs foodtrace:productName and foodtrace:category');
+  if (inputs.some((q) => typeof q.quantity !== 'number')) throw badInput('inputQuantityList', 'each input of a transformation of our lots needs the quantity used');
+  const result = await processBatches(sp, {
+    inputs: inputs.map((q, i) => ({ batchId: ours[i]!, quantity: q.quantity })),
+    productName: facts.productName, category: facts.category, quantity: out.quantity, unit,
+    lotCode: facts.lotNumber ?? lotOfClass(out.epcClass), originPlace: facts.originPlace, producedAt: new Date(e.eventTime),
+  });
+  return new Map([[out.epcClass, result.batch.id]]);
+}
+
+const ownedBy = (list: unknown, key: 'source' | 'destination', refs: Refs): number | null => {
+  const party = (Array.isArray(list) ? list : []).find((p: Json) => /owning_party$/.test(String(p?.type)) && typeof p[key] === 'string');
+  return party ? refs.operatorOf(party[key]) : null;
+};
+
+/**
+ * A shipping ObjectEvent of one of our lots from its owner to another of our operators (owning_party source and
+ * destination) is a hand-over: `transferBatch`, which gives the receiver its own lot. Its business transactions
+ * then name that lot, so the matching receiving event maps to it. A hand-over we exported ourselves (its business
+ * transaction under PUBLIC_URL) is already held.
+ */
+async function shipping(sp: Context, e: Json, refs: Refs): Promise<Map<string, number>> {
+  const transactions: string[] = (Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []).map((t: Json) => t?.bizTransaction).filter((t: unknown) => typeof t === 'string');
+  if (transactions.some((t) => t.startsWith(`${sp.config.publicUrl}/`))) return new Map();
+  const amounts: Json[] = Array.isArray(e.quantityList) ? e.quantityList : [];
+  const from = ownedBy(e.sourceList, 'source', refs);
+  const to = ownedBy(e.destinationList, 'destination', refs);
+  if (amounts.length !== 1 || from === null || to === null || from === to || typeof amounts[0]?.epcClass !== 'string') return new Map();
+  const lot = refs.batchOf(amounts[0].epcClass);
+  if (lot === null) return new Map();
+  if (typeof amounts[0].quantity !== 'number') throw badInput('quantityList', 'a hand-over of our lot needs the quantity shipped');
+  if (refs.ownerOfBatch(lot) !== from) throw badInput('sourceList', 'the owning party shipping a lot must be its owner');
+  const received = await transferBatch(sp, { batchId: lot, toOperatorId: to, quantity: amounts[0].quantity });
+  return new Map(transactions.map((t) => [t, received.id]));
+}
+
+/** A receiving ObjectEvent of a class we do not know, under a business transaction that handed over one of our lots, names the receiver's lot. */
+function receiving(e: Json, refs: Refs): Map<string, number> {
+  const transactions: string[] = (Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []).map((t: Json) => t?.bizTransaction).filter((t: unknown) => typeof t === 'string');
+  const received = transactions.map((t) => refs.batchOf(t)).find((id) => id !== null);
+  if (received === undefined || received === null) return new Map();
+  const amounts: Json[] = Array.isArray(e.quantityList) ? e.quantityList : [];
+  return new Map(amounts.filter((q) => typeof q?.epcClass === 'string' && refs.batchOf(q.epcClass) === null).map((q) => [q.epcClass as string, received]));
 }
 
 const UNIT_OF = new Map(Object.entries(UOM).map(([unit, code]) => [code, unit as QuantityUnit]));
@@ -139,10 +247,9 @@ function lotOfClass(epcClass: string): string | null {
  * A lot that owner already has under that code is the same lot (a repeated capture adds nothing). Classes whose
  * owner is not ours, or whose facts are incomplete, stay master data. The lots made, by class.
  */
-async function commissionLots(tx: Context, e: Json, refs: Awaited<ReturnType<typeof resolveOurs>>): Promise<Map<string, number>> {
+async function commissionLots(tx: Context, e: Json, refs: Refs): Promise<Map<string, number>> {
   const made = new Map<string, number>();
-  const step = typeof e.bizStep === 'string' ? e.bizStep.replace('https://ref.gs1.org/cbv/BizStep-', '').replace('urn:epcglobal:cbv:bizstep:', '') : '';
-  if (e.type !== 'ObjectEvent' || e.action !== 'ADD' || step !== 'commissioning' || !Array.isArray(e.quantityList)) return made;
+  if (e.type !== 'ObjectEvent' || e.action !== 'ADD' || stepOf(e) !== 'commissioning' || !Array.isArray(e.quantityList)) return made;
   const ilmd = e.ilmd && typeof e.ilmd === 'object' ? e.ilmd : {};
   const destined = (Array.isArray(e.destinationList) ? e.destinationList : []).find((d: Json) => /owning_party$/.test(String(d?.type)) && typeof d.destination === 'string');
   const ownerId = (typeof e['foodtrace:owner'] === 'string' ? refs.operatorOf(e['foodtrace:owner']) : null)
@@ -220,7 +327,7 @@ function schemeOf(id: string, publicUrl: string): string {
   return 'uri';
 }
 
-/** Our lots, operators and markets among the identifiers of the events, read in three statements. */
+/** Our lots, operators and markets among the identifiers of the events, and the foreign ones an earlier capture mapped to a lot. */
 async function resolveOurs(tx: Context, events: Json[]) {
   const { publicUrl } = tx.config;
   const all = new Set<string>();
@@ -234,6 +341,10 @@ async function resolveOurs(tx: Context, events: Json[]) {
   const operatorCodes = [...all].map((id) => codeOf(id, 'o')).filter((c): c is string => c !== null);
   const lots = new Map((await batchesByPublicCodes(tx as Db, lotCodes)).map((b) => [b.public_code, b]));
   const operators = new Map((await operatorsByPublicCodes(tx as Db, operatorCodes)).map((o) => [o.public_code, o.id]));
+  // foreign identifiers an earlier capture gave a lot, and the owners of those lots
+  const known = new Map((await identifiersOf(tx as Db, [...all])).filter((m) => m.batchId !== null).map((m) => [m.foreignId, m.batchId!]));
+  const owners = new Map<number, number>([...lots.values()].map((b) => [b.id, b.owner_id]));
+  for (const b of await batchTable.byIds(tx as Db, [...known.values()])) owners.set(b.id, b.owner_id);
   const marketIdOf = (id: string) => {
     const m = /^\/m\/(\d{1,9})\/board$/.exec(id.startsWith(`${publicUrl}/`) ? id.slice(publicUrl.length) : '');
     return m ? Number(m[1]) : null;
@@ -251,18 +362,31 @@ async function resolveOurs(tx: Context, events: Json[]) {
     },
     batchOf(id: string): number | null {
       const lot = codeOf(id, 't');
-      return lot ? lots.get(lot)?.id ?? null : null;
+      return (lot ? lots.get(lot)?.id : undefined) ?? known.get(id) ?? null;
+    },
+    ownerOfBatch(batchId: number): number | null {
+      return owners.get(batchId) ?? null;
+    },
+    /** A lot this capture made or found for a foreign identifier, for the events after it. */
+    async learn(id: string, batchId: number): Promise<void> {
+      known.set(id, batchId);
+      if (!owners.has(batchId)) {
+        const [row] = await batchTable.byIds(tx as Db, [batchId]);
+        if (row) owners.set(batchId, row.owner_id);
+      }
     },
     ownerOf(id: string): number | null {
       const lot = codeOf(id, 't');
       if (lot) return lots.get(lot)?.owner_id ?? null;
+      const foreign = known.get(id);
+      if (foreign !== undefined) return owners.get(foreign) ?? null;
       const op = codeOf(id, 'o');
       return op ? operators.get(op) ?? null : null;
     },
     mapping(id: string, captureId: number): IdentifierMapping {
       const lot = codeOf(id, 't');
       const op = codeOf(id, 'o');
-      const batchId = lot ? lots.get(lot)?.id ?? null : null;
+      const batchId = (lot ? lots.get(lot)?.id : undefined) ?? known.get(id) ?? null;
       const operatorId = op ? operators.get(op) ?? null : null;
       const marketId = market(id);
       const ours = batchId !== null || operatorId !== null || marketId !== null;
