@@ -34,6 +34,8 @@ const LAYERS = [
   ['banquet', 'canteen'],
   // the audit trail: written for every request by an Apollo plugin, read by ADMIN
   ['audit'],
+  // data exchange: EPCIS capture and query, regulators' spreadsheets, registry imports
+  ['exchange'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers
   ['limits'],
   ['web'],

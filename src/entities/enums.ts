@@ -183,3 +183,11 @@ export enum ReceivingLight {
   AMBER = 'AMBER',
   RED = 'RED',
 }
+
+/** Where an EPCIS capture job stands: every event stored, some refused, or the document refused whole. */
+export enum CaptureStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  PARTIAL = 'PARTIAL',
+  FAILED = 'FAILED',
+}

@@ -10,6 +10,9 @@ import { ChecklistTemplate } from './checklist-template.entity';
 import { CreditEvent } from './credit-event.entity';
 import { FieldInspection } from './field-inspection.entity';
 import { FieldPhoto } from './field-photo.entity';
+import { EpcisCapture } from './epcis-capture.entity';
+import { EpcisEvent } from './epcis-event.entity';
+import { ExchangeIdentifier } from './exchange-identifier.entity';
 import { Inspection } from './inspection.entity';
 import { Market } from './market.entity';
 import { MarketEntry } from './market-entry.entity';
@@ -19,6 +22,7 @@ import { Recall } from './recall.entity';
 import { RectificationOrder } from './rectification-order.entity';
 
 export * from './enums';
+export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
 export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenReceipt, CanteenSample, RuralChef };
@@ -27,4 +31,5 @@ export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
   ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
   RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample,
+  EpcisCapture, EpcisEvent, ExchangeIdentifier,
 ];

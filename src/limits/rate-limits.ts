@@ -28,8 +28,8 @@ export interface RateCharge {
 /** Paths of the public pages and images that printed QR codes lead to, and the ledger's public checkpoints and proofs. */
 export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoints\/|proof\/)|^\/banquet(\/|$)/;
 
-/** Exports for regulators: each holds a connection and walks much of the database. */
-export const EXPORT_PATH = /^\/(exports|epcis)\/|^\/ledger\/export$/;
+/** Exports, EPCIS capture and registry imports for regulators: each holds a connection and walks or writes much of the database. */
+export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
 
 const MAX_CLASSIFY_TOKENS = 2000;
 

@@ -206,3 +206,18 @@ export async function lockBatchForScan(ctx: Db, id: number): Promise<ScannedBatc
 export async function markNonConformant(ctx: Db, id: number): Promise<void> {
   await ctx.em.execute('update batch set non_conformant = true where id = ?', [id]);
 }
+
+/** The batches with these public codes: id, owner and code. */
+export async function batchesByPublicCodes(ctx: Db, codes: string[]): Promise<Pick<BatchRow, 'id' | 'owner_id' | 'public_code'>[]> {
+  if (!codes.length) return [];
+  return ctx.em.execute<Pick<BatchRow, 'id' | 'owner_id' | 'public_code'>[]>(
+    'select id, owner_id, public_code from batch where public_code = any(?::text[])',
+    [`{${codes.join(',')}}`],
+  );
+}
+
+/** The id of the owner's lot with this lot code, if it has one. */
+export async function batchIdByOwnerLot(ctx: Db, ownerId: number, lotCode: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<Pick<BatchRow, 'id'>[]>('select id from batch where owner_id = ? and lot_code = ?', [ownerId, lotCode]);
+  return row?.id ?? null;
+}

@@ -22,6 +22,9 @@ import { banquetIncidentRequestTable } from './banquet-incident-request.table';
 import { ruralChefTable } from './rural-chef.table';
 import { canteenReceiptTable } from './canteen-receipt.table';
 import { canteenSampleTable } from './canteen-sample.table';
+import { epcisCaptureTable } from './epcis-capture.table';
+import { epcisEventTable } from './epcis-event.table';
+import { exchangeIdentifierTable } from './exchange-identifier.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -50,4 +53,7 @@ export const TABLES: readonly Table<unknown>[] = [
   ruralChefTable as Table<unknown>,
   canteenReceiptTable as Table<unknown>,
   canteenSampleTable as Table<unknown>,
+  epcisCaptureTable as Table<unknown>,
+  epcisEventTable as Table<unknown>,
+  exchangeIdentifierTable as Table<unknown>,
 ];

@@ -37,3 +37,9 @@ export function marketById(ctx: Db, id: number): Promise<MarketRow | null> {
 export function marketsByIds(ctx: Db, ids: readonly number[]): Promise<MarketRow[]> {
   return marketTable.byIds(ctx, ids);
 }
+
+/** The id of the first market registered under this name, if any. */
+export async function marketIdByName(ctx: Db, name: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<{ id: number }[]>('select id from market where name = ? order by id limit 1', [name]);
+  return row?.id ?? null;
+}

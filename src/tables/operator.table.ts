@@ -286,3 +286,15 @@ export async function operatorCardRow(ctx: Db, code: string, now: Date): Promise
     recentViolations: Number(r.violations),
   };
 }
+
+/** The operators with these public codes: id, code and (public) name. */
+export async function operatorsByPublicCodes(ctx: Db, codes: string[]): Promise<Pick<OperatorRow, 'id' | 'public_code' | 'name'>[]> {
+  if (!codes.length) return [];
+  return ctx.em.execute<Pick<OperatorRow, 'id' | 'public_code' | 'name'>[]>('select id, public_code, name from operator where public_code = any(?::text[])', [`{${codes.join(',')}}`]);
+}
+
+/** The id of the operator registered under this credit code, if any. */
+export async function operatorIdByCreditCode(ctx: Db, creditCode: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<Pick<OperatorRow, 'id'>[]>('select id from operator where credit_code = ?', [creditCode]);
+  return row?.id ?? null;
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerBanquetRoutes } from './banquet.routes';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
+import { registerExchangeRoutes } from './exchange.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPublicPageRoutes } from './public-pages.routes';
 import { registerQrRoutes } from './qr.routes';
@@ -18,6 +19,7 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerCreditExportRoutes(fastify, deps);
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);
+  await registerExchangeRoutes(fastify, deps);
   await registerLedgerRoutes(fastify, deps);
   await registerSupervisionRoutes(fastify, deps);
   await registerBanquetRoutes(fastify);

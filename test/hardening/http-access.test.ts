@@ -8,6 +8,13 @@ let t: TestApp;
 let w: World;
 let gtinLot: string;
 let photoName: string;
+let captureLocation: string;
+
+/** A document of one shipping event about foreign goods: anyone allowed to capture is answered 202 (an operator's event is refused inside the job). */
+const CAPTURE_DOCUMENT = JSON.stringify({
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-11-20T08:00:00.000Z',
+  epcisBody: { eventList: [{ type: 'ObjectEvent', eventTime: '2026-11-20T08:00:00.000Z', eventTimeZoneOffset: '+08:00', epcList: ['urn:epc:id:sgtin:0614141.107346.2017'], action: 'OBSERVE', bizStep: 'shipping' }] },
+});
 
 beforeAll(async () => {
   t = await createTestApp({ limits: { ...DEFAULT_LIMITS, publicPerWindow: 1e6, writesPerWindow: 1e6 } });
@@ -22,6 +29,8 @@ beforeAll(async () => {
     payload: Buffer.concat([Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="photo"; filename="a.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`), jpeg, Buffer.from(`\r\n--${boundary}--\r\n`)]),
   });
   photoName = `${res.json().sha256}.jpg`;
+  const sent = await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/ld+json' }, payload: CAPTURE_DOCUMENT });
+  captureLocation = sent.headers.location as string;
 });
 afterAll(async () => t.close());
 
@@ -31,6 +40,11 @@ interface RouteRule {
   allow: 'public' | readonly Caller[];
   /** Status of a successful call. */
   ok: number;
+  /** A route called with POST and this body (GET otherwise), of `type` (JSON-LD unless said). */
+  post?: string;
+  type?: string;
+  /** Callers answered otherwise than 401/403: another account's capture job is not found, not forbidden. */
+  status?: Partial<Record<Caller, number>>;
 }
 
 /** Every non-GraphQL route and who may call it; a route missing here fails the test. */
@@ -52,6 +66,12 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/01/:gtin/10/:lot': { url: () => gtinLot, allow: 'public', ok: 303 },
   '/exports/credit.csv': { url: () => '/exports/credit.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/batches/:file': { url: (w) => `/epcis/batches/${w.batch.id}.jsonld`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/exports/fsma204/batches/:file': { url: (w) => `/exports/fsma204/batches/${w.batch.id}.csv`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/exports/fsma204/:file': { url: () => '/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/imports/:kind': { url: () => '/imports/markets?dryRun=true', post: 'name\nNorth Market\n', type: 'text/csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/epcis/capture': { url: () => '/epcis/capture', post: CAPTURE_DOCUMENT, allow: ['OPERATOR', 'OPERATOR_OTHER', 'REGULATOR', 'ADMIN'], ok: 202 },
+  '/epcis/capture/:id': { url: () => captureLocation, allow: ['REGULATOR', 'ADMIN'], ok: 200, status: { OPERATOR: 404, OPERATOR_OTHER: 404 } },
+  '/epcis/events': { url: () => '/epcis/events', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/ledger/export': { url: () => '/ledger/export', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/ledger/public-key': { url: () => '/ledger/public-key', allow: 'public', ok: 200 },
   // the world has no checkpoint yet: everyone alike is told so
@@ -63,16 +83,16 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/inspect/photos/:name': { url: () => `/inspect/photos/${photoName}`, allow: ['REGULATOR', 'ADMIN', 'INSPECTOR'], ok: 200 },
 };
 
-/** Full paths from fastify's route tree, where a route under another one's path is printed as its child. */
+/** The routes of fastify's printed tree; a route printed under another (its path extends that one) gets its full path. */
 function routesOf(printed: string): string[] {
-  const stack: string[] = [];
+  const stack: { depth: number; path: string }[] = [];
   const out: string[] = [];
-  for (const line of printed.split('\n')) {
-    const m = /^(.*?)(?:├── |└── )(\/\S*) \(/.exec(line);
-    if (!m) continue;
-    const depth = [...m[1]].length / 4;
-    stack[depth] = (depth > 0 ? stack[depth - 1] : '') + m[2];
-    out.push(stack[depth]);
+  for (const m of printed.matchAll(/^(.*?)[├└]── (\/\S*) \(/gm)) {
+    const depth = m[1].length;
+    while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop();
+    const path = (stack.length ? stack[stack.length - 1].path : '') + m[2];
+    stack.push({ depth, path });
+    out.push(path);
   }
   return out;
 }
@@ -91,8 +111,11 @@ describe('HTTP routes besides GraphQL', () => {
       if (rule === 'graphql') continue;
       for (const who of CALLERS) {
         const token = w.tokens[who];
-        const res = await t.app.fastify.inject({ method: 'GET', url: rule.url(w), headers: token ? { authorization: `Bearer ${token}` } : {} });
-        const expected = rule.allow === 'public' || rule.allow.includes(who) ? rule.ok : who === 'anonymous' ? 401 : 403;
+        const auth = token ? { authorization: `Bearer ${token}` } : {};
+        const res = rule.post
+          ? await t.app.fastify.inject({ method: 'POST', url: rule.url(w), headers: { ...auth, 'content-type': rule.type ?? 'application/ld+json' }, payload: rule.post })
+          : await t.app.fastify.inject({ method: 'GET', url: rule.url(w), headers: auth });
+        const expected = rule.status?.[who] ?? (rule.allow === 'public' || rule.allow.includes(who) ? rule.ok : who === 'anonymous' ? 401 : 403);
         if (res.statusCode !== expected) mismatches.push(`${route} as ${who}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 120)}`);
         if (expected === 401 || expected === 403) {
           expect(res.json()).toEqual({ error: { code: expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: expect.any(String) } });

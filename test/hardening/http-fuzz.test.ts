@@ -108,6 +108,10 @@ const ROUTES: Record<string, Route> = {
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
+  '/exports/fsma204/batches/:file': (s) => fc.tuple(near([s.batchId]), fc.constantFrom('.csv', '.xlsx', '', '.pdf')).map(([id, e]) => `/exports/fsma204/batches/${id}${e}`),
+  '/exports/fsma204/:file': () => fc.constantFrom('events.csv', 'events.xlsx', 'events', 'x.csv').map((n) => `/exports/fsma204/${n}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`),
+  '/epcis/capture/:id': () => near(['1', '2']).map((id) => `/epcis/capture/${id}`),
+  '/epcis/events': () => fc.constant('/epcis/events'),
   '/graphql (GET)': () => fc.constant('/graphql'),
   '/inspect/photos/:name': () => near([`${'0'.repeat(64)}.jpg`, `${'a'.repeat(64)}.thumb.jpg`]).map((n) => `/inspect/photos/${n}`),
 };
@@ -172,6 +176,44 @@ describe('no 500 and no internal message on any input', () => {
         problems.push(...(await send({ method: 'POST', url: `/graphql${query}`, headers: withAuth({ 'content-type': 'application/json', ...h }, who, scene), payload })));
       }),
       { numRuns: 300 },
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('POST /epcis/capture with generated bodies, content types and tokens', async () => {
+    const problems: string[] = [];
+    const event = fc.record({
+      type: fc.oneof(fc.constantFrom('ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'x'), json), eventTime: fc.oneof(fc.constantFrom('2026-11-20T08:00:00Z', 'yesterday'), json),
+      eventTimeZoneOffset: fc.oneof(fc.constant('+08:00'), json), action: fc.oneof(fc.constantFrom('ADD', 'OBSERVE', 'DELETE'), json),
+      epcList: fc.oneof(fc.array(fc.oneof(fc.constantFrom('urn:epc:id:sgtin:0614141.107346.2017', 'https://id.gs1.org/01/09506000134352/21/1', 'urn:epc:id:sscc:1.2'), fc.string({ maxLength: 30 }))), json),
+      errorDeclaration: fc.oneof(fc.constant({ declarationTime: '2026-11-21T00:00:00Z' }), json),
+    }, { requiredKeys: [] });
+    const epcisBody = fc.oneof(
+      fc.record({ '@context': fc.constant(['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']), type: fc.constantFrom('EPCISDocument', 'x'), schemaVersion: fc.constant('2.0'), creationDate: fc.constant('2026-11-20T08:00:00Z'), epcisBody: fc.record({ eventList: fc.array(event, { maxLength: 3 }) }) }).map((b) => Buffer.from(JSON.stringify(b))),
+      json.map((v) => Buffer.from(JSON.stringify(v) ?? '')),
+      fc.uint8Array({ maxLength: 120 }).map((b) => Buffer.from(b)),
+    );
+    await fc.assert(
+      fc.asyncProperty(epcisBody, headers, caller, fc.constantFrom('application/ld+json', 'application/json'), async (payload, h, who, type) => {
+        problems.push(...(await send({ method: 'POST', url: '/epcis/capture', headers: withAuth({ 'content-type': type, ...h }, who, scene), payload })));
+      }),
+      { numRuns: 200 },
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('POST /imports/… with generated spreadsheets, content types and tokens', async () => {
+    const problems: string[] = [];
+    const cell = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('FARM', 'STREET_VENDOR', 'x', '91350100M000100Y43', '=1+1', '"', ''));
+    const csv = fc.tuple(fc.constantFrom('kind,name,creditCode', 'name,village', 'name', '', 'kind,name,x'), fc.array(fc.array(cell, { maxLength: 4 }), { maxLength: 5 }))
+      .map(([header, rows]) => Buffer.from([header, ...rows.map((r) => r.join(','))].join('\n')));
+    const body = fc.oneof(csv, fc.uint8Array({ maxLength: 120 }).map((b) => Buffer.from(b)));
+    const type = fc.constantFrom('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/json', 'text/plain');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('operators', 'markets', 'x'), fc.constantFrom('', '?dryRun=true', '?dryRun=1'), body, type, headers, caller, async (kind, query, payload, ct, h, who) => {
+        problems.push(...(await send({ method: 'POST', url: `/imports/${kind}${query}`, headers: withAuth({ ...h, 'content-type': ct }, who, scene), payload })));
+      }),
+      { numRuns: 150 },
     );
     expect(problems).toEqual([]);
   }, 120_000);

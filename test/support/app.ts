@@ -52,7 +52,10 @@ export function workerDatabaseUrl(suffix = ''): Promise<string> {
 export const TEST_APP_ROLE = 'foodtrace_app_test';
 const TEST_APP_PASSWORD = 'foodtrace-app-test';
 
-const TABLES = ['rectification_order', 'field_inspection', 'field_photo', 'checkpoint', 'credit_appeal', 'recall', 'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator'];
+const TABLES = [
+  'exchange_identifier', 'epcis_event', 'epcis_capture', 'rectification_order', 'field_inspection', 'field_photo', 'checkpoint', 'credit_appeal', 'recall',
+  'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator',
+];
 
 /**
  * A test app on this worker's database. With `appRole` the database's owner (the admin) migrates and grants, and the

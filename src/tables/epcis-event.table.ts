@@ -1,0 +1,87 @@
+import type { Db } from './table';
+import type { CapturedEvent, EventQuery } from '../exchange/exchange.model';
+import { toDate } from './sql-time';
+import { defineTable } from './table';
+
+export interface EpcisEventRow {
+  id: number;
+  capture_id: number;
+  event_hash: string;
+  event_id: string | null;
+  event_type: string;
+  event_time: Date | string;
+  biz_step: string | null;
+  disposition: string | null;
+  read_point: string | null;
+  epcs: string[];
+  body: Record<string, unknown>;
+  corrected_by_id: number | null;
+  created_at: Date | string;
+}
+
+export const epcisEventTable = defineTable<EpcisEventRow>('epcis_event', {
+  id: 'int4',
+  capture_id: 'int4',
+  event_hash: 'varchar',
+  event_id: 'varchar',
+  event_type: 'varchar',
+  event_time: 'timestamptz',
+  biz_step: 'varchar',
+  disposition: 'varchar',
+  read_point: 'varchar',
+  epcs: 'jsonb',
+  body: 'jsonb',
+  corrected_by_id: 'int4',
+  created_at: 'timestamptz',
+});
+
+export type NewCapturedEvent = Omit<EpcisEventRow, 'id' | 'corrected_by_id' | 'created_at'>;
+
+function toCapturedEvent(r: EpcisEventRow): CapturedEvent {
+  return {
+    id: r.id, captureId: r.capture_id, eventHash: r.event_hash, eventId: r.event_id, eventType: r.event_type, eventTime: toDate(r.event_time)!,
+    body: r.body, correctedById: r.corrected_by_id,
+  };
+}
+
+/** Stores the event unless one with the same hash is held; its id, or null for a duplicate. */
+export async function insertEventOnce(ctx: Db, e: NewCapturedEvent): Promise<number | null> {
+  const rows = await ctx.em.execute<{ id: number }[]>(
+    `insert into epcis_event (capture_id, event_hash, event_id, event_type, event_time, biz_step, disposition, read_point, epcs, body)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) on conflict (event_hash) do nothing returning id`,
+    [e.capture_id, e.event_hash, e.event_id, e.event_type, e.event_time, e.biz_step, e.disposition, e.read_point, JSON.stringify(e.epcs), JSON.stringify(e.body)],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Marks the events an error declaration names (by hash, or by eventID) corrected by it; the originals stay. How many. */
+export async function markCorrected(ctx: Db, declarationId: number, hash: string, eventIds: string[]): Promise<number> {
+  const rows = await ctx.em.execute<{ id: number }[]>(
+    `update epcis_event set corrected_by_id = ? where id <> ? and corrected_by_id is null and (event_hash = ? or event_id = any(?::text[])) returning id`,
+    [declarationId, declarationId, hash, `{${eventIds.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`],
+  );
+  return rows.length;
+}
+
+/** A page of captured events in capture order (event time, then id), after id `afterId` of that order. */
+export async function queryEvents(ctx: Db, q: EventQuery): Promise<CapturedEvent[]> {
+  const where: string[] = ['id > ?'];
+  const params: unknown[] = [q.afterId];
+  const anyOf = (column: string, values: string[] | null) => {
+    if (!values) return;
+    where.push(`${column} = any(?::text[])`);
+    params.push(`{${values.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  };
+  anyOf('event_type', q.eventTypes);
+  anyOf('biz_step', q.bizSteps);
+  anyOf('disposition', q.dispositions);
+  anyOf('read_point', q.readPoints);
+  if (q.from) (where.push('event_time >= ?'), params.push(q.from));
+  if (q.to) (where.push('event_time < ?'), params.push(q.to));
+  if (q.epcs) (where.push('jsonb_exists_any(epcs, ?::text[])'), params.push(`{${q.epcs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`));
+  const rows = await ctx.em.execute<EpcisEventRow[]>(
+    `select ${epcisEventTable.list} from epcis_event where ${where.join(' and ')} order by id limit ?`,
+    [...params, q.limit],
+  );
+  return rows.map(toCapturedEvent);
+}
