@@ -25,9 +25,13 @@ const LAYERS = [
   // the domain, lowest first
   ['auth'],
   ['registry'],
+  // notifications: the outbox every area writes into with its event, and the queue that delivers it
+  ['notify'],
   ['credit'],
   ['trace'],
   ['gate'],
+  // incidents: reported, traced both ways, handled to the end
+  ['incident'],
   // the audit trail: written for every request by an Apollo plugin, read by ADMIN
   ['audit'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers
@@ -76,7 +80,7 @@ forbidden.push(
     name: 'domain-speaks-its-own-types',
     comment: 'the domain folders never import GraphQL classes; schema/ is built from the domain types',
     severity: 'error',
-    from: { path: '^src/(auth|registry|credit|trace|gate|db|tables)/' },
+    from: { path: '^src/(auth|registry|credit|trace|gate|db|tables|notify|incident)/' },
     to: { path: '^src/schema/' },
   },
   {

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './database';
 import { createApp } from './server';
 import { startCreditUpkeep } from './credit/upkeep';
 import { auditRetentionDays, startAuditRetention } from './audit/retention';
+import { startNotificationQueue } from './notify/queue';
 
 async function main(): Promise<void> {
   exitOnUnhandledErrors((line) => console.error(line));
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
   const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log, undefined, config);
   const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
+  // notifications: pg-boss on the same database delivers the outbox to inboxes and live connections
+  const notifications = await startNotificationQueue({
+    orm: db.orm, connectionString: db.appUrl, ownerConnectionString: db.ownerUrl, hub: app.notificationHub, log: app.fastify.log,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.fastify.close(); // stops accepting, drains Apollo
+      await notifications.stop(); // a delivery in flight finishes; one cut short is sent again at the next start
       await db.close(); // closes the pool, stops an embedded PostgreSQL
       process.exit(0);
     } catch (e) {

@@ -5,8 +5,11 @@ import { BatchLink } from './batch-link.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
 import { CreditEvent } from './credit-event.entity';
+import { Incident } from './incident.entity';
+import { IncidentStep } from './incident-step.entity';
 import { Inspection } from './inspection.entity';
 import { Market } from './market.entity';
+import { Notification, NotificationOutbox } from './notification.entity';
 import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
@@ -14,7 +17,9 @@ import { Recall } from './recall.entity';
 
 export * from './enums';
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
+export { Incident, IncidentStep, Notification, NotificationOutbox };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
+  Incident, IncidentStep, NotificationOutbox, Notification,
 ];

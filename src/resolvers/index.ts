@@ -10,16 +10,19 @@ import { CREDIT_RESOLVERS } from './credit.resolver';
 import { EpcisResolver } from './epcis.resolver';
 import { applyFieldRules } from './field-rules';
 import { GateResolver } from './gate.resolver';
+import { IncidentResolver } from './incident.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
+import { NotifyResolver } from './notify.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { RegulatorResolver } from './regulator.resolver';
 import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
-export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS] as const;
+export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS,
+  IncidentResolver, NotifyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -26,3 +26,13 @@ export {
   AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
   InspectionKind, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role, TestResult,
 };
+
+// incidents and notifications
+import { IncidentKind, IncidentPlaceKind, IncidentStatus, NotificationKind } from '../entities/enums';
+
+registerEnumType(IncidentKind, { name: 'IncidentKind' });
+registerEnumType(IncidentStatus, { name: 'IncidentStatus', description: 'The timeline: REPORTED → INVESTIGATING → HANDLED → CLOSED' });
+registerEnumType(IncidentPlaceKind, { name: 'IncidentPlaceKind' });
+registerEnumType(NotificationKind, { name: 'NotificationKind' });
+
+export { IncidentKind, IncidentPlaceKind, IncidentStatus, NotificationKind };

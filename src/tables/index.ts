@@ -11,6 +11,10 @@ import { creditAppealTable } from './credit-appeal.table';
 import { creditEventTable } from './credit-event.table';
 import { inspectionTable } from './inspection.table';
 import { marketEntryTable } from './market-entry.table';
+import { incidentTable } from './incident.table';
+import { incidentStepTable } from './incident-step.table';
+import { notificationOutboxTable } from './notification-outbox.table';
+import { notificationTable } from './notification.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -28,4 +32,8 @@ export const TABLES: readonly Table<unknown>[] = [
   inspectionTable as Table<unknown>,
   auditEventTable as Table<unknown>,
   checkpointTable as Table<unknown>,
+  incidentTable as Table<unknown>,
+  incidentStepTable as Table<unknown>,
+  notificationOutboxTable as Table<unknown>,
+  notificationTable as Table<unknown>,
 ];

@@ -4,6 +4,7 @@ import { registerEpcisRoutes } from './epcis.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPublicPageRoutes } from './public-pages.routes';
 import { registerQrRoutes } from './qr.routes';
+import { registerReportRoutes } from './report.routes';
 import type { WebDeps } from './request-context';
 import { registerShellPageRoutes } from './shell-pages.routes';
 import { registerStaticRoutes } from './static.routes';
@@ -17,4 +18,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerQrRoutes(fastify, deps);
   await registerEpcisRoutes(fastify, deps);
   await registerLedgerRoutes(fastify, deps);
+  await registerReportRoutes(fastify, deps);
 }

@@ -9,6 +9,8 @@ import { Migration20261129200000_audit_event } from './Migration20261129200000_a
 import { Migration20261129200000_ledger_checkpoint } from './Migration20261129200000_ledger_checkpoint';
 import { Migration20261129203000_credit_score_fold } from './Migration20261129203000_credit_score_fold';
 import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
+import { Migration20261201200000_incident } from './Migration20261201200000_incident';
+import { Migration20261201200100_notification } from './Migration20261201200100_notification';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261129200000_ledger_checkpoint', class: Migration20261129200000_ledger_checkpoint },
   { name: 'Migration20261129203000_credit_score_fold', class: Migration20261129203000_credit_score_fold },
   { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
+  { name: 'Migration20261201200000_incident', class: Migration20261201200000_incident },
+  { name: 'Migration20261201200100_notification', class: Migration20261201200100_notification },
 ];

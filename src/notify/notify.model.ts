@@ -1,0 +1,39 @@
+import type { NotificationKind, Role } from '../entities/enums';
+
+/** Who an event is told to: accounts of these roles, of these operators, gate staff of these markets. */
+export interface Audience {
+  roles?: Role[];
+  operatorIds?: number[];
+  marketIds?: number[];
+  accountIds?: number[];
+}
+
+/** An event to tell of, as written into the outbox with the event itself. */
+export interface OutboxEvent {
+  kind: NotificationKind;
+  /** One line a person reads (zh / en). */
+  subject: string;
+  payload: Record<string, unknown>;
+  audience: Audience;
+}
+
+/** One event in one account's inbox. */
+export interface NotificationModel {
+  id: number;
+  /** The outbox event: receivers deduplicate by it. */
+  eventId: number;
+  kind: NotificationKind;
+  subject: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+/** What a live connection is sent for a new notification. */
+export interface LiveNotice {
+  id: number;
+  eventId: number;
+  accountId: number;
+  kind: NotificationKind;
+  subject: string;
+}
