@@ -25,6 +25,7 @@ export async function notificationsOf(ctx: Context, first: number, after: string
 /** Marks the caller's own notifications read; ids of others' notifications are ignored. The ids now read. */
 export async function markNotificationsRead(ctx: Context, idsInput: (string | number)[]): Promise<number[]> {
   const accountId = accountOf(ctx);
+  if (!idsInput.length) throw badInput('ids', 'must name at least one notification');
   if (idsInput.length > 500) throw badInput('ids', 'at most 500 at a time');
   const ids = [...new Set(idsInput.map((id, i) => v.id(`ids[${i}]`, id)))];
   return withTransaction(ctx, (tx) => markRead(tx, accountId, ids));

@@ -44,6 +44,10 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   // the world has no checkpoint yet: everyone alike is told so
   '/ledger/checkpoints/:id': { url: () => '/ledger/checkpoints/latest', allow: 'public', ok: 404 },
   '/ledger/proof/:operatorId': { url: (w) => `/ledger/proof/${w.operatorId}`, allow: 'public', ok: 404 },
+  // the public complaint form; its POST is tested in test/incident-report.test.ts
+  '/report': { url: () => '/report', allow: 'public', ok: 200 },
+  // a WebSocket route: a plain GET is not upgraded and finds nothing, whoever asks (test/notify.test.ts signs in over the socket)
+  '/notifications/live': { url: () => '/notifications/live', allow: 'public', ok: 404 },
 };
 
 function routesOf(printed: string): string[] {

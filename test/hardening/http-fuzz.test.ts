@@ -107,6 +107,8 @@ const ROUTES: Record<string, Route> = {
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
   '/graphql (GET)': () => fc.constant('/graphql'),
+  '/report': () => fc.constant('/report'),
+  '/notifications/live': () => fc.constant('/notifications/live'),
 };
 
 async function send(options: InjectOptions): Promise<string[]> {

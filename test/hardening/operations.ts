@@ -167,7 +167,31 @@ export const RULES: Record<string, OperationRule> = {
 
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
+
+  // incidents: any signed-in account reports; the office handles; a reporter reads its own report
+  'Mutation.reportIncident': {
+    allow: SIGNED_IN,
+    args: async () => ({ input: { kind: 'COMPLAINT', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: '2026-11-01T08:00:00.000Z', description: 'Sour milk' } }),
+  },
+  'Mutation.advanceIncident': { allow: REGULATORS, args: async (w) => ({ input: { id: await freshIncident(w, w.admin), status: 'INVESTIGATING' } }) },
+  'Query.incident': { allow: SIGNED_IN, args: async (w, who) => ({ id: await freshIncident(w, w.tokens[who] ?? w.admin) }) },
+  'Query.incidents': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  'Query.incidentStats': { allow: REGULATORS, args: async () => ({ period: { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }) },
+
+  // notifications: every account has its own inbox
+  'Query.notifications': { allow: SIGNED_IN, args: async () => ({ first: 5 }) },
+  'Mutation.markNotificationsRead': { allow: SIGNED_IN, args: async () => ({ ids: ['1'] }) },
 };
+
+/** A fresh incident reported by the holder of `reporter`; its id. */
+async function freshIncident(w: World, reporter: string): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { id } }`,
+    { input: { kind: 'HAZARD', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: '2026-11-01T08:00:00.000Z', description: `Hazard ${w.serial()}` } },
+    reporter,
+  );
+  return ok(res).reportIncident.id;
+}
 
 /** The operations of the built schema, as `Query.name` / `Mutation.name`. */
 export function operationsOf(schema: GraphQLSchema): { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] {
