@@ -25,7 +25,7 @@ describe('/report', () => {
     expect(en.body).toContain('<h1>Report a food-safety problem</h1>');
   });
 
-  it('records an anonymous report with its suspect traced; the office's read of the contact is audited', async () => {
+  it("records an anonymous report with its suspect traced; the office's read of the contact is audited", async () => {
     const farm = await makeOperator(t, f.admin, { name: 'Green Valley Farm' });
     const lot = await makeBatch(t, f.admin, farm.id, { lotCode: 'GV-2' });
     const res = await post({ ...VALID, suspectCode: lot.publicCode });

@@ -38,7 +38,7 @@ async function twoWays() {
 }
 
 describe('reportIncident', () => {
-  it('a food poisoning with two suspect codes: the common source is found, recalled, handled to the end and counted', async () => {
+  it('a food poisoning with two suspect codes: the common source found, recalled, disposed of, closed; the incident handled and counted', async () => {
     const w = await twoWays();
     const reporter = await token(t, Role.OPERATOR, { operatorId: w.canteen.id });
     const occurredAt = new Date(Date.now() - HOUR).toISOString();
@@ -84,6 +84,35 @@ describe('reportIncident', () => {
     // the common source is recalled: both suspect lots and the rest of its lineage with it
     expect(ok(await t.gql(RECALL, { input: { batchId: w.root.id, reason: 'Food poisoning incident 1' } }, f.regulator)).initiateRecall)
       .toEqual({ recallId: '1', batches: 5, operators: [{ name: 'Green Valley Farm', batches: 3 }, { name: 'Qingshan School Canteen', batches: 1 }, { name: 'Stall 12', batches: 1 }] });
+
+    // every holder was told (the notice), and each declares what it did with what it held
+    const farmer = await token(t, Role.OPERATOR, { operatorId: w.farm.id });
+    const stallKeeper = await token(t, Role.OPERATOR, { operatorId: w.stall.id });
+    const held = ok(await t.gql(`query { recalls(filter: { open: true }) { edges { node { id effectiveness answered units { unit held accounted effectiveness }
+      holdings { operatorName operatorKind unit batches held accounted recordedAt } } } } }`, {}, f.regulator)).recalls.edges;
+    expect(held).toEqual([{ node: {
+      id: '1', effectiveness: 0, answered: 0, units: [{ unit: 'KG', held: 100, accounted: 0, effectiveness: 0 }],
+      holdings: [
+        { operatorName: 'Green Valley Farm', operatorKind: 'FARM', unit: 'KG', batches: 1, held: 35, accounted: 0, recordedAt: null },
+        { operatorName: 'Qingshan School Canteen', operatorKind: 'CANTEEN', unit: 'KG', batches: 1, held: 40, accounted: 0, recordedAt: null },
+        { operatorName: 'Stall 12', operatorKind: 'MARKET_VENDOR', unit: 'KG', batches: 1, held: 25, accounted: 0, recordedAt: null },
+      ],
+    } }]);
+    const DISPOSE = `mutation($input: RecordRecallDispositionInput!) { recordRecallDisposition(input: $input) { effectiveness answered holdings { operatorName returned destroyed sold accounted note } } }`;
+    expect(ok(await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.canteen.id, unit: 'KG', destroyed: 40, note: 'Destroyed in front of the inspector' } }, reporter)).recordRecallDisposition)
+      .toEqual({ effectiveness: 0.4, answered: 1, holdings: [{ operatorName: 'Qingshan School Canteen', returned: 0, destroyed: 40, sold: 0, accounted: 40, note: 'Destroyed in front of the inspector' }] });
+    expect((await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.stall.id, unit: 'KG', returned: 1 } }, reporter)).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.stall.id, unit: 'KG', returned: 20, sold: 5.001 } }, stallKeeper)).errors?.map((e) => e.message))
+      .toEqual(['returned: returned, destroyed and sold together exceed the 25 KG held']);
+    expect(ok(await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.stall.id, unit: 'KG', returned: 20, sold: 5 } }, stallKeeper)).recordRecallDisposition.effectiveness).toBe(0.65);
+    expect(ok(await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.farm.id, unit: 'KG', destroyed: 35 } }, farmer)).recordRecallDisposition.effectiveness).toBe(1);
+    const CLOSE = `mutation($input: CloseRecallInput!) { closeRecall(input: $input) { effectiveness answered summary closedAt } }`;
+    const recallClosed = ok(await t.gql(CLOSE, { input: { recallId: '1', summary: 'All 100 kg accounted for' } }, f.regulator)).closeRecall;
+    expect({ ...recallClosed, closedAt: typeof recallClosed.closedAt }).toEqual({ effectiveness: 1, answered: 3, summary: 'All 100 kg accounted for', closedAt: 'string' });
+    expect((await t.gql(CLOSE, { input: { recallId: '1', summary: 'again' } }, f.regulator)).errors?.map((e) => e.message)).toEqual(['recall 1 is closed already']);
+    expect((await t.gql(DISPOSE, { input: { recallId: '1', operatorId: w.farm.id, unit: 'KG', destroyed: 1 } }, farmer)).errors?.map((e) => e.message)).toEqual(['recall 1 is closed']);
+    expect(ok(await t.gql(`query { recalls(filter: { open: true }) { edges { node { id } } } }`, {}, f.regulator)).recalls.edges).toEqual([]);
+    expect(ok(await t.gql(`query { recall(id: 1) { holdings { operatorName } } }`, {}, farmer)).recall).toEqual({ holdings: [{ operatorName: 'Green Valley Farm' }] });
 
     const investigating = ok(await t.gql(ADVANCE, { input: { id: incident.id, status: 'INVESTIGATING', notes: 'Samples taken' } }, f.regulator)).advanceIncident;
     expect(investigating.steps.map((s: { status: string; dueAt: string | null }) => [s.status, s.dueAt === incident.handleDueAt])).toEqual([['REPORTED', false], ['INVESTIGATING', true]]);

@@ -14,12 +14,13 @@ import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
+import { RecallClosure, RecallDisposition } from './recall-progress.entity';
 
 export * from './enums';
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
-export { Incident, IncidentStep, Notification, NotificationOutbox };
+export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
-  Incident, IncidentStep, NotificationOutbox, Notification,
+  Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
 ];

@@ -11,6 +11,7 @@ import { EpcisResolver } from './epcis.resolver';
 import { applyFieldRules } from './field-rules';
 import { GateResolver } from './gate.resolver';
 import { IncidentResolver } from './incident.resolver';
+import { RecallProgressResolver } from './incident.recall.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
@@ -22,7 +23,7 @@ import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
 export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS,
-  IncidentResolver, NotifyResolver] as const;
+  IncidentResolver, RecallProgressResolver, NotifyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

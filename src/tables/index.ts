@@ -15,6 +15,8 @@ import { incidentTable } from './incident.table';
 import { incidentStepTable } from './incident-step.table';
 import { notificationOutboxTable } from './notification-outbox.table';
 import { notificationTable } from './notification.table';
+import { recallClosureTable } from './recall-closure.table';
+import { recallDispositionTable } from './recall-disposition.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -36,4 +38,6 @@ export const TABLES: readonly Table<unknown>[] = [
   incidentStepTable as Table<unknown>,
   notificationOutboxTable as Table<unknown>,
   notificationTable as Table<unknown>,
+  recallDispositionTable as Table<unknown>,
+  recallClosureTable as Table<unknown>,
 ];

@@ -178,10 +178,36 @@ export const RULES: Record<string, OperationRule> = {
   'Query.incidents': { allow: REGULATORS, args: async () => ({ first: 5 }) },
   'Query.incidentStats': { allow: REGULATORS, args: async () => ({ period: { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }) },
 
+  // recalls carried to the end: the office follows them; a holder reads and answers its own part
+  'Query.recalls': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  // a recall row written directly: a recall through the service would charge credit and change what other queries show
+  'Query.recall': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => {
+      const [row] = await w.t.sql(`insert into recall (batch_id, reason, impact) values ($1, 'Residue above limit', '{}') returning id`, [(await w.freshBatch()).id]);
+      return { id: String(row.id) };
+    },
+  },
+  'Mutation.recordRecallDisposition': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { recallId: await freshRecall(w), operatorId: w.operatorId, unit: 'KG', destroyed: 1 } }),
+  },
+  'Mutation.closeRecall': { allow: REGULATORS, args: async (w) => ({ input: { recallId: await freshRecall(w), summary: 'All accounted for' } }) },
+
   // notifications: every account has its own inbox
   'Query.notifications': { allow: SIGNED_IN, args: async () => ({ first: 5 }) },
   'Mutation.markNotificationsRead': { allow: SIGNED_IN, args: async () => ({ ids: ['1'] }) },
 };
+
+/** A recall of a fresh batch of the world's operator; its id. */
+async function freshRecall(w: World): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { recallId } }`,
+    { input: { batchId: (await w.freshBatch()).id, reason: 'Residue above limit' } },
+    w.admin,
+  );
+  return ok(res).initiateRecall.recallId;
+}
 
 /** A fresh incident reported by the holder of `reporter`; its id. */
 async function freshIncident(w: World, reporter: string): Promise<string> {

@@ -11,6 +11,7 @@ import { Migration20261129203000_credit_score_fold } from './Migration2026112920
 import { Migration20261130100000_account_expiry_last_use } from './Migration20261130100000_account_expiry_last_use';
 import { Migration20261201200000_incident } from './Migration20261201200000_incident';
 import { Migration20261201200100_notification } from './Migration20261201200100_notification';
+import { Migration20261201200200_recall_progress } from './Migration20261201200200_recall_progress';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261130100000_account_expiry_last_use', class: Migration20261130100000_account_expiry_last_use },
   { name: 'Migration20261201200000_incident', class: Migration20261201200000_incident },
   { name: 'Migration20261201200100_notification', class: Migration20261201200100_notification },
+  { name: 'Migration20261201200200_recall_progress', class: Migration20261201200200_recall_progress },
 ];
