@@ -31,16 +31,17 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, say);
 
   const app = await createApp(db.orm, config);
+  // notifications: pg-boss on the same database delivers the outbox to inboxes and live connections; started before
+  // the server listens, so a stop signal never finds it half started
+  const notifications = await startNotificationQueue({
+    orm: db.orm, connectionString: db.appUrl, ownerConnectionString: db.ownerUrl, hub: app.notificationHub, log: app.fastify.log,
+  });
   const address = await app.fastify.listen({ port: config.port, host: config.host });
   // with an ephemeral port and no PUBLIC_URL, links and QR codes point at the address actually bound
   if (!process.env.PUBLIC_URL && config.port === 0) config.publicUrl = address;
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
   const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log, undefined, config);
   const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
-  // notifications: pg-boss on the same database delivers the outbox to inboxes and live connections
-  const notifications = await startNotificationQueue({
-    orm: db.orm, connectionString: db.appUrl, ownerConnectionString: db.ownerUrl, hub: app.notificationHub, log: app.fastify.log,
-  });
 
   let stopping = false;
   const stop = async (signal: string) => {
