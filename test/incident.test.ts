@@ -171,6 +171,18 @@ describe('reportIncident', () => {
   });
 });
 
+describe('the contact a reporter leaves', () => {
+  it('is masked in the audit trail and its reads are audited', async () => {
+    const input = { kind: 'COMPLAINT', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: new Date(Date.now() - HOUR).toISOString(), description: 'Sour milk', contact: '13800000002' };
+    const { id } = ok(await t.gql(`mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { id } }`, { input }, f.regulator)).reportIncident;
+    const [row] = await t.sql(`select variables, personal_data from audit_event where operation = 'reportIncident' order by id desc limit 1`);
+    expect(row).toEqual({ variables: { input: { ...input, contact: '***' } }, personal_data: [] });
+    ok(await t.gql(`query($id: ID!) { incident(id: $id) { contact } }`, { id }, f.regulator));
+    const [read] = await t.sql(`select kind, personal_data from audit_event where operation = 'incident' order by id desc limit 1`);
+    expect(read).toEqual({ kind: 'READ', personal_data: [{ type: 'Incident', field: 'contact', id: Number(id) }] });
+  });
+});
+
 describe('incidentStats', () => {
   it('counts late reports and late handling, keeps drills apart and times them', async () => {
     const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
