@@ -91,7 +91,7 @@ describe('notifications', () => {
     expect(ok(await t.gql(INBOX, {}, s.clerk)).notifications.unread).toBe(0);
 
     // delivering the same event again, directly or by a second job, adds nothing and announces nothing
-    expect(await deliverOutboxEvent(t.orm, Number(notice.eventId))).toEqual([]);
+    expect(await deliverOutboxEvent(t.orm, Number(notice.eventId))).toEqual({ notices: [], webhooks: [] });
     await queue!.boss.send(FANOUT_QUEUE, { outboxId: Number(notice.eventId) });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await inboxCount()).toBe(3);

@@ -145,3 +145,10 @@ export enum NotificationKind {
   TEST_FAILED = 'TEST_FAILED',
   INCIDENT_REPORTED = 'INCIDENT_REPORTED',
 }
+
+/** Where a webhook delivery stands: DEAD after the retries ran out (replayable). */
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+}

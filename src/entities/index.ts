@@ -15,12 +15,14 @@ import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 import { RecallClosure, RecallDisposition } from './recall-progress.entity';
+import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
 
 export * from './enums';
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
-export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition };
+export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition, WebhookDelivery, WebhookSubscription };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
+  WebhookSubscription, WebhookDelivery,
 ];

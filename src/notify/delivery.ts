@@ -2,20 +2,29 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTransaction } from '../context';
 import { lockOutboxEvent, markOutboxDelivered, markOutboxDispatched, pendingOutboxIds, undeliveredOutboxIds } from '../tables/notification-outbox.table';
 import { fanOutNotification } from '../tables/notification.table';
+import { insertWebhookDeliveries } from '../tables/webhook-delivery.table';
 import type { LiveNotice } from './notify.model';
 
+export interface Delivered {
+  /** Inbox rows added now. */
+  notices: LiveNotice[];
+  /** Webhook deliveries added now, to be posted. */
+  webhooks: number[];
+}
+
 /**
- * Delivers one outbox event to the inbox of every account of its audience, exactly once per account: the event row
- * is locked while it is delivered, and the inbox's unique (event, account) turns any repeat — a retried job, a job
- * sent again after a restart — into no change. The notices added now (none on a repeat).
+ * Delivers one outbox event to the inbox of every account of its audience and to every webhook subscriber of its
+ * kind, exactly once per recipient: the event row is locked while it is delivered, and the unique (event, account)
+ * and (subscriber, event) turn any repeat — a retried job, a job sent again after a restart — into no change.
  */
-export async function deliverOutboxEvent(orm: MikroORM, outboxId: number): Promise<LiveNotice[]> {
+export async function deliverOutboxEvent(orm: MikroORM, outboxId: number): Promise<Delivered> {
   return withTransaction({ em: orm.em.fork() }, async (tx) => {
     const event = await lockOutboxEvent(tx, outboxId);
-    if (!event) return [];
-    const added = await fanOutNotification(tx, event.id, event.kind, event.subject, event.audience);
+    if (!event) return { notices: [], webhooks: [] };
+    const notices = await fanOutNotification(tx, event.id, event.kind, event.subject, event.audience);
+    const webhooks = await insertWebhookDeliveries(tx, event.id, event.kind);
     await markOutboxDelivered(tx, event.id);
-    return added;
+    return { notices, webhooks };
   });
 }
 

@@ -37,3 +37,34 @@ export interface LiveNotice {
   kind: NotificationKind;
   subject: string;
 }
+
+/** A system that receives notifications by signed HTTP POST. */
+export interface WebhookSubscriptionModel {
+  id: number;
+  name: string;
+  url: string;
+  /** Kinds sent; empty: every kind. */
+  kinds: NotificationKind[];
+  active: boolean;
+  createdAt: Date;
+}
+
+export type WebhookDeliveryState = 'PENDING' | 'DELIVERED' | 'DEAD';
+
+export interface WebhookDeliveryModel {
+  id: number;
+  subscriptionId: number;
+  eventId: number;
+  status: WebhookDeliveryState;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface RegisterWebhookData {
+  name: string;
+  url: string;
+  kinds?: NotificationKind[] | null;
+}

@@ -3,13 +3,18 @@ import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { OUTBOX_CHANNEL } from '../tables/notification-outbox.table';
 import { NOTIFICATION_CHANNEL } from '../tables/notification.table';
+import { WEBHOOK_REPLAY_CHANNEL } from '../tables/webhook-delivery.table';
 import { deliverOutboxEvent, markDispatched, pendingOutbox, undeliveredOutbox } from './delivery';
+import { markDead, pendingWebhooks, postWebhook } from './webhook';
 import type { NotificationHub } from './live';
 import type { LiveNotice } from './notify.model';
 
 /** The queue each outbox event goes through; its failures land in the dead-letter queue after the retries. */
 export const FANOUT_QUEUE = 'notify-fanout';
 export const FANOUT_DEAD_LETTER = 'notify-fanout-dead';
+/** Each webhook delivery is one job of this queue; after its retries it lands in the dead-letter queue, marked DEAD. */
+export const WEBHOOK_QUEUE = 'notify-webhook';
+export const WEBHOOK_DEAD_LETTER = 'notify-webhook-dead';
 /** pg-boss keeps its tables in this schema of the same database. */
 export const QUEUE_SCHEMA = 'pgboss';
 
@@ -34,6 +39,12 @@ export interface NotificationQueueOptions {
   retryDelaySeconds?: number;
   /** A job still active after this long is taken as lost and retried. */
   expireSeconds?: number;
+  /** Attempts after the first before a webhook delivery is dead-lettered. */
+  webhookRetryLimit?: number;
+  /** First retry delay of a webhook delivery, doubled each time. */
+  webhookRetryDelaySeconds?: number;
+  /** How long a subscriber may take to answer. */
+  webhookTimeoutMs?: number;
 }
 
 export interface NotificationQueue {
@@ -58,6 +69,8 @@ async function install(ownerUrl: string, appRole: string | null, queueOptions: O
   try {
     await owner.createQueue(FANOUT_DEAD_LETTER, { name: FANOUT_DEAD_LETTER, retentionMinutes: 60 * 24 * 14 });
     await owner.createQueue(FANOUT_QUEUE, { name: FANOUT_QUEUE, deadLetter: FANOUT_DEAD_LETTER, ...queueOptions });
+    await owner.createQueue(WEBHOOK_DEAD_LETTER, { name: WEBHOOK_DEAD_LETTER, retentionMinutes: 60 * 24 * 14 });
+    await owner.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, deadLetter: WEBHOOK_DEAD_LETTER, ...queueOptions });
   } finally {
     await owner.stop({ graceful: false, wait: true, close: true });
   }
@@ -125,12 +138,35 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     return sweeping;
   };
 
-  await boss.work<{ outboxId: number }>(FANOUT_QUEUE, { batchSize: 5, pollingIntervalSeconds: options.pollingSeconds ?? 0.5 }, async (jobs) => {
-    for (const job of jobs) await deliverOutboxEvent(orm, job.data.outboxId);
+  // retries per job, not per queue: a queue keeps the options it was first created with
+  const webhookJob = {
+    retryLimit: options.webhookRetryLimit ?? 8,
+    retryDelay: options.webhookRetryDelaySeconds ?? 10,
+    retryBackoff: true,
+    deadLetter: WEBHOOK_DEAD_LETTER,
+    expireInSeconds: Math.ceil((options.webhookTimeoutMs ?? 10_000) / 1000) + 60,
+  };
+  // a second job for one delivery posts nothing more: the post locks the delivery and skips a delivered one
+  const sendWebhook = (deliveryId: number) => boss.send(WEBHOOK_QUEUE, { deliveryId }, webhookJob);
+  const polling = { pollingIntervalSeconds: options.pollingSeconds ?? 0.5 };
+
+  await boss.work<{ outboxId: number }>(FANOUT_QUEUE, { batchSize: 5, ...polling }, async (jobs) => {
+    for (const job of jobs) {
+      const done = await deliverOutboxEvent(orm, job.data.outboxId);
+      for (const id of done.webhooks) await sendWebhook(id);
+    }
+  });
+  // one post per job, so one subscriber's failure retries only its own delivery
+  await boss.work<{ deliveryId: number }>(WEBHOOK_QUEUE, { batchSize: 1, ...polling }, async ([job]) => {
+    await postWebhook(orm, job.data.deliveryId, options.webhookTimeoutMs ?? 10_000);
+  });
+  await boss.work<{ deliveryId: number }>(WEBHOOK_DEAD_LETTER, { batchSize: 5, ...polling }, async (jobs) => {
+    for (const job of jobs) await markDead(orm, job.data.deliveryId);
   });
 
   // delivery cut short by a stop: its job may still count as active until it expires, so it is sent again now
   for (const id of await undeliveredOutbox(orm, 1000)) await boss.send(FANOUT_QUEUE, { outboxId: id });
+  for (const id of await pendingWebhooks(orm, 1000)) await sendWebhook(id);
   await sweep();
 
   let stopped = false;
@@ -139,7 +175,9 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     const client = new Client({ connectionString: options.connectionString });
     client.on('notification', (msg) => {
       if (msg.channel === OUTBOX_CHANNEL) void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed'));
-      else if (msg.channel === NOTIFICATION_CHANNEL && msg.payload && options.hub) {
+      else if (msg.channel === WEBHOOK_REPLAY_CHANNEL && msg.payload) {
+        void sendWebhook(Number(msg.payload)).catch((err: Error) => log.warn({ err: { message: err.message } }, 'webhook replay not queued'));
+      } else if (msg.channel === NOTIFICATION_CHANNEL && msg.payload && options.hub) {
         try {
           options.hub.publish(JSON.parse(msg.payload) as LiveNotice);
         } catch (err) {
@@ -156,6 +194,7 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     await client.connect();
     await client.query(`listen ${OUTBOX_CHANNEL}`);
     await client.query(`listen ${NOTIFICATION_CHANNEL}`);
+    await client.query(`listen ${WEBHOOK_REPLAY_CHANNEL}`);
     listener = client;
   };
   await listen();

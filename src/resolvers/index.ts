@@ -15,7 +15,7 @@ import { RecallProgressResolver } from './incident.recall.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
-import { NotifyResolver } from './notify.resolver';
+import { NotifyResolver, WebhookResolver } from './notify.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { RegulatorResolver } from './regulator.resolver';
 import { TraceResolver } from './trace.resolver';
@@ -23,7 +23,7 @@ import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
 export const RESOLVERS = [AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver, WebResolver, RegulatorResolver, AuditResolver, ...CREDIT_RESOLVERS,
-  IncidentResolver, RecallProgressResolver, NotifyResolver] as const;
+  IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

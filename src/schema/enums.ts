@@ -36,3 +36,9 @@ registerEnumType(IncidentPlaceKind, { name: 'IncidentPlaceKind' });
 registerEnumType(NotificationKind, { name: 'NotificationKind' });
 
 export { IncidentKind, IncidentPlaceKind, IncidentStatus, NotificationKind };
+
+import { WebhookDeliveryStatus } from '../entities/enums';
+
+registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'DEAD: the retries ran out; replay it by id' });
+
+export { WebhookDeliveryStatus };

@@ -17,6 +17,8 @@ import { notificationOutboxTable } from './notification-outbox.table';
 import { notificationTable } from './notification.table';
 import { recallClosureTable } from './recall-closure.table';
 import { recallDispositionTable } from './recall-disposition.table';
+import { webhookDeliveryTable } from './webhook-delivery.table';
+import { webhookSubscriptionTable } from './webhook-subscription.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -40,4 +42,6 @@ export const TABLES: readonly Table<unknown>[] = [
   notificationTable as Table<unknown>,
   recallDispositionTable as Table<unknown>,
   recallClosureTable as Table<unknown>,
+  webhookSubscriptionTable as Table<unknown>,
+  webhookDeliveryTable as Table<unknown>,
 ];

@@ -197,7 +197,22 @@ export const RULES: Record<string, OperationRule> = {
   // notifications: every account has its own inbox
   'Query.notifications': { allow: SIGNED_IN, args: async () => ({ first: 5 }) },
   'Mutation.markNotificationsRead': { allow: SIGNED_IN, args: async () => ({ ids: ['1'] }) },
+
+  // webhooks: an administrator connects other systems
+  'Mutation.registerWebhook': { allow: ['ADMIN'], args: async (w) => ({ input: { name: `System ${w.serial()}`, url: 'https://example.org/hooks' } }) },
+  'Mutation.setWebhookActive': { allow: ['ADMIN'], args: async (w) => ({ id: String((await freshWebhookDelivery(w)).subscription), active: false }) },
+  'Mutation.replayWebhookDelivery': { allow: ['ADMIN'], args: async (w) => ({ id: String((await freshWebhookDelivery(w)).delivery) }) },
+  'Query.webhookSubscriptions': { allow: ['ADMIN'], args: async () => ({}) },
+  'Query.webhookDeliveries': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
 };
+
+/** A subscriber, an event and its delivery, written directly (no queue runs in these tests); their ids. */
+async function freshWebhookDelivery(w: World): Promise<{ subscription: number; delivery: number }> {
+  const [s] = await w.t.sql(`insert into webhook_subscription (name, url, secret) values ($1, 'https://example.org/hooks', repeat('s', 40)) returning id`, [`System ${w.serial()}`]);
+  const [o] = await w.t.sql(`insert into notification_outbox (kind, subject) values ('INCIDENT_REPORTED', 'x') returning id`);
+  const [d] = await w.t.sql(`insert into webhook_delivery (subscription_id, outbox_id, status) values ($1, $2, 'DEAD') returning id`, [s.id, o.id]);
+  return { subscription: s.id, delivery: d.id };
+}
 
 /** A recall of a fresh batch of the world's operator; its id. */
 async function freshRecall(w: World): Promise<string> {

@@ -12,6 +12,7 @@ import { Migration20261130100000_account_expiry_last_use } from './Migration2026
 import { Migration20261201200000_incident } from './Migration20261201200000_incident';
 import { Migration20261201200100_notification } from './Migration20261201200100_notification';
 import { Migration20261201200200_recall_progress } from './Migration20261201200200_recall_progress';
+import { Migration20261201200300_webhook } from './Migration20261201200300_webhook';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201200000_incident', class: Migration20261201200000_incident },
   { name: 'Migration20261201200100_notification', class: Migration20261201200100_notification },
   { name: 'Migration20261201200200_recall_progress', class: Migration20261201200200_recall_progress },
+  { name: 'Migration20261201200300_webhook', class: Migration20261201200300_webhook },
 ];
