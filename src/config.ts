@@ -214,6 +214,8 @@ export interface Limits {
   authFailuresPerWindow: number;
   /** Exports and the heaviest regulator operations (traces, EPCIS lineage, archive checks, recalls) per token per window. */
   heavyPerWindow: number;
+  /** Reports sent through the public complaint form (`POST /report`) per client address per window. */
+  reportsPerWindow: number;
   /** Longest a single SQL statement of a public lookup may run, in milliseconds. */
   publicStatementTimeoutMs: number;
 }
@@ -226,6 +228,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   writesPerWindow: 300,
   authFailuresPerWindow: 30,
   heavyPerWindow: 30,
+  reportsPerWindow: 10,
   publicStatementTimeoutMs: 2000,
 });
 
@@ -237,6 +240,7 @@ const VARIABLES: Record<keyof Limits, { name: string; min: number; max: number }
   writesPerWindow: { name: 'RATE_LIMIT_WRITES', min: 1, max: 1_000_000 },
   authFailuresPerWindow: { name: 'RATE_LIMIT_AUTH_FAILURES', min: 1, max: 1_000_000 },
   heavyPerWindow: { name: 'RATE_LIMIT_HEAVY', min: 1, max: 1_000_000 },
+  reportsPerWindow: { name: 'RATE_LIMIT_REPORTS', min: 1, max: 1_000_000 },
   publicStatementTimeoutMs: { name: 'PUBLIC_STATEMENT_TIMEOUT_MS', min: 1, max: 600_000 },
 };
 

@@ -10,6 +10,10 @@ import { grantAppRole, withCredentials } from './db/roles';
 export interface Database {
   orm: MikroORM;
   embedded: EmbeddedDatabase | null;
+  /** The server's own role (the notification queue connects as it). */
+  appUrl: string;
+  /** The owner that migrates, when it is another role. */
+  ownerUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export async function openDatabase(config: Config, log: (line: string) => void):
     return {
       orm,
       embedded,
+      appUrl,
+      ownerUrl: ownerUrl ?? null,
       async close() {
         await orm.close(true);
         await embedded?.stop();

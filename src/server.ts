@@ -16,6 +16,8 @@ import { buildAppSchema } from './resolvers';
 import { registerRequestContext } from './web/request-context';
 import { registerRoutes } from './web/routes';
 import { registerTextInputCheck } from './web/text-input';
+import { NotificationHub } from './notify/live';
+import { registerLiveNotificationRoutes } from './web/notify-live.routes';
 
 export interface App {
   fastify: FastifyInstance;
@@ -23,6 +25,8 @@ export interface App {
   schema: GraphQLSchema;
   /** Builds the context a request with this bearer token would get. */
   contextFor(token?: string | null, clientIp?: string | null): Promise<Context>;
+  /** This process's live notification connections; the notification queue publishes into it. */
+  notificationHub: NotificationHub;
 }
 
 export interface AppOptions {
@@ -117,6 +121,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   });
 
   await registerRoutes(fastify, contexts);
+  const notificationHub = new NotificationHub();
+  await registerLiveNotificationRoutes(fastify, contexts, notificationHub);
 
-  return { fastify, apollo, schema, contextFor };
+  return { fastify, apollo, schema, contextFor, notificationHub };
 }

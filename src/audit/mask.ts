@@ -6,7 +6,7 @@ export const MASK = '***';
 
 /** Secrets and personal data, by argument or input-field name (compared case-insensitively). */
 const MASKED_KEYS = new Set(
-  ['token', 'secret', 'password', 'contactPerson', 'contactPhone', 'phone', 'idNumber', 'idCardNo', 'address', 'tester', 'host', 'hostName', 'hostPhone']
+  ['token', 'secret', 'password', 'contactPerson', 'contactPhone', 'phone', 'idNumber', 'idCardNo', 'address', 'tester', 'host', 'hostName', 'hostPhone', 'contact']
     .map((k) => k.toLowerCase()),
 );
 

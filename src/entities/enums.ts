@@ -191,3 +191,41 @@ export enum CaptureStatus {
   PARTIAL = 'PARTIAL',
   FAILED = 'FAILED',
 }
+
+export enum IncidentKind {
+  FOOD_POISONING = 'FOOD_POISONING',
+  COMPLAINT = 'COMPLAINT',
+  HAZARD = 'HAZARD',
+  FAILED_TEST = 'FAILED_TEST',
+  OTHER = 'OTHER',
+}
+
+/** An incident's place of the timeline, in order. */
+export enum IncidentStatus {
+  REPORTED = 'REPORTED',
+  INVESTIGATING = 'INVESTIGATING',
+  HANDLED = 'HANDLED',
+  CLOSED = 'CLOSED',
+}
+
+/** Where an incident happened: a village, an operator, a canteen or a banquet. */
+export enum IncidentPlaceKind {
+  VILLAGE = 'VILLAGE',
+  OPERATOR = 'OPERATOR',
+  CANTEEN = 'CANTEEN',
+  BANQUET = 'BANQUET',
+}
+
+/** What a notification tells of. */
+export enum NotificationKind {
+  RECALL_STARTED = 'RECALL_STARTED',
+  TEST_FAILED = 'TEST_FAILED',
+  INCIDENT_REPORTED = 'INCIDENT_REPORTED',
+}
+
+/** Where a webhook delivery stands: DEAD after the retries ran out (replayable). */
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+}

@@ -13,23 +13,31 @@ import { FieldPhoto } from './field-photo.entity';
 import { EpcisCapture } from './epcis-capture.entity';
 import { EpcisEvent } from './epcis-event.entity';
 import { ExchangeIdentifier } from './exchange-identifier.entity';
+import { Incident } from './incident.entity';
+import { IncidentStep } from './incident-step.entity';
 import { Inspection } from './inspection.entity';
 import { Market } from './market.entity';
+import { Notification, NotificationOutbox } from './notification.entity';
 import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
 import { Recall } from './recall.entity';
 import { RectificationOrder } from './rectification-order.entity';
+import { RecallClosure, RecallDisposition } from './recall-progress.entity';
+import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
 
 export * from './enums';
 export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
 export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenReceipt, CanteenSample, RuralChef };
+export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition, WebhookDelivery, WebhookSubscription };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
   ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
   RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample,
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
+  Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
+  WebhookSubscription, WebhookDelivery,
 ];

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context } from '../context';
 import { chargeCreditOnce } from '../credit/ledger.append';
-import { BatchStatus, CreditSource, GateDecision, InspectionKind, Role, TestResult } from '../entities/enums';
+import { BatchStatus, CreditSource, GateDecision, InspectionKind, NotificationKind, Role, TestResult } from '../entities/enums';
 import { badInput, conflict, forbidden, notFound } from '../errors';
+import { recordNotification } from '../notify/outbox';
 import { toMilli } from '../quantity';
 import { asStored } from '../tables/insert-once';
 import { failedBefore, insertInspectionOnce, storeTestAnswer } from '../tables/inspection.table';
@@ -124,6 +125,13 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
           recordedById: tx.viewer.accountId,
         }, { lotId: batch.id, certificateId: null });
       }
+      // every failed result is told, a retest that fails again included: the office, the lot's owner, the market's gate
+      await recordNotification(tx, {
+        kind: NotificationKind.TEST_FAILED,
+        subject: `检测不合格 Test failed: ${batch.lot_code} (${tested.filter((i) => i.result === TestResult.FAIL).map((i) => i.item).join(', ')})`,
+        payload: { inspectionId: inspection.id, kind, batchId: batch.id, lotCode: batch.lot_code, marketId, entryId },
+        audience: { roles: [Role.REGULATOR, Role.ADMIN], operatorIds: [batch.owner_id], marketIds: marketId !== null ? [marketId] : [] },
+      });
     }
 
     // the entry row is locked: only the first test to find it waiting decides it, and admits the goods at most once

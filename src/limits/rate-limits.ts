@@ -8,7 +8,7 @@ import { REGULATOR_TRACE_LIMITS } from '../trace/trace.service';
 import { QUERY_LIMITS } from './query-limits';
 
 /** Which budget a request draws from. */
-export type RateBucket = 'public' | 'gate' | 'write' | 'auth' | 'heavy';
+export type RateBucket = 'public' | 'gate' | 'write' | 'auth' | 'heavy' | 'report';
 
 export interface RateLimitHooks {
   /**
@@ -27,6 +27,9 @@ export interface RateCharge {
 
 /** Paths of the public pages and images that printed QR codes lead to, and the ledger's public checkpoints and proofs. */
 export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoints\/|proof\/)|^\/banquet(\/|$)/;
+
+/** The public complaint form: reading it draws from the public budget, sending it from its own smaller one. */
+export const REPORT_PATH = /^\/report\/?$/;
 
 /** Exports, EPCIS capture and registry imports for regulators: each holds a connection and walks or writes much of the database. */
 export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
@@ -62,6 +65,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
     write: fastify.createRateLimit({ max: limits.writesPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
     auth: fastify.createRateLimit({ max: limits.authFailuresPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
     heavy: fastify.createRateLimit({ max: limits.heavyPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
+    report: fastify.createRateLimit({ max: limits.reportsPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
   };
 
   const refuse = (reply: FastifyReply, bucket: RateBucket, ttlInSeconds: number, graphql: boolean) => {
@@ -106,6 +110,11 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
   fastify.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (PUBLIC_PATH.test(path)) await charge(request, reply, [{ bucket: 'public', key: `ip:${request.ip}`, cost: 1 }], false);
+    else if (REPORT_PATH.test(path)) {
+      // charged before the body is read: a flood of reports costs no parsing and no database work
+      const bucket: RateBucket = request.method === 'POST' ? 'report' : 'public';
+      await charge(request, reply, [{ bucket, key: `ip:${request.ip}`, cost: 1 }], false);
+    }
   });
 
   // after body parsing, so the GraphQL operation can be read

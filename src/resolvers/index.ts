@@ -12,9 +12,12 @@ import { CREDIT_RESOLVERS } from './credit.resolver';
 import { EpcisResolver } from './epcis.resolver';
 import { applyFieldRules } from './field-rules';
 import { GateResolver } from './gate.resolver';
+import { IncidentResolver } from './incident.resolver';
+import { RecallProgressResolver } from './incident.recall.resolver';
 import { InspectionResolver } from './inspection.resolver';
 import { LineageResolver } from './lineage.resolver';
 import { MarketResolver } from './market.resolver';
+import { NotifyResolver, WebhookResolver } from './notify.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { RegulatorResolver } from './regulator.resolver';
 import { SupervisionResolver } from './supervision.resolver';
@@ -25,6 +28,7 @@ import { WebResolver } from './web.resolver';
 export const RESOLVERS = [
   AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver,
   WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, BanquetResolver, CanteenResolver, ...CREDIT_RESOLVERS,
+  IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -38,3 +38,19 @@ export {
   InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
   RectificationStatus, Role, TestResult,
 };
+
+// incidents and notifications
+import { IncidentKind, IncidentPlaceKind, IncidentStatus, NotificationKind } from '../entities/enums';
+
+registerEnumType(IncidentKind, { name: 'IncidentKind' });
+registerEnumType(IncidentStatus, { name: 'IncidentStatus', description: 'The timeline: REPORTED → INVESTIGATING → HANDLED → CLOSED' });
+registerEnumType(IncidentPlaceKind, { name: 'IncidentPlaceKind' });
+registerEnumType(NotificationKind, { name: 'NotificationKind' });
+
+export { IncidentKind, IncidentPlaceKind, IncidentStatus, NotificationKind };
+
+import { WebhookDeliveryStatus } from '../entities/enums';
+
+registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'DEAD: the retries ran out; replay it by id' });
+
+export { WebhookDeliveryStatus };

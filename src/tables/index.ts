@@ -25,6 +25,14 @@ import { canteenSampleTable } from './canteen-sample.table';
 import { epcisCaptureTable } from './epcis-capture.table';
 import { epcisEventTable } from './epcis-event.table';
 import { exchangeIdentifierTable } from './exchange-identifier.table';
+import { incidentTable } from './incident.table';
+import { incidentStepTable } from './incident-step.table';
+import { notificationOutboxTable } from './notification-outbox.table';
+import { notificationTable } from './notification.table';
+import { recallClosureTable } from './recall-closure.table';
+import { recallDispositionTable } from './recall-disposition.table';
+import { webhookDeliveryTable } from './webhook-delivery.table';
+import { webhookSubscriptionTable } from './webhook-subscription.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -56,4 +64,12 @@ export const TABLES: readonly Table<unknown>[] = [
   epcisCaptureTable as Table<unknown>,
   epcisEventTable as Table<unknown>,
   exchangeIdentifierTable as Table<unknown>,
+  incidentTable as Table<unknown>,
+  incidentStepTable as Table<unknown>,
+  notificationOutboxTable as Table<unknown>,
+  notificationTable as Table<unknown>,
+  recallDispositionTable as Table<unknown>,
+  recallClosureTable as Table<unknown>,
+  webhookSubscriptionTable as Table<unknown>,
+  webhookDeliveryTable as Table<unknown>,
 ];

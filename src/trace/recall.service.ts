@@ -1,7 +1,8 @@
 import { withTransaction, type Context } from '../context';
 import { appendCreditEvent } from '../credit/ledger.service';
-import { CreditSource } from '../entities/enums';
+import { CreditSource, NotificationKind, Role } from '../entities/enums';
 import { notFound } from '../errors';
+import { recordNotification } from '../notify/outbox';
 import { lockBatch, markDescendantsRecalled } from '../tables/batch.table';
 import { insertRecall, recallImpactOfBatch, setRecallImpact } from '../tables/recall.table';
 import * as v from '../validation';
@@ -62,6 +63,13 @@ export async function initiateRecall(ctx: Context, input: InitiateRecallData): P
       source: CreditSource.RECALL,
       sourceRef: `recall:${recall.id}`,
       recordedById: tx.viewer.accountId,
+    });
+    // told to the office, every operator holding recalled goods and the gate staff of every market they reached
+    await recordNotification(tx, {
+      kind: NotificationKind.RECALL_STARTED,
+      subject: `召回 Recall: ${source.product_name} ${source.lot_code} — ${reason}`,
+      payload: { recallId: recall.id, batchId, batchCode: source.public_code, productName: source.product_name, lotCode: source.lot_code, reason, batches: impact.batches },
+      audience: { roles: [Role.REGULATOR, Role.ADMIN], operatorIds: impact.operators.map((o) => o.id), marketIds: impact.markets.map((m) => m.id) },
     });
     return { impact, created: true };
   });

@@ -6,6 +6,7 @@ import { registerExchangeRoutes } from './exchange.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPublicPageRoutes } from './public-pages.routes';
 import { registerQrRoutes } from './qr.routes';
+import { registerReportRoutes } from './report.routes';
 import type { WebDeps } from './request-context';
 import { registerShellPageRoutes } from './shell-pages.routes';
 import { registerStaticRoutes } from './static.routes';
@@ -23,4 +24,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerLedgerRoutes(fastify, deps);
   await registerSupervisionRoutes(fastify, deps);
   await registerBanquetRoutes(fastify);
+  await registerReportRoutes(fastify, deps);
 }

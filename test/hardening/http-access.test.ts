@@ -81,6 +81,10 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/inspect/photos': { url: () => '/inspect/photos', allow: 'public', ok: 404 },
   // town-wide roles and the uploader; a village assistant once an inspection of its village names the photo
   '/inspect/photos/:name': { url: () => `/inspect/photos/${photoName}`, allow: ['REGULATOR', 'ADMIN', 'INSPECTOR'], ok: 200 },
+  // the public complaint form; its POST is tested in test/incident-report.test.ts
+  '/report': { url: () => '/report', allow: 'public', ok: 200 },
+  // a WebSocket route: a plain GET is not upgraded and finds nothing, whoever asks (test/notify.test.ts signs in over the socket)
+  '/notifications/live': { url: () => '/notifications/live', allow: 'public', ok: 404 },
 };
 
 /** The routes of fastify's printed tree; a route printed under another (its path extends that one) gets its full path. */

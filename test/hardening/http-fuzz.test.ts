@@ -114,6 +114,8 @@ const ROUTES: Record<string, Route> = {
   '/epcis/events': () => fc.constant('/epcis/events'),
   '/graphql (GET)': () => fc.constant('/graphql'),
   '/inspect/photos/:name': () => near([`${'0'.repeat(64)}.jpg`, `${'a'.repeat(64)}.thumb.jpg`]).map((n) => `/inspect/photos/${n}`),
+  '/report': () => fc.constant('/report'),
+  '/notifications/live': () => fc.constant('/notifications/live'),
 };
 
 async function send(options: InjectOptions): Promise<string[]> {

@@ -254,7 +254,72 @@ export const RULES: Record<string, OperationRule> = {
 
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
+
+  // incidents: any signed-in account reports; the office handles; a reporter reads its own report
+  'Mutation.reportIncident': {
+    allow: SIGNED_IN,
+    args: async () => ({ input: { kind: 'COMPLAINT', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: '2026-11-01T08:00:00.000Z', description: 'Sour milk' } }),
+  },
+  'Mutation.advanceIncident': { allow: REGULATORS, args: async (w) => ({ input: { id: await freshIncident(w, w.admin), status: 'INVESTIGATING' } }) },
+  'Query.incident': { allow: SIGNED_IN, args: async (w, who) => ({ id: await freshIncident(w, w.tokens[who] ?? w.admin) }) },
+  'Query.incidents': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  'Query.incidentStats': { allow: REGULATORS, args: async () => ({ period: { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }) },
+
+  // recalls carried to the end: the office follows them; a holder reads and answers its own part
+  'Query.recalls': { allow: REGULATORS, args: async () => ({ first: 5 }) },
+  // a recall row written directly: a recall through the service would charge credit and change what other queries show
+  'Query.recall': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => {
+      const [row] = await w.t.sql(`insert into recall (batch_id, reason, impact) values ($1, 'Residue above limit', '{}') returning id`, [(await w.freshBatch()).id]);
+      return { id: String(row.id) };
+    },
+  },
+  'Mutation.recordRecallDisposition': {
+    allow: ['OPERATOR', 'REGULATOR', 'ADMIN'],
+    args: async (w) => ({ input: { recallId: await freshRecall(w), operatorId: w.operatorId, unit: 'KG', destroyed: 1 } }),
+  },
+  'Mutation.closeRecall': { allow: REGULATORS, args: async (w) => ({ input: { recallId: await freshRecall(w), summary: 'All accounted for' } }) },
+
+  // notifications: every account has its own inbox
+  'Query.notifications': { allow: SIGNED_IN, args: async () => ({ first: 5 }) },
+  'Mutation.markNotificationsRead': { allow: SIGNED_IN, args: async () => ({ ids: ['1'] }) },
+
+  // webhooks: an administrator connects other systems
+  'Mutation.registerWebhook': { allow: ['ADMIN'], args: async (w) => ({ input: { name: `System ${w.serial()}`, url: 'https://example.org/hooks' } }) },
+  'Mutation.setWebhookActive': { allow: ['ADMIN'], args: async (w) => ({ id: String((await freshWebhookDelivery(w)).subscription), active: false }) },
+  'Mutation.replayWebhookDelivery': { allow: ['ADMIN'], args: async (w) => ({ id: String((await freshWebhookDelivery(w)).delivery) }) },
+  'Query.webhookSubscriptions': { allow: ['ADMIN'], args: async () => ({}) },
+  'Query.webhookDeliveries': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },
 };
+
+/** A subscriber, an event and its delivery, written directly (no queue runs in these tests); their ids. */
+async function freshWebhookDelivery(w: World): Promise<{ subscription: number; delivery: number }> {
+  const [s] = await w.t.sql(`insert into webhook_subscription (name, url, secret) values ($1, 'https://example.org/hooks', repeat('s', 40)) returning id`, [`System ${w.serial()}`]);
+  const [o] = await w.t.sql(`insert into notification_outbox (kind, subject) values ('INCIDENT_REPORTED', 'x') returning id`);
+  const [d] = await w.t.sql(`insert into webhook_delivery (subscription_id, outbox_id, status) values ($1, $2, 'DEAD') returning id`, [s.id, o.id]);
+  return { subscription: s.id, delivery: d.id };
+}
+
+/** A recall of a fresh batch of the world's operator; its id. */
+async function freshRecall(w: World): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { recallId } }`,
+    { input: { batchId: (await w.freshBatch()).id, reason: 'Residue above limit' } },
+    w.admin,
+  );
+  return ok(res).initiateRecall.recallId;
+}
+
+/** A fresh incident reported by the holder of `reporter`; its id. */
+async function freshIncident(w: World, reporter: string): Promise<string> {
+  const res = await w.t.gql(
+    `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { id } }`,
+    { input: { kind: 'HAZARD', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: '2026-11-01T08:00:00.000Z', description: `Hazard ${w.serial()}` } },
+    reporter,
+  );
+  return ok(res).reportIncident.id;
+}
 
 /** The operations of the built schema, as `Query.name` / `Mutation.name`. */
 export function operationsOf(schema: GraphQLSchema): { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] {

@@ -13,6 +13,10 @@ import { Migration20261201100000_field_supervision } from './Migration2026120110
 import { Migration20261201300000_banquet_canteen } from './Migration20261201300000_banquet_canteen';
 import { Migration20261201310000_checklist_chef_kind } from './Migration20261201310000_checklist_chef_kind';
 import { Migration20261201400000_epcis_capture } from './Migration20261201400000_epcis_capture';
+import { Migration20261201200000_incident } from './Migration20261201200000_incident';
+import { Migration20261201200100_notification } from './Migration20261201200100_notification';
+import { Migration20261201200200_recall_progress } from './Migration20261201200200_recall_progress';
+import { Migration20261201200300_webhook } from './Migration20261201200300_webhook';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -31,4 +35,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261201300000_banquet_canteen', class: Migration20261201300000_banquet_canteen },
   { name: 'Migration20261201310000_checklist_chef_kind', class: Migration20261201310000_checklist_chef_kind },
   { name: 'Migration20261201400000_epcis_capture', class: Migration20261201400000_epcis_capture },
+  { name: 'Migration20261201200000_incident', class: Migration20261201200000_incident },
+  { name: 'Migration20261201200100_notification', class: Migration20261201200100_notification },
+  { name: 'Migration20261201200200_recall_progress', class: Migration20261201200200_recall_progress },
+  { name: 'Migration20261201200300_webhook', class: Migration20261201200300_webhook },
 ];
