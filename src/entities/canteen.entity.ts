@@ -99,7 +99,7 @@ export class CanteenSample {
 /** A staff member's morning health check (晨检): one per person per canteen per day, recorded once per client key. */
 @Entity({ tableName: 'canteen_morning_check' })
 @Check({ name: 'canteen_morning_check_staff_name_check', expression: 'length(staff_name) > 0' })
-@Check({ name: 'canteen_morning_check_temperature_check', expression: 'temperature between 34 and 43' })
+@Check({ name: 'canteen_morning_check_temperature_check', expression: 'temperature >= 34 and temperature <= 43' })
 @Check({ name: 'canteen_morning_check_symptoms_check', expression: "jsonb_typeof(symptoms) = 'array'" })
 @Check({ name: 'canteen_morning_check_checked_by_check', expression: 'length(checked_by) > 0' })
 @Unique({ name: 'canteen_morning_check_person_day_key', properties: ['canteen', 'checkedOn', 'staffName'] })

@@ -265,8 +265,8 @@ export const RULES: Record<string, OperationRule> = {
     },
   },
   'Query.morningChecks': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
-  // the canteen has no village: town-wide roles only
-  'Query.canteenOverview': { allow: ['INSPECTOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ canteenId: await canteenOf(w) }) },
+  // town-wide roles, and the village assistant of the canteen's village (Qingshan)
+  'Query.canteenOverview': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR', 'ADMIN'], args: async (w) => ({ canteenId: await canteenOf(w) }) },
 
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },

@@ -20,7 +20,7 @@ create table canteen_morning_check (
   canteen_id int not null references operator,
   checked_on date not null,
   staff_name varchar(100) not null check (length(staff_name) > 0),
-  temperature numeric(3,1) not null check (temperature between 34 and 43),
+  temperature numeric(3,1) not null check (temperature >= 34 and temperature <= 43),
   symptoms jsonb not null default '[]' check (jsonb_typeof(symptoms) = 'array'),
   fit_for_work boolean not null,
   checked_by varchar(100) not null check (length(checked_by) > 0),
