@@ -39,6 +39,10 @@ export interface BanquetModel {
   warnings: BanquetWarning[];
   guidanceNote: string | null;
   guidedAt: Date | null;
+  /** The field inspection the guidance cites (its checklist answers and photos), if any. */
+  guidanceInspectionId: number | null;
+  /** sha-256 names of photos taken at the on-site check. */
+  guidancePhotos: string[];
   servedAt: Date | null;
   peopleIll: number | null;
   outcomeNote: string | null;

@@ -1,4 +1,4 @@
-import { BanquetTier, BatchStatus } from '../entities/enums';
+import { BanquetTier, BatchStatus, Role } from '../entities/enums';
 
 /**
  * Who guides a banquet, by its number of guests, read top to bottom: the first row whose `upTo` the guests do not
@@ -14,6 +14,17 @@ export const GUIDANCE_TIERS: readonly { upTo: number; tier: BanquetTier; zh: str
 export function guidanceTier(guests: number): BanquetTier {
   return GUIDANCE_TIERS.find((t) => guests <= t.upTo)!.tier;
 }
+
+/**
+ * Who may record guidance for a banquet of each tier (always within the viewer's own scope: a village assistant its
+ * village only). The village assistant guides the banquets the host files; the town's inspectors check on site up to
+ * the township tier; the county tier is the regulators'.
+ */
+export const GUIDED_BY: Readonly<Record<BanquetTier, readonly Role[]>> = {
+  [BanquetTier.HOST_FILES]: [Role.VILLAGE_ASSISTANT, Role.INSPECTOR, Role.REGULATOR, Role.ADMIN],
+  [BanquetTier.TOWN_ON_SITE]: [Role.INSPECTOR, Role.REGULATOR, Role.ADMIN],
+  [BanquetTier.COUNTY_ON_SITE]: [Role.REGULATOR, Role.ADMIN],
+};
 
 /** Days before the banquet on which the village assistant is reminded. */
 export const REMINDER_DAYS_BEFORE = 3;

@@ -1,20 +1,23 @@
-import { isRegulator } from '../auth/access';
+import { assertInspects, isRegulator, isTownWide, villageScope } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
-import { BanquetKind, Meal } from '../entities/enums';
-import { badInput, notFound, forbidden } from '../errors';
+import { BanquetKind, BanquetTier, Meal } from '../entities/enums';
+import { badInput, notFound, forbidden, unauthenticated } from '../errors';
 import { parseScannedCode } from '../gate/code';
 import { localDate } from '../local-time';
 import { chefsOfBanquet, insertBanquetChefs } from '../tables/banquet-chef.table';
 import { upsertBanquetIncidentRequest } from '../tables/banquet-incident-request.table';
 import { ingredientsOfBanquet, insertBanquetIngredients } from '../tables/banquet-ingredient.table';
 import {
-  banquetByNumber, banquetFields, banquetsHeldBetween, insertBanquet, setBanquetGuidance, setBanquetOutcome, type BanquetRow,
+  banquetByNumber, banquetFields, banquetsHeldBetween, insertBanquet, listBanquets, setBanquetGuidance, setBanquetOutcome, type BanquetRow,
 } from '../tables/banquet.table';
+import { fieldInspectionTable } from '../tables/field-inspection.table';
+import { knownPhotos } from '../tables/field-photo.table';
+import { PHOTO_NAME } from '../supervision/photo.service';
 import { batchById, batchByGtinLot, batchIdByPublicCode } from '../tables/batch.table';
 import { ruralChefByCard } from '../tables/rural-chef.table';
 import * as v from '../validation';
 import type { BanquetChefModel, BanquetIncidentRequestModel, BanquetIngredientModel, BanquetModel, BanquetWarning } from './banquet.model';
-import { CHEF_WARNINGS, INGREDIENT_WARNINGS, REMINDER_DAYS_BEFORE, guidanceTier, type IngredientFacts } from './banquet.rules';
+import { CHEF_WARNINGS, GUIDED_BY, INGREDIENT_WARNINGS, REMINDER_DAYS_BEFORE, guidanceTier, type IngredientFacts } from './banquet.rules';
 
 export interface BanquetIngredientData {
   name: string;
@@ -149,29 +152,119 @@ async function assemble(tx: Db, row: BanquetRow): Promise<BanquetModel> {
 }
 
 function assertTownOffice(ctx: Context): void {
-  // the village assistant's role joins here when it exists; until then the town office (regulators) guides
-  if (!isRegulator(ctx.viewer)) throw forbidden('Only the town office may record guidance and outcomes of banquets');
+  if (!isRegulator(ctx.viewer)) throw forbidden('Only the town office may record outcomes of banquets');
+}
+
+/** Sees banquets: town-wide roles any village's, a village assistant its own village's; the village it is held to. */
+function banquetScope(ctx: Context): string | null {
+  if (!ctx.viewer.role) throw unauthenticated();
+  if (isTownWide(ctx.viewer)) return null;
+  const own = villageScope(ctx.viewer);
+  if (own === null || own === '') throw forbidden('This account may not see banquets');
+  return own;
 }
 
 export async function getBanquet(ctx: Context, number: string): Promise<BanquetModel> {
-  assertTownOffice(ctx);
+  banquetScope(ctx);
   const n = v.text('number', number, 20).toUpperCase();
   return withTransaction(ctx, async (tx) => {
     const row = await banquetByNumber(tx, n);
     if (!row) throw notFound('Banquet', n);
+    assertInspects(tx.viewer, row.village);
     return assemble(tx, row);
   });
 }
 
-/** The on-site check or the guidance given; checklists and photos of field supervision attach here where they exist. */
-export async function recordBanquetGuidance(ctx: Context, input: { number: string; note: string }): Promise<BanquetModel> {
-  assertTownOffice(ctx);
+export interface BanquetFilterData {
+  village?: string | null;
+  from?: string | null;
+  to?: string | null;
+  tier?: BanquetTier | null;
+}
+
+function encodeBanquetCursor(on: string, id: number): string {
+  return Buffer.from(`${on}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeBanquetCursor(raw: string | null | undefined): { on: string; id: number } | null {
+  if (raw == null || raw === '') return null;
+  const m = /^(\d{4}-\d\d-\d\d)\|(\d{1,10})$/.exec(Buffer.from(String(raw).slice(0, 100), 'base64url').toString('utf8'));
+  if (!m) throw badInput('after', 'is not a cursor this list gave');
+  return { on: calendarDate('after', m[1]), id: v.id('after', m[2]) };
+}
+
+/**
+ * Filed banquets, latest date first, keyset-paged: what the village assistant (its village only; a filter naming
+ * another village is refused) and the town (any village) are sent.
+ */
+export async function banquets(
+  ctx: Context, filter: BanquetFilterData, first?: number | null, after?: string | null,
+): Promise<{ items: BanquetModel[]; endCursor: string | null; hasNextPage: boolean }> {
+  const own = banquetScope(ctx);
+  const limit = v.pageSize('first', first);
+  let village = v.text('filter.village', filter.village, 100, { optional: true });
+  if (own !== null) {
+    if (village !== null && village !== own) throw forbidden('This account may act only in its own village');
+    village = own;
+  }
+  const from = filter.from == null ? null : calendarDate('filter.from', filter.from);
+  const to = filter.to == null ? null : calendarDate('filter.to', filter.to);
+  if (from && to && from > to) throw badInput('filter.to', 'must not be before filter.from');
+  if (filter.tier != null && !Object.values(BanquetTier).includes(filter.tier)) throw badInput('filter.tier', `must be one of ${Object.values(BanquetTier).join(', ')}`);
+  const cursor = decodeBanquetCursor(after);
+  return withTransaction(ctx, async (tx) => {
+    const rows = await listBanquets(tx, { village, from, to, tier: filter.tier ?? null }, cursor, limit + 1);
+    const items = await Promise.all(rows.slice(0, limit).map((r) => assemble(tx, r)));
+    const last = items[items.length - 1];
+    return { items, endCursor: last ? encodeBanquetCursor(last.heldOn, last.id) : null, hasNextPage: rows.length > limit };
+  });
+}
+
+export interface BanquetGuidanceData {
+  number: string;
+  note: string;
+  /** A field inspection of one of the banquet's registered chefs, whose checklist answers and photos the guidance cites. */
+  inspectionId?: string | number | null;
+  /** Photos of the on-site check: sha-256 names an upload answered. */
+  photos?: string[] | null;
+}
+
+const MAX_GUIDANCE_PHOTOS = 20;
+
+/**
+ * The on-site check or the guidance given. Who may record it follows the banquet's tier (`GUIDED_BY`) and the
+ * viewer's scope: a village assistant guides the host-filed banquets of its own village. The guidance may cite a
+ * field inspection of one of the banquet's registered chefs that the viewer may see, and photos on record.
+ */
+export async function recordBanquetGuidance(ctx: Context, input: BanquetGuidanceData): Promise<BanquetModel> {
+  banquetScope(ctx);
   const n = v.text('number', input.number, 20).toUpperCase();
   const note = v.text('note', input.note, 2000, { multiline: true });
+  const inspectionId = input.inspectionId == null ? null : v.id('inspectionId', input.inspectionId);
+  const raw = input.photos ?? [];
+  if (!Array.isArray(raw) || raw.length > MAX_GUIDANCE_PHOTOS) throw badInput('photos', `at most ${MAX_GUIDANCE_PHOTOS} photos`);
+  raw.forEach((p, i) => {
+    if (typeof p !== 'string' || !PHOTO_NAME.test(p)) throw badInput(`photos[${i}]`, 'must be the sha-256 name an upload answered');
+  });
+  const photos = [...new Set(raw)];
   return withTransaction(ctx, async (tx) => {
     const found = await banquetByNumber(tx, n, true);
     if (!found) throw notFound('Banquet', n);
-    return assemble(tx, await setBanquetGuidance(tx, found.id, note, tx.viewer.accountId));
+    assertInspects(tx.viewer, found.village);
+    if (!GUIDED_BY[found.tier].includes(tx.viewer.role!)) {
+      throw forbidden(`A ${found.tier} banquet is guided by ${GUIDED_BY[found.tier].join(' or ')}`);
+    }
+    if (inspectionId !== null) {
+      const inspection = await fieldInspectionTable.byId(tx, inspectionId);
+      if (!inspection) throw notFound('Inspection', inspectionId);
+      assertInspects(tx.viewer, inspection.village);
+      const chefIds = (await chefsOfBanquet(tx, found.id)).map((c) => c.chefId);
+      if (!chefIds.includes(inspection.operator_id)) throw badInput('inspectionId', `inspection ${inspectionId} is not of a chef of banquet ${n}`);
+    }
+    const known = await knownPhotos(tx, photos);
+    const missing = photos.find((p) => !known.has(p));
+    if (missing) throw badInput('photos', `photo ${missing} was not uploaded`);
+    return assemble(tx, await setBanquetGuidance(tx, found.id, { note, byId: tx.viewer.accountId, inspectionId, photos }));
   });
 }
 
@@ -206,13 +299,13 @@ export async function recordBanquetOutcome(
   });
 }
 
-/** Banquets due from today to `days` ahead and not yet served: the village assistant's reminders. */
+/** Banquets due from today to `days` ahead and not yet served: the village assistant's reminders (its village's only). */
 export async function upcomingBanquets(ctx: Context, days = REMINDER_DAYS_BEFORE): Promise<BanquetModel[]> {
-  assertTownOffice(ctx);
+  const own = banquetScope(ctx);
   if (!Number.isInteger(days) || days < 0 || days > 60) throw badInput('days', 'must be a whole number from 0 to 60');
   const today = localDate(new Date(), ctx.config.timeZone);
   return withTransaction(ctx, async (tx) => {
-    const rows = await banquetsHeldBetween(tx, today, addDays(today, days), 200);
+    const rows = await banquetsHeldBetween(tx, today, addDays(today, days), 200, own);
     return Promise.all(rows.map((r) => assemble(tx, r)));
   });
 }

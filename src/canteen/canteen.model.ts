@@ -1,4 +1,4 @@
-import type { Meal, QuantityUnit, ReceivingLight } from '../entities/enums';
+import type { InspectionOutcome, Meal, QuantityUnit, ReceivingLight } from '../entities/enums';
 
 export interface ReceivingReason {
   code: string;
@@ -31,4 +31,41 @@ export interface CanteenSampleModel {
   keptBy: string;
   keptAt: Date;
   discardAfter: Date;
+}
+
+/** A sample with where it stands at a moment: still to be kept, or past its 48 hours and free to discard. */
+export interface CanteenSampleStatusModel extends CanteenSampleModel {
+  mayDiscard: boolean;
+}
+
+/** A staff member's morning health check (晨检). */
+export interface MorningCheckModel {
+  id: number;
+  canteenId: number;
+  checkedOn: string;
+  staffName: string;
+  temperature: number;
+  symptoms: string[];
+  fitForWork: boolean;
+  checkedBy: string;
+  createdAt: Date;
+}
+
+/** What the regulator sees of one canteen. */
+export interface CanteenOverviewModel {
+  canteenId: number;
+  name: string;
+  village: string | null;
+  month: string;
+  receipts: number;
+  green: number;
+  amber: number;
+  red: number;
+  samplesKept: number;
+  samplesMayDiscard: number;
+  today: string;
+  morningChecksToday: number;
+  unfitToday: number;
+  morningChecksThisMonth: number;
+  latestInspection: { id: number; inspectedAt: Date; outcome: InspectionOutcome } | null;
 }

@@ -57,3 +57,21 @@ export function decideReceiving(f: ReceivingFacts): { light: ReceivingLight; rul
 
 /** Sample retention (留样): at least 125 g of every dish, kept at least 48 hours. */
 export const SAMPLE_RULES = { minGrams: 125, keepHours: 48 } as const;
+
+/** Morning health check (晨检): a temperature from this is a fever, and a fever or any symptom keeps the person off work. */
+export const MORNING_CHECK_RULES = { feverFrom: 37.3, minTemperature: 34, maxTemperature: 43 } as const;
+
+/** The symptoms asked about at the morning check; any of them keeps the person away from food. */
+export const MORNING_SYMPTOMS: readonly { code: string; zh: string; en: string }[] = [
+  { code: 'DIARRHOEA', zh: '腹泻', en: 'Diarrhoea' },
+  { code: 'VOMITING', zh: '呕吐', en: 'Vomiting' },
+  { code: 'JAUNDICE', zh: '黄疸', en: 'Jaundice' },
+  { code: 'SORE_THROAT', zh: '咽部炎症', en: 'Sore throat' },
+  { code: 'COUGH', zh: '咳嗽', en: 'Cough' },
+  { code: 'HAND_WOUND', zh: '手部有伤口或化脓', en: 'Cut or infected skin on the hands' },
+];
+
+/** Whether the check lets the person work with food: no fever, no symptom. */
+export function fitByCheck(temperature: number, symptoms: readonly string[]): boolean {
+  return temperature < MORNING_CHECK_RULES.feverFrom && symptoms.length === 0;
+}

@@ -1,25 +1,39 @@
-import { assertActsFor } from '../auth/access';
+import { createHash } from 'node:crypto';
+import { assertActsFor, assertInspects } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
-import { CertificateStatus, Meal, OperatorKind, OperatorStatus, QuantityUnit, ReceivingLight } from '../entities/enums';
-import { badInput, notFound } from '../errors';
+import { CertificateStatus, Meal, OperatorKind, OperatorStatus, QuantityUnit, ReceivingLight, Role } from '../entities/enums';
+import { badInput, conflict, notFound, unauthenticated } from '../errors';
+import { clientKey } from '../gate/client-key';
 import { parseScannedCode } from '../gate/code';
-import { localDayStart } from '../local-time';
+import { localDate, localDayStart } from '../local-time';
 import { toMilli } from '../quantity';
 import { batchByGtinLot, batchIdByPublicCode, lockBatchForScan } from '../tables/batch.table';
-import { canteenReceiptsBetween, insertCanteenReceipt } from '../tables/canteen-receipt.table';
-import { insertCanteenSample, samplesOfCanteen } from '../tables/canteen-sample.table';
+import {
+  canteenReceiptsBetween, completeCanteenReceipt, insertCanteenReceiptOnce, receiptFromStored, receiptLightCounts,
+} from '../tables/canteen-receipt.table';
+import {
+  insertMorningCheckOnce, morningCheckCounts, morningCheckKeyOf, morningChecksBetween, setMorningCheckAnswer, toMorningCheck,
+} from '../tables/canteen-morning-check.table';
+import { latestInspectionOf } from '../tables/field-inspection.table';
+import { insertCanteenSample, sampleCounts, samplesOfCanteen } from '../tables/canteen-sample.table';
 import { publicOperatorById } from '../tables/operator.table';
 import { certificatesOfBatch } from '../tables/origin-certificate.table';
 import { transferWithin } from '../trace/batch-flow';
 import * as v from '../validation';
-import type { CanteenReceiptModel, CanteenSampleModel } from './canteen.model';
-import { SAMPLE_RULES, decideReceiving, type ReceivingFacts } from './canteen.rules';
+import type { CanteenOverviewModel, CanteenReceiptModel, CanteenSampleModel, CanteenSampleStatusModel, MorningCheckModel } from './canteen.model';
+import { MORNING_CHECK_RULES, MORNING_SYMPTOMS, SAMPLE_RULES, decideReceiving, fitByCheck, type ReceivingFacts } from './canteen.rules';
 
 export interface ReceiveDeliveryData {
   canteenId: string | number;
   code: string;
   quantity: number;
   unit: QuantityUnit;
+  /** The device's idempotency key: a retried request records the delivery once and gets the first answer. */
+  clientKey?: string | null;
+}
+
+function requestHash(p: unknown): string {
+  return createHash('sha256').update(JSON.stringify(p), 'utf8').digest('hex');
 }
 
 /** The canteen exists, is a canteen, and this account may act for it. */
@@ -44,13 +58,21 @@ async function batchIdOfCode(tx: Db, raw: string): Promise<number | null> {
  * The receiving check (进货查验): the delivery's code is read, its lot checked against the rule table, and the answer
  * recorded in the receiving ledger. A GREEN or AMBER delivery is received: the quantity passes to the canteen as a new
  * lot linked by TRANSFER, so forward traces and recalls of the lot reach the canteen. A RED one is refused.
+ * With a client key the receipt row is written first, under that key, so a retry records nothing more and gets the
+ * first answer; the key with another delivery is a CONFLICT.
  */
 export async function receiveDelivery(ctx: Context, input: ReceiveDeliveryData): Promise<CanteenReceiptModel> {
   const code = v.text('code', input.code, 500);
   const quantity = v.quantity('quantity', input.quantity);
   if (!Object.values(QuantityUnit).includes(input.unit)) throw badInput('unit', `must be one of ${Object.values(QuantityUnit).join(', ')}`);
+  const key = input.clientKey == null ? null : clientKey('clientKey', input.clientKey);
   return withTransaction(ctx, async (tx) => {
     const canteenId = await canteenOf(tx, input.canteenId);
+    const once = await insertCanteenReceiptOnce(tx, {
+      canteen_id: canteenId, staff_id: tx.viewer.accountId, code_scanned: code, declared_quantity: quantity, unit: input.unit,
+      client_key: key, request_hash: key === null ? null : requestHash([canteenId, code, quantity, input.unit]),
+    });
+    if (once.answer) return receiptFromStored(once.answer);
     const batchId = await batchIdOfCode(tx, code);
     const batch = batchId === null ? null : await lockBatchForScan(tx, batchId);
     const certificates = batch ? await certificatesOfBatch(tx, batch.id) : [];
@@ -71,10 +93,9 @@ export async function receiveDelivery(ctx: Context, input: ReceiveDeliveryData):
     if (outcome.light !== ReceivingLight.RED && batch) {
       receivedBatchId = batch.owner_id === canteenId ? batch.id : (await transferWithin(tx, { parentId: batch.id, toOperatorId: canteenId, quantity })).id;
     }
-    return insertCanteenReceipt(tx, {
-      canteen_id: canteenId, staff_id: tx.viewer.accountId, code_scanned: code, batch_id: batch?.id ?? null, declared_quantity: quantity, unit: input.unit,
-      light: outcome.light, reasons: outcome.rules.map((r) => ({ code: r.code, zh: r.zh, en: r.en })), received_batch_id: receivedBatchId,
-    });
+    return completeCanteenReceipt(tx, once.row.id, {
+      batch_id: batch?.id ?? null, light: outcome.light, reasons: outcome.rules.map((r) => ({ code: r.code, zh: r.zh, en: r.en })), received_batch_id: receivedBatchId,
+    }, key !== null);
   });
 }
 
@@ -138,6 +159,101 @@ export async function recordCanteenSample(ctx: Context, input: RecordSampleData)
   });
 }
 
-export async function canteenSamples(ctx: Context, canteenId: string | number): Promise<CanteenSampleModel[]> {
-  return withTransaction(ctx, async (tx) => samplesOfCanteen(tx, await canteenOf(tx, canteenId), 200));
+/** A sample as it stands at `now`: past its 48 hours it may be discarded. */
+export function sampleStatus<S extends { discardAfter: Date }>(s: S, now: Date): S & { mayDiscard: boolean } {
+  return { ...s, mayDiscard: s.discardAfter.getTime() <= now.getTime() };
+}
+
+/** The canteen's samples, newest first, each marked whether it may be discarded yet (the discard reminder). */
+export async function canteenSamples(ctx: Context, canteenId: string | number, now = new Date()): Promise<CanteenSampleStatusModel[]> {
+  return withTransaction(ctx, async (tx) => (await samplesOfCanteen(tx, await canteenOf(tx, canteenId), 200)).map((x) => sampleStatus(x, now)));
+}
+
+export interface MorningCheckData {
+  canteenId: string | number;
+  staffName: string;
+  temperature: number;
+  symptoms?: string[] | null;
+  fitForWork: boolean;
+  checkedBy: string;
+  clientKey: string;
+}
+
+/**
+ * The morning health check (晨检) of one staff member, today in the county's time zone: one per person per canteen
+ * per day, recorded exactly once per client key (a retry gets the first answer; the key with another check is a
+ * CONFLICT). A fever or any symptom means not fit for work: a check saying otherwise is refused.
+ */
+export async function recordMorningCheck(ctx: Context, input: MorningCheckData, now = new Date()): Promise<MorningCheckModel> {
+  const key = clientKey('clientKey', input.clientKey);
+  const staffName = v.text('staffName', input.staffName, 100);
+  const checkedBy = v.text('checkedBy', input.checkedBy, 100);
+  const t = input.temperature;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < MORNING_CHECK_RULES.minTemperature || t > MORNING_CHECK_RULES.maxTemperature) {
+    throw badInput('temperature', `must be a body temperature in °C from ${MORNING_CHECK_RULES.minTemperature} to ${MORNING_CHECK_RULES.maxTemperature}`);
+  }
+  const temperature = Math.round(t * 10) / 10;
+  const raw = input.symptoms ?? [];
+  if (!Array.isArray(raw) || raw.length > MORNING_SYMPTOMS.length) throw badInput('symptoms', 'must be a list of symptom codes');
+  raw.forEach((c, i) => {
+    if (!MORNING_SYMPTOMS.some((m) => m.code === c)) throw badInput(`symptoms[${i}]`, `must be one of ${MORNING_SYMPTOMS.map((m) => m.code).join(', ')}`);
+  });
+  const symptoms = MORNING_SYMPTOMS.map((m) => m.code).filter((c) => raw.includes(c));
+  if (typeof input.fitForWork !== 'boolean') throw badInput('fitForWork', 'must be true or false');
+  if (input.fitForWork && !fitByCheck(temperature, symptoms)) {
+    throw badInput('fitForWork', `a temperature from ${MORNING_CHECK_RULES.feverFrom} °C or any symptom means not fit for work`);
+  }
+  const checkedOn = localDate(now, ctx.config.timeZone);
+  return withTransaction(ctx, async (tx) => {
+    const canteenId = await canteenOf(tx, input.canteenId);
+    const taken = await morningCheckKeyOf(tx, canteenId, checkedOn, staffName);
+    if (taken !== null && taken !== key) throw conflict(`${staffName} was already checked on ${checkedOn}`);
+    const once = await insertMorningCheckOnce(tx, {
+      canteen_id: canteenId, checked_on: checkedOn, staff_name: staffName, temperature, symptoms, fit_for_work: input.fitForWork, checked_by: checkedBy,
+      recorded_by_id: tx.viewer.accountId, client_key: key,
+      request_hash: requestHash([canteenId, checkedOn, staffName, temperature, symptoms, input.fitForWork, checkedBy]),
+    });
+    if (once.answer) return { ...once.answer, createdAt: new Date(once.answer.createdAt) };
+    const answer = toMorningCheck(once.row);
+    await setMorningCheckAnswer(tx, answer.id, answer);
+    return answer;
+  });
+}
+
+/** The canteen's morning checks of one day (today when left out), by name. */
+export async function morningChecks(ctx: Context, canteenId: string | number, on?: string | null, now = new Date()): Promise<MorningCheckModel[]> {
+  const day = on == null ? localDate(now, ctx.config.timeZone) : v.text('on', on, 10);
+  if (!/^\d{4}-\d\d-\d\d$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+    throw badInput('on', 'must be a date YYYY-MM-DD');
+  }
+  return withTransaction(ctx, async (tx) => morningChecksBetween(tx, await canteenOf(tx, canteenId), day, day, 500));
+}
+
+/**
+ * What the regulator sees of one canteen: this month's receipts by light, samples kept and free to discard, morning
+ * checks today and this month, and the latest field inspection's outcome. Town-wide roles see every canteen, a
+ * village assistant its village's, the canteen's own account its own.
+ */
+export async function canteenOverview(ctx: Context, canteenId: string | number, now = new Date()): Promise<CanteenOverviewModel> {
+  if (!ctx.viewer.role) throw unauthenticated();
+  const id = v.id('canteenId', canteenId);
+  if (ctx.viewer.role === Role.OPERATOR) assertActsFor(ctx.viewer, id);
+  return withTransaction(ctx, async (tx) => {
+    const canteen = await publicOperatorById(tx, id);
+    if (!canteen || canteen.kind !== OperatorKind.CANTEEN) throw notFound('Canteen', id);
+    if (tx.viewer.role !== Role.OPERATOR) assertInspects(tx.viewer, canteen.village);
+    const today = localDate(now, tx.config.timeZone);
+    const month = today.slice(0, 7);
+    const { from, to } = monthBounds(month, tx.config.timeZone);
+    const lights = await receiptLightCounts(tx, id, from, to);
+    const samples = await sampleCounts(tx, id, now);
+    const day = await morningCheckCounts(tx, id, today, today);
+    const monthChecks = await morningCheckCounts(tx, id, `${month}-01`, today);
+    const latest = await latestInspectionOf(tx, id);
+    return {
+      canteenId: id, name: canteen.name, village: canteen.village, month, receipts: lights.GREEN + lights.AMBER + lights.RED, green: lights.GREEN,
+      amber: lights.AMBER, red: lights.RED, samplesKept: samples.kept, samplesMayDiscard: samples.mayDiscard, today, morningChecksToday: day.checks,
+      unfitToday: day.unfit, morningChecksThisMonth: monthChecks.checks, latestInspection: latest,
+    };
+  });
 }

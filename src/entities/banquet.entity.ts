@@ -2,6 +2,7 @@ import { OptionalProps, Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Prope
 import { Account } from './account.entity';
 import { Batch } from './batch.entity';
 import { BanquetKind, BanquetStatus, BanquetTier, Meal } from './enums';
+import { FieldInspection } from './field-inspection.entity';
 import { Operator } from './operator.entity';
 import { foreignKey, insertedAt } from './schema-options';
 
@@ -40,8 +41,9 @@ export class RuralChef {
 @Check({ name: 'banquet_menu_check', expression: 'length(menu) > 0' })
 @Check({ name: 'banquet_people_ill_check', expression: 'people_ill >= 0' })
 @Index({ name: 'banquet_held_on_idx', properties: ['heldOn', 'id'] })
+@Index({ name: 'banquet_village_held_on_idx', properties: ['village', 'heldOn', 'id'] })
 export class Banquet {
-  [OptionalProps]?: 'status' | 'warnings' | 'guidanceNote' | 'guidedBy' | 'guidedAt' | 'servedAt' | 'peopleIll' | 'outcomeNote' | 'createdAt' | 'tablesCount';
+  [OptionalProps]?: 'status' | 'warnings' | 'guidanceNote' | 'guidedBy' | 'guidanceInspection' | 'guidancePhotos' | 'guidedAt' | 'servedAt' | 'peopleIll' | 'outcomeNote' | 'createdAt' | 'tablesCount';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -96,6 +98,14 @@ export class Banquet {
 
   @Property({ type: 'Date', nullable: true })
   guidedAt: Date | null = null;
+
+  /** The field inspection (checklist answers and photos) the guidance cites, if any. */
+  @ManyToOne(() => FieldInspection, { nullable: true, ...foreignKey('banquet', 'guidance_inspection_id') })
+  guidanceInspection: FieldInspection | null = null;
+
+  /** sha-256 names of photos taken at the on-site check, each on record in field_photo. */
+  @Property({ type: 'json', defaultRaw: "'[]'" })
+  guidancePhotos: string[] = [];
 
   @Property({ type: 'Date', nullable: true })
   servedAt: Date | null = null;

@@ -2,7 +2,7 @@ import { Account } from './account.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, RuralChef } from './banquet.entity';
 import { Batch } from './batch.entity';
-import { CanteenReceipt, CanteenSample } from './canteen.entity';
+import { CanteenMorningCheck, CanteenReceipt, CanteenSample } from './canteen.entity';
 import { BatchLink } from './batch-link.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { CreditAppeal } from './credit-appeal.entity';
@@ -30,13 +30,13 @@ export * from './enums';
 export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
 export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
-export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenReceipt, CanteenSample, RuralChef };
+export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenMorningCheck, CanteenReceipt, CanteenSample, RuralChef };
 export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition, WebhookDelivery, WebhookSubscription };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
   ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
-  RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample,
+  RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample, CanteenMorningCheck,
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
   WebhookSubscription, WebhookDelivery,

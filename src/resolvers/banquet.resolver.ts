@@ -1,10 +1,13 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { fileBanquet, getBanquet, recordBanquetGuidance, recordBanquetOutcome, upcomingBanquets } from '../banquet/banquet.service';
+import { banquets, fileBanquet, getBanquet, recordBanquetGuidance, recordBanquetOutcome, upcomingBanquets } from '../banquet/banquet.service';
 import { expiringChefCertificates, getChef, recordChefTrainingAttended, registerChef } from '../banquet/chef.service';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
-import { BanquetGuidanceInput, BanquetOutcomeInput, ChefTrainingInput, FileBanquetInput, RegisterChefInput } from '../schema/banquet.input';
-import { Banquet, BanquetIncidentRequest, BanquetOutcome, RuralChef } from '../schema/banquet.type';
+import { BanquetFilter, BanquetGuidanceInput, BanquetOutcomeInput, ChefTrainingInput, FileBanquetInput, RegisterChefInput } from '../schema/banquet.input';
+import { Banquet, BanquetConnection, BanquetIncidentRequest, BanquetOutcome, RuralChef } from '../schema/banquet.type';
+
+/** Who sees and guides banquets: the town office, town inspectors, and village assistants (their own village's). */
+const SEES = [Role.ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.VILLAGE_ASSISTANT];
 
 @Resolver()
 export class BanquetResolver {
@@ -13,20 +16,32 @@ export class BanquetResolver {
     return Banquet.from(await fileBanquet(ctx, input));
   }
 
-  @Authorized(Role.ADMIN, Role.REGULATOR)
-  @Query(() => Banquet, { description: 'A filed banquet by its number' })
+  @Authorized(...SEES)
+  @Query(() => BanquetConnection, { description: "Filed banquets, latest date first: a village assistant sees its own village's, the town every village's" })
+  async banquets(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => BanquetFilter, { nullable: true }) filter: BanquetFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<BanquetConnection> {
+    const page = await banquets(ctx, filter ?? {}, first, after);
+    return { nodes: page.items.map(Banquet.from), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  }
+
+  @Authorized(...SEES)
+  @Query(() => Banquet, { description: "A filed banquet by its number (a village assistant: its own village's)" })
   async banquet(@Ctx() ctx: Context, @Arg('number', () => String) number: string): Promise<Banquet> {
     return Banquet.from(await getBanquet(ctx, number));
   }
 
-  @Authorized(Role.ADMIN, Role.REGULATOR)
+  @Authorized(...SEES)
   @Query(() => [Banquet], { description: 'Banquets held from today to `days` ahead and not yet served: the reminders before the date' })
   async upcomingBanquets(@Ctx() ctx: Context, @Arg('days', () => Int, { nullable: true }) days?: number | null): Promise<Banquet[]> {
     return (await upcomingBanquets(ctx, days ?? undefined)).map(Banquet.from);
   }
 
-  @Authorized(Role.ADMIN, Role.REGULATOR)
-  @Mutation(() => Banquet, { description: 'The on-site check or guidance given for a banquet' })
+  @Authorized(...SEES)
+  @Mutation(() => Banquet, { description: "The on-site check or guidance given for a banquet, by its tier's guides in their own scope; may cite a field inspection and photos" })
   async recordBanquetGuidance(@Ctx() ctx: Context, @Arg('input', () => BanquetGuidanceInput) input: BanquetGuidanceInput): Promise<Banquet> {
     return Banquet.from(await recordBanquetGuidance(ctx, input));
   }

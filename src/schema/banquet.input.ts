@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { BanquetKind, Meal } from './enums';
+import { BanquetKind, BanquetTier, Meal } from './enums';
 
 @InputType()
 export class BanquetChefInput {
@@ -33,6 +33,17 @@ export class FileBanquetInput {
 export class BanquetGuidanceInput {
   @Field(() => String) number!: string;
   @Field(() => String, { description: 'What was checked on site and the guidance given' }) note!: string;
+  @Field(() => ID, { nullable: true, description: "A field inspection of one of the banquet's registered chefs (its checklist answers and photos)" })
+  inspectionId?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Photos of the on-site check: sha-256 names an upload answered' }) photos?: string[] | null;
+}
+
+@InputType({ description: "Which banquets: a village assistant sees its own village's only" })
+export class BanquetFilter {
+  @Field(() => String, { nullable: true }) village?: string | null;
+  @Field(() => String, { nullable: true, description: 'Held on or after, YYYY-MM-DD' }) from?: string | null;
+  @Field(() => String, { nullable: true, description: 'Held on or before, YYYY-MM-DD' }) to?: string | null;
+  @Field(() => BanquetTier, { nullable: true }) tier?: BanquetTier | null;
 }
 
 @InputType()

@@ -4,6 +4,7 @@ import type {
 } from '../banquet/banquet.model';
 import { BanquetKind, BanquetStatus, BanquetTier, Meal } from './enums';
 import { PersonalData, SignedInOnly } from './field-access';
+import { PageInfo } from './page-info.type';
 
 @ObjectType({ description: 'Why a filing needs attention at once' })
 export class BanquetWarning implements BanquetWarningModel {
@@ -28,7 +29,7 @@ export class BanquetChef implements Omit<BanquetChefModel, 'chefId'> {
 }
 
 @ObjectType({ description: 'A filed village banquet' })
-export class Banquet implements Omit<BanquetModel, 'id' | 'chefs' | 'ingredients' | 'warnings'> {
+export class Banquet implements Omit<BanquetModel, 'id' | 'chefs' | 'ingredients' | 'warnings' | 'guidanceInspectionId'> {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: 'The filing number (YH, year, serial)' }) number!: string;
   @PersonalData()
@@ -50,6 +51,8 @@ export class Banquet implements Omit<BanquetModel, 'id' | 'chefs' | 'ingredients
   @Field(() => [BanquetWarning]) warnings!: BanquetWarning[];
   @Field(() => String, { nullable: true }) guidanceNote!: string | null;
   @Field(() => Date, { nullable: true }) guidedAt!: Date | null;
+  @Field(() => ID, { nullable: true, description: "The field inspection of one of the banquet's chefs the guidance cites" }) guidanceInspectionId!: string | null;
+  @Field(() => [String], { description: 'Photos of the on-site check (sha-256 names; fetch at /photos/NAME)' }) guidancePhotos!: string[];
   @Field(() => Date, { nullable: true }) servedAt!: Date | null;
   @Field(() => Int, { nullable: true }) peopleIll!: number | null;
   @Field(() => String, { nullable: true }) outcomeNote!: string | null;
@@ -61,6 +64,7 @@ export class Banquet implements Omit<BanquetModel, 'id' | 'chefs' | 'ingredients
     return Object.assign(new Banquet(), {
       ...b,
       id: String(b.id),
+      guidanceInspectionId: b.guidanceInspectionId === null ? null : String(b.guidanceInspectionId),
       warnings: b.warnings.map((w) => Object.assign(new BanquetWarning(), w)),
       chefs: b.chefs.map((c) => Object.assign(new BanquetChef(), { name: c.name, chefId: c.chefId === null ? null : String(c.chefId) })),
       ingredients: b.ingredients.map((i) => Object.assign(new BanquetIngredient(), { ...i, batchId: i.batchId === null ? null : String(i.batchId) })),
@@ -104,4 +108,10 @@ export class RuralChef implements Omit<RuralChefModel, 'operatorId'> {
   static from(c: RuralChefModel): RuralChef {
     return Object.assign(new RuralChef(), { ...c, operatorId: String(c.operatorId) });
   }
+}
+
+@ObjectType()
+export class BanquetConnection {
+  @Field(() => [Banquet]) nodes!: Banquet[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }

@@ -1,6 +1,8 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
-import type { CanteenReceiptModel, CanteenSampleModel, ReceivingReason as ReceivingReasonModel } from '../canteen/canteen.model';
-import { Meal, QuantityUnit, ReceivingLight } from './enums';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type {
+  CanteenOverviewModel, CanteenReceiptModel, CanteenSampleModel, MorningCheckModel, ReceivingReason as ReceivingReasonModel,
+} from '../canteen/canteen.model';
+import { InspectionOutcome, Meal, QuantityUnit, ReceivingLight } from './enums';
 
 @ObjectType()
 export class ReceivingReason implements ReceivingReasonModel {
@@ -44,8 +46,61 @@ export class CanteenSample implements Omit<CanteenSampleModel, 'id' | 'canteenId
   @Field(() => String) keptBy!: string;
   @Field(() => Date) keptAt!: Date;
   @Field(() => Date, { description: 'When it may be discarded (48 hours after it was kept)' }) discardAfter!: Date;
+  @Field(() => Boolean, { description: 'Its 48 hours have passed: it may be discarded now' }) mayDiscard!: boolean;
 
-  static from(s: CanteenSampleModel): CanteenSample {
-    return Object.assign(new CanteenSample(), { ...s, id: String(s.id), canteenId: String(s.canteenId) });
+  static from(s: CanteenSampleModel & { mayDiscard?: boolean }, now = new Date()): CanteenSample {
+    return Object.assign(new CanteenSample(), {
+      ...s, id: String(s.id), canteenId: String(s.canteenId), mayDiscard: s.mayDiscard ?? s.discardAfter.getTime() <= now.getTime(),
+    });
+  }
+}
+
+@ObjectType({ description: "A staff member's morning health check (晨检)" })
+export class MorningCheck implements Omit<MorningCheckModel, 'id' | 'canteenId'> {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) canteenId!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD, in the county\'s time zone' }) checkedOn!: string;
+  @Field(() => String) staffName!: string;
+  @Field(() => Float) temperature!: number;
+  @Field(() => [String]) symptoms!: string[];
+  @Field(() => Boolean) fitForWork!: boolean;
+  @Field(() => String) checkedBy!: string;
+  @Field(() => Date) createdAt!: Date;
+
+  static from(m: MorningCheckModel): MorningCheck {
+    return Object.assign(new MorningCheck(), { ...m, id: String(m.id), canteenId: String(m.canteenId) });
+  }
+}
+
+@ObjectType()
+export class CanteenLatestInspection {
+  @Field(() => ID) id!: string;
+  @Field(() => Date) inspectedAt!: Date;
+  @Field(() => InspectionOutcome) outcome!: InspectionOutcome;
+}
+
+@ObjectType({ description: 'What the regulator sees of one canteen' })
+export class CanteenOverview implements Omit<CanteenOverviewModel, 'canteenId' | 'latestInspection'> {
+  @Field(() => ID) canteenId!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) village!: string | null;
+  @Field(() => String, { description: 'This month, YYYY-MM' }) month!: string;
+  @Field(() => Int, { description: 'Deliveries checked this month' }) receipts!: number;
+  @Field(() => Int) green!: number;
+  @Field(() => Int) amber!: number;
+  @Field(() => Int) red!: number;
+  @Field(() => Int, { description: 'Samples still within their 48 hours' }) samplesKept!: number;
+  @Field(() => Int, { description: 'Samples past their 48 hours: may be discarded' }) samplesMayDiscard!: number;
+  @Field(() => String, { description: 'Today, YYYY-MM-DD' }) today!: string;
+  @Field(() => Int) morningChecksToday!: number;
+  @Field(() => Int) unfitToday!: number;
+  @Field(() => Int) morningChecksThisMonth!: number;
+  @Field(() => CanteenLatestInspection, { nullable: true, description: 'The latest field inspection and its outcome' }) latestInspection!: CanteenLatestInspection | null;
+
+  static from(o: CanteenOverviewModel): CanteenOverview {
+    return Object.assign(new CanteenOverview(), {
+      ...o, canteenId: String(o.canteenId),
+      latestInspection: o.latestInspection && Object.assign(new CanteenLatestInspection(), { ...o.latestInspection, id: String(o.latestInspection.id) }),
+    });
   }
 }

@@ -24,6 +24,8 @@ export interface BanquetRow {
   guidance_note: string | null;
   guided_by_id: number | null;
   guided_at: Date | string | null;
+  guidance_inspection_id: number | null;
+  guidance_photos: string[];
   served_at: Date | string | null;
   people_ill: number | null;
   outcome_note: string | null;
@@ -49,6 +51,8 @@ export const banquetTable = defineTable<BanquetRow>('banquet', {
   guidance_note: 'varchar',
   guided_by_id: 'int4',
   guided_at: 'timestamptz',
+  guidance_inspection_id: 'int4',
+  guidance_photos: 'jsonb',
   served_at: 'timestamptz',
   people_ill: 'int4',
   outcome_note: 'varchar',
@@ -60,7 +64,7 @@ export function banquetFields(r: BanquetRow) {
   return {
     id: r.id, number: r.number, hostName: r.host_name, hostPhone: r.host_phone, village: r.village, kind: r.kind, heldOn: dateText(r.held_on)!,
     meal: r.meal, guests: r.guests, tablesCount: r.tables_count, venue: r.venue, menu: r.menu, tier: r.tier, status: r.status, warnings: r.warnings,
-    guidanceNote: r.guidance_note, guidedAt: toDate(r.guided_at), servedAt: toDate(r.served_at), peopleIll: r.people_ill, outcomeNote: r.outcome_note,
+    guidanceNote: r.guidance_note, guidedAt: toDate(r.guided_at), guidanceInspectionId: r.guidance_inspection_id, guidancePhotos: r.guidance_photos, servedAt: toDate(r.served_at), peopleIll: r.people_ill, outcomeNote: r.outcome_note,
     createdAt: toDate(r.created_at),
   };
 }
@@ -85,11 +89,14 @@ export async function banquetByNumber(ctx: Db, number: string, lock = false): Pr
   return row ?? null;
 }
 
-export async function setBanquetGuidance(ctx: Db, id: number, note: string, byId: number | null): Promise<BanquetRow> {
+export async function setBanquetGuidance(
+  ctx: Db, id: number, g: { note: string; byId: number | null; inspectionId?: number | null; photos?: string[] },
+): Promise<BanquetRow> {
   const [row] = await ctx.em.execute<BanquetRow[]>(
-    `update banquet set status = case when status = 'SERVED' then status else 'GUIDED' end, guidance_note = ?, guided_by_id = ?, guided_at = now()
+    `update banquet set status = case when status = 'SERVED' then status else 'GUIDED' end, guidance_note = ?, guided_by_id = ?, guided_at = now(),
+            guidance_inspection_id = ?, guidance_photos = ?::jsonb
       where id = ? returning ${banquetTable.list}`,
-    [note, byId, id],
+    [g.note, g.byId, g.inspectionId ?? null, JSON.stringify(g.photos ?? []), id],
   );
   return row;
 }
@@ -103,9 +110,32 @@ export async function setBanquetOutcome(ctx: Db, id: number, peopleIll: number, 
 }
 
 /** Filed banquets held from `from` to `to` (inclusive) and not yet served: what the reminders are about. */
-export async function banquetsHeldBetween(ctx: Db, from: string, to: string, limit: number): Promise<BanquetRow[]> {
+export async function banquetsHeldBetween(ctx: Db, from: string, to: string, limit: number, village: string | null = null): Promise<BanquetRow[]> {
   return ctx.em.execute<BanquetRow[]>(
-    `select ${banquetTable.list} from banquet where held_on between ?::date and ?::date and status <> 'SERVED' order by held_on, id limit ${limit}`,
-    [from, to],
+    `select ${banquetTable.list} from banquet where held_on between ?::date and ?::date and status <> 'SERVED' and (?::text is null or village = ?)
+      order by held_on, id limit ${limit}`,
+    [from, to, village, village],
+  );
+}
+
+export interface BanquetFilterRow {
+  village: string | null;
+  from: string | null;
+  to: string | null;
+  tier: BanquetTier | null;
+}
+
+/** Banquets by date, newest first, keyset-paged on (held_on, id). */
+export async function listBanquets(ctx: Db, f: BanquetFilterRow, after: { on: string; id: number } | null, limit: number): Promise<BanquetRow[]> {
+  return ctx.em.execute<BanquetRow[]>(
+    `select ${banquetTable.list} from banquet
+      where (?::text is null or village = ?)
+        and (?::date is null or held_on >= ?::date)
+        and (?::date is null or held_on <= ?::date)
+        and (?::text is null or tier = ?)
+        and (?::date is null or (held_on, id) < (?::date, ?::int))
+      order by held_on desc, id desc
+      limit ?`,
+    [f.village, f.village, f.from, f.from, f.to, f.to, f.tier, f.tier, after?.on ?? null, after?.on ?? null, after?.id ?? null, limit],
   );
 }

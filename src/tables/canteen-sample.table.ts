@@ -47,3 +47,12 @@ export async function samplesOfCanteen(ctx: Db, canteenId: number, limit: number
   );
   return rows.map(toModel);
 }
+
+/** Samples of a canteen still to be kept at `now`, and those whose time has passed (which may be discarded). */
+export async function sampleCounts(ctx: Db, canteenId: number, now: Date): Promise<{ kept: number; mayDiscard: number }> {
+  const [row] = await ctx.em.execute<{ kept: string; may: string }[]>(
+    `select count(*) filter (where discard_after > ?) as kept, count(*) filter (where discard_after <= ?) as may from canteen_sample where canteen_id = ?`,
+    [now, now, canteenId],
+  );
+  return { kept: Number(row.kept), mayDiscard: Number(row.may) };
+}

@@ -110,3 +110,12 @@ export async function latestOutcomes(ctx: Db, operatorId: number, limit: number)
   );
   return rows.map((r) => ({ inspectedAt: toDate(r.inspected_at), outcome: r.outcome }));
 }
+
+/** The latest inspection of an operator: its id, time and outcome, or null when it was never inspected. */
+export async function latestInspectionOf(ctx: Db, operatorId: number): Promise<{ id: number; inspectedAt: Date; outcome: InspectionOutcome } | null> {
+  const [row] = await ctx.em.execute<{ id: number; inspected_at: Date; outcome: InspectionOutcome }[]>(
+    `select id, inspected_at, outcome from field_inspection where operator_id = ? order by inspected_at desc, id desc limit 1`,
+    [operatorId],
+  );
+  return row ? { id: row.id, inspectedAt: toDate(row.inspected_at), outcome: row.outcome } : null;
+}

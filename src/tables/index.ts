@@ -22,6 +22,7 @@ import { banquetIncidentRequestTable } from './banquet-incident-request.table';
 import { ruralChefTable } from './rural-chef.table';
 import { canteenReceiptTable } from './canteen-receipt.table';
 import { canteenSampleTable } from './canteen-sample.table';
+import { canteenMorningCheckTable } from './canteen-morning-check.table';
 import { epcisCaptureTable } from './epcis-capture.table';
 import { epcisEventTable } from './epcis-event.table';
 import { exchangeIdentifierTable } from './exchange-identifier.table';
@@ -61,6 +62,7 @@ export const TABLES: readonly Table<unknown>[] = [
   ruralChefTable as Table<unknown>,
   canteenReceiptTable as Table<unknown>,
   canteenSampleTable as Table<unknown>,
+  canteenMorningCheckTable as Table<unknown>,
   epcisCaptureTable as Table<unknown>,
   epcisEventTable as Table<unknown>,
   exchangeIdentifierTable as Table<unknown>,

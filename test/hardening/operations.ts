@@ -81,8 +81,8 @@ const BANQUET = {
 };
 
 /** A fresh banquet filed by an anonymous host; its number. */
-async function filedBanquet(w: World): Promise<string> {
-  const res = await w.t.gql(`mutation($input: FileBanquetInput!) { fileBanquet(input: $input) { number } }`, { input: BANQUET }, null);
+async function filedBanquet(w: World, guests = BANQUET.guests): Promise<string> {
+  const res = await w.t.gql(`mutation($input: FileBanquetInput!) { fileBanquet(input: $input) { number } }`, { input: { ...BANQUET, guests } }, null);
   return ok(res).fileBanquet.number as string;
 }
 
@@ -225,11 +225,17 @@ export const RULES: Record<string, OperationRule> = {
   },
   'Mutation.chargeOverdueRectifications': { allow: REGULATORS, args: async () => ({}) },
 
-  // banquets: anyone files (limited per address); the town office guides, records outcomes and keeps the chef registry
+  // banquets: anyone files (limited per address); the filing goes to the village assistant of its village (Qingshan) and
+  // the town; guidance by the tier's guides (a host-filed banquet: the village assistant too); the town office records
+  // outcomes and keeps the chef registry
   'Mutation.fileBanquet': { allow: EVERYONE, args: async () => ({ input: BANQUET }) },
-  'Query.banquet': { allow: REGULATORS, args: async (w) => ({ number: await filedBanquet(w) }) },
-  'Query.upcomingBanquets': { allow: REGULATORS, args: async () => ({}) },
-  'Mutation.recordBanquetGuidance': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), note: 'Kitchen checked' } }) },
+  'Query.banquet': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR', 'ADMIN'], args: async (w) => ({ number: await filedBanquet(w) }) },
+  // each caller its own scope: a village assistant its village's
+  'Query.banquets': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({ first: 5 }) },
+  'Query.upcomingBanquets': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({}) },
+  'Mutation.recordBanquetGuidance': {
+    allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR', 'ADMIN'], args: async (w) => ({ input: { number: await filedBanquet(w, 80), note: 'Kitchen checked' } }),
+  },
   'Mutation.recordBanquetOutcome': { allow: REGULATORS, args: async (w) => ({ input: { number: await filedBanquet(w), peopleIll: 0 } }) },
   'Mutation.registerChef': {
     allow: REGULATORS,
@@ -251,6 +257,16 @@ export const RULES: Record<string, OperationRule> = {
   },
   'Query.canteenReceiptsCsv': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w), month: '2026-11' }) },
   'Query.canteenSamples': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
+  'Mutation.recordMorningCheck': {
+    allow: REGULATORS,
+    args: async (w) => {
+      const n = w.serial();
+      return { input: { canteenId: await canteenOf(w), staffName: `Cook ${n}`, temperature: 36.5, fitForWork: true, checkedBy: 'Li', clientKey: `mc-${n}` } };
+    },
+  },
+  'Query.morningChecks': { allow: REGULATORS, args: async (w) => ({ canteenId: await canteenOf(w) }) },
+  // town-wide roles, and the village assistant of the canteen's village (Qingshan)
+  'Query.canteenOverview': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR', 'ADMIN'], args: async (w) => ({ canteenId: await canteenOf(w) }) },
 
   // audit trail
   'Query.auditEvents': { allow: ['ADMIN'], args: async () => ({ first: 5 }) },

@@ -12,6 +12,7 @@ import { Migration20261130100000_account_expiry_last_use } from './Migration2026
 import { Migration20261201100000_field_supervision } from './Migration20261201100000_field_supervision';
 import { Migration20261201300000_banquet_canteen } from './Migration20261201300000_banquet_canteen';
 import { Migration20261201310000_checklist_chef_kind } from './Migration20261201310000_checklist_chef_kind';
+import { Migration20261201600000_banquet_guidance_canteen_checks } from './Migration20261201600000_banquet_guidance_canteen_checks';
 import { Migration20261201400000_epcis_capture } from './Migration20261201400000_epcis_capture';
 import { Migration20261201200000_incident } from './Migration20261201200000_incident';
 import { Migration20261201200100_notification } from './Migration20261201200100_notification';
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201200100_notification', class: Migration20261201200100_notification },
   { name: 'Migration20261201200200_recall_progress', class: Migration20261201200200_recall_progress },
   { name: 'Migration20261201200300_webhook', class: Migration20261201200300_webhook },
+  { name: 'Migration20261201600000_banquet_guidance_canteen_checks', class: Migration20261201600000_banquet_guidance_canteen_checks },
 ];
