@@ -78,6 +78,15 @@ describe('banquet filing', () => {
       banquet: { status: 'SERVED', peopleIll: 7 },
       incidentRequest: { peopleIll: 7, suspectBatchIds: [good.id, recalled.id, failed.id].sort((a, c) => Number(a) - Number(c)), note: 'vomiting' },
     });
+    // the incident opened itself: food poisoning at the banquet, its lots traced as suspects
+    const [{ incident_ref: incidentRef }] = await t.sql(`select incident_ref from banquet_incident_request`);
+    const incident = ok(await t.gql(
+      `query($id: ID!) { incident(id: $id) { kind placeKind placeRef village peopleIll status finding { suspects { batchId } } } }`, { id: incidentRef }, f.regulator,
+    )).incident;
+    expect(incident).toEqual({
+      kind: 'FOOD_POISONING', placeKind: 'BANQUET', placeRef: b.number, village: b.village, peopleIll: 7, status: 'REPORTED',
+      finding: { suspects: [good.id, recalled.id, failed.id].sort((a, c) => Number(a) - Number(c)).map((batchId) => ({ batchId })) },
+    });
     const lower = await t.gql(OUTCOME, { input: { number: b.number, peopleIll: 3 } }, f.regulator);
     expect(lower.errors?.[0].message).toBe('peopleIll: was already recorded as 7; a count is only raised');
   });

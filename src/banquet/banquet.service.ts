@@ -1,11 +1,12 @@
 import { assertInspects, isRegulator, isTownWide, villageScope } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
-import { BanquetKind, BanquetTier, Meal } from '../entities/enums';
+import { BanquetKind, BanquetTier, IncidentKind, IncidentPlaceKind, Meal } from '../entities/enums';
 import { badInput, notFound, forbidden, unauthenticated } from '../errors';
 import { parseScannedCode } from '../gate/code';
+import { MAX_SUSPECTS, reportIncident } from '../incident/incident.service';
 import { localDate } from '../local-time';
 import { chefsOfBanquet, insertBanquetChefs } from '../tables/banquet-chef.table';
-import { upsertBanquetIncidentRequest } from '../tables/banquet-incident-request.table';
+import { setIncidentRef, upsertBanquetIncidentRequest } from '../tables/banquet-incident-request.table';
 import { ingredientsOfBanquet, insertBanquetIngredients } from '../tables/banquet-ingredient.table';
 import {
   banquetByNumber, banquetFields, banquetsHeldBetween, insertBanquet, listBanquets, setBanquetGuidance, setBanquetOutcome, type BanquetRow,
@@ -273,10 +274,26 @@ export async function recordBanquetGuidance(ctx: Context, input: BanquetGuidance
  * request is kept in `banquet_incident_request` with the banquet's ingredient lots as suspects.
  */
 export async function openIncidentForBanquet(
-  tx: Db, banquet: { id: number }, peopleIll: number, note: string | null,
+  tx: Context, banquet: { id: number; number: string; village: string; held_on: Date | string }, peopleIll: number, note: string | null,
 ): Promise<BanquetIncidentRequestModel> {
-  const lots = (await ingredientsOfBanquet(tx, banquet.id)).map((i) => i.batchId).filter((id): id is number => id !== null);
-  return upsertBanquetIncidentRequest(tx, { banquetId: banquet.id, peopleIll, suspectBatchIds: [...new Set(lots)].sort((a, b) => a - b), note });
+  const lots = [...new Set((await ingredientsOfBanquet(tx, banquet.id)).map((i) => i.batchId).filter((id): id is number => id !== null))].sort((a, b) => a - b);
+  const request = await upsertBanquetIncidentRequest(tx, { banquetId: banquet.id, peopleIll, suspectBatchIds: lots, note });
+  // one incident per banquet: a raised count later is recorded on the request, the incident already runs
+  if (request.incidentRef !== null) return request;
+  const now = new Date();
+  const heldOn = new Date(`${typeof banquet.held_on === 'string' ? banquet.held_on : banquet.held_on.toISOString().slice(0, 10)}T12:00:00Z`);
+  const incident = await reportIncident(tx, {
+    kind: IncidentKind.FOOD_POISONING,
+    placeKind: IncidentPlaceKind.BANQUET,
+    village: banquet.village,
+    placeRef: banquet.number,
+    occurredAt: heldOn < now ? heldOn : now,
+    peopleIll,
+    description: `宴席 ${banquet.number} 有 ${peopleIll} 人发病 / ${peopleIll} ill after banquet ${banquet.number}${note ? `: ${note}` : ''}`,
+    // the traced suspects are the banquet's lots, as many as one report traces
+    suspectBatchIds: lots.slice(0, MAX_SUSPECTS),
+  }, now);
+  return setIncidentRef(tx, banquet.id, String(incident.id));
 }
 
 /** The banquet was served; people ill open an incident with the banquet's lots as suspects. */

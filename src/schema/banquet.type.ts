@@ -79,7 +79,7 @@ export class BanquetIncidentRequest implements Omit<BanquetIncidentRequestModel,
   @Field(() => Int) peopleIll!: number;
   @Field(() => [ID]) suspectBatchIds!: string[];
   @Field(() => String, { nullable: true }) note!: string | null;
-  @Field(() => String, { nullable: true, description: 'The incident opened for it, once the incident area has taken it' }) incidentRef!: string | null;
+  @Field(() => String, { nullable: true, description: 'The incident opened for it (its id)' }) incidentRef!: string | null;
   @Field(() => Date) createdAt!: Date;
 
   static from(r: BanquetIncidentRequestModel): BanquetIncidentRequest {

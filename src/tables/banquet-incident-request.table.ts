@@ -38,3 +38,12 @@ export async function incidentRequestOfBanquet(ctx: Db, banquetId: number): Prom
   const [row] = await ctx.em.execute<BanquetIncidentRequestRow[]>(`select ${banquetIncidentRequestTable.list} from banquet_incident_request where banquet_id = ?`, [banquetId]);
   return row ? toModel(row) : null;
 }
+
+/** Records the incident opened for a banquet's request. */
+export async function setIncidentRef(ctx: Db, banquetId: number, incidentRef: string): Promise<BanquetIncidentRequestModel> {
+  const [row] = await ctx.em.execute<BanquetIncidentRequestRow[]>(
+    `update banquet_incident_request set incident_ref = ? where banquet_id = ? returning ${banquetIncidentRequestTable.list}`,
+    [incidentRef, banquetId],
+  );
+  return toModel(row);
+}
