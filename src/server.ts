@@ -17,6 +17,7 @@ import { registerRequestContext } from './web/request-context';
 import { registerRoutes } from './web/routes';
 import { registerTextInputCheck } from './web/text-input';
 import { NotificationHub } from './notify/live';
+import { registerGraphqlWsRoutes } from './web/graphql-ws.routes';
 import { registerLiveNotificationRoutes } from './web/notify-live.routes';
 
 export interface App {
@@ -123,6 +124,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   await registerRoutes(fastify, contexts);
   const notificationHub = new NotificationHub();
   await registerLiveNotificationRoutes(fastify, contexts, notificationHub);
+  registerGraphqlWsRoutes(fastify, contexts, { schema, validationRules: limits.validationRules, hub: notificationHub, log: fastify.log });
 
   return { fastify, apollo, schema, contextFor, notificationHub };
 }

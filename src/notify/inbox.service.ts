@@ -1,7 +1,7 @@
 import { withTransaction, type Context } from '../context';
 import { badInput, unauthenticated } from '../errors';
 import { decodeCursor, toPage, type Page } from '../registry/pagination';
-import { inboxRows, markRead, unreadCount } from '../tables/notification.table';
+import { inboxRow, inboxRows, markRead, unreadCount } from '../tables/notification.table';
 import * as v from '../validation';
 import type { NotificationModel } from './notify.model';
 
@@ -29,4 +29,9 @@ export async function markNotificationsRead(ctx: Context, idsInput: (string | nu
   if (idsInput.length > 500) throw badInput('ids', 'at most 500 at a time');
   const ids = [...new Set(idsInput.map((id, i) => v.id(`ids[${i}]`, id)))];
   return withTransaction(ctx, (tx) => markRead(tx, accountId, ids));
+}
+
+/** One of the caller's own notifications by id; null if it is not the caller's. */
+export async function notificationOf(ctx: Context, id: number): Promise<NotificationModel | null> {
+  return inboxRow(ctx, accountOf(ctx), id);
 }

@@ -31,3 +31,50 @@ export class NotificationHub {
     return n;
   }
 }
+
+/** The hub a live GraphQL connection's context reads from; set by the socket that built the context. */
+const hubs = new WeakMap<object, NotificationHub>();
+
+export function attachHub(ctx: object, hub: NotificationHub): void {
+  hubs.set(ctx, hub);
+}
+
+/**
+ * The account's new notifications as an async iterable, from the hub attached to `ctx`. Notices that arrive while
+ * the consumer is busy are queued, none dropped; `return()` (the subscription completed or the socket closed)
+ * unsubscribes. Null when the context has no hub (a request over HTTP cannot subscribe).
+ */
+export function liveNoticesOf(ctx: object, accountId: number): AsyncIterableIterator<LiveNotice> | null {
+  const hub = hubs.get(ctx);
+  if (!hub) return null;
+  const queued: LiveNotice[] = [];
+  let waiting: ((r: IteratorResult<LiveNotice>) => void) | null = null;
+  let done = false;
+  const unsubscribe = hub.subscribe(accountId, (notice) => {
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w({ value: notice, done: false });
+    } else queued.push(notice);
+  });
+  const finish = (): Promise<IteratorResult<LiveNotice>> => {
+    done = true;
+    unsubscribe();
+    queued.length = 0;
+    if (waiting) waiting({ value: undefined, done: true });
+    waiting = null;
+    return Promise.resolve({ value: undefined, done: true });
+  };
+  return {
+    next() {
+      if (queued.length) return Promise.resolve({ value: queued.shift()!, done: false });
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (waiting = resolve));
+    },
+    return: finish,
+    throw: finish,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -31,9 +31,19 @@ export const RESOLVERS = [
   IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver,
 ] as const;
 
+/** Every subscription names its own source (`subscribe`); no topic bus is published to. */
+const NO_TOPICS = {
+  publish(): void {
+    throw new Error('subscriptions name their own source; there are no topics');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions name their own source; there are no topics');
+  },
+};
+
 let cached: Promise<GraphQLSchema> | null = null;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: RESOLVERS as never, authChecker, authMode: 'error', validate: false }).then(applyFieldRules);
+  cached ??= buildSchema({ resolvers: RESOLVERS as never, pubSub: NO_TOPICS, authChecker, authMode: 'error', validate: false }).then(applyFieldRules);
   return cached;
 }

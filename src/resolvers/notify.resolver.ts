@@ -1,7 +1,10 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context';
 import { Role, WebhookDeliveryStatus } from '../entities/enums';
-import { markNotificationsRead, notificationsOf } from '../notify/inbox.service';
+import { AppError, unauthenticated } from '../errors';
+import { markNotificationsRead, notificationOf, notificationsOf } from '../notify/inbox.service';
+import { liveNoticesOf } from '../notify/live';
+import type { LiveNotice } from '../notify/notify.model';
 import { registerWebhook, replayWebhookDelivery, setWebhookSubscriptionActive, webhookDeliveries, webhookSubscriptions } from '../notify/webhook.service';
 import { encodeCursor } from '../registry/pagination';
 import {
@@ -31,6 +34,23 @@ export class NotifyResolver {
   @Mutation(() => [ID], { description: "Marks the caller's own notifications read; the ids now read (others' ids are ignored)" })
   async markNotificationsRead(@Ctx() ctx: Context, @Arg('ids', () => [ID]) ids: string[]): Promise<number[]> {
     return markNotificationsRead(ctx, ids);
+  }
+
+  @Authorized()
+  @Subscription(() => Notification, {
+    description: "Each new notification of the caller's own inbox as it is delivered (graphql-ws at /graphql/ws); the same rows the inbox holds, once each",
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      if (!ctx.viewer.accountId) throw unauthenticated();
+      const live = liveNoticesOf(ctx, ctx.viewer.accountId);
+      if (!live) throw new AppError('BAD_USER_INPUT', 'subscriptions are served over the WebSocket at /graphql/ws (graphql-transport-ws)');
+      return live;
+    },
+  })
+  async notificationAdded(@Root() notice: LiveNotice, @Ctx() ctx: Context): Promise<Notification> {
+    const n = await notificationOf(ctx, notice.id);
+    // the hub hands only the account's own rows; a row gone since (its event deleted) is told as it was announced
+    return Notification.from(n ?? { id: notice.id, eventId: notice.eventId, kind: notice.kind, subject: notice.subject, payload: {}, createdAt: new Date(), readAt: null });
   }
 }
 

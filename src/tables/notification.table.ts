@@ -69,6 +69,17 @@ export async function inboxRows(ctx: Db, accountId: number, beforeId: number | n
   return rows.map(toNotification);
 }
 
+/** One notification of the account's own inbox; null if the id is another account's or unknown. */
+export async function inboxRow(ctx: Db, accountId: number, id: number): Promise<NotificationModel | null> {
+  const rows = await ctx.em.execute<InboxRow[]>(
+    `select ${notificationTable.listAs('n')}, o.kind, o.subject, o.payload
+       from notification n join notification_outbox o on o.id = n.outbox_id
+      where n.account_id = ? and n.id = ?`,
+    [accountId, id],
+  );
+  return rows.length ? toNotification(rows[0]) : null;
+}
+
 export async function unreadCount(ctx: Db, accountId: number): Promise<number> {
   const [row] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int as n from notification where account_id = ? and read_at is null`, [accountId]);
   return row.n;

@@ -11,6 +11,8 @@ const TEXT = {
     token: '登录令牌',
     signIn: '登录',
     signOut: '退出',
+    alerts: '实时提醒',
+    noAlerts: '暂无新提醒。',
     signedInAs: '当前账号',
     notRegulator: '此令牌不是监管或管理员账号，无权使用监管工作台。',
     badToken: '令牌无效或已停用。',
@@ -92,6 +94,8 @@ const TEXT = {
     token: 'Access token',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    alerts: 'Live alerts',
+    noAlerts: 'No new alerts.',
     signedInAs: 'Signed in as',
     notRegulator: 'This token is not a regulator or admin account; the desk is for regulators only.',
     badToken: 'The token is unknown or revoked.',
@@ -190,6 +194,12 @@ export function renderRegulatorPage(lang: Lang, timeZone: string): string {
 ${signInSection(t)}
 <div id="desk" class="hidden">
 <p class="status"><span id="who"></span> <a href="#" id="signout">${t.signOut}</a></p>
+
+<section class="card" id="alerts" aria-live="polite">
+<h2>${t.alerts}</h2>
+<p class="sub" id="alerts-empty">${t.noAlerts}</p>
+<ul id="alert-list"></ul>
+</section>
 
 <section class="card" id="overview">
 <h2>${t.overview}</h2>

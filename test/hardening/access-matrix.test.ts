@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS } from '../../src/config';
 import { buildAppSchema } from '../../src/resolvers';
 import { createTestApp, type TestApp } from '../support/app';
-import { CALLERS, RULES, buildWorld, documentFor, operationsOf, rowCounts, type World } from './operations';
+import { CALLERS, RULES, SUBSCRIPTIONS, buildWorld, documentFor, operationsOf, rowCounts, type World } from './operations';
 
 let t: TestApp;
 let w: World;
@@ -17,6 +17,11 @@ describe('access matrix', () => {
     const keys = operationsOf(await buildAppSchema()).map((o) => o.key);
     expect(keys.filter((k) => !RULES[k])).toEqual([]);
     expect(Object.keys(RULES).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('states who may subscribe to every subscription of the schema', async () => {
+    const fields = Object.keys((await buildAppSchema()).getSubscriptionType()?.getFields() ?? {}).map((name) => `Subscription.${name}`);
+    expect(fields.sort()).toEqual(Object.keys(SUBSCRIPTIONS).sort());
   });
 
   it('allows exactly the callers of each rule and refuses every other caller without writing anything', async () => {

@@ -85,6 +85,8 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/report': { url: () => '/report', allow: 'public', ok: 200 },
   // a WebSocket route: a plain GET is not upgraded and finds nothing, whoever asks (test/notify.test.ts signs in over the socket)
   '/notifications/live': { url: () => '/notifications/live', allow: 'public', ok: 404 },
+  // GraphQL subscriptions over graphql-ws: likewise only upgraded (test/notify-graphql-ws.test.ts signs in over the socket)
+  '/graphql/ws': { url: () => '/graphql/ws', allow: 'public', ok: 404 },
 };
 
 /** The routes of fastify's printed tree; a route printed under another (its path extends that one) gets its full path. */

@@ -116,6 +116,7 @@ const ROUTES: Record<string, Route> = {
   '/inspect/photos/:name': () => near([`${'0'.repeat(64)}.jpg`, `${'a'.repeat(64)}.thumb.jpg`]).map((n) => `/inspect/photos/${n}`),
   '/report': () => fc.constant('/report'),
   '/notifications/live': () => fc.constant('/notifications/live'),
+  '/graphql/ws': () => fc.constant('/graphql/ws'),
 };
 
 async function send(options: InjectOptions): Promise<string[]> {

@@ -337,6 +337,15 @@ async function freshIncident(w: World, reporter: string): Promise<string> {
   return ok(res).reportIncident.id;
 }
 
+/**
+ * Subscriptions are not callable over HTTP, so the matrix above cannot run them; each is stated here with who may
+ * subscribe, and its refusals are tested over the WebSocket (test/notify-graphql-ws.test.ts: no token → 4403,
+ * subscribe before connection_init → 4401; a subscriber receives its own account's rows only).
+ */
+export const SUBSCRIPTIONS: Record<string, readonly Caller[]> = {
+  'Subscription.notificationAdded': SIGNED_IN,
+};
+
 /** The operations of the built schema, as `Query.name` / `Mutation.name`. */
 export function operationsOf(schema: GraphQLSchema): { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] {
   const out: { key: string; kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] = [];
