@@ -236,3 +236,26 @@ describe('rectification', () => {
     expect(await t.sql(`select count(*)::int as n from credit_event where rule_code = 'RECTIFICATION_OVERDUE'`)).toEqual([{ n: 1 }]);
   });
 });
+
+describe('operatorsToInspect', () => {
+  const FIND = `query($s: String, $first: Int) { operatorsToInspect(search: $s, first: $first) { id name village publicCode } }`;
+
+  it('finds by the card QR text, a card number or part of a name; a village assistant only in its village', async () => {
+    const home = await workshop('Qingshan');
+    const away = await workshop('Baiyun');
+    const inspector = await token(t, Role.INSPECTOR);
+    const byQr = ok(await t.gql(FIND, { s: `https://town.example/o/${home.publicCode}` }, inspector)).operatorsToInspect;
+    expect(byQr).toEqual([{ id: home.id, name: home.name, village: 'Qingshan', publicCode: home.publicCode }]);
+    const [{ registration_card_no: cardNo }] = await t.sql(`select registration_card_no from operator where id = $1`, [Number(away.id)]);
+    expect(ok(await t.gql(FIND, { s: cardNo }, inspector)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id]);
+    expect(ok(await t.gql(FIND, { s: 'tofu WORKSHOP' }, inspector)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id, home.id]);
+    expect(ok(await t.gql(FIND, { s: '100%_' }, inspector)).operatorsToInspect).toEqual([]);
+    const assistant = await token(t, Role.VILLAGE_ASSISTANT, { village: 'Baiyun' });
+    expect(ok(await t.gql(FIND, {}, assistant)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id]);
+    expect(ok(await t.gql(FIND, { s: `/o/${home.publicCode}` }, assistant)).operatorsToInspect).toEqual([]);
+    const tooMany = await t.gql(FIND, { first: 501 }, inspector);
+    expect(tooMany.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'first: must be between 1 and 500']]);
+    const operatorAccount = await token(t, Role.OPERATOR, { operatorId: home.id });
+    expect((await t.gql(FIND, {}, operatorAccount)).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+});

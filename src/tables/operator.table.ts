@@ -162,6 +162,22 @@ export async function listOperatorRows(ctx: Db, filter: OperatorFilterRow, after
   );
 }
 
+/**
+ * Operators a field inspector may find: the one holding `code` (a registration card's public code or number), or
+ * those whose name contains `nameContains` (either matching; neither given: all); within `village` when given (a village
+ * assistant's). By name.
+ */
+export async function operatorsToInspectRows(ctx: Db, f: { code: string | null; nameContains: string | null; village: string | null }, limit: number): Promise<PublicOperatorRow[]> {
+  const like = f.nameContains === null ? null : `%${f.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return ctx.em.execute<PublicOperatorRow[]>(
+    `select ${PUBLIC_COLUMNS} from operator
+      where ((?::text is null and ?::text is null) or public_code = ? or credit_code = ? or registration_card_no = ? or name ilike ?)
+        and (?::text is null or village = ?)
+      order by name asc, id asc limit ?`,
+    [f.code, like, f.code, f.code, f.code, like, f.village, f.village, limit],
+  );
+}
+
 /** Vendors a gate may hand a load to: active market vendors, by name (at most 1000). */
 export async function activeMarketVendors(ctx: Db): Promise<PublicOperatorRow[]> {
   return ctx.em.execute<PublicOperatorRow[]>(

@@ -210,6 +210,7 @@ export const RULES: Record<string, OperationRule> = {
   // field supervision: inspectors town-wide, a village assistant in its own village
   'Query.checklists': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({}) },
   'Query.checklist': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: w.farmChecklistId }) },
+  'Query.operatorsToInspect': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR'], args: async () => ({ search: 'farm', first: 5 }) },
   'Mutation.recordInspection': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'], args: async (w) => ({ input: await w.inspectionInput() }) },
   // each caller sees its own scope: an operator its own, a village assistant its village
   'Query.inspections': {
