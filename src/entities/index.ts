@@ -10,6 +10,7 @@ import { ChecklistTemplate } from './checklist-template.entity';
 import { CreditEvent } from './credit-event.entity';
 import { FieldInspection } from './field-inspection.entity';
 import { FieldPhoto } from './field-photo.entity';
+import { HazardSite, InspectionCampaign, SiteInspection } from './hazard-site.entity';
 import { EpcisCapture } from './epcis-capture.entity';
 import { EpcisEvent } from './epcis-event.entity';
 import { ExchangeIdentifier } from './exchange-identifier.entity';
@@ -24,12 +25,12 @@ import { RectificationOrder } from './rectification-order.entity';
 export * from './enums';
 export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
-export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
+export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder, HazardSite, SiteInspection, InspectionCampaign };
 export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenReceipt, CanteenSample, RuralChef };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
-  ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
+  ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder, HazardSite, SiteInspection, InspectionCampaign,
   RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample,
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
 ];

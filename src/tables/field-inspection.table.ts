@@ -110,3 +110,15 @@ export async function latestOutcomes(ctx: Db, operatorId: number, limit: number)
   );
   return rows.map((r) => ({ inspectedAt: toDate(r.inspected_at), outcome: r.outcome }));
 }
+
+/** Operator inspections within [from, to) by outcome, in one village or all. */
+export async function outcomeCounts(ctx: Db, from: Date, to: Date, village: string | null): Promise<Record<InspectionOutcome, number>> {
+  const rows = await ctx.em.execute<{ outcome: InspectionOutcome; n: number }[]>(
+    `select outcome, count(*)::int as n from field_inspection
+      where inspected_at >= ? and inspected_at < ? and (?::text is null or village = ?) group by outcome`,
+    [from, to, village, village],
+  );
+  const counts = { PASS: 0, PUT_RIGHT: 0, SERIOUS: 0 } as Record<InspectionOutcome, number>;
+  for (const r of rows) counts[r.outcome] = r.n;
+  return counts;
+}
