@@ -41,12 +41,12 @@ export interface RecordInspectionData {
   clientKey: string;
 }
 
-function assertFieldRole(ctx: Context): void {
+export function assertFieldRole(ctx: Context): void {
   if (!ctx.viewer.role) throw unauthenticated();
   if (!FIELD_ROLES.includes(ctx.viewer.role)) throw forbidden(`Requires role ${FIELD_ROLES.join(' or ')}`);
 }
 
-function photoList(field: string, raw: string[] | null | undefined): string[] {
+export function photoList(field: string, raw: string[] | null | undefined): string[] {
   const list = raw ?? [];
   if (list.length > MAX_PHOTOS) throw badInput(field, `at most ${MAX_PHOTOS} photos`);
   list.forEach((p, i) => {
@@ -55,7 +55,7 @@ function photoList(field: string, raw: string[] | null | undefined): string[] {
   return [...new Set(list)];
 }
 
-async function assertPhotosStored(ctx: Context, field: string, photos: string[]): Promise<void> {
+export async function assertPhotosStored(ctx: Context, field: string, photos: string[]): Promise<void> {
   const known = await knownPhotos(ctx, photos);
   const missing = photos.find((p) => !known.has(p));
   if (missing) throw badInput(field, `photo ${missing} was not uploaded`);
@@ -79,7 +79,7 @@ function answersFor(template: ChecklistTemplateModel, raw: AnswerData[]): Inspec
   });
 }
 
-function requestHash(p: unknown): string {
+export function requestHash(p: unknown): string {
   return createHash('sha256').update(JSON.stringify(p), 'utf8').digest('hex');
 }
 
