@@ -122,3 +122,14 @@ export async function outcomeCounts(ctx: Db, from: Date, to: Date, village: stri
   for (const r of rows) counts[r.outcome] = r.n;
   return counts;
 }
+
+/** Per operator, its field inspections within [from, to): how many, and the latest one's time and outcome. */
+export async function fieldInspectionsIn(ctx: Db, from: Date, to: Date): Promise<Map<number, { count: number; lastAt: Date; lastOutcome: InspectionOutcome }>> {
+  const rows = await ctx.em.execute<{ operator_id: number; n: number; last_at: Date | string; last_outcome: InspectionOutcome }[]>(
+    `select distinct on (operator_id) operator_id, count(*) over (partition by operator_id)::int as n, inspected_at as last_at, outcome as last_outcome
+       from field_inspection where inspected_at >= ? and inspected_at < ?
+      order by operator_id, inspected_at desc, id desc`,
+    [from, to],
+  );
+  return new Map(rows.map((r) => [r.operator_id, { count: r.n, lastAt: toDate(r.last_at), lastOutcome: r.last_outcome }]));
+}

@@ -185,6 +185,7 @@ export const RULES: Record<string, OperationRule> = {
 
   // trace and recall
   'Query.trace': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
+  'Query.operatorCard': { allow: EVERYONE, args: async (w) => ({ code: w.operatorCode }) },
   'Query.epcisDocument': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
   'Query.traceBackward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
   'Query.traceForward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
