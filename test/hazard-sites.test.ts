@@ -108,3 +108,13 @@ describe('campaigns', () => {
     expect((await t.gql(CREATE, { input: { name: 'x', ...period } }, inspector)).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('campaign periods', () => {
+  it('lie within 2000 to 2100', async () => {
+    const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`;
+    const res = await t.gql(CREATE, { input: { name: 'x', startsAt: '1999-12-31T00:00:00.000Z', endsAt: '2026-12-01T00:00:00.000Z' } }, f.regulator);
+    expect(res.errors?.map((e) => e.message)).toEqual(['startsAt: must be between 2000 and 2100']);
+    const far = await t.gql(CREATE, { input: { name: 'x', startsAt: '2026-11-01T00:00:00.000Z', endsAt: '9999-12-31T23:59:59.999Z' } }, f.regulator);
+    expect(far.errors?.map((e) => e.message)).toEqual(['endsAt: must be between 2000 and 2100']);
+  });
+});

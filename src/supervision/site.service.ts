@@ -159,6 +159,9 @@ export async function createCampaign(ctx: Context, input: { name: string; villag
   const village = v.text('village', input.village, 100, { optional: true });
   for (const f of ['startsAt', 'endsAt'] as const) {
     if (!(input[f] instanceof Date) || Number.isNaN(input[f].getTime())) throw badInput(f, 'must be a valid date');
+    // a campaign is planned work: within this century
+    const year = input[f].getUTCFullYear();
+    if (year < 2000 || year > 2100) throw badInput(f, 'must be between 2000 and 2100');
   }
   if (input.endsAt.getTime() <= input.startsAt.getTime()) throw badInput('endsAt', 'must be after startsAt');
   return insertCampaign(ctx, { name, village, starts_at: input.startsAt, ends_at: input.endsAt, created_by_id: ctx.viewer.accountId! });
