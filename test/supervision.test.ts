@@ -236,3 +236,68 @@ describe('rectification', () => {
     expect(await t.sql(`select count(*)::int as n from credit_event where rule_code = 'RECTIFICATION_OVERDUE'`)).toEqual([{ n: 1 }]);
   });
 });
+
+describe('operatorsToInspect', () => {
+  const FIND = `query($s: String, $first: Int) { operatorsToInspect(search: $s, first: $first) { id name village publicCode } }`;
+
+  it('finds by the card QR text, a card number or part of a name; a village assistant only in its village', async () => {
+    const home = await workshop('Qingshan');
+    const away = await workshop('Baiyun');
+    const inspector = await token(t, Role.INSPECTOR);
+    const byQr = ok(await t.gql(FIND, { s: `https://town.example/o/${home.publicCode}` }, inspector)).operatorsToInspect;
+    expect(byQr).toEqual([{ id: home.id, name: home.name, village: 'Qingshan', publicCode: home.publicCode }]);
+    const [{ registration_card_no: cardNo }] = await t.sql(`select registration_card_no from operator where id = $1`, [Number(away.id)]);
+    expect(ok(await t.gql(FIND, { s: cardNo }, inspector)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id]);
+    expect(ok(await t.gql(FIND, { s: 'tofu WORKSHOP' }, inspector)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id, home.id]);
+    expect(ok(await t.gql(FIND, { s: '100%_' }, inspector)).operatorsToInspect).toEqual([]);
+    const assistant = await token(t, Role.VILLAGE_ASSISTANT, { village: 'Baiyun' });
+    expect(ok(await t.gql(FIND, {}, assistant)).operatorsToInspect.map((o: { id: string }) => o.id)).toEqual([away.id]);
+    expect(ok(await t.gql(FIND, { s: `/o/${home.publicCode}` }, assistant)).operatorsToInspect).toEqual([]);
+    const tooMany = await t.gql(FIND, { first: 501 }, inspector);
+    expect(tooMany.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'first: must be between 1 and 500']]);
+    const operatorAccount = await token(t, Role.OPERATOR, { operatorId: home.id });
+    expect((await t.gql(FIND, {}, operatorAccount)).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('what recorded inspections show', () => {
+  it('the public card shows the date and outcome of the latest three inspections, nothing more, on the page and in GraphQL', async () => {
+    const op = await workshop();
+    const tpl = await workshopTemplate();
+    const inspector = await token(t, Role.INSPECTOR);
+    const at = (d: string) => `2026-${d}T02:00:00.000Z`;
+    for (const [key, day, no] of [['card-1', '08-01', null], ['card-2', '09-01', 'CLEAN'], ['card-3', '10-01', 'NO_BANNED'], ['card-4', '11-01', null]] as const) {
+      ok(await t.gql(RECORD, { input: { operatorId: op.id, templateId: tpl.id, answers: allYes(tpl.items, no ? { [no]: 'NO' } : {}), inspectedAt: at(day), clientKey: key } }, inspector));
+    }
+    const card = ok(await t.gql(`query($c: String!) { operatorCard(code: $c) { name latestInspections { inspectedAt outcome } } }`, { c: op.publicCode }, null)).operatorCard;
+    expect(card).toEqual({
+      name: op.name,
+      latestInspections: [
+        { inspectedAt: at('11-01'), outcome: 'PASS' }, { inspectedAt: at('10-01'), outcome: 'SERIOUS' }, { inspectedAt: at('09-01'), outcome: 'PUT_RIGHT' },
+      ],
+    });
+    expect(ok(await t.gql(`query { operatorCard(code: "nosuchcode0001") { name } }`, {}, null)).operatorCard).toBeNull();
+    const page = await t.app.fastify.inject({ url: `/o/${op.publicCode}?lang=en` });
+    expect(page.statusCode).toBe(200);
+    const section = /<section class="card" id="inspections">([\s\S]*?)<\/section>/.exec(page.body)![1];
+    expect(section.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim())
+      .toBe('Latest on-site inspections 1 Nov 2026 · Pass 1 Oct 2026 · Serious 1 Sept 2026 · Put right');
+    // no findings, notes or photos of an inspection reach the public page
+    expect(page.body).not.toContain('seen on site');
+  });
+
+  it('inspectionPlan shows which due operators were inspected in the month and what was found', async () => {
+    const done = await workshop('Qingshan');
+    const due = await workshop('Baiyun');
+    const tpl = await workshopTemplate();
+    const inspector = await token(t, Role.INSPECTOR);
+    ok(await t.gql(RECORD, { input: { operatorId: done.id, templateId: tpl.id, answers: allYes(tpl.items, { CLEAN: 'NO' }), inspectedAt: '2026-11-10T02:00:00.000Z', clientKey: 'plan-1' } }, inspector));
+    const plan = ok(await t.gql(`query { inspectionPlan(month: "2026-11") { operatorId inspectionsInMonth doneAt doneOutcome } }`, {}, f.regulator)).inspectionPlan;
+    const mine = plan.filter((p: { operatorId: string }) => [done.id, due.id].includes(p.operatorId))
+      .sort((a: { operatorId: string }, b: { operatorId: string }) => Number(a.operatorId) - Number(b.operatorId));
+    expect(mine).toEqual([
+      { operatorId: done.id, inspectionsInMonth: 1, doneAt: '2026-11-10T02:00:00.000Z', doneOutcome: 'PUT_RIGHT' },
+      { operatorId: due.id, inspectionsInMonth: 0, doneAt: null, doneOutcome: null },
+    ]);
+  });
+});

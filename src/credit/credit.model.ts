@@ -1,4 +1,4 @@
-import type { AppealKind, AppealStatus, CreditSource, Grade, OperatorKind } from '../entities/enums';
+import type { AppealKind, AppealStatus, CreditSource, Grade, InspectionOutcome, OperatorKind } from '../entities/enums';
 
 /** The fields of an archived event that a client may see. */
 export interface CreditEventData {
@@ -143,6 +143,11 @@ export interface InspectionPlanItem {
   inspectionsPerYear: number;
   lastInspectedAt: Date | null;
   dueSince: Date | null;
+  /** Field inspections recorded within the month: done once there is one. */
+  inspectionsInMonth: number;
+  /** The latest field inspection within the month, and what it found; null while still due. */
+  doneAt: Date | null;
+  doneOutcome: InspectionOutcome | null;
 }
 
 /** What closing a quarter awarded. */
@@ -188,4 +193,6 @@ export interface OperatorCard {
   grade: string;
   /** Deductions (negative points) that occurred in the last 12 months and were not reversed. */
   recentViolations: number;
+  /** The latest field inspections, newest first: date and outcome only. */
+  latestInspections: { inspectedAt: Date; outcome: InspectionOutcome }[];
 }

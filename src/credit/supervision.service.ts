@@ -4,6 +4,7 @@ import { CreditSource, Grade } from '../entities/enums';
 import { badInput } from '../errors';
 import { localDayStart } from '../local-time';
 import { cleanQuarterAwarded, cleanQuarterCandidates } from '../tables/credit-event.table';
+import { fieldInspectionsIn } from '../tables/field-inspection.table';
 import { inspectionCandidates, lockOperatorCredit } from '../tables/operator.table';
 import type { InspectionPlanItem, QuarterCloseResult } from './credit.model';
 import { appendCreditEvent } from './ledger.append';
@@ -40,12 +41,14 @@ export function quarterRange(field: string, quarter: string, timeZone: string = 
 /**
  * Operators to inspect in a month: those whose last on-site inspection before the month is older than their grade's
  * interval (12 months / inspections per year) by the month's end, or who were never inspected. Most at risk first:
- * grade D before C before B before A, then the lower score, then the longer overdue (never inspected first).
+ * grade D before C before B before A, then the lower score, then the longer overdue (never inspected first). Each
+ * shows the field inspections recorded within the month: done once there is one, still due while there is none.
  */
 export async function inspectionPlan(ctx: Context, month: string): Promise<InspectionPlanItem[]> {
   const { start, end } = monthRange('month', month, ctx.config.timeZone);
   // stored grades: updated with each event, and for expiries by the hourly upkeep (startCreditUpkeep)
   const candidates = await inspectionCandidates(ctx, INSPECTION_RULES, start, end);
+  const done = await fieldInspectionsIn(ctx, start, end);
   const due: InspectionPlanItem[] = [];
   for (const c of candidates) {
     const perYear = GRADE_SUPERVISION[c.grade].inspectionsPerYear;
@@ -55,6 +58,7 @@ export async function inspectionPlan(ctx: Context, month: string): Promise<Inspe
     due.push({
       operatorId: c.operatorId, grade: c.grade, score: c.score, forcedUntil: c.forcedUntil, inspectionsPerYear: perYear,
       lastInspectedAt: last, dueSince,
+      inspectionsInMonth: done.get(c.operatorId)?.count ?? 0, doneAt: done.get(c.operatorId)?.lastAt ?? null, doneOutcome: done.get(c.operatorId)?.lastOutcome ?? null,
     });
   }
   const gradeRank = (g: Grade) => ['D', 'C', 'B', 'A'].indexOf(g);

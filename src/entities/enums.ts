@@ -149,6 +149,22 @@ export enum RectificationStatus {
   ESCALATED = 'ESCALATED',
 }
 
+/** What an unregistered place found in the field looks like. */
+export enum SiteKind {
+  UNLICENSED_WORKSHOP = 'UNLICENSED_WORKSHOP',
+  RENTED_WAREHOUSE = 'RENTED_WAREHOUSE',
+  EMPTY_HOUSE = 'EMPTY_HOUSE',
+  STREET_STALL = 'STREET_STALL',
+  OTHER = 'OTHER',
+}
+
+/** A hazard site is open until it registers as an operator or is closed. */
+export enum SiteStatus {
+  OPEN = 'OPEN',
+  REGISTERED = 'REGISTERED',
+  CLOSED = 'CLOSED',
+}
+
 export enum BanquetKind {
   WEDDING = 'WEDDING',
   FUNERAL = 'FUNERAL',

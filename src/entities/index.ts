@@ -10,6 +10,7 @@ import { ChecklistTemplate } from './checklist-template.entity';
 import { CreditEvent } from './credit-event.entity';
 import { FieldInspection } from './field-inspection.entity';
 import { FieldPhoto } from './field-photo.entity';
+import { HazardSite, InspectionCampaign, SiteInspection } from './hazard-site.entity';
 import { EpcisCapture } from './epcis-capture.entity';
 import { EpcisEvent } from './epcis-event.entity';
 import { ExchangeIdentifier } from './exchange-identifier.entity';
@@ -29,13 +30,13 @@ import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
 export * from './enums';
 export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
 export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall };
-export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder };
+export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder, HazardSite, SiteInspection, InspectionCampaign };
 export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenMorningCheck, CanteenReceipt, CanteenSample, RuralChef };
 export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition, WebhookDelivery, WebhookSubscription };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
-  ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder,
+  ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder, HazardSite, SiteInspection, InspectionCampaign,
   RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample, CanteenMorningCheck,
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,

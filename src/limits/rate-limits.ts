@@ -37,7 +37,7 @@ export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
 const MAX_CLASSIFY_TOKENS = 2000;
 
 /** Lookups by public code: counted per client address even when the caller is signed in. */
-const PUBLIC_LOOKUPS = new Set(['trace', 'epcisDocument']);
+const PUBLIC_LOOKUPS = new Set(['trace', 'epcisDocument', 'operatorCard']);
 
 /** Writes anyone may make without signing in (the banquet filing): each also draws from the public budget of the address. */
 const PUBLIC_WRITES = new Set(['fileBanquet']);

@@ -21,13 +21,14 @@ import { NotifyResolver, WebhookResolver } from './notify.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { RegulatorResolver } from './regulator.resolver';
 import { SupervisionResolver } from './supervision.resolver';
+import { SiteResolver } from './site.resolver';
 import { TraceResolver } from './trace.resolver';
 import { WebResolver } from './web.resolver';
 
 /** Every resolver; the schema is assembled here and nowhere else. */
 export const RESOLVERS = [
   AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver,
-  WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, BanquetResolver, CanteenResolver, ...CREDIT_RESOLVERS,
+  WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, SiteResolver, BanquetResolver, CanteenResolver, ...CREDIT_RESOLVERS,
   IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver,
 ] as const;
 

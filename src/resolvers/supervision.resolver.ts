@@ -1,8 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { OperatorKind, Role } from '../entities/enums';
+import { PublicOperator } from '../schema/operator.type';
 import {
-  answerRectification, chargeOverdueOrders, checklist, checklists, inspections, recordInspection, recordRecheck, rectificationOrders,
+  answerRectification, chargeOverdueOrders, checklist, checklists, inspections, operatorsToInspect, recordInspection, recordRecheck, rectificationOrders,
 } from '../supervision/inspection.service';
 import {
   AnswerRectificationInput, FieldInspectionFilter, RecordInspectionInput, RecordRecheckInput, RectificationOrderFilter,
@@ -26,6 +27,16 @@ export class SupervisionResolver {
   @Query(() => ChecklistTemplate, { description: 'One checklist version, current or past' })
   checklist(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return checklist(ctx, id);
+  }
+
+  @Authorized(...FIELD)
+  @Query(() => [PublicOperator], { description: "Operators to inspect, by a registration card's QR text (/o/CODE), a card or credit code, or part of a name; a village assistant finds its village's" })
+  async operatorsToInspect(
+    @Ctx() ctx: Context,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'At most 500; default 50' }) first: number | null,
+  ): Promise<PublicOperator[]> {
+    return (await operatorsToInspect(ctx, search, first)).map((o) => PublicOperator.from(o));
   }
 
   @Authorized(...FIELD)

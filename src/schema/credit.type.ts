@@ -7,7 +7,7 @@ import {
   type InspectionPlanItem as InspectionPlanItemModel,
   type QuarterCloseResult as QuarterCloseResultModel,
 } from '../credit/credit.model';
-import { CreditSource, Grade } from './enums';
+import { CreditSource, Grade, InspectionOutcome } from './enums';
 import { Credit } from './operator.type';
 import { PageInfo } from './page-info.type';
 
@@ -254,6 +254,15 @@ export class InspectionPlanItem implements InspectionPlanItemModel {
 
   @Field(() => Date, { nullable: true, description: 'When the next inspection fell due; null if never inspected' })
   dueSince!: Date | null;
+
+  @Field(() => Int, { description: 'Field inspections recorded within the month' })
+  inspectionsInMonth!: number;
+
+  @Field(() => Date, { nullable: true, description: 'The latest field inspection within the month; null while still due' })
+  doneAt!: Date | null;
+
+  @Field(() => InspectionOutcome, { nullable: true, description: 'What that inspection found' })
+  doneOutcome!: InspectionOutcome | null;
 }
 
 @ObjectType({ description: 'What closing a quarter awarded' })

@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import {
   AppealKind, AppealStatus, AuditKind, BanquetKind, BanquetStatus, BanquetTier, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource,
   GateDecision, Grade, InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, Meal, OperatorKind, OperatorStatus, ProductCategory,
-  QuantityUnit, ReceivingLight, RectificationStatus, Role, TestResult,
+  QuantityUnit, ReceivingLight, RectificationStatus, Role, SiteKind, SiteStatus, TestResult,
 } from '../entities/enums';
 
 registerEnumType(OperatorKind, { name: 'OperatorKind' });
@@ -30,13 +30,15 @@ registerEnumType(InspectionOutcome, { name: 'InspectionOutcome', description: 'P
 registerEnumType(ItemSeverity, { name: 'ItemSeverity' });
 registerEnumType(ItemAnswer, { name: 'ItemAnswer', description: 'YES: the item is met; NO: it is not; NOT_APPLICABLE: it does not apply here' });
 registerEnumType(RectificationStatus, { name: 'RectificationStatus' });
+registerEnumType(SiteKind, { name: 'SiteKind' });
+registerEnumType(SiteStatus, { name: 'SiteStatus', description: 'OPEN until it registers as an operator (REGISTERED) or is closed (CLOSED)' });
 registerEnumType(AuditKind, { name: 'AuditKind', description: 'MUTATION: a request that ran a mutation; READ: a query that read personal data' });
 
 export {
   BanquetKind, BanquetStatus, BanquetTier, Meal, ReceivingLight,
   AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
   InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
-  RectificationStatus, Role, TestResult,
+  RectificationStatus, Role, SiteKind, SiteStatus, TestResult,
 };
 
 // incidents and notifications

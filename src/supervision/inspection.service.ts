@@ -10,7 +10,8 @@ import { currentTemplates, templateById } from '../tables/checklist-template.tab
 import { completeFieldInspection, insertFieldInspectionOnce, listFieldInspections } from '../tables/field-inspection.table';
 import { knownPhotos } from '../tables/field-photo.table';
 import { asStored } from '../tables/insert-once';
-import { operatorById } from '../tables/operator.table';
+import { operatorById, operatorsToInspectRows, toPublicOperator } from '../tables/operator.table';
+import type { PublicOperator } from '../registry/operator.model';
 import {
   answerOrder, insertOrder, listOrders, lockOrder, markOverdueCharged, orderById, recheckKeyOf, recheckOrder, unchargedOverdueIds,
 } from '../tables/rectification-order.table';
@@ -40,12 +41,12 @@ export interface RecordInspectionData {
   clientKey: string;
 }
 
-function assertFieldRole(ctx: Context): void {
+export function assertFieldRole(ctx: Context): void {
   if (!ctx.viewer.role) throw unauthenticated();
   if (!FIELD_ROLES.includes(ctx.viewer.role)) throw forbidden(`Requires role ${FIELD_ROLES.join(' or ')}`);
 }
 
-function photoList(field: string, raw: string[] | null | undefined): string[] {
+export function photoList(field: string, raw: string[] | null | undefined): string[] {
   const list = raw ?? [];
   if (list.length > MAX_PHOTOS) throw badInput(field, `at most ${MAX_PHOTOS} photos`);
   list.forEach((p, i) => {
@@ -54,7 +55,7 @@ function photoList(field: string, raw: string[] | null | undefined): string[] {
   return [...new Set(list)];
 }
 
-async function assertPhotosStored(ctx: Context, field: string, photos: string[]): Promise<void> {
+export async function assertPhotosStored(ctx: Context, field: string, photos: string[]): Promise<void> {
   const known = await knownPhotos(ctx, photos);
   const missing = photos.find((p) => !known.has(p));
   if (missing) throw badInput(field, `photo ${missing} was not uploaded`);
@@ -78,7 +79,7 @@ function answersFor(template: ChecklistTemplateModel, raw: AnswerData[]): Inspec
   });
 }
 
-function requestHash(p: unknown): string {
+export function requestHash(p: unknown): string {
   return createHash('sha256').update(JSON.stringify(p), 'utf8').digest('hex');
 }
 
@@ -323,4 +324,26 @@ export async function chargeOverdueOrders(ctx: Context, now = new Date()): Promi
     if (done) charged.push(id);
   }
   return charged;
+}
+
+/** The public code in a registration card's QR text (`…/o/CODE`), or null when the text is no such link. */
+export function cardCodeOf(text: string): string | null {
+  const m = /(?:^|\/)o\/([A-Za-z0-9_-]{1,64})\/?(?:[?#].*)?$/.exec(text);
+  return m ? m[1] : null;
+}
+
+/**
+ * Operators field staff may inspect, found by what the phone has: the text of a registration card's QR (its
+ * `/o/CODE` link: that operator only), a card or credit code, or part of a name; empty: all, by name. A village
+ * assistant finds only its own village's operators.
+ */
+export async function operatorsToInspect(ctx: Context, search: string | null | undefined, first?: number | null): Promise<PublicOperator[]> {
+  assertFieldRole(ctx);
+  const limit = v.pageSize('first', first, 50, 500);
+  const text = v.text('search', search, 300, { optional: true });
+  const code = text === null ? null : cardCodeOf(text);
+  const rows = await operatorsToInspectRows(ctx, {
+    code: code ?? text, nameContains: code === null ? text : null, village: villageScope(ctx.viewer),
+  }, limit);
+  return rows.map(toPublicOperator);
 }

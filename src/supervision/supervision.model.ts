@@ -1,4 +1,4 @@
-import type { InspectionOutcome, ItemAnswer, ItemSeverity, OperatorKind, RectificationStatus } from '../entities/enums';
+import type { InspectionOutcome, ItemAnswer, ItemSeverity, OperatorKind, RectificationStatus, SiteKind, SiteStatus } from '../entities/enums';
 
 /** One item of a checklist: a stable code within the template, its text in both languages and its weight. */
 export interface ChecklistItemModel {
@@ -76,4 +76,56 @@ export interface RectificationOrderModel {
   recheckedById: number | null;
   recheckNote: string | null;
   overdueEventId: number | null;
+}
+
+/** An unregistered place found making or storing food. */
+export interface HazardSiteModel {
+  id: number;
+  kind: SiteKind;
+  location: string;
+  village: string;
+  notes: string | null;
+  photos: string[];
+  status: SiteStatus;
+  operatorId: number | null;
+  resolutionNote: string | null;
+  resolvedAt: Date | null;
+  createdById: number;
+  createdAt: Date;
+}
+
+/** A visit to a hazard site. */
+export interface SiteInspectionModel {
+  id: number;
+  siteId: number;
+  village: string;
+  inspectorId: number;
+  inspectedAt: Date;
+  activityFound: boolean;
+  findings: string | null;
+  photos: string[];
+  clientKey: string;
+}
+
+/** A named period of field work, town-wide or in one village. */
+export interface CampaignModel {
+  id: number;
+  name: string;
+  village: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  createdAt: Date;
+}
+
+/** What a campaign's period holds: inspections by outcome, sites found, visited, registered and closed. */
+export interface CampaignReportModel {
+  inspections: number;
+  passed: number;
+  putRight: number;
+  serious: number;
+  sitesFound: number;
+  siteVisits: number;
+  siteVisitsWithActivity: number;
+  sitesRegistered: number;
+  sitesClosed: number;
 }

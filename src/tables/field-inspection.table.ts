@@ -119,3 +119,26 @@ export async function latestInspectionOf(ctx: Db, operatorId: number): Promise<{
   );
   return row ? { id: row.id, inspectedAt: toDate(row.inspected_at), outcome: row.outcome } : null;
 }
+
+/** Operator inspections within [from, to) by outcome, in one village or all. */
+export async function outcomeCounts(ctx: Db, from: Date, to: Date, village: string | null): Promise<Record<InspectionOutcome, number>> {
+  const rows = await ctx.em.execute<{ outcome: InspectionOutcome; n: number }[]>(
+    `select outcome, count(*)::int as n from field_inspection
+      where inspected_at >= ? and inspected_at < ? and (?::text is null or village = ?) group by outcome`,
+    [from, to, village, village],
+  );
+  const counts = { PASS: 0, PUT_RIGHT: 0, SERIOUS: 0 } as Record<InspectionOutcome, number>;
+  for (const r of rows) counts[r.outcome] = r.n;
+  return counts;
+}
+
+/** Per operator, its field inspections within [from, to): how many, and the latest one's time and outcome. */
+export async function fieldInspectionsIn(ctx: Db, from: Date, to: Date): Promise<Map<number, { count: number; lastAt: Date; lastOutcome: InspectionOutcome }>> {
+  const rows = await ctx.em.execute<{ operator_id: number; n: number; last_at: Date | string; last_outcome: InspectionOutcome }[]>(
+    `select distinct on (operator_id) operator_id, count(*) over (partition by operator_id)::int as n, inspected_at as last_at, outcome as last_outcome
+       from field_inspection where inspected_at >= ? and inspected_at < ?
+      order by operator_id, inspected_at desc, id desc`,
+    [from, to],
+  );
+  return new Map(rows.map((r) => [r.operator_id, { count: r.n, lastAt: toDate(r.last_at), lastOutcome: r.last_outcome }]));
+}

@@ -15,6 +15,9 @@ import { checklistTemplateTable } from './checklist-template.table';
 import { fieldInspectionTable } from './field-inspection.table';
 import { fieldPhotoTable } from './field-photo.table';
 import { rectificationOrderTable } from './rectification-order.table';
+import { hazardSiteTable } from './hazard-site.table';
+import { siteInspectionTable } from './site-inspection.table';
+import { inspectionCampaignTable } from './inspection-campaign.table';
 import { banquetTable } from './banquet.table';
 import { banquetChefTable } from './banquet-chef.table';
 import { banquetIngredientTable } from './banquet-ingredient.table';
@@ -55,6 +58,9 @@ export const TABLES: readonly Table<unknown>[] = [
   fieldPhotoTable as Table<unknown>,
   fieldInspectionTable as Table<unknown>,
   rectificationOrderTable as Table<unknown>,
+  hazardSiteTable as Table<unknown>,
+  siteInspectionTable as Table<unknown>,
+  inspectionCampaignTable as Table<unknown>,
   banquetTable as Table<unknown>,
   banquetChefTable as Table<unknown>,
   banquetIngredientTable as Table<unknown>,

@@ -1,5 +1,5 @@
 import type { Db } from './table';
-import { OperatorKind, OperatorStatus, type Grade } from '../entities/enums';
+import { OperatorKind, OperatorStatus, type Grade, type InspectionOutcome } from '../entities/enums';
 import type { CreditState, GradeCount, OperatorCard, RecordedHead } from '../credit/credit.model';
 import type { Operator, PublicOperator } from '../registry/operator.model';
 import { isoTime } from './credit-event.table';
@@ -162,6 +162,22 @@ export async function listOperatorRows(ctx: Db, filter: OperatorFilterRow, after
   );
 }
 
+/**
+ * Operators a field inspector may find: the one holding `code` (a registration card's public code or number), or
+ * those whose name contains `nameContains` (either matching; neither given: all); within `village` when given (a village
+ * assistant's). By name.
+ */
+export async function operatorsToInspectRows(ctx: Db, f: { code: string | null; nameContains: string | null; village: string | null }, limit: number): Promise<PublicOperatorRow[]> {
+  const like = f.nameContains === null ? null : `%${f.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return ctx.em.execute<PublicOperatorRow[]>(
+    `select ${PUBLIC_COLUMNS} from operator
+      where ((?::text is null and ?::text is null) or public_code = ? or credit_code = ? or registration_card_no = ? or name ilike ?)
+        and (?::text is null or village = ?)
+      order by name asc, id asc limit ?`,
+    [f.code, like, f.code, f.code, f.code, like, f.village, f.village, limit],
+  );
+}
+
 /** Vendors a gate may hand a load to: active market vendors, by name (at most 1000). */
 export async function activeMarketVendors(ctx: Db): Promise<PublicOperatorRow[]> {
   return ctx.em.execute<PublicOperatorRow[]>(
@@ -259,19 +275,27 @@ export async function gradeCountRows(ctx: Db): Promise<GradeCount[]> {
   );
 }
 
-/** The public card of the operator holding `code`, with its standing deductions of the 12 months to `now`; one statement. */
-export async function operatorCardRow(ctx: Db, code: string, now: Date): Promise<OperatorCard | null> {
+/**
+ * The public card of the operator holding `code`, with its standing deductions of the 12 months to `now` and the date
+ * and outcome of its latest field inspections (at most `inspections`); one statement.
+ */
+export async function operatorCardRow(ctx: Db, code: string, now: Date, inspections = 3): Promise<OperatorCard | null> {
   const rows = await ctx.em.execute<
-    { public_code: string; kind: string; name: string; registration_number: string | null; village: string | null; status: string; grade: string; violations: string }[]
+    {
+      public_code: string; kind: string; name: string; registration_number: string | null; village: string | null; status: string; grade: string; violations: string;
+      latest: { inspected_at: string; outcome: InspectionOutcome }[];
+    }[]
   >(
     `select o.public_code, o.kind, o.name, coalesce(o.credit_code, o.registration_card_no) as registration_number,
             o.village, o.status, o.credit_grade as grade,
             (select count(*) from credit_event e
               where e.operator_id = o.id and e.points < 0
                 and e.occurred_at > ?::timestamptz - interval '12 months' and e.occurred_at <= ?::timestamptz
-                and not exists (select 1 from credit_event r where r.reverses_id = e.id)) as violations
+                and not exists (select 1 from credit_event r where r.reverses_id = e.id)) as violations,
+            (select coalesce(jsonb_agg(jsonb_build_object('inspected_at', i.inspected_at, 'outcome', i.outcome) order by i.inspected_at desc, i.id desc), '[]'::jsonb)
+               from (select inspected_at, outcome, id from field_inspection where operator_id = o.id order by inspected_at desc, id desc limit ?) i) as latest
        from operator o where o.public_code = ?`,
-    [now, now, code],
+    [now, now, inspections, code],
   );
   if (!rows.length) return null;
   const r = rows[0];
@@ -284,6 +308,7 @@ export async function operatorCardRow(ctx: Db, code: string, now: Date): Promise
     status: r.status,
     grade: r.grade.trim(),
     recentViolations: Number(r.violations),
+    latestInspections: r.latest.map((l) => ({ inspectedAt: toDate(l.inspected_at), outcome: l.outcome })),
   };
 }
 

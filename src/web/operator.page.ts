@@ -1,5 +1,5 @@
 import { html, layout } from './html';
-import { OPERATOR_KIND, OPERATOR_STATUS, label, type Lang } from './i18n';
+import { OPERATOR_KIND, OPERATOR_STATUS, formatDate, label, type Lang } from './i18n';
 import type { OperatorCard } from '../credit/credit.model';
 import { gradeBadge } from './trace.page';
 
@@ -17,6 +17,11 @@ const T = {
     footer: '本页面由县食品安全追溯平台提供，仅显示公开信息。',
     notFoundTitle: '未找到该经营主体',
     notFoundBody: '没有找到与此登记卡二维码对应的经营主体。',
+    inspections: '最近现场检查',
+    noInspections: '暂无现场检查记录',
+    PASS: '合格',
+    PUT_RIGHT: '责令整改',
+    SERIOUS: '严重问题',
   },
   en: {
     title: 'Operator credit card',
@@ -31,11 +36,16 @@ const T = {
     footer: 'Provided by the county food-safety traceability platform. Public information only.',
     notFoundTitle: 'Operator not found',
     notFoundBody: 'No operator matches this registration-card QR code.',
+    inspections: 'Latest on-site inspections',
+    noInspections: 'No on-site inspection recorded yet',
+    PASS: 'Pass',
+    PUT_RIGHT: 'Put right',
+    SERIOUS: 'Serious',
   },
 } as const;
 
 /** The public page a registration card's QR opens. */
-export function renderOperatorPage(card: OperatorCard, lang: Lang): string {
+export function renderOperatorPage(card: OperatorCard, lang: Lang, timeZone?: string): string {
   const t = T[lang];
   const body = html`<main>
 ${card.status !== 'ACTIVE' ? html`<div class="banner recalled" role="alert">${t.suspended}</div>` : ''}
@@ -52,6 +62,12 @@ ${card.village ? html`<dt>${t.village}</dt><dd>${card.village}</dd>` : ''}
 <dt>${t.status}</dt><dd>${label(OPERATOR_STATUS, card.status, lang)}</dd>
 <dt>${t.violations}</dt><dd id="violations">${t.violationsCount(card.recentViolations)}</dd>
 </dl>
+</section>
+<section class="card" id="inspections">
+<h2>${t.inspections}</h2>
+${card.latestInspections.length
+    ? html`<ul>${card.latestInspections.map((i) => html`<li class="${i.outcome}"><span class="when">${formatDate(i.inspectedAt, lang, timeZone)}</span> · <strong>${t[i.outcome]}</strong></li>`)}</ul>`
+    : html`<p class="sub">${t.noInspections}</p>`}
 </section>
 </main>
 <footer>${t.footer}</footer>`;

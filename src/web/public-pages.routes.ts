@@ -25,9 +25,10 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
   fastify.get<{ Params: { code: string } }>('/o/:code', async (request, reply) => {
     const lang = langOf(request);
     try {
-      const card = await publicOperatorCard(request.publicContext(), request.params.code);
+      const ctx = request.publicContext();
+      const card = await publicOperatorCard(ctx, request.params.code);
       if (!card) return sendPage(reply, 404, lang, renderOperatorNotFound(lang, pagePath(request)));
-      return sendPage(reply, 200, lang, renderOperatorPage(card, lang));
+      return sendPage(reply, 200, lang, renderOperatorPage(card, lang, ctx.config.timeZone));
     } catch (error) {
       return sendPageFailure(request, reply, lang, error, 'operator page');
     }

@@ -30,10 +30,12 @@ function assetTable(): Record<string, Asset> {
   const dir = assetDir();
   return {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
-    // the request, sign-in and offline-queue plumbing the gate and the desk share (an ES module they import)
+    // the request, sign-in and offline-queue plumbing the gate, the inspection page and the desk share (an ES module they import)
     'client.js': asset(path.join(dir, 'client.js'), SCRIPT),
     'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),
     'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), SCRIPT),
+    'inspect.js': asset(path.join(dir, 'inspect.js'), SCRIPT),
+    'inspect-sw.js': asset(path.join(dir, 'inspect-sw.js'), SCRIPT),
     'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
     'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
@@ -51,6 +53,8 @@ export async function registerStaticRoutes(fastify: FastifyInstance): Promise<vo
     reply.header('etag', a.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
     // the gate's service worker lives with the other assets but looks after the /gate page
     if (request.params.name === 'gate-sw.js') reply.header('service-worker-allowed', '/gate').header('cache-control', 'no-cache');
+    // likewise the inspection page's
+    if (request.params.name === 'inspect-sw.js') reply.header('service-worker-allowed', '/inspect').header('cache-control', 'no-cache');
     reply.header('vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.type(a.type).header('content-encoding', 'gzip').send(a.gzip);

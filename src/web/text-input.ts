@@ -5,7 +5,7 @@ import { langOf, sendBadRequestPage } from './page-reply';
 
 /** How a route answers a refused input today: GS1 resolvers and QR images flat, pages with a page, the rest nested. */
 const FLAT_ROUTES = new Set(['/qr/:file', '/01/:gtin/10/:lot']);
-const PAGE_ROUTES = new Set(['/t/:code', '/o/:code', '/m/:marketId/board', '/gate', '/regulator']);
+const PAGE_ROUTES = new Set(['/t/:code', '/o/:code', '/m/:marketId/board', '/gate', '/inspect', '/regulator']);
 
 /** Checks one parameter map in place; the first bad value's key is returned with the typed error. */
 function checkAll(values: unknown, where: 'params' | 'query'): void {

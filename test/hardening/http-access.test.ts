@@ -58,6 +58,7 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   // the public banquet filing form (its POST files; test/banquet-page.test.ts)
   '/banquet': { url: () => '/banquet', allow: 'public', ok: 200 },
   '/canteen': { url: () => '/canteen', allow: 'public', ok: 200 },
+  '/inspect': { url: () => '/inspect', allow: 'public', ok: 200 },
   '/static/:name': { url: () => '/static/site.css', allow: 'public', ok: 200 },
   '/t/:code': { url: (w) => `/t/${w.batch.publicCode}`, allow: 'public', ok: 200 },
   '/o/:code': { url: (w) => `/o/${w.operatorCode}`, allow: 'public', ok: 200 },

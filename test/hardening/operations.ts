@@ -52,6 +52,10 @@ export interface World {
   openOrder(): Promise<string>;
   /** The id of the seeded farm checklist. */
   farmChecklistId: string;
+  /** A fresh open hazard site in the world operator's village (Qingshan); its id. */
+  openSite(): Promise<string>;
+  /** A campaign; its id. */
+  campaign(): Promise<string>;
 }
 
 export interface OperationRule {
@@ -181,6 +185,7 @@ export const RULES: Record<string, OperationRule> = {
 
   // trace and recall
   'Query.trace': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
+  'Query.operatorCard': { allow: EVERYONE, args: async (w) => ({ code: w.operatorCode }) },
   'Query.epcisDocument': { allow: EVERYONE, args: async (w) => ({ code: w.batch.publicCode }) },
   'Query.traceBackward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
   'Query.traceForward': { allow: REGULATORS, args: async (w) => ({ batchId: w.batch.id }) },
@@ -210,6 +215,7 @@ export const RULES: Record<string, OperationRule> = {
   // field supervision: inspectors town-wide, a village assistant in its own village
   'Query.checklists': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({}) },
   'Query.checklist': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: w.farmChecklistId }) },
+  'Query.operatorsToInspect': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR'], args: async () => ({ search: 'farm', first: 5 }) },
   'Mutation.recordInspection': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'], args: async (w) => ({ input: await w.inspectionInput() }) },
   // each caller sees its own scope: an operator its own, a village assistant its village
   'Query.inspections': {
@@ -224,6 +230,24 @@ export const RULES: Record<string, OperationRule> = {
     args: async (w) => ({ input: { orderId: await w.openOrder(), resolved: true, note: 'Put right', clientKey: `recheck-${w.serial()}` } }),
   },
   'Mutation.chargeOverdueRectifications': { allow: REGULATORS, args: async () => ({}) },
+  // hazard sites: field staff, a village assistant in its own village (the world's sites are in Qingshan)
+  'Mutation.registerSite': {
+    allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'],
+    args: async (w) => ({ input: { kind: 'EMPTY_HOUSE', location: 'Empty house by the bridge', village: 'Qingshan', clientKey: `site-${w.serial()}` } }),
+  },
+  'Mutation.recordSiteInspection': {
+    allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'],
+    args: async (w) => ({ input: { siteId: await w.openSite(), activityFound: false, clientKey: `site-visit-${w.serial()}` } }),
+  },
+  'Mutation.resolveSite': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR'], args: async (w) => ({ input: { siteId: await w.openSite(), note: 'Nothing found' } }) },
+  'Query.sites': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER', 'REGULATOR', 'ADMIN'], args: async () => ({ first: 5 }) },
+  'Query.site': { allow: ['INSPECTOR', 'VILLAGE_ASSISTANT', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: await w.openSite() }) },
+  // campaigns: the town office opens them; town-wide field staff read their reports
+  'Mutation.createCampaign': {
+    allow: REGULATORS, args: async () => ({ input: { name: 'Autumn sweep', startsAt: '2026-09-01T00:00:00.000Z', endsAt: '2026-12-01T00:00:00.000Z' } }),
+  },
+  'Query.campaigns': { allow: ['INSPECTOR', 'REGULATOR', 'ADMIN'], args: async () => ({}) },
+  'Query.campaign': { allow: ['INSPECTOR', 'REGULATOR', 'ADMIN'], args: async (w) => ({ id: await w.campaign() }) },
 
   // banquets: anyone files (limited per address); the filing goes to the village assistant of its village (Qingshan) and
   // the town; guidance by the tier's guides (a host-filed banquet: the village assistant too); the town office records
@@ -406,6 +430,22 @@ export async function buildWorld(t: TestApp): Promise<World> {
     );
     return ok(res).recordInspection.rectificationOrderId as string;
   };
+  const openSite = async () => {
+    const res = await t.gql(
+      `mutation($input: RegisterSiteInput!) { registerSite(input: $input) { id } }`,
+      { input: { kind: 'RENTED_WAREHOUSE', location: 'Warehouse behind the school', village: 'Qingshan', clientKey: `world-site-${serial()}` } },
+      tokens.REGULATOR,
+    );
+    return ok(res).registerSite.id as string;
+  };
+  const campaign = async () => {
+    const res = await t.gql(
+      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,
+      { input: { name: 'Winter sweep', village: 'Qingshan', startsAt: '2026-11-01T00:00:00.000Z', endsAt: '2026-12-01T00:00:00.000Z' } },
+      tokens.REGULATOR,
+    );
+    return ok(res).createCampaign.id as string;
+  };
   const deduction = async () => {
     const res = await t.gql(
       `mutation($input: RecordCreditEventInput!) { recordCreditEvent(input: $input) { event { id } } }`,
@@ -454,6 +494,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
     serial,
     inspectionInput,
     openOrder,
+    openSite,
+    campaign,
     farmChecklistId: String(farmChecklist),
   };
 }

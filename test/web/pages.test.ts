@@ -287,6 +287,20 @@ describe('static assets and the gate shell', () => {
     expect(gate.body).not.toMatch(/<script>(?!<)/);
     expect(gate.body).not.toMatch(/https?:\/\//);
   });
+
+  test('serves the inspection page shell, its script and its service worker, which looks after /inspect', async () => {
+    for (const name of ['inspect.js', 'inspect-sw.js']) {
+      const res = await get(`/static/${name}`);
+      expect([res.statusCode, res.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
+    }
+    expect((await get('/static/inspect-sw.js')).headers['service-worker-allowed']).toBe('/inspect');
+    const page = await get('/inspect?lang=en');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script src="/static/inspect.js" defer></script>');
+    expect(page.body).toContain('<input id="photo-input" class="visually-hidden" type="file" accept="image/jpeg,image/png,image/webp" capture="environment">');
+    expect(page.body).not.toMatch(/<script>(?!<)/);
+    expect(page.body).not.toMatch(/https?:\/\//);
+  });
 });
 
 describe('marketVendors', () => {

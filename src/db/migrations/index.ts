@@ -18,6 +18,7 @@ import { Migration20261201200000_incident } from './Migration20261201200000_inci
 import { Migration20261201200100_notification } from './Migration20261201200100_notification';
 import { Migration20261201200200_recall_progress } from './Migration20261201200200_recall_progress';
 import { Migration20261201200300_webhook } from './Migration20261201200300_webhook';
+import { Migration20261201500000_hazard_sites } from './Migration20261201500000_hazard_sites';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201200200_recall_progress', class: Migration20261201200200_recall_progress },
   { name: 'Migration20261201200300_webhook', class: Migration20261201200300_webhook },
   { name: 'Migration20261201600000_banquet_guidance_canteen_checks', class: Migration20261201600000_banquet_guidance_canteen_checks },
+  { name: 'Migration20261201500000_hazard_sites', class: Migration20261201500000_hazard_sites },
 ];
