@@ -102,15 +102,6 @@ export async function listFieldInspections(
   return rows.map(toFieldInspection);
 }
 
-/** The latest inspections of an operator, newest first: what its public card shows (date and outcome only). */
-export async function latestOutcomes(ctx: Db, operatorId: number, limit: number): Promise<{ inspectedAt: Date; outcome: InspectionOutcome }[]> {
-  const rows = await ctx.em.execute<{ inspected_at: Date; outcome: InspectionOutcome }[]>(
-    `select inspected_at, outcome from field_inspection where operator_id = ? order by inspected_at desc, id desc limit ?`,
-    [operatorId, limit],
-  );
-  return rows.map((r) => ({ inspectedAt: toDate(r.inspected_at), outcome: r.outcome }));
-}
-
 /** The latest inspection of an operator: its id, time and outcome, or null when it was never inspected. */
 export async function latestInspectionOf(ctx: Db, operatorId: number): Promise<{ id: number; inspectedAt: Date; outcome: InspectionOutcome } | null> {
   const [row] = await ctx.em.execute<{ id: number; inspected_at: Date; outcome: InspectionOutcome }[]>(
