@@ -29,6 +29,11 @@ export enum ProductCategory {
   VEGETABLE = 'VEGETABLE',
   FRUIT = 'FRUIT',
   DAIRY = 'DAIRY',
+  EDIBLE_FUNGI = 'EDIBLE_FUNGI',
+  TEA = 'TEA',
+  LIVESTOCK_POULTRY = 'LIVESTOCK_POULTRY',
+  EGGS = 'EGGS',
+  AQUATIC = 'AQUATIC',
 }
 
 export enum QuantityUnit {

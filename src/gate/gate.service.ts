@@ -20,6 +20,7 @@ import {
   certificateByNumber, certificatesOfBatch, claimCertificateQuantity, type OriginCertificateRow as CertificateRow,
 } from '../tables/origin-certificate.table';
 import { decide, type GateFacts } from './gate.rules';
+import { certificateRequired } from '../registry/certificate.rules';
 
 export interface GateScanData {
   code: string;
@@ -133,6 +134,7 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
     unitMatches: !batch || batch.unit === e.unit,
     batchHoldsQuantity: !!batch && toMilli(batch.remaining) >= toMilli(e.declaredQuantity),
     certificate: certificate?.status ?? 'NONE',
+    certificateRequired: !batch || certificateRequired(batch.category),
     certificateCoversQuantity: !!certificate && left(certificate) >= toMilli(e.declaredQuantity),
     producerStatus: producer?.status ?? null,
     producerGrade: producer?.credit_grade ?? null,

@@ -53,6 +53,11 @@ export const CATEGORY: Labels = {
   VEGETABLE: { zh: '蔬菜', en: 'Vegetable' },
   FRUIT: { zh: '水果', en: 'Fruit' },
   DAIRY: { zh: '乳品', en: 'Dairy' },
+  EDIBLE_FUNGI: { zh: '食用菌', en: 'Edible fungi' },
+  TEA: { zh: '茶叶', en: 'Tea' },
+  LIVESTOCK_POULTRY: { zh: '畜禽', en: 'Livestock and poultry' },
+  EGGS: { zh: '禽蛋', en: 'Eggs' },
+  AQUATIC: { zh: '养殖水产品', en: 'Farmed aquatic products' },
 };
 
 export const UNIT: Labels = {

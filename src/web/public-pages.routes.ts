@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { publicOperatorCard } from '../credit/operator-card';
 import { marketTestBoard } from '../gate/board.service';
+import { printableCertificate } from '../registry/certificate.service';
+import { renderQr } from '../trace/qr';
 import { publicTrace } from '../trace/trace.service';
+import { renderCertificateNotFound, renderCertificatePage } from './certificate.page';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { failureOf } from './http-errors';
 import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
@@ -19,6 +22,21 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
       return sendPage(reply, 200, lang, renderTracePage(trace, lang, ctx.config.timeZone));
     } catch (error) {
       return sendPageFailure(request, reply, lang, error, 'trace page');
+    }
+  });
+
+  // the commitment-to-standard certificate as printed on the goods, with the QR of its lot's trace page
+  fastify.get<{ Params: { number: string } }>('/c/:number', async (request, reply) => {
+    const lang = langOf(request);
+    try {
+      const ctx = request.publicContext();
+      const certificate = await printableCertificate(ctx, request.params.number);
+      if (!certificate) return sendPage(reply, 404, lang, renderCertificateNotFound(lang, pagePath(request)));
+      const traceUrl = `${ctx.config.publicUrl}/t/${certificate.batchPublicCode}`;
+      const qr = String(await renderQr(traceUrl, 'svg', 256));
+      return sendPage(reply, 200, lang, renderCertificatePage(certificate, qr, traceUrl, lang, ctx.config.timeZone, pagePath(request)));
+    } catch (error) {
+      return sendPageFailure(request, reply, lang, error, 'certificate page');
     }
   });
 

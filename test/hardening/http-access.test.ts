@@ -61,6 +61,8 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/static/:name': { url: () => '/static/site.css', allow: 'public', ok: 200 },
   '/t/:code': { url: (w) => `/t/${w.batch.publicCode}`, allow: 'public', ok: 200 },
   '/o/:code': { url: (w) => `/o/${w.operatorCode}`, allow: 'public', ok: 200 },
+  // the certificate as printed on the goods: its contact is on the label (registry/certificate.rules.ts, SECURITY.md)
+  '/c/:number': { url: (w) => `/c/${w.certificateNumber}`, allow: 'public', ok: 200 },
   '/m/:marketId/board': { url: (w) => `/m/${w.marketId}/board`, allow: 'public', ok: 200 },
   '/qr/:file': { url: (w) => `/qr/${w.batch.publicCode}.png`, allow: 'public', ok: 200 },
   '/01/:gtin/10/:lot': { url: () => gtinLot, allow: 'public', ok: 303 },

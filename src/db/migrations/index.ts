@@ -13,6 +13,7 @@ import { Migration20261201100000_field_supervision } from './Migration2026120110
 import { Migration20261201300000_banquet_canteen } from './Migration20261201300000_banquet_canteen';
 import { Migration20261201310000_checklist_chef_kind } from './Migration20261201310000_checklist_chef_kind';
 import { Migration20261201400000_epcis_capture } from './Migration20261201400000_epcis_capture';
+import { Migration20261201700000_product_categories } from './Migration20261201700000_product_categories';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201300000_banquet_canteen', class: Migration20261201300000_banquet_canteen },
   { name: 'Migration20261201310000_checklist_chef_kind', class: Migration20261201310000_checklist_chef_kind },
   { name: 'Migration20261201400000_epcis_capture', class: Migration20261201400000_epcis_capture },
+  { name: 'Migration20261201700000_product_categories', class: Migration20261201700000_product_categories },
 ];
