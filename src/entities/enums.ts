@@ -61,6 +61,16 @@ export enum LinkKind {
   TRANSFER = 'TRANSFER',
 }
 
+/** The document a hand-over travels under (FSMA 204 "reference document type"; EPCIS bizTransaction type). */
+export enum HandoverDocumentType {
+  INVOICE = 'INVOICE',
+  DELIVERY_NOTE = 'DELIVERY_NOTE',
+  SALES_VOUCHER = 'SALES_VOUCHER',
+  PURCHASE_ORDER = 'PURCHASE_ORDER',
+  BILL_OF_LADING = 'BILL_OF_LADING',
+  OTHER = 'OTHER',
+}
+
 export enum CommitmentBasis {
   COMMISSIONED_TEST = 'COMMISSIONED_TEST',
   SELF_TEST = 'SELF_TEST',

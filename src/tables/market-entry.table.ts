@@ -10,6 +10,8 @@ export interface MarketEntryRow extends MarketEntryRecord {
   request_hash: string;
   code_scanned: string;
   response: GateAnswer | null;
+  /** The hand-over document the load came with (trace/handover.ts), until admission writes it onto the link. */
+  handover: Record<string, string | null> | null;
 }
 
 export const marketEntryTable = defineTable<MarketEntryRow>('market_entry', {
@@ -30,6 +32,7 @@ export const marketEntryTable = defineTable<MarketEntryRow>('market_entry', {
   response: 'jsonb',
   created_at: 'timestamptz',
   decided_at: 'timestamptz',
+  handover: 'jsonb',
 });
 
 /** The columns of an entry as a test answer carries it (the record, without the scan's key, hash and answer). */
@@ -39,7 +42,7 @@ const RECORD: { readonly [K in keyof MarketEntryRecord]-?: true } = {
 };
 const RECORD_LIST = Object.keys(RECORD).join(', ');
 
-export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' | 'request_hash' | 'code_scanned' | 'vendor_id' | 'unit'> {
+export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' | 'request_hash' | 'code_scanned' | 'vendor_id' | 'unit' | 'handover'> {
   staff_id: number | null;
   declared_quantity: number;
 }
@@ -114,4 +117,10 @@ export async function boardRefusals(ctx: Db, marketId: number, from: Date, to: D
     reasons: r.reasons,
     handling: r.reasons.some((x) => TEST_FAILED.includes(x.code)) ? 'HELD_NON_CONFORMANT' : 'RETURNED',
   }));
+}
+
+/** The hand-over document a gate entry was scanned with, or null. */
+export async function entryHandover(ctx: Db, id: number): Promise<Record<string, string | null> | null> {
+  const [row] = await ctx.em.execute<{ handover: Record<string, string | null> | null }[]>(`select handover from market_entry where id = ?`, [id]);
+  return row?.handover ?? null;
 }

@@ -14,6 +14,7 @@ import { Migration20261201300000_banquet_canteen } from './Migration202612013000
 import { Migration20261201310000_checklist_chef_kind } from './Migration20261201310000_checklist_chef_kind';
 import { Migration20261201400000_epcis_capture } from './Migration20261201400000_epcis_capture';
 import { Migration20261201700000_product_categories } from './Migration20261201700000_product_categories';
+import { Migration20261201710000_handover_documents } from './Migration20261201710000_handover_documents';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201310000_checklist_chef_kind', class: Migration20261201310000_checklist_chef_kind },
   { name: 'Migration20261201400000_epcis_capture', class: Migration20261201400000_epcis_capture },
   { name: 'Migration20261201700000_product_categories', class: Migration20261201700000_product_categories },
+  { name: 'Migration20261201710000_handover_documents', class: Migration20261201710000_handover_documents },
 ];
