@@ -67,3 +67,20 @@ export interface RecordLinkData {
   kind: LinkKind;
   quantity: number;
 }
+
+/** What a delivery note prints: one hand-over into the receiver's lot, its document and the two parties' public names. */
+export interface DeliveryNote {
+  /** The receiver's lot: its public code is the note's address and its trace is what the QR opens. */
+  receivedPublicCode: string;
+  receivedLotCode: string;
+  sentLotCode: string;
+  productName: string;
+  quantity: number;
+  unit: QuantityUnit;
+  senderName: string;
+  receiverName: string;
+  /** When the hand-over was recorded. */
+  recordedAt: Date;
+  /** The document's number is left out (null) unless the reader is a party to the hand-over or a regulator. */
+  handover: HandoverDocument | null;
+}

@@ -72,6 +72,16 @@ export const UNIT: Labels = {
   BOTTLE: { zh: '瓶', en: 'bottles' },
 };
 
+/** The documents a hand-over travels under. */
+export const DOCUMENT_TYPE: Labels = {
+  INVOICE: { zh: '发票', en: 'Invoice' },
+  DELIVERY_NOTE: { zh: '送货单', en: 'Delivery note' },
+  SALES_VOUCHER: { zh: '销售凭证', en: 'Sales voucher' },
+  PURCHASE_ORDER: { zh: '采购订单', en: 'Purchase order' },
+  BILL_OF_LADING: { zh: '提货单', en: 'Bill of lading' },
+  OTHER: { zh: '其他单据', en: 'Other document' },
+};
+
 /** The four bases printed on a commitment-to-standard certificate. */
 export const BASIS: Labels = {
   COMMISSIONED_TEST: { zh: '委托检测', en: 'Tested by a commissioned lab' },

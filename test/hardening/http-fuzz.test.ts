@@ -100,6 +100,7 @@ const ROUTES: Record<string, Route> = {
   '/t/:code': (s) => near(s.codes).map((c) => `/t/${c}`),
   '/o/:code': (s) => near(s.codes).map((c) => `/o/${c}`),
   '/c/:number': (s) => near(s.certificateNumbers).map((c) => `/c/${c}`),
+  '/handover/:code': (s) => near(s.codes).map((c) => `/handover/${c}`),
   '/qr/:file': (s) => fc.tuple(near(s.codes), fc.constantFrom('.png', '.svg', '.gif', '', '.png.svg')).map(([c, e]) => `/qr/${c}${e}`),
   '/01/:gtin/10/:lot': (s) => fc.tuple(near([...s.gtinLots.map((g) => g[0]), '12345670', '4006381333931']), near(s.gtinLots.map((g) => g[1]))).map(([g, l]) => `/01/${g}/10/${l}`),
   '/m/:id/board': (s) => near([s.marketId]).map((m) => `/m/${m}/board`),
