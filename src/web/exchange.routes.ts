@@ -124,7 +124,7 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     if (!ctx) return reply;
     try {
       const kind = request.params.kind;
-      if (kind !== 'operators' && kind !== 'markets') throw badInput('kind', 'must be operators or markets');
+      if (kind !== 'operators' && kind !== 'markets' && kind !== 'lots') throw badInput('kind', 'must be operators, markets or lots');
       const q = singleValues(request.query as Record<string, unknown>, ['dryRun'], 'parameter');
       if (q.dryRun !== undefined && q.dryRun !== 'true' && q.dryRun !== 'false') throw badInput('dryRun', 'must be true or false');
       const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
