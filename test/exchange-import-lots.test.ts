@@ -1,4 +1,5 @@
-import { makeOperator, newCreditCode } from './support/factories';
+import { Role } from '../src/entities/enums';
+import { makeOperator, newCreditCode, token } from './support/factories';
 import { useTestApp } from './support/use-test-app';
 
 const { t, f } = useTestApp();
@@ -70,5 +71,29 @@ describe('bulk import of lots and certificates', () => {
     ]);
     expect(await lots()).toEqual([]);
     expect((await post(csv, null)).statusCode).toBe(401);
+  });
+});
+
+describe('GET /exports/registry.csv', () => {
+  it('gives regulators the whole registry as CSV, contact data included, and records the read', async () => {
+    const code = newCreditCode();
+    const a = await makeOperator(t, f.admin, { name: '=Plum, "Farm"', creditCode: code, village: 'Qingshan', contactPerson: 'Wang', contactPhone: '13800000001' });
+    const b = await makeOperator(t, f.admin, { name: 'Noodle Stall', kind: 'STREET_VENDOR', creditCode: null, village: null, contactPerson: null, contactPhone: null });
+    const [{ card, at_a, at_b }] = await t.sql(`select (select registration_card_no from operator where id = $2) as card,
+      (select created_at from operator where id = $1) as at_a, (select created_at from operator where id = $2) as at_b`, [a.id, b.id]);
+    const res = await t.app.fastify.inject({ method: 'GET', url: '/exports/registry.csv', headers: { authorization: `Bearer ${f.regulator}` } });
+    expect([res.statusCode, res.headers['content-type'], res.headers['content-disposition']]).toEqual([200, 'text/csv; charset=utf-8', 'attachment; filename="registry.csv"']);
+    expect(res.body).toBe(
+      '\ufeffid,kind,name,credit_code,registration_card_no,village,address,contact_person,contact_phone,status,grade,registered_at\r\n'
+      + `${a.id},FARM,"'=Plum, ""Farm""",${code},,Qingshan,,Wang,13800000001,ACTIVE,A,${new Date(at_a).toISOString()}\r\n`
+      + `${b.id},STREET_VENDOR,Noodle Stall,,${card},,,,,ACTIVE,A,${new Date(at_b).toISOString()}\r\n`,
+    );
+    expect(await t.sql(`select operation, kind, personal_data from audit_event where operation = 'GET /exports/registry.csv'`)).toEqual([
+      { operation: 'GET /exports/registry.csv', kind: 'READ', personal_data: [{ type: 'Operator', field: 'contactPerson', id: null }, { type: 'Operator', field: 'contactPhone', id: null }] },
+    ]);
+    for (const tok of [null, await token(t, Role.OPERATOR, { operatorId: a.id })]) {
+      const refused = await t.app.fastify.inject({ method: 'GET', url: '/exports/registry.csv', headers: tok ? { authorization: `Bearer ${tok}` } : {} });
+      expect(refused.statusCode).toBe(tok ? 403 : 401);
+    }
   });
 });
