@@ -36,6 +36,8 @@ export interface Config {
   embeddedDatabase: boolean;
   /** `/readyz` asks the database at most once per this many milliseconds and answers from that check between. */
   readyCheckIntervalMs: number;
+  /** The complaint telephone number the markets' public boards show (market rules); 12315 is the regulator's national line. */
+  complaintPhone: string;
 }
 
 export class ConfigError extends Error {}
@@ -127,12 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else readyCheckIntervalMs = Number(ready);
   }
 
+  const complaintPhone = (env.COMPLAINT_PHONE ?? '12315').trim();
+  if (!/^[0-9+][0-9 -]{2,23}$/.test(complaintPhone)) problems.push(`COMPLAINT_PHONE must be a telephone number (digits, spaces, dashes, a leading +), got "${env.COMPLAINT_PHONE}"`);
+
   if (problems.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return {
     port: port!, host, publicUrl, databaseUrl, databaseOwnerUrl, ledgerSigningKey, nodeEnv, logLevel, dataDir, timeZone, limits,
-    trustProxy, tokenDefaultTtlDays, samplingSecret, embeddedDatabase, readyCheckIntervalMs,
+    trustProxy, tokenDefaultTtlDays, samplingSecret, embeddedDatabase, readyCheckIntervalMs, complaintPhone,
   };
 }
 

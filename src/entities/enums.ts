@@ -29,6 +29,11 @@ export enum ProductCategory {
   VEGETABLE = 'VEGETABLE',
   FRUIT = 'FRUIT',
   DAIRY = 'DAIRY',
+  EDIBLE_FUNGI = 'EDIBLE_FUNGI',
+  TEA = 'TEA',
+  LIVESTOCK_POULTRY = 'LIVESTOCK_POULTRY',
+  EGGS = 'EGGS',
+  AQUATIC = 'AQUATIC',
 }
 
 export enum QuantityUnit {
@@ -54,6 +59,16 @@ export enum LinkKind {
   MERGE = 'MERGE',
   PROCESS = 'PROCESS',
   TRANSFER = 'TRANSFER',
+}
+
+/** The document a hand-over travels under (FSMA 204 "reference document type"; EPCIS bizTransaction type). */
+export enum HandoverDocumentType {
+  INVOICE = 'INVOICE',
+  DELIVERY_NOTE = 'DELIVERY_NOTE',
+  SALES_VOUCHER = 'SALES_VOUCHER',
+  PURCHASE_ORDER = 'PURCHASE_ORDER',
+  BILL_OF_LADING = 'BILL_OF_LADING',
+  OTHER = 'OTHER',
 }
 
 export enum CommitmentBasis {

@@ -23,7 +23,7 @@ export interface EntryReason {
   expression: 'create index market_entry_received_batch_idx on market_entry (received_batch_id) where received_batch_id is not null',
 })
 export class MarketEntry {
-  [OptionalProps]?: 'createdAt' | 'decidedAt' | 'batch' | 'certificate' | 'receivedBatch' | 'response';
+  [OptionalProps]?: 'createdAt' | 'decidedAt' | 'batch' | 'certificate' | 'receivedBatch' | 'response' | 'handover';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -69,6 +69,10 @@ export class MarketEntry {
   /** The batch the receiving vendor got when the load was admitted. */
   @ManyToOne(() => Batch, { nullable: true, ...foreignKey('market_entry', 'received_batch_id') })
   receivedBatch: Batch | null = null;
+
+  /** The hand-over document the load came with, written onto the TRANSFER link when the load is admitted. */
+  @Property({ type: 'json', nullable: true })
+  handover: unknown = null;
 
   /** The first answer, returned as is to every retry. */
   @Property({ type: 'json', nullable: true })

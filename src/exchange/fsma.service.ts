@@ -42,6 +42,22 @@ const DOCUMENT_TYPES: Record<string, string> = {
   upevt: 'Update Event',
 };
 
+/** Our hand-over documents' names, as their URIs (`…/documents/{type}/{number}`) carry them. */
+const OUR_DOCUMENTS: Record<string, string> = {
+  invoice: 'Invoice', delivery_note: 'Delivery Note', sales_voucher: 'Sales Voucher', purchase_order: 'Purchase Order',
+  bill_of_lading: 'Bill of Lading', other: 'Other',
+};
+
+function ourDocument(uri: string): { type: string; number: string } | null {
+  const m = /\/documents\/([a-z_]+)\/([^/?#]+)$/.exec(uri);
+  if (!m || !OUR_DOCUMENTS[m[1]]) return null;
+  try {
+    return { type: OUR_DOCUMENTS[m[1]], number: decodeURIComponent(m[2]) };
+  } catch {
+    return null;
+  }
+}
+
 const strip = (term: unknown, prefix: string) => (typeof term === 'string' ? term.replace(prefix, '').replace(/^urn:epcglobal:cbv:[a-z]+:/, '') : '');
 
 /** The CTE an event is, or null when it is none (inspections, gate decisions, recalls). */
@@ -107,12 +123,20 @@ export function fsmaRows(events: EpcisEvent[], names: Names): FsmaRow[] {
   for (const e of events) {
     const cte = cteOf(e);
     if (!cte) continue;
-    const { date, utc } = localParts(e);
-    const transactions: { type?: string; bizTransaction: string }[] = e.bizTransactionList ?? [];
-    const docType = transactions.map((t) => (t.type ? DOCUMENT_TYPES[strip(t.type, 'https://ref.gs1.org/cbv/BTT-')] ?? t.type : 'Transfer Record')).join('; ');
-    const docNumber = transactions.map((t) => t.bizTransaction.replace(/^.*[/:]/, '')).join('; ');
-    const from = (e.sourceList ?? []).map((s: { source: string }) => party(s.source)).join('; ');
-    const to = (e.destinationList ?? []).map((d: { destination: string }) => party(d.destination)).join('; ');
+    // the shipping CTE's date is the day the goods were shipped, when the sender gave it
+    const { date, utc } = localParts(typeof e['foodtrace:shippedAt'] === 'string' ? { ...e, eventTime: e['foodtrace:shippedAt'] } : e);
+    const listed: { type?: string; bizTransaction: string }[] = e.bizTransactionList ?? [];
+    // a named document (a typed transaction, or one of our hand-over documents) is the reference; the untyped
+    // transfer record stands in only when the hand-over named none
+    const named = listed.filter((t) => t.type || ourDocument(t.bizTransaction));
+    const transactions = named.length ? named : listed;
+    const docType = transactions.map((t) => ourDocument(t.bizTransaction)?.type
+      ?? (t.type ? DOCUMENT_TYPES[strip(t.type, 'https://ref.gs1.org/cbv/BTT-')] ?? t.type : 'Transfer Record')).join('; ');
+    const docNumber = transactions.map((t) => ourDocument(t.bizTransaction)?.number ?? t.bizTransaction.replace(/^.*[/:]/, '')).join('; ');
+    const shipFrom = typeof e['foodtrace:shipFrom'] === 'string' ? ` (${e['foodtrace:shipFrom']})` : '';
+    const shipTo = typeof e['foodtrace:shipTo'] === 'string' ? ` (${e['foodtrace:shipTo']})` : '';
+    const from = (e.sourceList ?? []).map((s: { source: string }) => party(s.source)).join('; ') + shipFrom;
+    const to = (e.destinationList ?? []).map((d: { destination: string }) => party(d.destination)).join('; ') + shipTo;
     const owner = party(e['foodtrace:owner']);
     const location = place(e.bizLocation?.id ?? e.readPoint?.id) || (cte === 'Shipping' ? from : cte === 'Receiving' ? to : owner);
     const amounts: { epcClass: string; quantity?: number; uom?: string }[] = cte === 'Transformation' ? e.outputQuantityList ?? [] : e.quantityList ?? [];

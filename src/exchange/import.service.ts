@@ -2,21 +2,31 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { recordAuditEvent } from '../audit/audit.service';
 import { withTransaction, type Context } from '../context';
-import { AuditKind, OperatorKind, Role } from '../entities/enums';
+import { AuditKind, CommitmentBasis, OperatorKind, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { AppError, badInput, forbidden, unauthenticated } from '../errors';
 import { registerMarket } from '../registry/market.service';
 import { registerOperator } from '../registry/operator.service';
 import { marketIdByName } from '../tables/market.table';
-import { operatorIdByCreditCode } from '../tables/operator.table';
+import { operatorIdByCreditCode, operatorIdByRegistrationCard } from '../tables/operator.table';
+import { batchIdByOwnerLot } from '../tables/batch.table';
+import { createBatch } from '../registry/batch.service';
+import { issueCertificate } from '../registry/certificate.service';
+import { localDate, localDayStart } from '../local-time';
 import * as v from '../validation';
 
-/** What a registry import takes: operators (idempotent by credit code) or markets (by name). */
-export type ImportKind = 'operators' | 'markets';
+/** What a registry import takes: operators (idempotent by credit code), markets (by name) or lots (by owner and lot code). */
+export type ImportKind = 'operators' | 'markets' | 'lots';
 export type SheetFormat = 'csv' | 'xlsx';
 
 export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   operators: { required: ['kind', 'name'], optional: ['creditCode', 'village', 'address', 'contactPerson', 'contactPhone'] },
   markets: { required: ['name'], optional: ['village', 'address'] },
+  // owner: the operator's credit code or town registration-card number; certificateBases: bases joined by ";" — a
+  // certificate is issued with the lot when they are given
+  lots: {
+    required: ['owner', 'productName', 'category', 'lotCode', 'quantity', 'unit', 'producedAt'],
+    optional: ['originPlace', 'gtin', 'certificateBases', 'certificateQuantity', 'testReference'],
+  },
 };
 
 /** At most this many data rows in one import. */
@@ -109,7 +119,8 @@ export async function importRegistry(ctx: Context, kind: ImportKind, rows: Row[]
           // each row in its own savepoint: a refused row leaves nothing behind, and the rest are still checked
           await withTransaction(tx, async (sp) => {
             if (kind === 'operators') await importOperator(sp, row, line, seen, report);
-            else await importMarket(sp, row, line, seen, report);
+            else if (kind === 'markets') await importMarket(sp, row, line, seen, report);
+            else await importLot(sp, row, line, seen, report);
           });
         } catch (e) {
           if (!(e instanceof AppError) || e.extensions.code !== 'BAD_USER_INPUT') throw e;
@@ -149,6 +160,71 @@ async function importOperator(tx: Context, row: Row, line: number, seen: Map<str
     kind: kind as OperatorKind, name: row.name ?? '', creditCode, village: row.village || null, address: row.address || null,
     contactPerson: row.contactPerson || null, contactPhone: row.contactPhone || null,
   });
+  report.created++;
+}
+
+const CATEGORIES = new Set<string>(Object.values(ProductCategory));
+const UNITS = new Set<string>(Object.values(QuantityUnit));
+const BASES = new Set<string>(Object.values(CommitmentBasis));
+
+/** A number written in a cell: digits with at most one decimal point, no sign, no exponent. */
+function cellNumber(field: string, raw: string | undefined): number {
+  const text = (raw ?? '').trim();
+  if (!/^\d{1,11}(\.\d{1,3})?$/.test(text)) throw badInput(field, 'must be a number such as 12.5 (at most 3 decimals)');
+  return Number(text);
+}
+
+/** An ISO 8601 time with its offset, or a date (taken as the start of that day in the county's time zone). */
+function cellTime(field: string, raw: string | undefined, timeZone: string): Date {
+  const text = (raw ?? '').trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const day = localDayStart(text, timeZone);
+    if (!Number.isNaN(day.getTime()) && localDate(day, timeZone) === text) return day;
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) {
+    return new Date(text);
+  }
+  throw badInput(field, 'must be a date YYYY-MM-DD or a time such as 2026-11-01T06:00:00+08:00');
+}
+
+/**
+ * A lot of an operator named by credit code or registration-card number, with its certificate when bases are given.
+ * A lot code the owner already has is left as it is (with whatever certificates it has), so an import may be sent again.
+ */
+async function importLot(tx: Context, row: Row, line: number, seen: Map<string, number>, report: ImportReport): Promise<void> {
+  const owner = v.text('owner', row.owner ?? '', 64);
+  const ownerId = (await operatorIdByCreditCode(tx, owner.toUpperCase())) ?? (await operatorIdByRegistrationCard(tx, owner));
+  if (ownerId === null) throw badInput('owner', `no operator has the credit code or registration-card number ${owner}`);
+  const lotCode = v.text('lotCode', row.lotCode ?? '', 64);
+  const key = `${ownerId}/${lotCode}`;
+  const first = seen.get(key);
+  if (first !== undefined) throw badInput('lotCode', `repeats line ${first}`);
+  seen.set(key, line);
+  const category = (row.category ?? '').trim().toUpperCase();
+  if (!CATEGORIES.has(category)) throw badInput('category', `must be one of ${[...CATEGORIES].join(', ')}`);
+  const unit = (row.unit ?? '').trim().toUpperCase();
+  if (!UNITS.has(unit)) throw badInput('unit', `must be one of ${[...UNITS].join(', ')}`);
+  const quantity = cellNumber('quantity', row.quantity);
+  const producedAt = cellTime('producedAt', row.producedAt, tx.config.timeZone);
+  const bases = (row.certificateBases ?? '').split(/[;,]/).map((b) => b.trim().toUpperCase()).filter(Boolean);
+  const wrong = bases.find((b) => !BASES.has(b));
+  if (wrong) throw badInput('certificateBases', `${wrong} is not one of ${[...BASES].join(', ')}`);
+  if (!bases.length && (row.certificateQuantity?.trim() || row.testReference?.trim())) {
+    throw badInput('certificateBases', 'name the bases when a certificate quantity or test reference is given');
+  }
+  const certificateQuantity = row.certificateQuantity?.trim() ? cellNumber('certificateQuantity', row.certificateQuantity) : null;
+  if ((await batchIdByOwnerLot(tx, ownerId, lotCode)) !== null) {
+    report.existing++;
+    return;
+  }
+  const batch = await createBatch(tx, {
+    ownerId, productName: row.productName ?? '', category: category as ProductCategory, lotCode, quantity, unit: unit as QuantityUnit, producedAt,
+    originPlace: row.originPlace || null, gtin: row.gtin || null,
+  });
+  if (bases.length) {
+    await issueCertificate(tx, {
+      batchId: batch.id, bases: bases as CommitmentBasis[], quantity: certificateQuantity, testReference: row.testReference || null, issuedAt: producedAt,
+    });
+  }
   report.created++;
 }
 

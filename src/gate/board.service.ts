@@ -5,6 +5,7 @@ import { boardTests } from '../tables/inspection.table';
 import * as v from '../validation';
 import type { MarketTestBoardModel } from './gate.model';
 import { marketById } from '../tables/market.table';
+import { boardRefusals } from '../tables/market-entry.table';
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +27,8 @@ export function marketDayBounds(field: string, date: string, timeZone: string): 
 
 /**
  * Every test recorded at a market on one market day (today when no date is given), oldest first: what the market
- * must display publicly. Public data only: product, lot code for the trace page, vendor name, items and results.
+ * must display publicly, with the loads refused that day and how each was dealt with, and the complaint number.
+ * Public data only: product, lot code for the trace page, vendor name, items, results and reasons.
  */
 export async function marketTestBoard(ctx: Db & Pick<Context, 'config'>, marketId: number | string, date?: string | null): Promise<MarketTestBoardModel> {
   const id = v.id('marketId', marketId);
@@ -35,6 +37,11 @@ export async function marketTestBoard(ctx: Db & Pick<Context, 'config'>, marketI
   return withPublicLookup(ctx, async (tx) => {
     const market = await marketById(tx, id);
     if (!market) throw notFound('Market', id);
-    return { marketId: id, marketName: market.name, date: day, tests: await boardTests(tx, id, from, to) };
+    return {
+      marketId: id, marketName: market.name, date: day,
+      tests: await boardTests(tx, id, from, to),
+      refusals: await boardRefusals(tx, id, from, to),
+      complaintPhone: ctx.config.complaintPhone,
+    };
   });
 }

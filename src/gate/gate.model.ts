@@ -118,9 +118,27 @@ export interface BoardTestModel {
 }
 
 /** A market's public board for one market day (`date` is YYYY-MM-DD in the county's time zone). */
+/** A load the market refused that day, as the board shows it: what it was, why, and how it was dealt with. */
+export interface BoardRefusalModel {
+  entryId: number;
+  decidedAt: Date;
+  productName: string | null;
+  batchPublicCode: string | null;
+  vendorName: string;
+  declaredQuantity: number;
+  unit: QuantityUnit;
+  reasons: GateReasonModel[];
+  /** RETURNED: turned back at the gate, never admitted; HELD_NON_CONFORMANT: failed a test, the lot is marked and may not be sold. */
+  handling: 'RETURNED' | 'HELD_NON_CONFORMANT';
+}
+
 export interface MarketTestBoardModel {
   marketId: number;
   marketName: string;
   date: string;
   tests: BoardTestModel[];
+  /** Loads refused that day and how each was dealt with (market rules: the board shows it). */
+  refusals: BoardRefusalModel[];
+  /** The complaint telephone number the board shows (market rules). */
+  complaintPhone: string;
 }

@@ -12,6 +12,8 @@ export interface GateFacts {
   batchHoldsQuantity: boolean;
   /** The certificate the load travels under: the scanned one, else the lot's best; NONE when it has none. */
   certificate: CertificateStatus | 'NONE';
+  /** The lot's category needs a commitment-to-standard certificate (registry/certificate.rules.ts). */
+  certificateRequired: boolean;
   /** The certificate still covers the declared quantity; confirmed by an atomic conditional update before admitting. */
   certificateCoversQuantity: boolean;
   producerStatus: OperatorStatus | null;
@@ -72,7 +74,7 @@ export const GATE_RULES: readonly GateRule[] = [
     applies: (f) => admissible(f) && f.batchStatus === BatchStatus.ACTIVE && !f.batchHoldsQuantity && !certificateShort(f),
     zh: '申报数量超出该批次剩余数量', en: 'The declared quantity is more than the lot still holds' },
   { code: 'NO_CERTIFICATE', decision: GateDecision.TEST_REQUIRED, credit: 'NO_CERTIFICATE',
-    applies: (f) => known(f) && f.certificate === 'NONE',
+    applies: (f) => known(f) && f.certificate === 'NONE' && f.certificateRequired,
     zh: '未出示有效合格证，须快检', en: 'No valid certificate: a rapid test is required' },
   { code: 'SAMPLED_FOR_RAPID_TEST', decision: GateDecision.TEST_REQUIRED, credit: null,
     applies: (f) => known(f) && f.certificate === 'VALID' && f.sampled,

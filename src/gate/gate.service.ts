@@ -10,6 +10,9 @@ import { quantityLeft, toMilli } from '../quantity';
 import { insertEntryOnce, recordEntryDecision } from '../tables/market-entry.table';
 import { asStored } from '../tables/insert-once';
 import { transferWithin } from '../trace/batch-flow';
+import { checkHandover, handoverToJson } from '../trace/handover';
+import type { HandoverDocument, HandoverDocumentData } from '../trace/lineage.model';
+import { setTransferDocument } from '../tables/batch-link.table';
 import * as v from '../validation';
 import { clientKey } from './client-key';
 import { parseScannedCode } from './code';
@@ -20,6 +23,7 @@ import {
   certificateByNumber, certificatesOfBatch, claimCertificateQuantity, type OriginCertificateRow as CertificateRow,
 } from '../tables/origin-certificate.table';
 import { decide, type GateFacts } from './gate.rules';
+import { certificateRequired } from '../registry/certificate.rules';
 
 export interface GateScanData {
   code: string;
@@ -28,6 +32,7 @@ export interface GateScanData {
   declaredQuantity: number;
   unit: QuantityUnit;
   scanId: string;
+  handover?: HandoverDocumentData | null;
 }
 
 /**
@@ -45,8 +50,11 @@ export function isSampled(scanId: string, grade: Grade, secret: string): boolean
 }
 
 /** The payload fingerprint that tells a retry (same hash) from a reuse of the scanId for another load. */
-export function requestHash(p: { code: string; marketId: number; vendorId: number; declaredQuantity: number; unit: string }): string {
-  return createHash('sha256').update(JSON.stringify([p.code, p.marketId, p.vendorId, p.declaredQuantity, p.unit]), 'utf8').digest('hex');
+export function requestHash(p: { code: string; marketId: number; vendorId: number; declaredQuantity: number; unit: string; handover?: HandoverDocument | null }): string {
+  const fields: unknown[] = [p.code, p.marketId, p.vendorId, p.declaredQuantity, p.unit];
+  // a scan without a document hashes as it always did, so retries across an upgrade stay retries
+  if (p.handover) fields.push(handoverToJson(p.handover));
+  return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
 }
 
 /** Finds the batch (and the certificate, when a certificate number was scanned) a code names. */
@@ -93,24 +101,26 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Gat
   const declaredQuantity = v.quantity('declaredQuantity', input.declaredQuantity);
   if (!Object.values(QuantityUnit).includes(input.unit)) throw badInput('unit', `must be one of ${Object.values(QuantityUnit).join(', ')}`);
   const unit = input.unit;
+  const handover = checkHandover(input.handover);
   if (!(await operatorExists(ctx, vendorId))) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
-  const hash = requestHash({ code, marketId, vendorId, declaredQuantity, unit });
+  const hash = requestHash({ code, marketId, vendorId, declaredQuantity, unit, handover });
 
   return withTransaction(ctx, async (tx) => {
     const once = await insertEntryOnce(tx, {
       market_id: marketId, staff_id: tx.viewer.accountId, scan_id: scanId, request_hash: hash, code_scanned: code, vendor_id: vendorId,
-      declared_quantity: declaredQuantity, unit,
+      declared_quantity: declaredQuantity, unit, handover: handover && handoverToJson(handover),
     });
     if (once.answer) return once.answer;
     const entry = once.row!;
     return decideEntry(tx, tx.viewer.accountId, ensureSamplingSecret(tx.config), {
-      entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, declaredQuantity, unit,
+      entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, declaredQuantity, unit, handover,
     });
   });
 }
 
 interface EntryInput {
   entryId: number; scannedAt: Date; scanId: string; code: string; marketId: number; vendorId: number; declaredQuantity: number; unit: QuantityUnit;
+  handover: HandoverDocument | null;
 }
 
 /** Decides a recorded scan from what the gate knows of its load, writes the decision and its effects, and returns the stored answer. */
@@ -133,6 +143,7 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
     unitMatches: !batch || batch.unit === e.unit,
     batchHoldsQuantity: !!batch && toMilli(batch.remaining) >= toMilli(e.declaredQuantity),
     certificate: certificate?.status ?? 'NONE',
+    certificateRequired: !batch || certificateRequired(batch.category),
     certificateCoversQuantity: !!certificate && left(certificate) >= toMilli(e.declaredQuantity),
     producerStatus: producer?.status ?? null,
     producerGrade: producer?.credit_grade ?? null,
@@ -149,7 +160,7 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
   }
 
   let received: GateReceivedBatchModel | null = null;
-  if (outcome.decision === GateDecision.ACCEPTED) received = await admit(tx, batch!, e.vendorId, e.declaredQuantity);
+  if (outcome.decision === GateDecision.ACCEPTED) received = await admit(tx, batch!, e.vendorId, e.declaredQuantity, e.handover);
 
   // a cause is charged once: a burst of refused scans of one certificate or lot within the rule's window is one event
   for (const rule of outcome.rules) {
@@ -206,13 +217,18 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
 }
 
 /**
- * Hands the admitted quantity to the receiving vendor as a new batch (TRANSFER link). A producer selling its own
- * goods at the market keeps its lot: the received batch is the lot itself.
+ * Hands the admitted quantity to the receiving vendor as a new batch (TRANSFER link, carrying the load's hand-over
+ * document). A producer selling its own goods at the market keeps its lot: the received batch is the lot itself, and
+ * the document stays with the entry.
  */
-export async function admit(tx: Db, batch: Pick<ScannedBatchRow, 'id' | 'owner_id' | 'public_code' | 'lot_code' | 'unit'>, vendorId: number, quantity: number): Promise<GateReceivedBatchModel> {
+export async function admit(
+  tx: Db, batch: Pick<ScannedBatchRow, 'id' | 'owner_id' | 'public_code' | 'lot_code' | 'unit'>, vendorId: number, quantity: number,
+  handover: HandoverDocument | null,
+): Promise<GateReceivedBatchModel> {
   if (batch.owner_id === vendorId) {
     return { id: batch.id, publicCode: batch.public_code, lotCode: batch.lot_code, quantity, unit: batch.unit, ownerId: vendorId };
   }
   const child = await transferWithin(tx, { parentId: batch.id, toOperatorId: vendorId, quantity });
+  if (handover) await setTransferDocument(tx, batch.id, child.id, handover);
   return { id: child.id, publicCode: child.public_code, lotCode: child.lot_code, quantity: Number(child.quantity), unit: child.unit as QuantityUnit, ownerId: child.owner_id };
 }

@@ -17,6 +17,8 @@ import { marketById } from '../tables/market.table';
 import { certificateById } from '../tables/origin-certificate.table';
 import { TEST_REASONS } from './gate.rules';
 import { admit } from './gate.service';
+import { handoverFromStored } from '../trace/handover';
+import { entryHandover } from '../tables/market-entry.table';
 import type { InspectionItemModel } from './inspection.model';
 
 export interface TestItemData {
@@ -143,7 +145,7 @@ export async function recordTest(ctx: Context, kind: InspectionKind, input: Reco
         if (batch.status !== BatchStatus.ACTIVE || toMilli(batch.remaining) < toMilli(quantity)) {
           throw conflict(`the lot can no longer be admitted: it is ${batch.status} with ${Number(batch.remaining)} ${batch.unit} left`);
         }
-        const received = await admit(tx, batch, entry.vendor_id, quantity);
+        const received = await admit(tx, batch, entry.vendor_id, quantity, handoverFromStored(await entryHandover(tx, entry.id)));
         entry = await settleEntry(tx, entry.id, GateDecision.ACCEPTED, [...entry.reasons, PASSED[kind]], received.id);
       }
     }

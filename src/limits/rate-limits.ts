@@ -25,7 +25,7 @@ export interface RateCharge {
   cost: number;
 }
 
-/** Paths of the public pages and images that printed QR codes lead to, and the ledger's public checkpoints and proofs. */
+/** Paths of the public pages and images that printed QR codes lead to (trace, operator card, certificate, delivery note, board), and the ledger's public checkpoints and proofs. */
 export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoints\/|proof\/)|^\/banquet(\/|$)/;
 
 /** The public complaint form: reading it draws from the public budget, sending it from its own smaller one. */

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { assertActsFor } from '../auth/access';
-import { withTransaction, type Context } from '../context';
+import { withPublicLookup, withTransaction, type Context, type Db } from '../context';
 import { BatchStatus, CertificateStatus, CommitmentBasis } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
-import { certificateById, insertCertificate, revokeCertificateRow, toOriginCertificate } from '../tables/origin-certificate.table';
+import { certificateById, certificateByNumber, insertCertificate, revokeCertificateRow, toOriginCertificate } from '../tables/origin-certificate.table';
 import * as v from '../validation';
 import { getBatch } from './batch.service';
-import type { OriginCertificate } from './certificate.model';
+import type { OriginCertificate, PrintableCertificate } from './certificate.model';
+import { batchById } from '../tables/batch.table';
+import { operatorById } from '../tables/operator.table';
 
 /** The standard commitment of a 承诺达标合格证, in both languages. */
 export const STANDARD_STATEMENT =
@@ -71,5 +73,43 @@ export async function revokeCertificate(ctx: Context, id: string | number, reaso
     assertActsFor(tx.viewer, certificate.issuer_id);
     if (certificate.status === CertificateStatus.REVOKED) throw conflict(`Certificate ${certificate.number} is already revoked`);
     return toOriginCertificate(await revokeCertificateRow(tx, certificateId, text, new Date()));
+  });
+}
+
+/** What a certificate number looks like: CN, the issue day, eight characters of the number alphabet. */
+const CERTIFICATE_NUMBER = /^CN\d{8}[0-9A-HJKMNP-TV-Z]{8}$/;
+
+/**
+ * The certificate as printed on the goods (`/c/:number`), or null for an unknown number. Public: the number carries
+ * 40 random bits, so only whoever holds the label can open it, and the label itself shows all of this.
+ */
+export async function printableCertificate(ctx: Db & Pick<Context, 'config'>, rawNumber: string): Promise<PrintableCertificate | null> {
+  const number = String(rawNumber ?? '').trim().toUpperCase();
+  if (!CERTIFICATE_NUMBER.test(number)) return null;
+  return withPublicLookup(ctx, async (tx) => {
+    const c = await certificateByNumber(tx, number);
+    if (!c) return null;
+    const [batch, producer] = await Promise.all([batchById(tx, c.batch_id), operatorById(tx, c.issuer_id)]);
+    if (!batch || !producer) return null;
+    const revoked = c.status === CertificateStatus.REVOKED;
+    return {
+      number: c.number,
+      status: c.status,
+      productName: batch.product_name,
+      category: batch.category,
+      quantity: Number(c.quantity),
+      unit: c.unit,
+      producerName: producer.name,
+      producerContactPerson: revoked ? null : producer.contact_person,
+      producerContactPhone: revoked ? null : producer.contact_phone,
+      origin: batch.origin_place ?? producer.village,
+      issuedAt: new Date(c.issued_at),
+      statement: c.statement,
+      bases: c.bases,
+      testReference: c.test_reference,
+      lotCode: batch.lot_code,
+      batchPublicCode: batch.public_code,
+      revokedAt: c.revoked_at && new Date(c.revoked_at),
+    };
   });
 }

@@ -1,8 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import {
   AppealKind, AppealStatus, AuditKind, BanquetKind, BanquetStatus, BanquetTier, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource,
-  GateDecision, Grade, InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, Meal, OperatorKind, OperatorStatus, ProductCategory,
-  QuantityUnit, ReceivingLight, RectificationStatus, Role, SiteKind, SiteStatus, TestResult,
+  GateDecision, Grade, HandoverDocumentType, InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, Meal, OperatorKind, OperatorStatus,
+  ProductCategory, QuantityUnit, ReceivingLight, RectificationStatus, Role, SiteKind, SiteStatus, TestResult,
 } from '../entities/enums';
 
 registerEnumType(OperatorKind, { name: 'OperatorKind' });
@@ -17,6 +17,7 @@ registerEnumType(ProductCategory, { name: 'ProductCategory' });
 registerEnumType(QuantityUnit, { name: 'QuantityUnit' });
 registerEnumType(BatchStatus, { name: 'BatchStatus' });
 registerEnumType(LinkKind, { name: 'LinkKind' });
+registerEnumType(HandoverDocumentType, { name: 'HandoverDocumentType', description: 'The document a hand-over travels under' });
 registerEnumType(CommitmentBasis, { name: 'CommitmentBasis' });
 registerEnumType(CertificateStatus, { name: 'CertificateStatus' });
 registerEnumType(InspectionKind, { name: 'InspectionKind' });
@@ -36,7 +37,7 @@ registerEnumType(AuditKind, { name: 'AuditKind', description: 'MUTATION: a reque
 
 export {
   BanquetKind, BanquetStatus, BanquetTier, Meal, ReceivingLight,
-  AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade,
+  AppealKind, AppealStatus, AuditKind, BatchStatus, CertificateStatus, CommitmentBasis, CreditSource, GateDecision, Grade, HandoverDocumentType,
   InspectionKind, InspectionOutcome, ItemAnswer, ItemSeverity, LinkKind, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit,
   RectificationStatus, Role, SiteKind, SiteStatus, TestResult,
 };

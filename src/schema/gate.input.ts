@@ -1,3 +1,4 @@
+import { HandoverDocumentInput } from './lineage.input';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { QuantityUnit } from './enums';
 
@@ -20,4 +21,7 @@ export class GateScanInput {
 
   @Field(() => String, { description: "The device's idempotency key (1–64 of A–Z a–z 0–9 . _ : -); a retry sends the same one" })
   scanId!: string;
+
+  @Field(() => HandoverDocumentInput, { nullable: true, description: 'The document the load came with; written onto the hand-over when the load is admitted' })
+  handover?: HandoverDocumentInput | null;
 }

@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { SignedInOnly } from './field-access';
 import { GateDecision, InspectionKind, QuantityUnit, TestResult } from './enums';
-import type { BoardTestModel, MarketEntryRecord, MarketTestBoardModel, Stored } from '../gate/gate.model';
+import type { BoardRefusalModel, BoardTestModel, MarketEntryRecord, MarketTestBoardModel, Stored } from '../gate/gate.model';
 import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';
 import { GateReason } from './gate.type';
 import { InspectionItemFields } from './shared-fields.type';
@@ -148,8 +148,41 @@ export class BoardTest implements Omit<BoardTestModel, 'batchId'> {
   tester!: string;
 }
 
+@ObjectType({ description: 'A load the market refused, as its public board shows it' })
+export class BoardRefusal implements BoardRefusalModel {
+  @Field(() => ID)
+  entryId!: number;
+
+  @Field(() => Date)
+  decidedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Null when the scanned code named no lot' })
+  productName!: string | null;
+
+  /** The refused lot and its vendor stay out of the public view (SECURITY.md): the board says what and why, not whose. */
+  @SignedInOnly(null)
+  @Field(() => String, { nullable: true, description: 'Public code of the refused lot; null for anonymous callers' })
+  batchPublicCode!: string | null;
+
+  @SignedInOnly('')
+  @Field(() => String, { description: 'The vendor the load was for; empty for anonymous callers' })
+  vendorName!: string;
+
+  @Field(() => Float)
+  declaredQuantity!: number;
+
+  @Field(() => QuantityUnit)
+  unit!: QuantityUnit;
+
+  @Field(() => [GateReason])
+  reasons!: GateReason[];
+
+  @Field(() => String, { description: 'RETURNED: turned back at the gate; HELD_NON_CONFORMANT: failed a test, the lot is marked and may not be sold' })
+  handling!: 'RETURNED' | 'HELD_NON_CONFORMANT';
+}
+
 @ObjectType({ description: "A market's public test-result board for one market day (China Standard Time)" })
-export class MarketTestBoard implements Omit<MarketTestBoardModel, 'tests'> {
+export class MarketTestBoard implements Omit<MarketTestBoardModel, 'tests' | 'refusals'> {
   @Field(() => ID)
   marketId!: number;
 
@@ -162,11 +195,19 @@ export class MarketTestBoard implements Omit<MarketTestBoardModel, 'tests'> {
   @Field(() => [BoardTest])
   tests!: BoardTest[];
 
+  @Field(() => [BoardRefusal], { description: 'Loads refused that day and how each was dealt with' })
+  refusals!: BoardRefusal[];
+
+  @Field(() => String, { description: 'The complaint telephone number the market shows' })
+  complaintPhone!: string;
+
   static from(b: MarketTestBoardModel): MarketTestBoard {
     return Object.assign(new MarketTestBoard(), {
       marketId: b.marketId,
       marketName: b.marketName,
       date: b.date,
+      complaintPhone: b.complaintPhone,
+      refusals: b.refusals.map((r) => Object.assign(new BoardRefusal(), r)),
       tests: b.tests.map((t) => Object.assign(new BoardTest(), {
         inspectionId: t.inspectionId, kind: t.kind, inspectedAt: t.inspectedAt, productName: t.productName, batchPublicCode: t.batchPublicCode,
         vendorId: t.vendorId, vendorName: t.vendorName, items: t.items.map(InspectionItem.from), result: t.result, tester: t.tester,

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
 import type * as model from '../trace/lineage.model';
-import { LinkKind, ProductCategory, QuantityUnit } from './enums';
+import { HandoverDocumentType, LinkKind, ProductCategory, QuantityUnit } from './enums';
 
 @InputType()
 export class SplitPartInput implements model.LineagePart {
@@ -71,6 +71,24 @@ export class ProcessBatchesInput implements model.ProcessBatchesData {
   gtin?: string | null;
 }
 
+@InputType({ description: 'The document a hand-over travels under, when it was shipped and between which places; every part optional' })
+export class HandoverDocumentInput implements model.HandoverDocumentData {
+  @Field(() => HandoverDocumentType, { nullable: true, description: 'Given together with documentNumber' })
+  documentType?: HandoverDocumentType | null;
+
+  @Field(() => String, { nullable: true, description: 'The number printed on the document (1–64 characters)' })
+  documentNumber?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the goods were shipped; not in the future' })
+  shippedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The place shipped from (≤ 300 characters)' })
+  shipFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The place shipped to (≤ 300 characters)' })
+  shipTo?: string | null;
+}
+
 @InputType()
 export class TransferBatchInput implements model.TransferBatchData {
   @Field(() => ID)
@@ -81,6 +99,9 @@ export class TransferBatchInput implements model.TransferBatchData {
 
   @Field(() => Float)
   quantity!: number;
+
+  @Field(() => HandoverDocumentInput, { nullable: true, description: 'The document the goods travel under' })
+  handover?: HandoverDocumentInput | null;
 }
 
 @InputType()

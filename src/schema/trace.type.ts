@@ -1,9 +1,10 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import {
-  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, InspectionKind, LinkKind, ProductCategory, QuantityUnit, TestResult,
+  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, HandoverDocumentType, InspectionKind, LinkKind, ProductCategory, QuantityUnit, TestResult,
 } from './enums';
 import { PublicOperator } from './operator.type';
 import type * as model from '../trace/trace.model';
+import type { HandoverDocument as HandoverDocumentModel } from '../trace/lineage.model';
 import { BatchFields, CertificateTermsFields, InspectionItemFields } from './shared-fields.type';
 import { PublicItems, SignedInOnly } from './field-access';
 
@@ -44,6 +45,26 @@ export class TraceBatch extends BatchFields implements model.TraceBatch {
   recall!: TraceRecall | null;
 }
 
+@ObjectType({ description: 'The document a hand-over travelled under, when it was shipped, from where and to where' })
+export class HandoverDocument implements HandoverDocumentModel {
+  @Field(() => HandoverDocumentType, { nullable: true })
+  documentType!: HandoverDocumentType | null;
+
+  /** A business document's number: the parties and the regulators read it, the public view does not (SECURITY.md). */
+  @SignedInOnly(null)
+  @Field(() => String, { nullable: true, description: 'Null for anonymous callers' })
+  documentNumber!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  shippedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  shipFrom!: string | null;
+
+  @Field(() => String, { nullable: true })
+  shipTo!: string | null;
+}
+
 @ObjectType({ description: 'A lineage link parent → child; quantity is what was taken from the parent, in its unit' })
 export class TraceLink implements model.TraceLink {
   @Field(() => ID)
@@ -60,6 +81,9 @@ export class TraceLink implements model.TraceLink {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  @Field(() => HandoverDocument, { nullable: true, description: "A TRANSFER's document, shipping date and places, when the sender gave them" })
+  handover!: HandoverDocument | null;
 }
 
 @ObjectType({ description: 'An origin certificate of a batch in the chain' })

@@ -1,6 +1,7 @@
 import type { Db } from './table';
 import { GateDecision } from '../entities/enums';
-import type { GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
+import type { BoardRefusalModel, GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
+import type { QuantityUnit } from '../entities/enums';
 import { insertOnce, type InsertedOnce } from './insert-once';
 import { defineTable } from './table';
 
@@ -9,6 +10,8 @@ export interface MarketEntryRow extends MarketEntryRecord {
   request_hash: string;
   code_scanned: string;
   response: GateAnswer | null;
+  /** The hand-over document the load came with (trace/handover.ts), until admission writes it onto the link. */
+  handover: Record<string, string | null> | null;
 }
 
 export const marketEntryTable = defineTable<MarketEntryRow>('market_entry', {
@@ -29,6 +32,7 @@ export const marketEntryTable = defineTable<MarketEntryRow>('market_entry', {
   response: 'jsonb',
   created_at: 'timestamptz',
   decided_at: 'timestamptz',
+  handover: 'jsonb',
 });
 
 /** The columns of an entry as a test answer carries it (the record, without the scan's key, hash and answer). */
@@ -38,7 +42,7 @@ const RECORD: { readonly [K in keyof MarketEntryRecord]-?: true } = {
 };
 const RECORD_LIST = Object.keys(RECORD).join(', ');
 
-export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' | 'request_hash' | 'code_scanned' | 'vendor_id' | 'unit'> {
+export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' | 'request_hash' | 'code_scanned' | 'vendor_id' | 'unit' | 'handover'> {
   staff_id: number | null;
   declared_quantity: number;
 }
@@ -83,4 +87,40 @@ export async function settleEntry(tx: Db, id: number, decision: GateDecision, re
     [decision, JSON.stringify(reasons), receivedBatchId, id],
   );
   return row;
+}
+
+/** Reasons that mean a test failed: the lot is marked non-conformant, not merely turned back. */
+const TEST_FAILED = ['RAPID_TEST_FAILED', 'LAB_TEST_FAILED'];
+
+/** The loads a market refused in [from, to) by decision time, oldest first, with public names only. */
+export async function boardRefusals(ctx: Db, marketId: number, from: Date, to: Date): Promise<BoardRefusalModel[]> {
+  const rows = await ctx.em.execute<{
+    id: number; decided_at: Date; product_name: string | null; public_code: string | null; vendor_name: string;
+    declared_quantity: string; unit: QuantityUnit; reasons: GateReasonModel[];
+  }[]>(
+    `select e.id, e.decided_at, b.product_name, b.public_code, v.name as vendor_name, e.declared_quantity, e.unit, e.reasons
+       from market_entry e
+       left join batch b on b.id = e.batch_id
+       join operator v on v.id = e.vendor_id
+      where e.market_id = ? and e.decision = ? and e.decided_at >= ? and e.decided_at < ?
+      order by e.decided_at, e.id`,
+    [marketId, GateDecision.REJECTED, from, to],
+  );
+  return rows.map((r) => ({
+    entryId: r.id,
+    decidedAt: new Date(r.decided_at),
+    productName: r.product_name,
+    batchPublicCode: r.public_code,
+    vendorName: r.vendor_name,
+    declaredQuantity: Number(r.declared_quantity),
+    unit: r.unit,
+    reasons: r.reasons,
+    handling: r.reasons.some((x) => TEST_FAILED.includes(x.code)) ? 'HELD_NON_CONFORMANT' : 'RETURNED',
+  }));
+}
+
+/** The hand-over document a gate entry was scanned with, or null. */
+export async function entryHandover(ctx: Db, id: number): Promise<Record<string, string | null> | null> {
+  const [row] = await ctx.em.execute<{ handover: Record<string, string | null> | null }[]>(`select handover from market_entry where id = ?`, [id]);
+  return row?.handover ?? null;
 }

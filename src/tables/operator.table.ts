@@ -323,3 +323,9 @@ export async function operatorIdByCreditCode(ctx: Db, creditCode: string): Promi
   const [row] = await ctx.em.execute<Pick<OperatorRow, 'id'>[]>('select id from operator where credit_code = ?', [creditCode]);
   return row?.id ?? null;
 }
+
+/** The id of the operator holding this town registration-card number, if any. */
+export async function operatorIdByRegistrationCard(ctx: Db, cardNo: string): Promise<number | null> {
+  const [row] = await ctx.em.execute<Pick<OperatorRow, 'id'>[]>('select id from operator where registration_card_no = ?', [cardNo]);
+  return row?.id ?? null;
+}

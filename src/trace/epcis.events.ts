@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BatchStatus, GateDecision, LinkKind, QuantityUnit, TestResult } from '../entities/enums';
+import { BatchStatus, GateDecision, HandoverDocumentType, LinkKind, QuantityUnit, TestResult } from '../entities/enums';
 import { utcOffset } from '../local-time';
 import { fromMilli, toMilli } from '../quantity';
 import type { EpcisEvent } from './epcis.model';
@@ -183,6 +183,19 @@ function transformations(e: EventList): void {
 }
 
 /**
+ * CBV 2.0 business transaction types of our hand-over documents. A sales voucher is the seller's record of the sale,
+ * as an invoice is; OTHER has no CBV type and is sent untyped. The document's own kind stays in its URI.
+ */
+const DOCUMENT_BTT: Record<HandoverDocumentType, string | null> = {
+  [HandoverDocumentType.INVOICE]: 'inv',
+  [HandoverDocumentType.DELIVERY_NOTE]: 'desadv',
+  [HandoverDocumentType.SALES_VOUCHER]: 'inv',
+  [HandoverDocumentType.PURCHASE_ORDER]: 'po',
+  [HandoverDocumentType.BILL_OF_LADING]: 'bol',
+  [HandoverDocumentType.OTHER]: null,
+};
+
+/**
  * A transfer changes the owning party: CBV shipping by the giver and receiving by the taker, with owning_party
  * source and destination. The taker's lot gets its own identifier on receipt (action ADD); both events carry
  * the transfer as a business transaction, which ties the giver's lot to the taker's.
@@ -202,7 +215,23 @@ function transfers(e: EventList): void {
     const parties = { sourceList: [{ type: 'owning_party', source: e.party(l.parentId) }], destinationList: [{ type: 'owning_party', destination: e.party(l.childId) }] };
     // keyed by the two lots, which the public trace shows, never by the link's own row id
     const hop = `${l.parentId}>${l.childId}`;
-    const transaction = [{ bizTransaction: `${publicUrl}/transfers/${eventUuid(publicUrl, `transfer:${hop}`).slice('urn:uuid:'.length)}` }];
+    const transaction: { type?: string; bizTransaction: string }[] = [
+      { bizTransaction: `${publicUrl}/transfers/${eventUuid(publicUrl, `transfer:${hop}`).slice('urn:uuid:'.length)}` },
+    ];
+    // the document the goods travelled under, as a typed business transaction (CBV BTT) named by its type and number
+    if (l.documentType && l.documentNumber) {
+      const type = DOCUMENT_BTT[l.documentType];
+      transaction.push({
+        ...(type ? { type } : {}),
+        bizTransaction: `${publicUrl}/documents/${l.documentType.toLowerCase()}/${encodeURIComponent(l.documentNumber)}`,
+      });
+    }
+    const shipment = {
+      ...(l.shippedAt ? { 'foodtrace:shippedAt': new Date(l.shippedAt).toISOString() } : {}),
+      ...(l.shipFrom ? { 'foodtrace:shipFrom': l.shipFrom } : {}),
+      ...(l.shipTo ? { 'foodtrace:shipTo': l.shipTo } : {}),
+      ...(l.documentType && !l.documentNumber ? { 'foodtrace:documentType': l.documentType } : {}),
+    };
     e.push(at, RANK.shipping, l.id, `shipping:${hop}`, {
       type: 'ObjectEvent',
       quantityList: [e.amount(l.parentId, l.quantity, e.cls(l.parentId).unit)],
@@ -212,6 +241,7 @@ function transfers(e: EventList): void {
       ...where,
       bizTransactionList: transaction,
       ...parties,
+      ...shipment,
     });
     e.push(at, RANK.receiving, l.id, `receiving:${hop}`, {
       type: 'ObjectEvent',

@@ -19,7 +19,7 @@ export type CoveringRecall = EpcisRecallJson;
 /**
  * Who reads the export. The public one tells only what the public trace shows: the walked lots and the links
  * between them (no sibling part of a split, no parent beyond the bounds), gate entries of walked lots, the recall
- * source only when it was walked; no tester, contact or account data in either.
+ * source only when it was walked, hand-over documents without their numbers; no tester, contact or account data in either.
  */
 export type Audience = 'regulator' | 'public';
 
@@ -59,7 +59,8 @@ export async function loadScope(tx: Db, place: { publicUrl: string; timeZone: st
 function publicPart(scope: ExportScope, walked: Set<number>): ExportScope {
   return {
     ...scope,
-    links: scope.links.filter((l) => walked.has(l.parentId) && walked.has(l.childId)),
+    // the public trace shows a hand-over's document type, date and places, never the document's number
+    links: scope.links.filter((l) => walked.has(l.parentId) && walked.has(l.childId)).map((l) => ({ ...l, documentNumber: null })),
     recalls: scope.recalls.map((r) => (r.sourceId !== null && walked.has(r.sourceId) ? r : { ...r, sourceId: null })),
     entries: scope.entries.filter((e) => walked.has(e.batchId ?? e.receivedBatchId!)),
   };

@@ -1,5 +1,6 @@
 import type { Db } from '../context';
 import type { LinkKind, QuantityUnit } from '../entities/enums';
+import { HANDOVER_JSON, type HandoverJson } from './trace.sql';
 
 /**
  * What the EPCIS export needs beyond the lineage walk, as one statement.
@@ -17,12 +18,14 @@ import type { LinkKind, QuantityUnit } from '../entities/enums';
 export const EPCIS_CONTEXT_SQL = `
 with recursive ids as (select unnest(?::int[]) as id),
 incoming as (
-  select l.id, l.parent_id, l.child_id, l.kind, l.quantity, l.created_at from batch_link l where l.child_id in (select id from ids)
+  select l.id, l.parent_id, l.child_id, l.kind, l.quantity, l.created_at,
+    l.document_type, l.document_number, l.shipped_at, l.ship_from, l.ship_to from batch_link l where l.child_id in (select id from ids)
 ),
 links as (
   select * from incoming
   union
-  select s.id, s.parent_id, s.child_id, s.kind, s.quantity, s.created_at
+  select s.id, s.parent_id, s.child_id, s.kind, s.quantity, s.created_at,
+    s.document_type, s.document_number, s.shipped_at, s.ship_from, s.ship_to
   from incoming i join batch_link s on s.parent_id = i.parent_id and s.kind = 'SPLIT' and s.created_at = i.created_at
   where i.kind = 'SPLIT'
 ),
@@ -50,7 +53,8 @@ named as (
   union select source_id from covering
 )
 select 'L' as k, json_build_object(
-  'id', l.id, 'parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) as v
+  'id', l.id, 'parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at,
+  ${HANDOVER_JSON}) as v
 from links l
 union all
 select 'R', json_build_object('batchId', c.batch_id, 'id', c.id, 'sourceId', c.source_id, 'reason', c.reason, 'at', c.created_at)
@@ -65,7 +69,7 @@ from named n join batch b on b.id = n.id join operator o on o.id = b.owner_id`;
 
 
 /** A link into a walked batch (`L`). */
-export interface EpcisLinkJson {
+export interface EpcisLinkJson extends HandoverJson {
   id: number;
   parentId: number;
   childId: number;

@@ -5,10 +5,11 @@ import { BatchStatus, LinkKind, OperatorStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
 import { fromMilli, toMilli } from '../quantity';
 import type { Batch } from '../registry/batch.model';
-import { insertLink, linkExists, reachesDownstream, toTraceLink } from '../tables/batch-link.table';
+import { insertLink, linkExists, reachesDownstream, setTransferDocument, toTraceLink } from '../tables/batch-link.table';
 import { batchesByIds, batchOwnerId, lockBatches, toBatch, type BatchRow } from '../tables/batch.table';
 import { operatorById } from '../tables/operator.table';
 import * as v from '../validation';
+import { checkHandover } from './handover';
 import { derivedLotCodes, insertChildren, insertNamedOrDerived, takeFromBatch, transferWithin } from './batch-flow';
 import type {
   LineageInputData, LineagePart, MergeBatchesData, ProcessBatchesData, RecordLinkData, SplitBatchData, TransferBatchData,
@@ -215,13 +216,18 @@ export async function processBatches(ctx: Context, input: ProcessBatchesData): P
   return { batch: toBatch(row), inputQuantity, inputUnit, yield: processYield };
 }
 
-/** Hands part of a lot to another operator; an operator account only for its own batches. */
+/** Hands part of a lot to another operator, with the document it travels under; an operator account only for its own batches. */
 export async function transferBatch(ctx: Context, input: TransferBatchData): Promise<Batch> {
   const batchId = v.id('batchId', input.batchId);
   const toOperatorId = v.id('toOperatorId', input.toOperatorId);
   const quantity = v.quantity('quantity', input.quantity);
+  const handover = checkHandover(input.handover);
   assertActsFor(ctx.viewer, await ownerOf(ctx, batchId));
-  return toBatch(await withTransaction(ctx, (tx) => transferWithin(tx, { parentId: batchId, toOperatorId, quantity })));
+  return toBatch(await withTransaction(ctx, async (tx) => {
+    const child = await transferWithin(tx, { parentId: batchId, toOperatorId, quantity });
+    if (handover) await setTransferDocument(tx, batchId, child.id, handover);
+    return child;
+  }));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Batch, BatchFacts } from '../registry/batch.model';
 import type { Certificate } from '../registry/certificate.model';
 import type { InspectionItemModel } from '../gate/inspection.model';
 import type { PublicOperator } from '../registry/operator.model';
+import type { HandoverDocument } from './lineage.model';
 
 /** A recall started on one batch; the batch and every descendant are RECALLED. */
 export interface TraceRecall {
@@ -33,6 +34,8 @@ export interface TraceLink {
   kind: LinkKind;
   quantity: number;
   createdAt: Date;
+  /** A TRANSFER's document, shipping date and places, when the sender gave them. */
+  handover: HandoverDocument | null;
 }
 
 export type TraceCertificate = Certificate;

@@ -9,6 +9,7 @@ import type {
 } from './trace.model';
 import {
   detailRows, DOWNSTREAM_BY_ID_SQL, forwardRows, subtreeImpactJson, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL, walkRows, type NodeRow,
+  handoverFromJson,
 } from './trace.sql';
 
 export type { SubtreeImpact, TraceDetails, Walk, WalkBounds };
@@ -28,7 +29,9 @@ function walkFromRows(rows: NodeRow[]): Walk {
   for (const row of rows) {
     for (const l of row.links) {
       if (ids.has(l.parentId) && ids.has(l.childId)) {
-        edges.push({ parentId: l.parentId, childId: l.childId, kind: l.kind, quantity: Number(l.quantity), createdAt: new Date(l.createdAt) });
+        edges.push({
+          parentId: l.parentId, childId: l.childId, kind: l.kind, quantity: Number(l.quantity), createdAt: new Date(l.createdAt), handover: handoverFromJson(l),
+        });
       } else {
         truncated = true;
       }

@@ -8,7 +8,8 @@
  * truncated answer is always a complete prefix of the nearest generations.
  */
 import type { Db } from '../context';
-import type { Grade, LinkKind, OperatorKind, OperatorStatus } from '../entities/enums';
+import type { HandoverDocument } from './lineage.model';
+import type { Grade, HandoverDocumentType, LinkKind, OperatorKind, OperatorStatus } from '../entities/enums';
 import { DESCENDANTS_CTE } from '../tables/batch-link.table';
 import type { BatchRow } from '../tables/batch.table';
 import type { SubtreeImpact, WalkBounds } from './trace.model';
@@ -43,7 +44,7 @@ export type NodeRow = Pick<BatchRow, (typeof NODE_BATCH_COLUMNS)[number]> & {
   recall_id: number | null;
   recall_reason: string | null;
   recall_at: Date | null;
-  links: { parentId: number; childId: number; kind: LinkKind; quantity: number; createdAt: string }[];
+  links: ({ parentId: number; childId: number; kind: LinkKind; quantity: number; createdAt: string } & HandoverJson)[];
 };
 
 /** Batch count, owners with their public fields, markets and gate entries, and what is on hand per unit. */
@@ -64,15 +65,33 @@ const IMPACT_JSON = `json_build_object(
     from (select unit, count(*) as n, sum(remaining) as q from impact_nodes group by unit) x), '[]'::json)
 )`;
 
+/** A link's hand-over columns as json keys (HandoverJson). */
+export const HANDOVER_JSON =
+  `'documentType', l.document_type, 'documentNumber', l.document_number, 'shippedAt', l.shipped_at, 'shipFrom', l.ship_from, 'shipTo', l.ship_to`;
+
+export interface HandoverJson {
+  documentType: HandoverDocumentType | null;
+  documentNumber: string | null;
+  shippedAt: string | null;
+  shipFrom: string | null;
+  shipTo: string | null;
+}
+
+/** The hand-over document of a link read as json, or null when it names none of its parts. */
+export function handoverFromJson(j: HandoverJson): HandoverDocument | null {
+  if (!j.documentType && !j.shippedAt && !j.shipFrom && !j.shipTo) return null;
+  return { documentType: j.documentType, documentNumber: j.documentNumber, shippedAt: j.shippedAt ? new Date(j.shippedAt) : null, shipFrom: j.shipFrom, shipTo: j.shipTo };
+}
+
 function walkSql(direction: 'up' | 'down', start: 'code' | 'id', withImpact = false): string {
   const startWhere = start === 'code' ? 'b.public_code = ?' : 'b.id = ?';
   const [from, to] = direction === 'up' ? ['child_id', 'parent_id'] : ['parent_id', 'child_id'];
   // links of each node towards the walk's direction: parents going up, children going down
   const links =
     direction === 'up'
-      ? `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) order by l.parent_id)
+      ? `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at, ${HANDOVER_JSON}) order by l.parent_id)
            from batch_link l where l.child_id = b.id`
-      : `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at) order by l.child_id)
+      : `select json_agg(json_build_object('parentId', l.parent_id, 'childId', l.child_id, 'kind', l.kind, 'quantity', l.quantity, 'createdAt', l.created_at, ${HANDOVER_JSON}) order by l.child_id)
            from batch_link l where l.parent_id = b.id`;
   return `
 with recursive walk(id, depth) as (

@@ -1,7 +1,7 @@
 import type { MarketTestBoardModel } from '../gate/gate.model';
 import { html, layout } from './html';
 import { localDayStart } from '../local-time';
-import { INSPECTION_KIND, TEST_RESULT, formatDate, formatTime, label, type Lang } from './i18n';
+import { INSPECTION_KIND, TEST_RESULT, formatDate, formatQuantity, formatTime, label, type Lang } from './i18n';
 
 const T = {
   zh: {
@@ -15,6 +15,14 @@ const T = {
     items: '检测项目',
     result: '结果',
     footer: '根据食用农产品市场销售质量安全监督管理要求公示。',
+    refusals: '不合格及拒收处理情况',
+    noRefusals: '当日无拒收批次。',
+    reasons: '原因',
+    quantity: '数量',
+    handling: '处理情况',
+    RETURNED: '拒绝入场，退回',
+    HELD_NON_CONFORMANT: '检测不合格，批次已标记，禁止销售',
+    complaint: '投诉举报电话',
     notFoundTitle: '未找到该市场',
     notFoundBody: '没有找到这个市场的公示栏。',
     badDate: '日期格式应为 YYYY-MM-DD。',
@@ -30,6 +38,14 @@ const T = {
     items: 'Items tested',
     result: 'Result',
     footer: 'Published as market food-safety rules require.',
+    refusals: 'Refused loads and how they were dealt with',
+    noRefusals: 'No load was refused that day.',
+    reasons: 'Reasons',
+    quantity: 'Quantity',
+    handling: 'Dealt with',
+    RETURNED: 'Refused entry and turned back',
+    HELD_NON_CONFORMANT: 'Failed a test: the lot is marked and may not be sold',
+    complaint: 'Complaints telephone',
     notFoundTitle: 'Market not found',
     notFoundBody: 'There is no test board for this market.',
     badDate: 'The date must be written YYYY-MM-DD.',
@@ -42,8 +58,10 @@ function itemText(item: { item?: unknown; value?: unknown; unit?: unknown }): st
   return `${name} ${String(item.value)}${typeof item.unit === 'string' ? item.unit : ''}`;
 }
 
-/** The public board of one market day, as markets must display it; refreshes itself on a screen. */
-/** A market's test board for one day, times in the county's time zone. */
+/**
+ * The public board of one market day, as markets must display it, times in the county's time zone; refreshes itself
+ * on a screen. Refused loads show what, how much, why and how they were dealt with, never whose (SECURITY.md).
+ */
 export function renderBoardPage(board: MarketTestBoardModel, lang: Lang, path: string, dateGiven: boolean, timeZone: string): string {
   const t = T[lang];
   const pass = board.tests.filter((x) => x.result === 'PASS').length;
@@ -63,6 +81,15 @@ ${board.tests.length
       )}</tbody></table>`
     : html`<p>${t.none}</p>`}
 </section>
+<section class="card">
+<h2>${t.refusals}</h2>
+${board.refusals.length
+    ? html`<table id="refusals"><thead><tr><th>${t.time}</th><th>${t.product}</th><th>${t.quantity}</th><th>${t.reasons}</th><th>${t.handling}</th></tr></thead><tbody>${board.refusals.map(
+        (r) => html`<tr><td>${formatTime(r.decidedAt, lang, timeZone)}</td><td>${r.productName ?? '—'}</td><td>${formatQuantity(r.declaredQuantity, r.unit, lang)}</td><td>${r.reasons.map((x) => x[lang]).join(lang === 'zh' ? '；' : '; ')}</td><td class="fail">${t[r.handling]}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p>${t.noRefusals}</p>`}
+</section>
+<section class="card"><p id="complaint">${t.complaint}: <strong>${board.complaintPhone}</strong></p></section>
 </main>
 <footer>${t.footer}</footer>`;
   return layout({

@@ -5,6 +5,8 @@ import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
 import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
 import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
 import { afterIdOf, queryCapturedEvents } from '../exchange/query.service';
+import { registryCsv } from '../exchange/registry-export.service';
+import { Readable } from 'node:stream';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
 import * as v from '../validation';
 import { failureOf, sendFailure } from './http-errors';
@@ -124,7 +126,7 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     if (!ctx) return reply;
     try {
       const kind = request.params.kind;
-      if (kind !== 'operators' && kind !== 'markets') throw badInput('kind', 'must be operators or markets');
+      if (kind !== 'operators' && kind !== 'markets' && kind !== 'lots') throw badInput('kind', 'must be operators, markets or lots');
       const q = singleValues(request.query as Record<string, unknown>, ['dryRun'], 'parameter');
       if (q.dryRun !== undefined && q.dryRun !== 'true' && q.dryRun !== 'false') throw badInput('dryRun', 'must be true or false');
       const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -163,6 +165,22 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
   });
 
   // the FSMA 204 sortable spreadsheet of a lot's lineage, for regulators
+  // the operator registry (备案登记) for other departments, contact data included: regulators only, audited
+  fastify.get('/exports/registry.csv', async (request, reply) => {
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
+    try {
+      const csv = await registryCsv(ctx);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="registry.csv"')
+        .header('cache-control', 'no-store')
+        .send(Readable.from(csv, { objectMode: false, highWaterMark: 1 }));
+    } catch (e) {
+      return sendFailure(reply, failureOf(e, request.log));
+    }
+  });
+
   fastify.get('/exports/fsma204/batches/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const ctx = await regulatorOrRefuse(request, reply);
     if (!ctx) return reply;

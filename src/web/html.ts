@@ -47,6 +47,8 @@ export interface PageOptions {
   keepQuery?: Record<string, string>;
   /** Reload every so many seconds (a board left on a screen). */
   refreshSeconds?: number;
+  /** Further stylesheets of ours after site.css, e.g. /static/label.css for printed labels. */
+  stylesheets?: string[];
 }
 
 /** The shell every page shares: one stylesheet from our server, no third-party origin. */
@@ -62,6 +64,7 @@ export function layout(opts: PageOptions): string {
 ${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
 <title>${opts.title}</title>
 <link rel="stylesheet" href="/static/site.css">
+${(opts.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 </head>
 <body class="${opts.bodyClass ?? ''}">
 ${switchHref ? html`<nav class="lang"><a href="${switchHref}" hreflang="${other}" lang="${other}">${other === 'en' ? 'English' : '中文'}</a></nav>` : ''}

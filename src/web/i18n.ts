@@ -53,6 +53,11 @@ export const CATEGORY: Labels = {
   VEGETABLE: { zh: '蔬菜', en: 'Vegetable' },
   FRUIT: { zh: '水果', en: 'Fruit' },
   DAIRY: { zh: '乳品', en: 'Dairy' },
+  EDIBLE_FUNGI: { zh: '食用菌', en: 'Edible fungi' },
+  TEA: { zh: '茶叶', en: 'Tea' },
+  LIVESTOCK_POULTRY: { zh: '畜禽', en: 'Livestock and poultry' },
+  EGGS: { zh: '禽蛋', en: 'Eggs' },
+  AQUATIC: { zh: '养殖水产品', en: 'Farmed aquatic products' },
 };
 
 export const UNIT: Labels = {
@@ -65,6 +70,16 @@ export const UNIT: Labels = {
   BOX: { zh: '箱', en: 'boxes' },
   CRATE: { zh: '筐', en: 'crates' },
   BOTTLE: { zh: '瓶', en: 'bottles' },
+};
+
+/** The documents a hand-over travels under. */
+export const DOCUMENT_TYPE: Labels = {
+  INVOICE: { zh: '发票', en: 'Invoice' },
+  DELIVERY_NOTE: { zh: '送货单', en: 'Delivery note' },
+  SALES_VOUCHER: { zh: '销售凭证', en: 'Sales voucher' },
+  PURCHASE_ORDER: { zh: '采购订单', en: 'Purchase order' },
+  BILL_OF_LADING: { zh: '提货单', en: 'Bill of lading' },
+  OTHER: { zh: '其他单据', en: 'Other document' },
 };
 
 /** The four bases printed on a commitment-to-standard certificate. */

@@ -22,7 +22,8 @@ export function sendPage(reply: FastifyReply, status: number, lang: Lang, markup
     .headers(PAGE_SECURITY_HEADERS)
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
-    .header('vary', 'Accept-Language')
+    // a route whose page depends on more than the language (the reader's token) has set its own vary
+    .header('vary', (reply.getHeader('vary') as string | undefined) ?? 'Accept-Language')
     // recall status must never be served stale from a cache
     .header('cache-control', 'no-cache')
     .send(markup);

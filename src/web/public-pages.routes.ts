@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { publicOperatorCard } from '../credit/operator-card';
 import { marketTestBoard } from '../gate/board.service';
+import { printableCertificate } from '../registry/certificate.service';
+import { renderQr } from '../trace/qr';
 import { publicTrace } from '../trace/trace.service';
+import { deliveryNote } from '../trace/handover.service';
+import { renderDeliveryNoteNotFound, renderDeliveryNotePage, renderDeliveryNoteSignIn } from './handover.page';
+import { renderCertificateNotFound, renderCertificatePage } from './certificate.page';
 import { renderBoardBadDate, renderBoardNotFound, renderBoardPage } from './board.page';
 import { failureOf } from './http-errors';
 import { renderOperatorNotFound, renderOperatorPage } from './operator.page';
@@ -19,6 +24,40 @@ export async function registerPublicPageRoutes(fastify: FastifyInstance): Promis
       return sendPage(reply, 200, lang, renderTracePage(trace, lang, ctx.config.timeZone));
     } catch (error) {
       return sendPageFailure(request, reply, lang, error, 'trace page');
+    }
+  });
+
+  // the commitment-to-standard certificate as printed on the goods, with the QR of its lot's trace page
+  fastify.get<{ Params: { number: string } }>('/c/:number', async (request, reply) => {
+    const lang = langOf(request);
+    try {
+      const ctx = request.publicContext();
+      const certificate = await printableCertificate(ctx, request.params.number);
+      if (!certificate) return sendPage(reply, 404, lang, renderCertificateNotFound(lang, pagePath(request)));
+      const traceUrl = `${ctx.config.publicUrl}/t/${certificate.batchPublicCode}`;
+      const qr = String(await renderQr(traceUrl, 'svg', 256));
+      return sendPage(reply, 200, lang, renderCertificatePage(certificate, qr, traceUrl, lang, ctx.config.timeZone, pagePath(request)));
+    } catch (error) {
+      return sendPageFailure(request, reply, lang, error, 'certificate page');
+    }
+  });
+
+  // the delivery note of the hand-over that made a lot: public as the trace shows it; the document number to its parties
+  fastify.get<{ Params: { code: string } }>('/handover/:code', async (request, reply) => {
+    const lang = langOf(request);
+    try {
+      const ctx = request.headers.authorization ? await request.context() : request.publicContext();
+      const note = await deliveryNote(ctx, request.params.code);
+      if (!note) return sendPage(reply, 404, lang, renderDeliveryNoteNotFound(lang, pagePath(request)));
+      const traceUrl = `${ctx.config.publicUrl}/t/${note.receivedPublicCode}`;
+      const qr = String(await renderQr(traceUrl, 'svg', 256));
+      // what the page shows depends on who asks: no shared cache may keep one reader's copy for another
+      reply.header('vary', 'Accept-Language, Authorization');
+      return sendPage(reply, 200, lang, renderDeliveryNotePage(note, qr, traceUrl, lang, ctx.config.timeZone, pagePath(request)));
+    } catch (error) {
+      // a token the server does not accept is the reader's problem, not the server's: 401 with a short page
+      if (failureOf(error).status === 401) return sendPage(reply, 401, lang, renderDeliveryNoteSignIn(lang, pagePath(request)));
+      return sendPageFailure(request, reply, lang, error, 'delivery note page');
     }
   });
 

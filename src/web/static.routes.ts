@@ -30,6 +30,8 @@ function assetTable(): Record<string, Asset> {
   const dir = assetDir();
   return {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
+    // the printed certificate and delivery note: label size on paper, nothing but the label
+    'label.css': asset(path.join(dir, 'label.css'), 'text/css; charset=utf-8'),
     // the request, sign-in and offline-queue plumbing the gate, the inspection page and the desk share (an ES module they import)
     'client.js': asset(path.join(dir, 'client.js'), SCRIPT),
     'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),

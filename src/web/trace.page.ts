@@ -1,9 +1,10 @@
 import { STANDARD_STATEMENT } from '../registry/certificate.service';
 import type { PublicOperator } from '../registry/operator.model';
+import type { HandoverDocument } from '../trace/lineage.model';
 import type { Trace, TraceBatch, TraceCertificate } from '../trace/trace.model';
 import { html, layout, type SafeHtml } from './html';
 import {
-  BASIS, CATEGORY, INSPECTION_KIND, LINK_KIND, OPERATOR_KIND, TEST_RESULT, formatDate, formatQuantity, gradeMeaning, label, type Lang,
+  BASIS, CATEGORY, DOCUMENT_TYPE, INSPECTION_KIND, LINK_KIND, OPERATOR_KIND, TEST_RESULT, formatDate, formatQuantity, gradeMeaning, label, type Lang,
 } from './i18n';
 
 const T = {
@@ -34,6 +35,8 @@ const T = {
     tests: '检测记录',
     noTests: '暂无检测记录。',
     journey: '流转过程',
+    shipped: '发货',
+    deliveryNote: '送货单',
     harvested: '生产/采收',
     enteredMarket: '进入市场',
     recalledTitle: '此批次已被召回，请勿食用。',
@@ -73,6 +76,8 @@ const T = {
     tests: 'Tests',
     noTests: 'No tests recorded yet.',
     journey: 'Journey',
+    shipped: 'shipped',
+    deliveryNote: 'Delivery note',
     harvested: 'Produced / harvested',
     enteredMarket: 'Entered the market',
     recalledTitle: 'This lot has been recalled. Do not eat it.',
@@ -142,20 +147,22 @@ interface JourneyStep {
   when: Date;
   title: string;
   node: TraceBatch;
+  /** The hand-over that made this lot, when it named a document, a date or places: the step links its delivery note. */
+  handover?: HandoverDocument | null;
 }
 
 /** Oldest first: each lot where it came from and when it reached its owner. */
 function journeySteps(trace: Trace, lang: Lang): JourneyStep[] {
   const t = T[lang];
-  const incoming = new Map<number, { kind: string; createdAt: Date }>();
-  for (const e of trace.edges) if (!incoming.has(e.childId)) incoming.set(e.childId, { kind: e.kind, createdAt: e.createdAt });
+  const incoming = new Map<number, { kind: string; createdAt: Date; handover: HandoverDocument | null }>();
+  for (const e of trace.edges) if (!incoming.has(e.childId)) incoming.set(e.childId, { kind: e.kind, createdAt: e.createdAt, handover: e.handover });
   const entryByReceived = new Map(trace.marketEntries.filter((m) => m.receivedBatchId !== null).map((m) => [m.receivedBatchId!, m]));
   const steps = trace.nodes.map((node): JourneyStep => {
     const link = incoming.get(node.id);
     const entry = entryByReceived.get(node.id);
-    if (entry) return { when: entry.at, title: `${t.enteredMarket} · ${entry.marketName}`, node };
+    if (entry) return { when: entry.at, title: `${t.enteredMarket} · ${entry.marketName}`, node, handover: link?.handover };
     if (!link) return { when: node.producedAt, title: t.harvested, node };
-    return { when: link.createdAt, title: label(LINK_KIND, link.kind, lang), node };
+    return { when: link.createdAt, title: label(LINK_KIND, link.kind, lang), node, handover: link.handover };
   });
   return steps.sort((a, b) => b.node.depth - a.node.depth || +a.when - +b.when || a.node.lotCode.localeCompare(b.node.lotCode));
 }
@@ -197,13 +204,24 @@ ${trace.inspections.length
 <section class="card" id="journey">
 <h2>${t.journey}</h2>
 <ol class="journey">${journeySteps(trace, lang).map(
-    (s) => html`<li><span class="when">${formatDate(s.when, lang, timeZone)}</span><strong>${s.title}</strong> · ${s.node.owner.name} <span class="sub">(${label(OPERATOR_KIND, s.node.owner.kind, lang)})</span><br><span class="sub">${s.node.productName} · ${t.lot} ${s.node.lotCode} · ${formatQuantity(s.node.quantity, s.node.unit, lang)}</span></li>`,
+    (s) => html`<li><span class="when">${formatDate(s.when, lang, timeZone)}</span><strong>${s.title}</strong> · ${s.node.owner.name} <span class="sub">(${label(OPERATOR_KIND, s.node.owner.kind, lang)})</span><br><span class="sub">${s.node.productName} · ${t.lot} ${s.node.lotCode} · ${formatQuantity(s.node.quantity, s.node.unit, lang)}</span>${s.handover ? handoverLine(s.handover, s.node.publicCode, lang, timeZone) : ''}</li>`,
   )}</ol>
 ${trace.truncated ? html`<p class="sub">${t.truncated}</p>` : ''}
 </section>
 </main>
 <footer>${t.footer}</footer>`;
   return layout({ lang, title: `${b.productName} · ${t.title}`, body, bodyClass: 'trace', path: `/t/${encodeURIComponent(trace.code)}` });
+}
+
+/** A hand-over's document type, shipping date and places as the public sees them (never the number), and its note. */
+function handoverLine(d: HandoverDocument, code: string, lang: Lang, timeZone: string): SafeHtml {
+  const t = T[lang];
+  const parts = [
+    d.documentType ? label(DOCUMENT_TYPE, d.documentType, lang) : null,
+    d.shippedAt ? `${t.shipped} ${formatDate(d.shippedAt, lang, timeZone)}` : null,
+    d.shipFrom || d.shipTo ? `${d.shipFrom ?? '?'} → ${d.shipTo ?? '?'}` : null,
+  ].filter(Boolean) as string[];
+  return html`<br><span class="sub handover">${parts.join(' · ')} · <a href="/handover/${encodeURIComponent(code)}${lang === 'en' ? '?lang=en' : ''}">${t.deliveryNote}</a></span>`;
 }
 
 function inspectionItems(items: readonly { item?: unknown; name?: unknown }[], lang: Lang): SafeHtml {

@@ -9,6 +9,7 @@ let w: World;
 let gtinLot: string;
 let photoName: string;
 let captureLocation: string;
+let handoverCode: string;
 
 /** A document of one shipping event about foreign goods: anyone allowed to capture is answered 202 (an operator's event is refused inside the job). */
 const CAPTURE_DOCUMENT = JSON.stringify({
@@ -31,6 +32,9 @@ beforeAll(async () => {
   photoName = `${res.json().sha256}.jpg`;
   const sent = await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/ld+json' }, payload: CAPTURE_DOCUMENT });
   captureLocation = sent.headers.location as string;
+  const handed = await t.gql(`mutation($i: TransferBatchInput!) { transferBatch(input: $i) { publicCode } }`,
+    { i: { batchId: w.batch.id, toOperatorId: w.vendorId, quantity: 1, handover: { documentType: 'INVOICE', documentNumber: 'A-1' } } }, w.admin);
+  handoverCode = (handed.data as { transferBatch: { publicCode: string } }).transferBatch.publicCode;
 });
 afterAll(async () => t.close());
 
@@ -62,10 +66,15 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/static/:name': { url: () => '/static/site.css', allow: 'public', ok: 200 },
   '/t/:code': { url: (w) => `/t/${w.batch.publicCode}`, allow: 'public', ok: 200 },
   '/o/:code': { url: (w) => `/o/${w.operatorCode}`, allow: 'public', ok: 200 },
+  // the certificate as printed on the goods: its contact is on the label (registry/certificate.rules.ts, SECURITY.md)
+  '/c/:number': { url: (w) => `/c/${w.certificateNumber}`, allow: 'public', ok: 200 },
+  // the delivery note: public as the trace shows it; the document number to the parties and regulators (test/handover.test.ts)
+  '/handover/:code': { url: () => `/handover/${handoverCode}`, allow: 'public', ok: 200 },
   '/m/:marketId/board': { url: (w) => `/m/${w.marketId}/board`, allow: 'public', ok: 200 },
   '/qr/:file': { url: (w) => `/qr/${w.batch.publicCode}.png`, allow: 'public', ok: 200 },
   '/01/:gtin/10/:lot': { url: () => gtinLot, allow: 'public', ok: 303 },
   '/exports/credit.csv': { url: () => '/exports/credit.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/exports/registry.csv': { url: () => '/exports/registry.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/batches/:file': { url: (w) => `/epcis/batches/${w.batch.id}.jsonld`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/batches/:file': { url: (w) => `/exports/fsma204/batches/${w.batch.id}.csv`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/:file': { url: () => '/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', allow: ['REGULATOR', 'ADMIN'], ok: 200 },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { DEFAULT_LIMITS } from '../../src/config';
 import { Role } from '../../src/entities/enums';
-import { makeBatch, makeMarketScene, token } from '../support/factories';
+import { makeBatch, makeCertificate, makeMarketScene, token } from '../support/factories';
 import { useTestApp } from '../support/use-test-app';
 
 // every budget wide open: this test looks for faults, not for 429s
@@ -25,6 +25,7 @@ const INTERNAL = [
 interface Scene {
   tokens: { none: null; garbage: string; admin: string; regulator: string; operator: string; gate: string };
   codes: string[];
+  certificateNumbers: string[];
   gtinLots: [string, string][];
   marketId: string;
   batchId: string;
@@ -36,7 +37,9 @@ beforeAll(async () => {
   Object.assign(f, { admin: await token(t, Role.ADMIN), regulator: await token(t, Role.REGULATOR) });
   const s = await makeMarketScene(t, f.admin);
   const batch = await makeBatch(t, f.admin, s.farm.id, { gtin: '06901234567892', lotCode: 'L-1' });
+  const certificate = await makeCertificate(t, s.farmToken, batch.id);
   scene = {
+    certificateNumbers: [certificate.number],
     tokens: { none: null, garbage: 'ft_' + 'x'.repeat(43), admin: f.admin, regulator: f.regulator, operator: s.farmToken, gate: s.gate },
     codes: [batch.publicCode, s.farm.publicCode],
     gtinLots: [['06901234567892', 'L-1']],
@@ -96,10 +99,12 @@ type Route = (s: Scene) => fc.Arbitrary<string>;
 const ROUTES: Record<string, Route> = {
   '/t/:code': (s) => near(s.codes).map((c) => `/t/${c}`),
   '/o/:code': (s) => near(s.codes).map((c) => `/o/${c}`),
+  '/c/:number': (s) => near(s.certificateNumbers).map((c) => `/c/${c}`),
+  '/handover/:code': (s) => near(s.codes).map((c) => `/handover/${c}`),
   '/qr/:file': (s) => fc.tuple(near(s.codes), fc.constantFrom('.png', '.svg', '.gif', '', '.png.svg')).map(([c, e]) => `/qr/${c}${e}`),
   '/01/:gtin/10/:lot': (s) => fc.tuple(near([...s.gtinLots.map((g) => g[0]), '12345670', '4006381333931']), near(s.gtinLots.map((g) => g[1]))).map(([g, l]) => `/01/${g}/10/${l}`),
   '/m/:id/board': (s) => near([s.marketId]).map((m) => `/m/${m}/board`),
-  '/static/:name': () => near(['site.css', 'gate.js', 'gate-sw.js', 'inspect.js', 'inspect-sw.js', 'jsQR.js']).map((n) => `/static/${n}`),
+  '/static/:name': () => near(['site.css', 'label.css', 'gate.js', 'gate-sw.js', 'inspect.js', 'inspect-sw.js', 'jsQR.js']).map((n) => `/static/${n}`),
   '/gate': () => fc.constant('/gate'),
   '/regulator': () => fc.constant('/regulator'),
   '/banquet': () => fc.constant('/banquet'),
@@ -108,6 +113,7 @@ const ROUTES: Record<string, Route> = {
   '/healthz': () => fc.constant('/healthz'),
   '/readyz': () => fc.constant('/readyz'),
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
+  '/exports/registry.csv': () => fc.constant('/exports/registry.csv'),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
   '/exports/fsma204/batches/:file': (s) => fc.tuple(near([s.batchId]), fc.constantFrom('.csv', '.xlsx', '', '.pdf')).map(([id, e]) => `/exports/fsma204/batches/${id}${e}`),
   '/exports/fsma204/:file': () => fc.constantFrom('events.csv', 'events.xlsx', 'events', 'x.csv').map((n) => `/exports/fsma204/${n}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`),

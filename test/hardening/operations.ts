@@ -35,6 +35,8 @@ export interface World {
   otherMarketId: string;
   batch: BatchRef;
   certificateId: string;
+  /** The number of that certificate (`/c/:number`). */
+  certificateNumber: string;
   /** A fresh batch of the world's operator, with a valid certificate. */
   freshBatch(over?: Record<string, unknown>): Promise<BatchRef & { certificateId: string }>;
   /** A fresh deduction in the world operator's credit archive; its event id. */
@@ -490,6 +492,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     otherMarketId: otherMarket.id,
     batch,
     certificateId: certificate.id,
+    certificateNumber: certificate.number,
     freshBatch,
     serial,
     inspectionInput,

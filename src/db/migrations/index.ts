@@ -19,6 +19,8 @@ import { Migration20261201200100_notification } from './Migration20261201200100_
 import { Migration20261201200200_recall_progress } from './Migration20261201200200_recall_progress';
 import { Migration20261201200300_webhook } from './Migration20261201200300_webhook';
 import { Migration20261201500000_hazard_sites } from './Migration20261201500000_hazard_sites';
+import { Migration20261201700000_product_categories } from './Migration20261201700000_product_categories';
+import { Migration20261201710000_handover_documents } from './Migration20261201710000_handover_documents';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261201200300_webhook', class: Migration20261201200300_webhook },
   { name: 'Migration20261201600000_banquet_guidance_canteen_checks', class: Migration20261201600000_banquet_guidance_canteen_checks },
   { name: 'Migration20261201500000_hazard_sites', class: Migration20261201500000_hazard_sites },
+  { name: 'Migration20261201700000_product_categories', class: Migration20261201700000_product_categories },
+  { name: 'Migration20261201710000_handover_documents', class: Migration20261201710000_handover_documents },
 ];
