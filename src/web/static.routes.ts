@@ -35,9 +35,10 @@ function assetTable(): Record<string, Asset> {
     // the request, sign-in and offline-queue plumbing the gate, the inspection page and the desk share (an ES module they import)
     'client.js': asset(path.join(dir, 'client.js'), SCRIPT),
     'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),
-    'gate-sw.js': asset(path.join(dir, 'gate-sw.js'), SCRIPT),
+    // one service worker for the field pages, served under each page's name (it reads which page from it)
+    'gate-sw.js': asset(path.join(dir, 'page-sw.js'), SCRIPT),
     'inspect.js': asset(path.join(dir, 'inspect.js'), SCRIPT),
-    'inspect-sw.js': asset(path.join(dir, 'inspect-sw.js'), SCRIPT),
+    'inspect-sw.js': asset(path.join(dir, 'page-sw.js'), SCRIPT),
     'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
     'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
@@ -53,10 +54,9 @@ export async function registerStaticRoutes(fastify: FastifyInstance): Promise<vo
     const a = Object.prototype.hasOwnProperty.call(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
     reply.header('etag', a.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
-    // the gate's service worker lives with the other assets but looks after the /gate page
-    if (request.params.name === 'gate-sw.js') reply.header('service-worker-allowed', '/gate').header('cache-control', 'no-cache');
-    // likewise the inspection page's
-    if (request.params.name === 'inspect-sw.js') reply.header('service-worker-allowed', '/inspect').header('cache-control', 'no-cache');
+    // a field page's service worker lives with the other assets but looks after its page (/gate, /inspect)
+    const worker = /^([a-z]+)-sw\.js$/.exec(request.params.name);
+    if (worker) reply.header('service-worker-allowed', `/${worker[1]}`).header('cache-control', 'no-cache');
     reply.header('vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.type(a.type).header('content-encoding', 'gzip').send(a.gzip);

@@ -138,3 +138,85 @@ export function inOrder(steps) {
   };
   return step(0);
 }
+
+/* ---------- the camera's QR reader: BarcodeDetector where the browser has one, else the served jsQR ---------- */
+
+function loadJsQR() {
+  if (window.jsQR) return Promise.resolve();
+  return new Promise(function (resolve, reject) {
+    var s = document.createElement('script');
+    s.src = '/static/jsQR.js';
+    s.onload = function () { resolve(); };
+    s.onerror = reject;
+    document.head.appendChild(s);
+  });
+}
+
+function pickDetector() {
+  if (!('BarcodeDetector' in window)) return Promise.resolve(null);
+  return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+    return formats.indexOf('qr_code') >= 0 ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
+  }, function () { return null; });
+}
+
+/**
+ * A QR reader on the page's `<video>`: `toggle()` starts the rear camera or stops it, `stop()` stops it. The
+ * first text read stops the camera and goes to `onText`; a camera that cannot start goes to `onUnavailable`.
+ * `button` shows `labels.scan` or `labels.stop`.
+ */
+export function qrScanner(options) {
+  var video = options.video, button = options.button;
+  var stream = null, detector = null, canvas = null;
+
+  function stop() {
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    stream = null;
+    video.srcObject = null;
+    video.classList.add('hidden');
+    button.textContent = options.labels.scan;
+  }
+
+  function readFrame() {
+    if (detector) return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+    var scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+    var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+    if (!w || !h) return Promise.resolve(null);
+    canvas = canvas || document.createElement('canvas');
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(video, 0, 0, w, h);
+    var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' });
+    return Promise.resolve(found ? found.data : null);
+  }
+
+  function tick() {
+    if (!stream) return;
+    var next = video.readyState >= 2 ? readFrame() : Promise.resolve(null);
+    next.then(function (text) {
+      if (!stream) return;
+      if (text) { stop(); options.onText(text); return; }
+      setTimeout(tick, 150);
+    }, function () { setTimeout(tick, 300); });
+  }
+
+  function start() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { options.onUnavailable(); return; }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+      .then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        video.classList.remove('hidden');
+        button.textContent = options.labels.stop;
+        return video.play().then(pickDetector).then(function (d) {
+          detector = d;
+          return d ? null : loadJsQR();
+        }).then(function () { setTimeout(tick, 100); });
+      })
+      .catch(function () { stop(); options.onUnavailable(); });
+  }
+
+  return {
+    toggle: function () { if (stream) stop(); else start(); },
+    stop: stop,
+  };
+}

@@ -458,85 +458,20 @@ import('/static/client.js').then(function (client) {
     renderRecent();
   }
 
-  /* ---------- camera (the gate's: BarcodeDetector, else the served jsQR) ---------- */
+  /* ---------- camera ---------- */
 
-  function loadJsQR() {
-    if (window.jsQR) return Promise.resolve();
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement('script');
-      s.src = '/static/jsQR.js';
-      s.onload = function () { resolve(); };
-      s.onerror = reject;
-      document.head.appendChild(s);
-    });
-  }
-
-  function pickDetector() {
-    if (!('BarcodeDetector' in window)) return Promise.resolve(null);
-    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-      return formats.indexOf('qr_code') >= 0 ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
-    }, function () { return null; });
-  }
-
+  var scanner = client.qrScanner({
+    video: $('camera'),
+    button: $('scan-button'),
+    labels: { scan: T.scan, stop: T.stopScan },
+    onText: function (text) { if (!cardCode(text)) { $('find-error').textContent = T.notACard; return; } $('search').value = text; find(text); },
+    onUnavailable: function () { $('find-error').textContent = T.cameraUnavailable; },
+  });
   function startCamera() {
-    if (state.stream) { stopCamera(); return; }
     $('find-error').textContent = '';
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { $('find-error').textContent = T.cameraUnavailable; return; }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
-      .then(function (stream) {
-        state.stream = stream;
-        var video = $('camera');
-        video.srcObject = stream;
-        video.classList.remove('hidden');
-        $('scan-button').textContent = T.stopScan;
-        return video.play().then(pickDetector).then(function (detector) {
-          state.detector = detector;
-          return detector ? null : loadJsQR();
-        }).then(function () { setTimeout(tick, 100); });
-      })
-      .catch(function () { stopCamera(); $('find-error').textContent = T.cameraUnavailable; });
+    scanner.toggle();
   }
-
-  function stopCamera() {
-    if (state.stream) state.stream.getTracks().forEach(function (track) { track.stop(); });
-    state.stream = null;
-    var video = $('camera');
-    video.srcObject = null;
-    video.classList.add('hidden');
-    $('scan-button').textContent = T.scan;
-  }
-
-  function readFrame(video) {
-    if (state.detector) {
-      return state.detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
-    }
-    var scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
-    var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
-    if (!w || !h) return Promise.resolve(null);
-    var canvas = state.canvas || (state.canvas = document.createElement('canvas'));
-    canvas.width = w; canvas.height = h;
-    var ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(video, 0, 0, w, h);
-    var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' });
-    return Promise.resolve(found ? found.data : null);
-  }
-
-  function tick() {
-    if (!state.stream) return;
-    var video = $('camera');
-    var next = video.readyState >= 2 ? readFrame(video) : Promise.resolve(null);
-    next.then(function (text) {
-      if (!state.stream) return;
-      if (text) {
-        stopCamera();
-        if (!cardCode(text)) { $('find-error').textContent = T.notACard; return; }
-        $('search').value = text;
-        find(text);
-        return;
-      }
-      setTimeout(tick, 150);
-    }, function () { setTimeout(tick, 300); });
-  }
+  function stopCamera() { if (scanner) scanner.stop(); }
 
   /* ---------- wiring ---------- */
 
