@@ -6,6 +6,7 @@ import { createApp } from './server';
 import { startCreditUpkeep } from './credit/upkeep';
 import { auditRetentionDays, startAuditRetention } from './audit/retention';
 import { startNotificationQueue } from './notify/queue';
+import { startReminders } from './banquet/reminders';
 
 async function main(): Promise<void> {
   exitOnUnhandledErrors((line) => console.error(line));
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   say(`Listening on ${address}; GraphQL at ${config.publicUrl}/graphql`);
   const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log, undefined, config);
   const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
+  const stopReminders = startReminders(db.orm, config, app.fastify.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     stopping = true;
     stopCreditUpkeep();
     stopAuditRetention();
+    stopReminders();
     say(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();

@@ -12,7 +12,7 @@ import { foreignKey, insertedAt } from './schema-options';
 @Check({ name: 'rural_chef_trainings_attended_check', expression: 'trainings_attended >= 0' })
 @Index({ name: 'rural_chef_expiry_idx', properties: ['healthCertificateExpiresOn', 'operator'] })
 export class RuralChef {
-  [OptionalProps]?: 'trainingsAttended' | 'lastTrainedOn';
+  [OptionalProps]?: 'trainingsAttended' | 'lastTrainedOn' | 'expiryRemindedFor';
 
   @ManyToOne(() => Operator, { primary: true, ...foreignKey('rural_chef', 'operator_id') })
   operator!: Operator;
@@ -28,6 +28,10 @@ export class RuralChef {
 
   @Property({ type: 'string', columnType: 'date', nullable: true })
   lastTrainedOn: string | null = null;
+
+  /** The certificate end date a reminder was sent for. */
+  @Property({ type: 'string', columnType: 'date', nullable: true })
+  expiryRemindedFor: string | null = null;
 }
 
 /** A banquet filed by its host (or the village assistant for the host). */
@@ -43,7 +47,7 @@ export class RuralChef {
 @Index({ name: 'banquet_held_on_idx', properties: ['heldOn', 'id'] })
 @Index({ name: 'banquet_village_held_on_idx', properties: ['village', 'heldOn', 'id'] })
 export class Banquet {
-  [OptionalProps]?: 'status' | 'warnings' | 'guidanceNote' | 'guidedBy' | 'guidanceInspection' | 'guidancePhotos' | 'guidedAt' | 'servedAt' | 'peopleIll' | 'outcomeNote' | 'createdAt' | 'tablesCount';
+  [OptionalProps]?: 'status' | 'warnings' | 'guidanceNote' | 'guidedBy' | 'guidanceInspection' | 'guidancePhotos' | 'guidedAt' | 'servedAt' | 'peopleIll' | 'outcomeNote' | 'createdAt' | 'tablesCount' | 'remindedAt';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -118,6 +122,10 @@ export class Banquet {
 
   @Property(insertedAt())
   createdAt: Date = new Date();
+
+  /** When the reminder before the date was sent. */
+  @Property({ type: 'Date', nullable: true })
+  remindedAt: Date | null = null;
 }
 
 /** A chef cooking a banquet: a registered rural chef, or only a name the host typed. */

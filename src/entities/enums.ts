@@ -252,6 +252,8 @@ export enum NotificationKind {
   RECALL_STARTED = 'RECALL_STARTED',
   TEST_FAILED = 'TEST_FAILED',
   INCIDENT_REPORTED = 'INCIDENT_REPORTED',
+  BANQUET_DUE = 'BANQUET_DUE',
+  CHEF_CERTIFICATE_EXPIRING = 'CHEF_CERTIFICATE_EXPIRING',
 }
 
 /** Where a webhook delivery stands: DEAD after the retries ran out (replayable). */

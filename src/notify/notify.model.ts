@@ -1,11 +1,13 @@
 import type { NotificationKind, Role } from '../entities/enums';
 
-/** Who an event is told to: accounts of these roles, of these operators, gate staff of these markets. */
+/** Who an event is told to: accounts of these roles, of these operators, gate staff of these markets, assistants of these villages. */
 export interface Audience {
   roles?: Role[];
   operatorIds?: number[];
   marketIds?: number[];
   accountIds?: number[];
+  /** Village assistants of these villages. */
+  villages?: string[];
 }
 
 /** An event to tell of, as written into the outbox with the event itself. */

@@ -30,6 +30,7 @@ export interface BanquetRow {
   people_ill: number | null;
   outcome_note: string | null;
   created_at: Date | string;
+  reminded_at: Date | null;
 }
 
 export const banquetTable = defineTable<BanquetRow>('banquet', {
@@ -57,6 +58,7 @@ export const banquetTable = defineTable<BanquetRow>('banquet', {
   people_ill: 'int4',
   outcome_note: 'varchar',
   created_at: 'timestamptz',
+  reminded_at: 'timestamptz',
 });
 
 /** The row's own fields in the domain's words (chefs and ingredients are read from their tables). */
@@ -137,5 +139,15 @@ export async function listBanquets(ctx: Db, f: BanquetFilterRow, after: { on: st
       order by held_on desc, id desc
       limit ?`,
     [f.village, f.village, f.from, f.from, f.to, f.to, f.tier, f.tier, after?.on ?? null, after?.on ?? null, after?.id ?? null, limit],
+  );
+}
+
+/** Marks the banquets held from `from` to `to` (local dates), not yet served and not yet reminded, as reminded now; returns them. */
+export async function claimBanquetReminders(ctx: Db, from: string, to: string): Promise<BanquetRow[]> {
+  return ctx.em.execute<BanquetRow[]>(
+    `update banquet set reminded_at = now()
+      where held_on between ?::date and ?::date and status <> 'SERVED' and reminded_at is null
+      returning ${banquetTable.list}`,
+    [from, to],
   );
 }

@@ -35,14 +35,15 @@ export async function fanOutNotification(ctx: Db, outboxId: number, kind: Notifi
        insert into notification (outbox_id, account_id)
        select ?, a.id from account a
         where a.revoked_at is null and (a.expires_at is null or a.expires_at > now())
-          and (a.role = any(?::text[]) or a.operator_id = any(?::int[]) or (a.role = 'GATE_STAFF' and a.market_id = any(?::int[])) or a.id = any(?::int[]))
+          and (a.role = any(?::text[]) or a.operator_id = any(?::int[]) or (a.role = 'GATE_STAFF' and a.market_id = any(?::int[])) or a.id = any(?::int[])
+               or (a.role = 'VILLAGE_ASSISTANT' and a.village in (select jsonb_array_elements_text(?::jsonb))))
         order by a.id
        on conflict (outbox_id, account_id) do nothing
        returning id, account_id
      )
      select id, account_id, pg_notify('${NOTIFICATION_CHANNEL}', json_build_object('id', id, 'eventId', ?::int, 'accountId', account_id, 'kind', ?::text, 'subject', ?::text)::text)
        from n order by id`,
-    [outboxId, `{${(audience.roles ?? []).join(',')}}`, intArray(audience.operatorIds), intArray(audience.marketIds), intArray(audience.accountIds), outboxId, kind, subject],
+    [outboxId, `{${(audience.roles ?? []).join(',')}}`, intArray(audience.operatorIds), intArray(audience.marketIds), intArray(audience.accountIds), JSON.stringify(audience.villages ?? []), outboxId, kind, subject],
   );
   return rows.map((r) => ({ id: r.id, eventId: outboxId, accountId: r.account_id, kind, subject }));
 }

@@ -9,6 +9,7 @@ export interface RuralChefRow {
   health_certificate_expires_on: Date | string;
   trainings_attended: number;
   last_trained_on: Date | string | null;
+  expiry_reminded_for: Date | string | null;
 }
 
 export const ruralChefTable = defineTable<RuralChefRow>('rural_chef', {
@@ -17,6 +18,7 @@ export const ruralChefTable = defineTable<RuralChefRow>('rural_chef', {
   health_certificate_expires_on: 'date',
   trainings_attended: 'int4',
   last_trained_on: 'date',
+  expiry_reminded_for: 'date',
 });
 
 interface ChefViewRow extends RuralChefRow {
@@ -73,4 +75,14 @@ export async function recordChefTraining(ctx: Db, operatorId: number, on: string
     [on, on, operatorId],
   );
   return rows.length > 0;
+}
+
+/** Marks the chefs whose health certificate ends by `until` (a local date) and was not yet reminded for that end; returns them. */
+export async function claimChefExpiryReminders(ctx: Db, until: string): Promise<RuralChefRow[]> {
+  return ctx.em.execute<RuralChefRow[]>(
+    `update rural_chef set expiry_reminded_for = health_certificate_expires_on
+      where health_certificate_expires_on <= ?::date and expiry_reminded_for is distinct from health_certificate_expires_on
+      returning ${ruralChefTable.list}`,
+    [until],
+  );
 }

@@ -21,6 +21,7 @@ import { Migration20261201200300_webhook } from './Migration20261201200300_webho
 import { Migration20261201500000_hazard_sites } from './Migration20261201500000_hazard_sites';
 import { Migration20261201700000_product_categories } from './Migration20261201700000_product_categories';
 import { Migration20261201710000_handover_documents } from './Migration20261201710000_handover_documents';
+import { Migration20261201800000_reminders } from './Migration20261201800000_reminders';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201500000_hazard_sites', class: Migration20261201500000_hazard_sites },
   { name: 'Migration20261201700000_product_categories', class: Migration20261201700000_product_categories },
   { name: 'Migration20261201710000_handover_documents', class: Migration20261201710000_handover_documents },
+  { name: 'Migration20261201800000_reminders', class: Migration20261201800000_reminders },
 ];
