@@ -53,6 +53,8 @@ export const TEST_APP_ROLE = 'foodtrace_app_test';
 const TEST_APP_PASSWORD = 'foodtrace-app-test';
 
 const TABLES = [
+  // the outbox is not tied to an account: events a previous test left undelivered would reach this test's accounts
+  'notification_outbox',
   'exchange_identifier', 'epcis_event', 'epcis_capture', 'rectification_order', 'field_inspection', 'field_photo', 'checkpoint', 'credit_appeal', 'recall',
   'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator',
 ];
@@ -103,6 +105,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Ap
     },
     async reset() {
       await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; set session_replication_role = origin;`);
+      // and the queue's jobs for them, where a test app started the queue
+      await admin.query(`do $$ begin if to_regclass('pgboss.job') is not null then truncate pgboss.job; end if; end $$`);
       statements.length = 0;
     },
     async sql(text, params = []) {
