@@ -192,12 +192,10 @@ export function decodeCursor(field: string, raw: string | null | undefined): { a
 }
 
 /**
- * Inspections, newest first, keyset-paged. A village assistant sees only its village's (a filter naming another
- * village is refused); an operator's account only its own operator's; town-wide roles any.
+ * Whose records a list may show: an operator's account only its own operator's, a village assistant only its
+ * village's (a filter naming another is refused), town-wide roles what the filter asks.
  */
-export async function inspections(ctx: Context, filter: InspectionFilterData, first?: number | null, after?: string | null): Promise<{ items: FieldInspectionModel[]; endCursor: string | null; hasNextPage: boolean }> {
-  if (!ctx.viewer.role) throw unauthenticated();
-  const limit = v.pageSize('first', first);
+function listScope(ctx: Context, filter: { operatorId?: string | number | null; village?: string | null }, what: string): { operatorId: number | null; village: string | null } {
   let operatorId = filter.operatorId != null ? v.id('filter.operatorId', filter.operatorId) : null;
   let village = v.text('filter.village', filter.village, 100, { optional: true });
   if (ctx.viewer.role === Role.OPERATOR) {
@@ -205,10 +203,21 @@ export async function inspections(ctx: Context, filter: InspectionFilterData, fi
     operatorId = ctx.viewer.operatorId;
   } else if (!isTownWide(ctx.viewer)) {
     const own = villageScope(ctx.viewer);
-    if (own === null) throw forbidden('This account may not see inspections');
+    if (own === null) throw forbidden(`This account may not see ${what}`);
     if (village !== null && village !== own) throw forbidden('This account may act only in its own village');
     village = own;
   }
+  return { operatorId, village };
+}
+
+/**
+ * Inspections, newest first, keyset-paged. A village assistant sees only its village's (a filter naming another
+ * village is refused); an operator's account only its own operator's; town-wide roles any.
+ */
+export async function inspections(ctx: Context, filter: InspectionFilterData, first?: number | null, after?: string | null): Promise<{ items: FieldInspectionModel[]; endCursor: string | null; hasNextPage: boolean }> {
+  if (!ctx.viewer.role) throw unauthenticated();
+  const limit = v.pageSize('first', first);
+  const { operatorId, village } = listScope(ctx, filter, 'inspections');
   if (filter.outcome != null && !Object.values(InspectionOutcome).includes(filter.outcome)) throw badInput('filter.outcome', 'must be PASS, PUT_RIGHT or SERIOUS');
   const rows = await listFieldInspections(ctx, {
     operatorId, village, outcome: filter.outcome ?? null, from: filter.from ?? null, to: filter.to ?? null,
@@ -232,17 +241,7 @@ export interface OrderFilterData {
 export async function rectificationOrders(ctx: Context, filter: OrderFilterData, first?: number | null, after?: string | null, now = new Date()): Promise<{ items: RectificationOrderModel[]; endCursor: string | null; hasNextPage: boolean }> {
   if (!ctx.viewer.role) throw unauthenticated();
   const limit = v.pageSize('first', first);
-  let operatorId = filter.operatorId != null ? v.id('filter.operatorId', filter.operatorId) : null;
-  let village = v.text('filter.village', filter.village, 100, { optional: true });
-  if (ctx.viewer.role === Role.OPERATOR) {
-    if (operatorId !== null && operatorId !== ctx.viewer.operatorId) throw forbidden('This account may not act for that operator');
-    operatorId = ctx.viewer.operatorId;
-  } else if (!isTownWide(ctx.viewer)) {
-    const own = villageScope(ctx.viewer);
-    if (own === null) throw forbidden('This account may not see rectification orders');
-    if (village !== null && village !== own) throw forbidden('This account may act only in its own village');
-    village = own;
-  }
+  const { operatorId, village } = listScope(ctx, filter, 'rectification orders');
   const rows = await listOrders(ctx, { status: filter.status ?? null, overdueAt: filter.overdue ? now : null, village, operatorId }, decodeCursor('after', after), limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
