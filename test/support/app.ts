@@ -104,7 +104,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Ap
       return statements.slice(before).filter((s) => !/^\s*\[query\]\s*(begin|commit|rollback|start transaction|set local statement_timeout)/i.test(strip(s))).length;
     },
     async reset() {
-      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; set session_replication_role = origin;`);
+      // the seeded checklists (version 1) stay; a version a test added goes, so the next test sees the seed
+      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; delete from checklist_template where version > 1; set session_replication_role = origin;`);
       // and the queue's jobs for them, where a test app started the queue
       await admin.query(`do $$ begin if to_regclass('pgboss.job') is not null then truncate pgboss.job; end if; end $$`);
       statements.length = 0;

@@ -8,14 +8,8 @@ import { Role } from '../../src/entities/enums';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeOperator, token } from '../support/factories';
 import { writeY4mFromPng } from './camera';
+import { SHOTS, PHONE, CHROMIUM_ARGS } from '../support/browser';
 
-/** Phone-size screenshots land here (git-ignored), for a person to look at. */
-const SHOTS = path.resolve(__dirname, '../screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-];
 
 let t: TestApp;
 let base: string;
@@ -70,6 +64,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   photoDir = mkdtempSync(path.join(os.tmpdir(), 'foodtrace-inspect-photos-'));
   t = await createTestApp({ dataDir: photoDir });
+  // this worker's database may hold what earlier files left, a newer checklist version among it
+  await t.reset();
   await t.app.fastify.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.fastify.server.address() as AddressInfo).port}`;
   t.config.publicUrl = base;
