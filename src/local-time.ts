@@ -33,3 +33,8 @@ export function localDayStart(date: string, timeZone: string): Date {
   const noonUtc = new Date(`${date}T12:00:00Z`);
   return new Date(`${date}T00:00:00${utcOffset(timeZone, noonUtc)}`);
 }
+
+/** The local date `days` after (or before, when negative) a local date, both `YYYY-MM-DD`. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

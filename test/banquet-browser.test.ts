@@ -6,11 +6,8 @@ import { Role } from '../src/entities/enums';
 import { localDate } from '../src/local-time';
 import { createTestApp, type TestApp } from './support/app';
 import { makeBatch, makeCertificate, makeOperator, ok, token } from './support/factories';
+import { SHOTS, PHONE, CHROMIUM_ARGS } from './support/browser';
 
-/** Phone-size screenshots land here (git-ignored), for a person to look at. */
-const SHOTS = path.resolve(__dirname, 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let t: TestApp;
 let base: string;

@@ -4,7 +4,8 @@ import { BanquetKind, BanquetTier, IncidentKind, IncidentPlaceKind, Meal } from 
 import { badInput, notFound, forbidden, unauthenticated } from '../errors';
 import { parseScannedCode } from '../gate/code';
 import { MAX_SUSPECTS, reportIncident } from '../incident/incident.service';
-import { localDate } from '../local-time';
+import { addDays, localDate } from '../local-time';
+import { dateText } from '../tables/sql-date';
 import { chefsOfBanquet, insertBanquetChefs } from '../tables/banquet-chef.table';
 import { setIncidentRef, upsertBanquetIncidentRequest } from '../tables/banquet-incident-request.table';
 import { ingredientsOfBanquet, insertBanquetIngredients } from '../tables/banquet-ingredient.table';
@@ -32,17 +33,10 @@ export interface BanquetChefData {
   cardNo?: string | null;
 }
 
-export interface FileBanquetData {
-  hostName: string;
-  hostPhone: string;
-  village: string;
-  kind: BanquetKind;
-  heldOn: string;
-  meal: Meal;
-  guests: number;
+/** A filing as the host sends it: the banquet's own fields, and its chefs and ingredients as named or scanned. */
+export interface FileBanquetData
+  extends Pick<BanquetModel, 'hostName' | 'hostPhone' | 'village' | 'kind' | 'heldOn' | 'meal' | 'guests' | 'venue' | 'menu'> {
   tablesCount?: number | null;
-  venue: string;
-  menu: string;
   chefs: BanquetChefData[];
   ingredients: BanquetIngredientData[];
 }
@@ -63,9 +57,6 @@ export function calendarDate(field: string, value: string): string {
   return text;
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function positiveInt(field: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw badInput(field, `must be a whole number from 1 to ${max}`);
@@ -281,7 +272,7 @@ export async function openIncidentForBanquet(
   // one incident per banquet: a raised count later is recorded on the request, the incident already runs
   if (request.incidentRef !== null) return request;
   const now = new Date();
-  const heldOn = new Date(`${typeof banquet.held_on === 'string' ? banquet.held_on : banquet.held_on.toISOString().slice(0, 10)}T12:00:00Z`);
+  const heldOn = new Date(`${dateText(banquet.held_on)}T12:00:00Z`);
   const incident = await reportIncident(tx, {
     kind: IncidentKind.FOOD_POISONING,
     placeKind: IncidentPlaceKind.BANQUET,

@@ -2,7 +2,7 @@ import { isRegulator } from '../auth/access';
 import { withTransaction, type Context } from '../context';
 import { OperatorKind } from '../entities/enums';
 import { badInput, forbidden, notFound } from '../errors';
-import { localDate } from '../local-time';
+import { addDays, localDate } from '../local-time';
 import { registerOperator } from '../registry/operator.service';
 import { chefsExpiringBy, insertRuralChef, recordChefTraining, ruralChefById } from '../tables/rural-chef.table';
 import * as v from '../validation';
@@ -65,6 +65,6 @@ export async function getChef(ctx: Context, operatorId: string | number): Promis
 export async function expiringChefCertificates(ctx: Context, days = CERTIFICATE_NOTICE_DAYS): Promise<RuralChefModel[]> {
   assertTownOffice(ctx);
   if (!Number.isInteger(days) || days < 0 || days > 366) throw badInput('days', 'must be a whole number from 0 to 366');
-  const until = new Date(Date.parse(`${localDate(new Date(), ctx.config.timeZone)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const until = addDays(localDate(new Date(), ctx.config.timeZone), days);
   return withTransaction(ctx, (tx) => chefsExpiringBy(tx, until, 500));
 }

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { withTransaction, type Db } from '../context';
 import { NotificationKind, Role } from '../entities/enums';
-import { localDate } from '../local-time';
+import { addDays, localDate } from '../local-time';
 import { loggableError } from '../log-safe';
 import { recordNotification } from '../notify/outbox';
 import { claimBanquetReminders } from '../tables/banquet.table';
@@ -11,9 +11,6 @@ import { dateText } from '../tables/sql-date';
 import { REMINDER_DAYS_BEFORE } from './banquet.rules';
 import { CERTIFICATE_NOTICE_DAYS } from './chef.service';
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * Sends, through the notification outbox, the reminder of every banquet due within REMINDER_DAYS_BEFORE (to the

@@ -1,5 +1,5 @@
 import type {
-  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, InspectionKind, OperatorKind, OperatorStatus, ProductCategory,
+  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, InspectionKind, ProductCategory,
   QuantityUnit, TestResult,
 } from '../entities/enums';
 import type { PublicOperator } from '../registry/operator.model';

@@ -1,5 +1,5 @@
 import { assertActsFor } from '../auth/access';
-import { withTransaction, type Context, type Db } from '../context';
+import { withTransaction, type Context } from '../context';
 import { Grade, OperatorKind, OperatorStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
 import { newPublicCode } from '../public-code';

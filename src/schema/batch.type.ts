@@ -1,6 +1,5 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
 import type { Batch as BatchModel } from '../registry/batch.model';
-import { BatchStatus, ProductCategory, QuantityUnit } from './enums';
 import { BatchFields } from './shared-fields.type';
 
 @ObjectType({ description: 'A lot of vegetables, fruit or dairy' })

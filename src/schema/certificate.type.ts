@@ -1,6 +1,5 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
 import type { OriginCertificate as CertificateModel } from '../registry/certificate.model';
-import { CertificateStatus, CommitmentBasis, QuantityUnit } from './enums';
 import { CertificateTermsFields } from './shared-fields.type';
 
 @ObjectType({ description: 'Commitment-to-standard certificate (承诺达标合格证) for one batch' })

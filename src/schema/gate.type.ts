@@ -3,7 +3,7 @@ import type {
   GateAnswer, GateBatchModel, GateCertificateModel, GateReasonModel, GateReceivedBatchModel,
 } from '../gate/gate.model';
 import type { PublicOperator } from '../registry/operator.model';
-import { BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, Grade, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit } from './enums';
+import { GateDecision, QuantityUnit } from './enums';
 import { CertificateFields, GradedOperatorFields, LotFields } from './shared-fields.type';
 
 @ObjectType({ description: 'Why a load was rejected or sent to a test, in Chinese and English' })

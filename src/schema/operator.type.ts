@@ -1,7 +1,7 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { Credit as CreditModel } from '../credit/credit.model';
 import type { Operator as OperatorModel, PublicOperator as PublicOperatorModel } from '../registry/operator.model';
-import { Grade, OperatorKind, OperatorStatus } from './enums';
+import { Grade } from './enums';
 import { PersonalData } from './field-access';
 import { PageInfo } from './page-info.type';
 import { GradedOperatorFields, OperatorFields } from './shared-fields.type';

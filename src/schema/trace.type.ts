@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import {
-  BatchStatus, CertificateStatus, CommitmentBasis, GateDecision, HandoverDocumentType, InspectionKind, LinkKind, ProductCategory, QuantityUnit, TestResult,
+  GateDecision, HandoverDocumentType, InspectionKind, LinkKind, QuantityUnit, TestResult,
 } from './enums';
 import { PublicOperator } from './operator.type';
 import type * as model from '../trace/trace.model';

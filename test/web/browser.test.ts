@@ -14,14 +14,8 @@ import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeCertificate, makeOperator } from '../support/factories';
 import { writeY4mFromPng } from './camera';
 import { SECRETS, buildWebTown, recallLot, type WebTown } from './town';
+import { SHOTS, PHONE, CHROMIUM_ARGS } from '../support/browser';
 
-/** Phone-size screenshots of every page land here (git-ignored), for a person to look at. */
-const SHOTS = path.resolve(__dirname, '../screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-];
 
 let t: TestApp;
 let town: WebTown;

@@ -4,9 +4,9 @@ import { Role } from '../../src/entities/enums';
 import { startNotificationQueue, type NotificationQueue } from '../../src/notify/queue';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeBatch, makeOperator, ok, token } from '../support/factories';
+import { CHROMIUM_ARGS } from '../support/browser';
 
 const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const quiet = { error: () => undefined, warn: () => undefined };
 
 let t: TestApp;

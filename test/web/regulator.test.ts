@@ -6,11 +6,9 @@ import { Role } from '../../src/entities/enums';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeOperator, ok, token } from '../support/factories';
 import { buildWebTown, type WebTown } from './town';
+import { SHOTS, PHONE, CHROMIUM_ARGS } from '../support/browser';
 
-const SHOTS = path.resolve(__dirname, '../screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let t: TestApp;
 let town: WebTown;

@@ -3,10 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
+import { SHOTS, PHONE, CHROMIUM_ARGS } from '../support/browser';
 
-const SHOTS = path.resolve(__dirname, '../screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let t: TestApp;
 let base: string;
