@@ -1,3 +1,4 @@
+import { PublicReads } from '../src/db/public-reads';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAccount } from '../src/auth/account.service';
 import { ANONYMOUS } from '../src/auth/viewer.model';
@@ -100,7 +101,9 @@ export async function isEmpty(em: EntityManager): Promise<boolean> {
 export async function seedDemoTown(em: EntityManager, publicUrl: string): Promise<DemoTown> {
   // the demo's own scans draw under a fixed secret, so the town is the same every time; a server draws with its own
   const config = { ...loadConfig({}), publicUrl, samplingSecret: DEMO_SAMPLING_SECRET };
-  const ctx: Context = { em, viewer: { ...ANONYMOUS, role: Role.ADMIN, name: 'seed' }, loaders: createLoaders(em), config, clientIp: null };
+  const ctx: Context = { em, viewer: { ...ANONYMOUS, role: Role.ADMIN, name: 'seed' }, loaders: createLoaders(em), config, clientIp: null,
+    // the seed makes no public lookup: this pool never opens a connection
+    reads: new PublicReads(em.config.get('clientUrl')!, config.limits.publicStatementTimeoutMs) };
 
   const operators: Record<string, Operator> = {};
   for (const o of OPERATORS) {

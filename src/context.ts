@@ -2,6 +2,7 @@ import type { TransactionOptions } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Viewer } from './auth/viewer.model';
+import type { PublicReads } from './db/public-reads';
 import { createLoaders, type Loaders } from './loaders';
 import type { Db } from './tables/table';
 
@@ -12,14 +13,16 @@ export interface Context {
   loaders: Loaders;
   config: Config;
   clientIp: string | null;
+  /** The public lookups' own read-only, time-bounded connections (see PublicReads). */
+  reads: PublicReads;
 }
 
 /** What a function that only speaks SQL needs of the context (table modules, walks). */
 export type { Db };
 
-export function buildContext(orm: MikroORM, config: Config, viewer: Viewer, clientIp: string | null = null): Context {
+export function buildContext(orm: MikroORM, reads: PublicReads, config: Config, viewer: Viewer, clientIp: string | null = null): Context {
   const em = orm.em.fork(); // own identity map per request
-  return { em, viewer, loaders: createLoaders(em), config, clientIp };
+  return { em, viewer, loaders: createLoaders(em), config, clientIp, reads };
 }
 
 /**

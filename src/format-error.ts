@@ -10,6 +10,7 @@ import {
 } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { DatabaseError } from 'pg';
 import { AppError } from './errors';
 import { loggableError } from './log-safe';
 
@@ -42,7 +43,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof ConnectionException || isUnavailable(original)) {
     return { ...base, message: 'The database is unavailable; try again shortly', extensions: { code: 'UNAVAILABLE' } };
   }
-  if (original instanceof DriverException && (original as { code?: string }).code === '57014') {
+  // the ORM wraps the driver's error; the public lookups' own pool hands it over as it is
+  if ((original instanceof DriverException || original instanceof DatabaseError) && (original as { code?: string }).code === '57014') {
     return { ...base, message: 'The query took too long', extensions: { code: 'TIMEOUT' } };
   }
   // graphql-js stops coercing variables after 50 bad values; the request was bad input, not a fault

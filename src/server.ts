@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -35,6 +36,8 @@ export interface AppOptions {
   plugins?: ApolloServerPlugin<Context>[];
   /** Where log lines go (standard output when unset). */
   logStream?: NodeJS.WritableStream;
+  /** Sees the name of each statement of the public lookups' pool (tests count round trips). */
+  onPublicQuery?: (name: string) => void;
 }
 
 /** Fastify with Apollo at POST /graphql, health routes and the web pages. */
@@ -89,13 +92,15 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     parseOptions: limits.parseOptions,
     formatError: (formatted, error) => formatError(formatted, error, fastify.log),
     plugins: [
+      // no field declares a cache hint; the default plugin would still wrap every resolved field to look for one
+      ApolloServerPluginCacheControlDisabled(),
       fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log), textInputPlugin<Context>(), ...(limits.plugins as ApolloServerPlugin<Context>[]),
       ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
 
-  const contexts = registerRequestContext(fastify, orm, config);
+  const contexts = registerRequestContext(fastify, orm, config, options.onPublicQuery);
   const contextFor = contexts.contextFor;
 
   fastify.route({

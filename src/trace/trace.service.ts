@@ -1,4 +1,4 @@
-import { withPublicLookup, type Context, type Db } from '../context';
+import { type Context, type Db } from '../context';
 import { BatchStatus } from '../entities/enums';
 import { badInput, notFound } from '../errors';
 import { isPublicCode } from '../public-code';
@@ -9,7 +9,7 @@ import type {
 } from './trace.model';
 import {
   detailRows, DOWNSTREAM_BY_ID_SQL, forwardRows, subtreeImpactJson, UPSTREAM_BY_ID_SQL, UPSTREAM_SQL, walkRows, type NodeRow,
-  handoverFromJson,
+  handoverFromJson, publicTraceRows, traceRows, type DetailRow, type TraceRow,
 } from './trace.sql';
 
 export type { SubtreeImpact, TraceDetails, Walk, WalkBounds };
@@ -46,9 +46,12 @@ export const walkDownstream = (ctx: Db, batchId: number, bounds: WalkBounds) => 
 
 /** Certificates, inspections and gate entries of all the given batches, in one statement. */
 export async function loadDetails(ctx: Db, batchIds: number[]): Promise<TraceDetails> {
+  return detailsFromRows(batchIds.length ? await detailRows(ctx, batchIds) : []);
+}
+
+function detailsFromRows(rows: DetailRow[]): TraceDetails {
   const out: TraceDetails = { certificates: [], inspections: [], marketEntries: [] };
-  if (!batchIds.length) return out;
-  for (const { k, v } of await detailRows(ctx, batchIds)) {
+  for (const { k, v } of rows) {
     if (k === 'C') {
       out.certificates.push({
         ...v,
@@ -71,20 +74,26 @@ export async function loadDetails(ctx: Db, batchIds: number[]): Promise<TraceDet
 
 /**
  * The trace of a code inside the caller's transaction: the batch and everything upstream, with certificates,
- * tests, gate entries, producers and recall status. Two SQL statements whatever the chain's length; null for an
+ * tests, gate entries, producers and recall status. One SQL statement whatever the chain's length; null for an
  * unknown code.
  */
 export async function traceByCode(ctx: Pick<Context, 'em' | 'config'>, code: string, bounds: WalkBounds = PUBLIC_TRACE_BOUNDS): Promise<Trace | null> {
   if (!isPublicCode(code)) return null;
-  const walk = await walkUpstreamByCode(ctx, code, bounds);
-  if (!walk.nodes.length) return null;
-  const details = await loadDetails(ctx, walk.nodes.map((n) => n.id));
-  return assembleTrace(ctx.config.publicUrl, walk, details);
+  return traceFromRows(ctx.config.publicUrl, await traceRows(ctx, code, bounds));
 }
 
-/** The public trace of a code, in its own bounded read-only lookup; null for an unknown code. */
-export function publicTrace(ctx: Pick<Context, 'em' | 'config'>, code: string): Promise<Trace | null> {
-  return withPublicLookup(ctx, (tx) => traceByCode(tx, code));
+/**
+ * The public trace of a code: one prepared statement on the public lookups' read-only, time-bounded connections
+ * (no transaction around it); null for an unknown code.
+ */
+export async function publicTrace(ctx: Pick<Context, 'reads' | 'config'>, code: string): Promise<Trace | null> {
+  if (!isPublicCode(code)) return null;
+  return traceFromRows(ctx.config.publicUrl, await publicTraceRows(ctx.reads, code, PUBLIC_TRACE_BOUNDS));
+}
+
+function traceFromRows(publicUrl: string, rows: TraceRow[]): Trace | null {
+  if (!rows.length) return null;
+  return assembleTrace(publicUrl, walkFromRows(rows), detailsFromRows(rows[0].details ?? []));
 }
 
 /** Builds the trace answer from an upstream walk (nodes by depth, the traced batch first). */

@@ -8,6 +8,7 @@
  * truncated answer is always a complete prefix of the nearest generations.
  */
 import type { Db } from '../context';
+import type { NamedStatement, PublicReads } from '../db/public-reads';
 import type { HandoverDocument } from './lineage.model';
 import type { Grade, HandoverDocumentType, LinkKind, OperatorKind, OperatorStatus } from '../entities/enums';
 import { DESCENDANTS_CTE } from '../tables/batch-link.table';
@@ -83,7 +84,8 @@ export function handoverFromJson(j: HandoverJson): HandoverDocument | null {
   return { documentType: j.documentType, documentNumber: j.documentNumber, shippedAt: j.shippedAt ? new Date(j.shippedAt) : null, shipFrom: j.shipFrom, shipTo: j.shipTo };
 }
 
-function walkSql(direction: 'up' | 'down', start: 'code' | 'id', withImpact = false): string {
+function walkSql(direction: 'up' | 'down', start: 'code' | 'id', extra: 'impact' | 'details' | null = null): string {
+  const withImpact = extra === 'impact';
   const startWhere = start === 'code' ? 'b.public_code = ?' : 'b.id = ?';
   const [from, to] = direction === 'up' ? ['child_id', 'parent_id'] : ['parent_id', 'child_id'];
   // links of each node towards the walk's direction: parents going up, children going down
@@ -101,9 +103,10 @@ with recursive walk(id, depth) as (
 ),
 nodes as (
   select id, min(depth) as depth from walk group by id order by min(depth), id limit ?
-)${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}
+)${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}${extra === 'details' ? `,\ndetails as (${detailsUnion('in (select id from nodes)')})` : ''}
 select ${NODE_COLUMNS},
-  coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  case when n.depth = 0 then (select ${IMPACT_JSON}) end as impact` : ''}
+  coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  case when n.depth = 0 then (select ${IMPACT_JSON}) end as impact` : ''}${
+  extra === 'details' ? `,\n  case when n.depth = 0 then (select coalesce(json_agg(json_build_object('k', d.k, 'v', d.v)), '[]'::json) from details d) end as details` : ''}
 from nodes n
 join batch b on b.id = n.id
 join operator o on o.id = b.owner_id
@@ -122,7 +125,12 @@ export const DOWNSTREAM_BY_ID_SQL = walkSql('down', 'id');
  * SUBTREE_IMPACT_SQL) over every batch the walk reached within maxDepth, not cut by maxNodes — on that row only,
  * since the aggregate can list hundreds of operators. Params: batchId, maxDepth, maxNodes.
  */
-export const FORWARD_SQL = walkSql('down', 'id', true);
+export const FORWARD_SQL = walkSql('down', 'id', 'impact');
+/**
+ * The whole public trace of a code in one statement: the upstream walk, and on the first row (the traced batch,
+ * depth 0) `details`, a json array of DETAILS_SQL rows over every node. Params: code, maxDepth, maxNodes.
+ */
+export const TRACE_SQL = walkSql('up', 'code', 'details');
 
 /** `?` placeholders numbered for the plain `pg` driver. */
 export function pgPlaceholders(sql: string): string {
@@ -137,25 +145,30 @@ export const UPSTREAM_SQL_PG = pgPlaceholders(UPSTREAM_SQL);
  * Param: the batch ids as a PostgreSQL array literal (`{1,2,3}`), passed once per `?` (four times).
  * Each row is `{ k: 'C' | 'I' | 'E', v: json }`.
  */
-export const DETAILS_SQL = `
+/** The union behind DETAILS_SQL, each batch id column compared with `ids` (`= any(…)` or `in (…)`). */
+function detailsUnion(ids: string): string {
+  return `
 select 'C' as k, json_build_object(
   'id', c.id, 'batchId', c.batch_id, 'issuerId', c.issuer_id, 'number', c.number, 'quantity', c.quantity,
   'quantityAdmitted', c.quantity_admitted, 'unit', c.unit, 'issuedAt', c.issued_at, 'bases', c.bases,
   'statement', c.statement, 'testReference', c.test_reference, 'status', c.status, 'revokedAt', c.revoked_at,
   'revokeReason', c.revoke_reason) as v
-from origin_certificate c where c.batch_id = any(?::int[])
+from origin_certificate c where c.batch_id ${ids}
 union all
 select 'I', json_build_object(
   'id', i.id, 'batchId', i.batch_id, 'kind', i.kind, 'items', i.items, 'result', i.result, 'tester', i.tester,
   'marketId', i.market_id, 'marketName', m.name, 'inspectedAt', i.inspected_at)
-from inspection i left join market m on m.id = i.market_id where i.batch_id = any(?::int[])
+from inspection i left join market m on m.id = i.market_id where i.batch_id ${ids}
 union all
 select 'E', json_build_object(
   'id', e.id, 'batchId', e.batch_id, 'receivedBatchId', e.received_batch_id, 'marketId', e.market_id, 'marketName', m.name,
   'vendorId', e.vendor_id, 'vendorName', v.name, 'declaredQuantity', e.declared_quantity, 'unit', e.unit,
   'decision', e.decision, 'at', coalesce(e.decided_at, e.created_at))
 from market_entry e join market m on m.id = e.market_id join operator v on v.id = e.vendor_id
-where e.batch_id = any(?::int[]) or e.received_batch_id = any(?::int[])`;
+where e.batch_id ${ids} or e.received_batch_id ${ids}`;
+}
+
+export const DETAILS_SQL = detailsUnion('= any(?::int[])');
 
 /** Batches (from the CTE `ids`, column `id`) with their owner, unit and what remains, and their gate entries. */
 function impactCtes(ids: string): string {
@@ -190,6 +203,21 @@ export type DetailRow = { k: 'C' | 'I' | 'E'; v: any };
 export function detailRows(ctx: Db, batchIds: number[]): Promise<DetailRow[]> {
   const list = `{${batchIds.join(',')}}`;
   return ctx.em.execute<DetailRow[]>(DETAILS_SQL, [list, list, list, list]);
+}
+
+/** A TRACE_SQL row: a node, the first one also carrying the details of the whole walk. */
+export type TraceRow = NodeRow & { details: DetailRow[] | null };
+
+const TRACE_STATEMENT: NamedStatement = { name: 'foodtrace_trace', text: pgPlaceholders(TRACE_SQL) };
+
+/** The TRACE_SQL statement inside the caller's transaction. */
+export function traceRows(ctx: Db, code: string, bounds: WalkBounds): Promise<TraceRow[]> {
+  return ctx.em.execute<TraceRow[]>(TRACE_SQL, [code, bounds.maxDepth, bounds.maxNodes]);
+}
+
+/** The TRACE_SQL statement as a public lookup: prepared once per connection, one round trip. */
+export function publicTraceRows(reads: PublicReads, code: string, bounds: WalkBounds): Promise<TraceRow[]> {
+  return reads.query<TraceRow>(TRACE_STATEMENT, [code, bounds.maxDepth, bounds.maxNodes]);
 }
 
 /** SUBTREE_IMPACT_SQL, as stored json (quantities as numeric strings). */

@@ -5,6 +5,7 @@ import { bearerToken } from '../auth/bearer';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.model';
 import type { Config } from '../config';
 import { buildContext, type Context } from '../context';
+import { PublicReads } from '../db/public-reads';
 import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../format-error';
 
@@ -29,7 +30,9 @@ export interface WebDeps {
 }
 
 /** One hook for every route: GraphQL and HTTP handlers get their context from the request the same way. */
-export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config): WebDeps {
+export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config, onPublicQuery?: (name: string) => void): WebDeps {
+  const reads = new PublicReads(orm.config.get('clientUrl')!, config.limits.publicStatementTimeoutMs, onPublicQuery);
+  fastify.addHook('onClose', () => reads.end());
   const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
     if (!token) return ANONYMOUS;
     const viewer = await viewerForToken({ em: orm.em.fork() }, token);
@@ -43,7 +46,7 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
 
   const contextFor = async (token?: string | null, clientIp: string | null = null): Promise<Context> => {
     try {
-      return buildContext(orm, config, await viewerFor(token), clientIp);
+      return buildContext(orm, reads, config, await viewerFor(token), clientIp);
     } catch (e) {
       // Apollo wraps a plain error thrown here and hides its cause; keep the typed answer
       if (formatError({ message: '' }, e).extensions?.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
@@ -61,7 +64,7 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
     return ctx;
   });
   fastify.decorateRequest('publicContext', function (this: import('fastify').FastifyRequest) {
-    return buildContext(orm, config, ANONYMOUS, this.ip);
+    return buildContext(orm, reads, config, ANONYMOUS, this.ip);
   });
 
   return { orm, config, contextFor };

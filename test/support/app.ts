@@ -76,7 +76,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Ap
     orm = await openOrm({ clientUrl: url, ...ormOptions });
   }
   const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://foodtrace.test' }), ...overrides };
-  const app = await createApp(orm, config, options);
+  // the public lookups' pool speaks to PostgreSQL on its own: its statements are counted too
+  const app = await createApp(orm, config, { onPublicQuery: (name) => statements.push(`[public] ${name}`), ...options });
   await app.fastify.ready();
   const admin = new Client({ connectionString: url });
   await admin.connect();
