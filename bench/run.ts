@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { copyDatabase, DATASET_DB, databaseUrl, dropDatabase, RUN_DB, withAdmin } from './lib/db';
 import type { DatasetMeta } from './lib/generate';
-import { measure, median, type LoadOptions, type LoadSummary } from './lib/load';
-import { NODE22, PEER_DIR, peakRssMiB, resetPeakRss, rssMiB, startPeer, startTs, type Server } from './lib/servers';
+import { interleave, measure, median, type Contender, type LoadOptions, type LoadSummary } from './lib/load';
+import { cpuSeconds, NODE22, PEER_DIR, peakRssMiB, resetPeakRss, rssMiB, startPeer, startTs, type Server } from './lib/servers';
 
 /**
  * `npm run bench`: our server, the peer (PostGraphile 5) and the limit (bare http + pg) on one copy of the
@@ -18,7 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ONLY = process.env.BENCH_ONLY?.split(',').map(Number) ?? null;
-const PORTS = { ours: 4701, limit: 4702, peer: 4703 };
+const PORTS = { ours: 4701, limit: 4702, peer: 4703, ours22: 4704 };
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 const round = (x: number, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : NaN);
@@ -92,11 +92,14 @@ async function main(): Promise<void> {
   try {
     const ours = await startTs('ours', 'bench/servers/ours.ts', PORTS.ours, runUrl);
     servers.push(ours);
+    // the same server on the peer's Node, so the comparison is not one of Node versions
+    const ours22 = await startTs('ours22', 'bench/servers/ours.ts', PORTS.ours22, runUrl, NODE22);
+    servers.push(ours22);
     const limit = await startTs('limit', 'bench/servers/limit.ts', PORTS.limit, runUrl);
     servers.push(limit);
     const peer = await startPeer(PORTS.peer, runUrl);
     servers.push(peer);
-    say(`servers up: ours :${ours.port}, limit :${limit.port}, peer :${peer.port}`);
+    say(`servers up: ours :${ours.port}, ours on Node 22 :${ours22.port}, limit :${limit.port}, peer :${peer.port}`);
     const want = (n: number) => !ONLY || ONLY.includes(n);
     const step = async (n: number, name: string, fn: () => Promise<void>) => {
       if (!want(n)) return;
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
       }
     };
 
-    await step(1, 'trace(code), 20-node chain', () => traceCase(rows, extra, meta, ours, peer, limit));
+    await step(1, 'trace(code), rotated codes, interleaved', () => traceCase(rows, extra, meta, { ours, ours22, peer, limit }, runUrl));
     await step(2, 'scanAtGate', () => gateCase(rows, extra, meta, ours, runUrl));
     await step(3, 'traceForward + recall', () => forwardCase(rows, extra, meta, ours));
     await step(4, 'creditArchive', () => archiveCase(rows, extra, meta, ours, runUrl));
@@ -134,76 +137,123 @@ async function main(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, ours: Server, peer: Server, limit: Server) {
-  const vars = { code: meta.traceCode };
-  // every system must answer the same 20 batches before its speed means anything
-  const a = await post(`${ours.url}/graphql`, gql(TRACE_QUERY, vars));
-  const b = await post(`${peer.url}/graphql`, gql(PEER_QUERY, vars));
-  const cRes = await fetch(`${limit.url}/trace?code=${meta.traceCode}`);
-  const c = await cRes.json() as { nodes: unknown[]; details: unknown[] };
-  const counts = { ours: a.json.data?.trace?.nodes?.length, peer: b.json.data?.traceUpstreamList?.length, limit: c.nodes.length };
-  extra.traceNodes = counts;
-  extra.traceBytes = { ours: a.bytes, peer: b.bytes, limit: Buffer.byteLength(JSON.stringify(c)) };
-  if (a.json.errors) throw new Error(`ours answered errors: ${JSON.stringify(a.json.errors).slice(0, 200)}`);
-  if (b.json.errors) throw new Error(`peer answered errors: ${JSON.stringify(b.json.errors).slice(0, 200)}`);
-  for (const [k, n] of Object.entries(counts)) if (n !== meta.traceNodes) throw new Error(`${k} returned ${n} nodes, expected ${meta.traceNodes}`);
+async function traceCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, servers: TraceServers, runUrl: string) {
+  const { ours, ours22, peer, limit } = servers;
+  const codes = await traceCodes(meta, runUrl);
+  const askOurs = async (url: string, code: string) => (await post(`${url}/graphql`, gql(TRACE_QUERY, { code }))).json.data?.trace;
   const ids = (xs: (string | number)[]) => xs.map(Number).sort((x, y) => x - y).join(',');
-  const sets = {
-    ours: ids(a.json.data.trace.nodes.map((n: { id: string }) => n.id)),
-    peer: ids(b.json.data.traceUpstreamList.map((n: { rowId: number }) => n.rowId)),
-    limit: ids(c.nodes.map((n) => (n as { id: number }).id)),
-  };
-  if (sets.ours !== sets.peer || sets.ours !== sets.limit) throw new Error(`the systems disagree on the chain: ${JSON.stringify(sets)}`);
 
-  const base = { connections: CONNECTIONS, seconds: SECONDS, check: noErrors };
-  const results: Record<string, LoadSummary> = {};
-  results.ours = await measure({ ...base, url: `${ours.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }, RUNS, WARMUP);
-  results.peer = await measure({ ...base, url: `${peer.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(PEER_QUERY, vars) }, RUNS, WARMUP);
-  results.limit = await measure({ ...base, url: `${limit.url}/trace?code=${meta.traceCode}`, method: 'GET', check: (s) => s === 200 }, RUNS, WARMUP);
-  for (const system of ['ours', 'peer', 'limit'] as const) {
-    const r = results[system];
-    rows.push({ case: `1. trace(code), ${meta.traceNodes} nodes, c=${CONNECTIONS}`, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed, note: `${extra.traceBytes && (extra.traceBytes as Record<string, number>)[system]} B/answer` });
+  // every system must answer the same batches for the same codes before its speed means anything
+  const sample = [meta.traceCode, ...codes.list.slice(0, 24)];
+  const nodeCounts: number[] = [];
+  for (const code of sample) {
+    const a = await askOurs(ours.url, code);
+    const a22 = await askOurs(ours22.url, code);
+    const b = await post(`${peer.url}/graphql`, gql(PEER_QUERY, { code }));
+    const c = await (await fetch(`${limit.url}/trace?code=${code}`)).json() as { nodes: { id: number }[] };
+    if (!a || b.json.errors) throw new Error(`no answer for ${code}: ours ${!!a}, peer ${JSON.stringify(b.json.errors ?? '').slice(0, 200)}`);
+    const sets = {
+      ours: ids(a.nodes.map((n: { id: string }) => n.id)),
+      ours22: ids(a22.nodes.map((n: { id: string }) => n.id)),
+      peer: ids(b.json.data.traceUpstreamList.map((n: { rowId: number }) => n.rowId)),
+      limit: ids(c.nodes.map((n) => n.id)),
+    };
+    if (new Set(Object.values(sets)).size !== 1) throw new Error(`the systems disagree on the chain of ${code}: ${JSON.stringify(sets)}`);
+    nodeCounts.push(a.nodes.length);
   }
-  // the same at one connection: latency without queueing behind other requests
-  const single: Record<string, LoadSummary> = {};
-  const one = { ...base, connections: 1, seconds: Math.max(3, SECONDS / 2) };
-  single.ours = await measure({ ...one, url: `${ours.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }, RUNS, 1);
-  single.peer = await measure({ ...one, url: `${peer.url}/graphql`, method: 'POST', headers: JSON_HEADERS, body: gql(PEER_QUERY, vars) }, RUNS, 1);
-  single.limit = await measure({ ...one, url: `${limit.url}/trace?code=${meta.traceCode}`, method: 'GET', check: (st) => st === 200 }, RUNS, 1);
-  for (const system of ['ours', 'peer', 'limit'] as const) {
-    const r = single[system];
-    rows.push({ case: `1. trace(code), ${meta.traceNodes} nodes, c=1`, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed });
-  }
-  extra.traceSingle = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, v.runs]));
-  extra.traceRps = { ours: results.ours.rps, peer: results.peer.rps, limit: results.limit.rps };
-  extra.traceRatios = {
-    rpsVsPeer: results.ours.rps / results.peer.rps,
-    rpsVsLimit: results.ours.rps / results.limit.rps,
-    p99VsPeer: results.ours.p99 / results.peer.p99,
-    p99VsLimit: results.ours.p99 / results.limit.p99,
+  if (nodeCounts[0] !== meta.traceNodes) throw new Error(`the 20-node chain answered ${nodeCounts[0]} nodes`);
+  const first = await post(`${ours.url}/graphql`, gql(TRACE_QUERY, { code: meta.traceCode }));
+  extra.traceCodes = { rotated: codes.list.length, nodes: codes.nodes, sampleChecked: sample.length };
+  extra.traceBytes = {
+    ours: first.bytes,
+    peer: (await post(`${peer.url}/graphql`, gql(PEER_QUERY, { code: meta.traceCode }))).bytes,
+    limit: Buffer.byteLength(await (await fetch(`${limit.url}/trace?code=${meta.traceCode}`)).text()),
   };
-  extra.traceRuns = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.runs]));
 
-  // what if (BENCH_WHATIF=1): a second index on the gate-entry lookup by received batch, which the schema now has
-  // (market_entry_received_batch_idx); kept to compare runs made before and after that migration.
-  // Built on the run's copy only, measured, then dropped so every later case runs on the schema as committed.
-  if (process.env.BENCH_WHATIF !== '1') return;
-  const runUrl = databaseUrl(RUN_DB);
-  await sql(runUrl, 'create index bench_whatif_received_idx on market_entry (received_batch_id); analyze market_entry');
-  const whatIf: Record<string, LoadSummary> = {};
-  extra.whatIf = whatIf;
-  try {
-    for (const [system, o] of [
-      ['ours', { ...base, url: `${ours.url}/graphql`, method: 'POST' as const, headers: JSON_HEADERS, body: gql(TRACE_QUERY, vars) }],
-      ['limit', { ...base, url: `${limit.url}/trace?code=${meta.traceCode}`, method: 'GET' as const, check: (st: number) => st === 200 }],
-    ] as const) {
-      const r = await measure(o, RUNS, WARMUP);
-      rows.push({ case: '1b. what if: trace with an index on market_entry.received_batch_id (run copy only)', system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed });
-      whatIf[system] = r;
+  const rotate = () => {
+    let i = 0;
+    return () => codes.list[(i = (i + 1) % codes.list.length)];
+  };
+  const contenders = (connections: number, seconds: number): Contender[] => {
+    const graphql = (server: Server, query: string): Contender => {
+      const next = rotate();
+      return {
+        name: server.name, pid: server.child.pid!,
+        load: { url: `${server.url}/graphql`, method: 'POST', headers: JSON_HEADERS, nextBody: () => gql(query, { code: next() }), connections, seconds, check: noErrors },
+      };
+    };
+    const next = rotate();
+    return [
+      graphql(ours, TRACE_QUERY),
+      graphql(ours22, TRACE_QUERY),
+      graphql(peer, PEER_QUERY),
+      { name: limit.name, pid: limit.child.pid!, load: { url: `${limit.url}/trace`, method: 'GET', nextPath: () => `/trace?code=${next()}`, connections, seconds, check: (st) => st === 200 } },
+    ];
+  };
+
+  const label = `${codes.list.length} codes rotated (${codes.nodes.min}–${codes.nodes.max} nodes, mean ${round(codes.nodes.mean)})`;
+  for (const connections of [CONNECTIONS, 1]) {
+    const seconds = connections === 1 ? Math.max(3, SECONDS / 2) : SECONDS;
+    const result = await interleave(contenders(connections, seconds), RUNS, connections === 1 ? 1 : WARMUP, seconds, cpuSeconds);
+    for (const [system, r] of Object.entries(result.systems)) {
+      rows.push({
+        case: `1. trace(code), ${label}, c=${connections}`, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed,
+        note: `${round(r.cpuMsPerRequest, 2)} CPU ms/req${connections === CONNECTIONS && system !== 'ours22' ? `; ${(extra.traceBytes as Record<string, number>)[system]} B for the 20-node chain` : ''}`,
+      });
     }
-  } finally {
-    await sql(runUrl, 'drop index bench_whatif_received_idx');
+    const perRound = result.rounds.map((round) => ({
+      order: round.order,
+      oursVsPeer: round.runs.ours.rps / round.runs.peer.rps,
+      ours22VsPeer: round.runs.ours22.rps / round.runs.peer.rps,
+      oursVsLimit: round.runs.ours.rps / round.runs.limit.rps,
+    }));
+    const key = connections === 1 ? 'traceSingle' : 'trace';
+    extra[key] = { ...result, perRound };
+    if (connections === CONNECTIONS) {
+      const sys = result.systems;
+      extra.traceRps = { ours: sys.ours.rps, ours22: sys.ours22.rps, peer: sys.peer.rps, limit: sys.limit.rps };
+      extra.traceRatios = {
+        rpsVsPeer: sys.ours.rps / sys.peer.rps,
+        rps22VsPeer: sys.ours22.rps / sys.peer.rps,
+        rpsVsLimit: sys.ours.rps / sys.limit.rps,
+        p99VsPeer: sys.ours.p99 / sys.peer.p99,
+        p99VsLimit: sys.ours.p99 / sys.limit.p99,
+        roundsVsPeer: perRound.map((x) => round(x.oursVsPeer, 2)),
+        roundsVsLimit: perRound.map((x) => round(x.oursVsLimit, 2)),
+      };
+    }
   }
+}
+
+interface TraceServers {
+  ours: Server;
+  ours22: Server;
+  peer: Server;
+  limit: Server;
+}
+
+/**
+ * The codes every system is asked in turn: the 20-node chain, the tips of the longest chains, and random lots of
+ * every kind (most of them short), drawn the same way every run (by a hash of the id, not at random).
+ */
+async function traceCodes(meta: DatasetMeta, runUrl: string): Promise<{ list: string[]; nodes: { min: number; max: number; mean: number } }> {
+  const deep = await sql<{ code: string }>(runUrl, `
+    select b.public_code as code from batch b
+     where exists (select 1 from batch_link l where l.child_id = b.id) and not exists (select 1 from batch_link l where l.parent_id = b.id)
+     order by md5(b.id::text) limit 150`);
+  const any = await sql<{ code: string }>(runUrl, `select public_code as code from batch order by md5(id::text || 'x') limit 150`);
+  const list = [...new Set([meta.traceCode, ...deep.map((r) => r.code), ...any.map((r) => r.code)])];
+  // interleave the two kinds, so every stretch of requests mixes long and short chains
+  const mixed: string[] = [];
+  for (let i = 0; i < Math.max(deep.length, any.length); i++) mixed.push(...[deep[i]?.code, any[i]?.code].filter((c): c is string => !!c && !mixed.includes(c)));
+  const ordered = [meta.traceCode, ...mixed.filter((c) => c !== meta.traceCode)];
+  const counts = await sql<{ n: number }>(runUrl, `
+    select (select count(*) from (
+      with recursive walk(id, depth) as (select b.id, 0 from batch b where b.public_code = c.code
+        union select l.parent_id, w.depth + 1 from walk w join batch_link l on l.child_id = w.id where w.depth < 100)
+      select distinct id from walk) x)::int as n from unnest($1::text[]) as c(code)`, [list]);
+  const ns = counts.map((r) => r.n);
+  return { list: ordered, nodes: { min: Math.min(...ns), max: Math.max(...ns), mean: ns.reduce((a, b) => a + b, 0) / ns.length } };
 }
 
 async function gateCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, ours: Server, runUrl: string) {
@@ -442,7 +492,7 @@ function environment(meta: DatasetMeta): Record<string, string> {
     commit: tryRun('git', ['-C', root, 'rev-parse', '--short', 'HEAD']),
     versions: `fastify ${pkg(root, 'fastify')}, @apollo/server ${pkg(root, '@apollo/server')}, type-graphql ${pkg(root, 'type-graphql')}, @mikro-orm/core ${pkg(root, '@mikro-orm/core')}, pg ${pkg(root, 'pg')}, autocannon ${pkg(root, 'autocannon')}, postgraphile ${pkg(PEER_DIR, 'postgraphile')}`,
     dataset: `scale ${meta.scale}: ${Object.entries(meta.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    load: `autocannon in the harness process over loopback; ${WARMUP} s warm-up, then ${RUNS} runs of ${SECONDS} s, medians`,
+    load: `autocannon in the harness process over loopback; ${WARMUP} s warm-up, then ${RUNS} runs of ${SECONDS} s, medians; the trace systems interleaved in ${RUNS} rounds (each round in a rotated order), every system asked the same rotating codes`,
   };
 }
 
@@ -460,11 +510,10 @@ function render(started: Date, env: Record<string, string>, rows: Row[], extra: 
   ];
   const t = extra.traceRatios;
   if (t) {
-    const w = extra.whatIf;
-    if (w?.ours && w?.limit) lines.push(`What if (1b): with the index, ours ${f(w.ours.rps, 0)} req/s (${f(w.ours.rps / extra.traceRps.peer, 2)}× the peer, ${f((w.ours.rps / w.limit.rps) * 100, 0)} % of the limit with the same index), p99 ${f(w.ours.p99)} ms.`);
     lines.push(
-      `Trace, ours as a ratio: throughput ${f(t.rpsVsPeer, 2)}× the peer's and ${f(t.rpsVsLimit * 100, 0)} % of the limit's; p99 ${f(t.p99VsPeer, 2)}× the peer's and ${f(t.p99VsLimit, 2)}× the limit's.`,
-      `Answer sizes (bytes): ${JSON.stringify(extra.traceBytes)}.`,
+      `Trace, ours as a ratio (medians of interleaved rounds): throughput ${f(t.rpsVsPeer, 2)}× the peer's (on Node 22 as the peer: ${f(t.rps22VsPeer, 2)}×) and ${f(t.rpsVsLimit * 100, 0)} % of the limit's; p99 ${f(t.p99VsPeer, 2)}× the peer's and ${f(t.p99VsLimit, 2)}× the limit's.`,
+      `Per round, ours ÷ peer: ${t.roundsVsPeer.join(', ')}; ours ÷ limit: ${t.roundsVsLimit.join(', ')}.`,
+      `Answer sizes for the 20-node chain (bytes): ${JSON.stringify(extra.traceBytes)}.`,
     );
   }
   if (extra.archive) lines.push(`Archive: page ${extra.archive.page} p50 is ${f(extra.archive.ratio, 2)}× page 1's (${extra.archive.matching} matching events, ${extra.archive.first} per page).`);

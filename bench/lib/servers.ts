@@ -49,10 +49,11 @@ function wrap(name: string, child: ChildProcess, port: number): Server {
   };
 }
 
-/** A TypeScript entry of ours (compiled on the fly like `npm start`), in its own process. */
-export async function startTs(name: string, script: string, port: number, databaseUrl: string): Promise<Server> {
+/** A TypeScript entry of ours (compiled on the fly like `npm start`), in its own process; `execPath` picks another Node. */
+export async function startTs(name: string, script: string, port: number, databaseUrl: string, execPath?: string): Promise<Server> {
   const child = fork(join(ROOT, script), [], {
     cwd: ROOT,
+    ...(execPath ? { execPath } : {}),
     execArgv: ['-r', '@swc-node/register'],
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -92,5 +93,17 @@ export function resetPeakRss(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux: /proc/PID/stat, in clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name may hold spaces: fields are counted after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
   }
 }

@@ -1,13 +1,15 @@
 import { createServer } from 'node:http';
-import { Pool } from 'pg';
-import { DETAILS_SQL, pgPlaceholders, UPSTREAM_SQL_PG } from '../../src/trace/trace.sql';
+import { DEFAULT_LIMITS } from '../../src/config';
+import { PublicReads } from '../../src/db/public-reads';
+import { publicTraceRows } from '../../src/trace/trace.sql';
+import { PUBLIC_TRACE_BOUNDS } from '../../src/trace/trace.service';
 
 /**
- * The limit: our own trace SQL through `pg`, answered as JSON by a bare `http` server.
- * No GraphQL, no ORM, no validation beyond the code's shape: what is left is the database and serialisation.
+ * The limit: our own trace statement on our own public-lookup connections (prepared once per connection, read-only,
+ * the same statement timeout), its rows answered as JSON by a bare `http` server. No GraphQL, no framework, no
+ * validation beyond the code's shape: what is left is the database, the driver and serialisation.
  */
-const DETAILS_PG = pgPlaceholders(DETAILS_SQL);
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const reads = new PublicReads(process.env.DATABASE_URL!, DEFAULT_LIMITS.publicStatementTimeoutMs);
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://limit');
@@ -17,14 +19,12 @@ const server = createServer((req, res) => {
     return;
   }
   void (async () => {
-    const { rows: nodes } = await pool.query(UPSTREAM_SQL_PG, [code, 100, 2000]);
+    const nodes = await publicTraceRows(reads, code, PUBLIC_TRACE_BOUNDS);
     if (!nodes.length) {
       res.writeHead(404).end();
       return;
     }
-    const ids = `{${nodes.map((n) => n.id).join(',')}}`;
-    const { rows: details } = await pool.query(DETAILS_PG, [ids, ids, ids, ids]);
-    const body = JSON.stringify({ nodes, details });
+    const body = JSON.stringify({ nodes });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
   })().catch(() => {
     res.writeHead(500).end();
@@ -34,5 +34,5 @@ const server = createServer((req, res) => {
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.({ ready: Number(process.env.PORT) }));
 process.on('SIGTERM', () => {
   server.close();
-  void pool.end().then(() => process.exit(0));
+  void reads.end().then(() => process.exit(0));
 });

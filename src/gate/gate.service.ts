@@ -17,11 +17,10 @@ import * as v from '../validation';
 import { clientKey } from './client-key';
 import { parseScannedCode } from './code';
 import type { GateAnswer, GateReceivedBatchModel } from './gate.model';
-import { batchByGtinLot, batchIdByPublicCode, lockBatchForScan, type ScannedBatchRow } from '../tables/batch.table';
-import { operatorExists, operatorStatus, publicOperatorById, toPublicOperator } from '../tables/operator.table';
-import {
-  certificateByNumber, certificatesOfBatch, claimCertificateQuantity, type OriginCertificateRow as CertificateRow,
-} from '../tables/origin-certificate.table';
+import type { ScannedBatchRow } from '../tables/batch.table';
+import { operatorStatus, toPublicOperator } from '../tables/operator.table';
+import { claimCertificateQuantity, type OriginCertificateRow as CertificateRow } from '../tables/origin-certificate.table';
+import { scanFacts } from './gate.sql';
 import { decide, type GateFacts } from './gate.rules';
 import { certificateRequired } from '../registry/certificate.rules';
 
@@ -57,25 +56,6 @@ export function requestHash(p: { code: string; marketId: number; vendorId: numbe
   return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
 }
 
-/** Finds the batch (and the certificate, when a certificate number was scanned) a code names. */
-async function resolveCode(tx: Db, raw: string): Promise<{ batchId: number; certificateId: number | null } | null> {
-  const scanned = parseScannedCode(raw);
-  const batch = (batchId: number | null) => (batchId === null ? null : { batchId, certificateId: null });
-  switch (scanned.kind) {
-    case 'PUBLIC_CODE':
-      return batch(await batchIdByPublicCode(tx, scanned.code));
-    case 'DIGITAL_LINK':
-      return batch((await batchByGtinLot(tx, scanned.gtin, scanned.lot))?.id ?? null);
-    case 'TEXT': {
-      const c = await certificateByNumber(tx, scanned.text.toUpperCase());
-      if (c) return { batchId: c.batch_id, certificateId: c.id };
-      return batch(await batchIdByPublicCode(tx, scanned.text));
-    }
-    default:
-      return null;
-  }
-}
-
 const left = (c: CertificateRow) => toMilli(c.quantity) - toMilli(c.quantity_admitted);
 
 /** The certificate a load travels under: the scanned one, else the lot's valid certificate with most left, else a revoked one. */
@@ -102,7 +82,8 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Gat
   if (!Object.values(QuantityUnit).includes(input.unit)) throw badInput('unit', `must be one of ${Object.values(QuantityUnit).join(', ')}`);
   const unit = input.unit;
   const handover = checkHandover(input.handover);
-  if (!(await operatorExists(ctx, vendorId))) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
+  const vendorStatus = await operatorStatus(ctx, vendorId);
+  if (!vendorStatus) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
   const hash = requestHash({ code, marketId, vendorId, declaredQuantity, unit, handover });
 
   return withTransaction(ctx, async (tx) => {
@@ -113,28 +94,26 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Gat
     if (once.answer) return once.answer;
     const entry = once.row!;
     return decideEntry(tx, tx.viewer.accountId, ensureSamplingSecret(tx.config), {
-      entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, declaredQuantity, unit, handover,
+      entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, vendorStatus, declaredQuantity, unit, handover,
     });
   });
 }
 
 interface EntryInput {
-  entryId: number; scannedAt: Date; scanId: string; code: string; marketId: number; vendorId: number; declaredQuantity: number; unit: QuantityUnit;
-  handover: HandoverDocument | null;
+  entryId: number; scannedAt: Date; scanId: string; code: string; marketId: number; vendorId: number; vendorStatus: OperatorStatus;
+  declaredQuantity: number; unit: QuantityUnit; handover: HandoverDocument | null;
 }
 
 /** Decides a recorded scan from what the gate knows of its load, writes the decision and its effects, and returns the stored answer. */
 async function decideEntry(tx: Db, staffId: number | null, samplingSecret: string, e: EntryInput): Promise<GateAnswer> {
-  const vendorStatus = await operatorStatus(tx, e.vendorId);
-  if (vendorStatus !== OperatorStatus.ACTIVE) throw badInput('vendorOperatorId', `operator ${e.vendorId} is ${vendorStatus}`);
+  if (e.vendorStatus !== OperatorStatus.ACTIVE) throw badInput('vendorOperatorId', `operator ${e.vendorId} is ${e.vendorStatus}`);
 
-  const target = await resolveCode(tx, e.code);
-  // every scan of one lot is serialised here, so the lot's and its certificates' quantities are read exactly
-  const batch = target ? await lockBatchForScan(tx, target.batchId) : null;
-  const certificates = batch ? await certificatesOfBatch(tx, batch.id) : [];
-  let certificate = batch ? chooseCertificate(certificates, target!.certificateId) : null;
+  // every scan of one lot is serialised here (the lot is locked); what a certificate still covers is claimed by a
+  // conditional update below, so a count read before another scan's claim committed can never admit too much
+  const { batch, scannedCertificateId, certificates, operators } = await scanFacts(tx, parseScannedCode(e.code));
+  let certificate = batch ? chooseCertificate(certificates, scannedCertificateId) : null;
   const producerId = certificate?.issuer_id ?? batch?.owner_id ?? null;
-  const producer = producerId ? await publicOperatorById(tx, producerId) : null;
+  const producer = operators.find((o) => o.id === producerId) ?? null;
 
   const facts: GateFacts = {
     found: !!batch,
@@ -228,7 +207,8 @@ export async function admit(
   if (batch.owner_id === vendorId) {
     return { id: batch.id, publicCode: batch.public_code, lotCode: batch.lot_code, quantity, unit: batch.unit, ownerId: vendorId };
   }
-  const child = await transferWithin(tx, { parentId: batch.id, toOperatorId: vendorId, quantity });
+  // the vendor was found ACTIVE when the scan was decided
+  const child = await transferWithin(tx, { parentId: batch.id, toOperatorId: vendorId, quantity, receiverActive: true });
   if (handover) await setTransferDocument(tx, batch.id, child.id, handover);
   return { id: child.id, publicCode: child.public_code, lotCode: child.lot_code, quantity: Number(child.quantity), unit: child.unit as QuantityUnit, ownerId: child.owner_id };
 }

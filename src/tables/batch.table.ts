@@ -194,7 +194,7 @@ export type ScannedBatchRow = Pick<
   BatchRow, 'id' | 'owner_id' | 'public_code' | 'product_name' | 'category' | 'lot_code' | 'remaining' | 'unit' | 'status' | 'non_conformant'
 >;
 
-const SCANNED_COLUMNS = 'id, owner_id, public_code, product_name, category, lot_code, remaining, unit, status, non_conformant';
+export const SCANNED_COLUMNS = 'id, owner_id, public_code, product_name, category, lot_code, remaining, unit, status, non_conformant';
 
 /** The lot, locked against changes of its quantities and status (not against new links) until the transaction ends. */
 export async function lockBatchForScan(ctx: Db, id: number): Promise<ScannedBatchRow | null> {

@@ -49,7 +49,7 @@ export const operatorTable = defineTable<OperatorRow>('operator', {
 /** The columns the public view is made of; no contact data among them. */
 export type PublicOperatorRow = Pick<OperatorRow, 'id' | 'kind' | 'name' | 'credit_code' | 'registration_card_no' | 'village' | 'status' | 'credit_grade' | 'public_code'>;
 
-const PUBLIC_COLUMNS = 'id, kind, name, credit_code, registration_card_no, village, status, credit_grade, public_code';
+export const PUBLIC_OPERATOR_COLUMNS = 'id, kind, name, credit_code, registration_card_no, village, status, credit_grade, public_code';
 
 /** The one mapping to the public view of an operator. */
 export function toPublicOperator(r: PublicOperatorRow): PublicOperator {
@@ -99,7 +99,7 @@ export async function operatorStatus(ctx: Db, id: number): Promise<OperatorStatu
 
 /** The columns of the public view (a producer on a gate answer or a trace), null when there is no such operator. */
 export async function publicOperatorById(ctx: Db, id: number): Promise<PublicOperatorRow | null> {
-  const [row] = await ctx.em.execute<PublicOperatorRow[]>(`select ${PUBLIC_COLUMNS} from operator where id = ?`, [id]);
+  const [row] = await ctx.em.execute<PublicOperatorRow[]>(`select ${PUBLIC_OPERATOR_COLUMNS} from operator where id = ?`, [id]);
   return row ?? null;
 }
 
@@ -170,7 +170,7 @@ export async function listOperatorRows(ctx: Db, filter: OperatorFilterRow, after
 export async function operatorsToInspectRows(ctx: Db, f: { code: string | null; nameContains: string | null; village: string | null }, limit: number): Promise<PublicOperatorRow[]> {
   const like = f.nameContains === null ? null : `%${f.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return ctx.em.execute<PublicOperatorRow[]>(
-    `select ${PUBLIC_COLUMNS} from operator
+    `select ${PUBLIC_OPERATOR_COLUMNS} from operator
       where ((?::text is null and ?::text is null) or public_code = ? or credit_code = ? or registration_card_no = ? or name ilike ?)
         and (?::text is null or village = ?)
       order by name asc, id asc limit ?`,
@@ -181,7 +181,7 @@ export async function operatorsToInspectRows(ctx: Db, f: { code: string | null; 
 /** Vendors a gate may hand a load to: active market vendors, by name (at most 1000). */
 export async function activeMarketVendors(ctx: Db): Promise<PublicOperatorRow[]> {
   return ctx.em.execute<PublicOperatorRow[]>(
-    `select ${PUBLIC_COLUMNS} from operator where kind = ? and status = ? order by name asc, id asc limit 1000`,
+    `select ${PUBLIC_OPERATOR_COLUMNS} from operator where kind = ? and status = ? order by name asc, id asc limit 1000`,
     [OperatorKind.MARKET_VENDOR, OperatorStatus.ACTIVE],
   );
 }

@@ -90,6 +90,8 @@ export interface TransferWithin {
   toOperatorId: number;
   quantity: number;
   at?: Date;
+  /** The caller has just found the receiver ACTIVE in this transaction: no need to read it again. */
+  receiverActive?: true;
 }
 
 /**
@@ -97,9 +99,11 @@ export interface TransferWithin {
  * Runs inside the caller's transaction; the receiver must be active.
  */
 export async function transferWithin(tx: Db, input: TransferWithin): Promise<BatchRow> {
-  const receiver = await operatorStatus(tx, input.toOperatorId);
-  if (!receiver) throw notFound('Operator', input.toOperatorId);
-  if (receiver !== OperatorStatus.ACTIVE) throw badInput('toOperatorId', `operator ${input.toOperatorId} is ${receiver}`);
+  if (!input.receiverActive) {
+    const receiver = await operatorStatus(tx, input.toOperatorId);
+    if (!receiver) throw notFound('Operator', input.toOperatorId);
+    if (receiver !== OperatorStatus.ACTIVE) throw badInput('toOperatorId', `operator ${input.toOperatorId} is ${receiver}`);
+  }
   const parent = await takeFromBatch(tx, input.parentId, input.quantity);
   if (parent.owner_id === input.toOperatorId) throw badInput('toOperatorId', 'a batch cannot be transferred to its own owner');
   return insertDerivedChild(
