@@ -223,6 +223,8 @@ export interface Limits {
   reportsPerWindow: number;
   /** Longest a single SQL statement of a public lookup may run, in milliseconds. */
   publicStatementTimeoutMs: number;
+  /** How long a bearer token's viewer is kept in memory before its account is read again (0: read every request). */
+  viewerCacheMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -235,6 +237,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   heavyPerWindow: 30,
   reportsPerWindow: 10,
   publicStatementTimeoutMs: 2000,
+  viewerCacheMs: 5000,
 });
 
 const VARIABLES: Record<keyof Limits, { name: string; min: number; max: number }> = {
@@ -247,6 +250,7 @@ const VARIABLES: Record<keyof Limits, { name: string; min: number; max: number }
   heavyPerWindow: { name: 'RATE_LIMIT_HEAVY', min: 1, max: 1_000_000 },
   reportsPerWindow: { name: 'RATE_LIMIT_REPORTS', min: 1, max: 1_000_000 },
   publicStatementTimeoutMs: { name: 'PUBLIC_STATEMENT_TIMEOUT_MS', min: 1, max: 600_000 },
+  viewerCacheMs: { name: 'VIEWER_CACHE_MS', min: 0, max: 60_000 },
 };
 
 /** Reads the limits from the environment; each bad value is added to `problems`. */

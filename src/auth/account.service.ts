@@ -1,3 +1,4 @@
+import { forgetCachedViewers, type ViewerCache } from './viewer-cache';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import { Role } from '../entities/enums';
@@ -79,6 +80,7 @@ export async function revokeAccount(ctx: AccountDb & { viewer?: Viewer }, rawId:
   if (ctx.viewer && ctx.viewer.role !== Role.ADMIN) throw forbidden('Only an admin may revoke an account');
   const account = await revokeAccountRow(ctx, id);
   if (!account) throw notFound('Account', id);
+  forgetCachedViewers();
   return account;
 }
 
@@ -109,6 +111,7 @@ export async function rotateAccountToken(
   const account = await replaceTokenHash(ctx, id, hashToken(token), expiresAt);
   // revoked between the read and the update
   if (!account) throw conflict(`Account ${id} is revoked; create a new account instead`);
+  forgetCachedViewers();
   return { account, token };
 }
 
@@ -124,15 +127,19 @@ export async function ownAccount(ctx: Context): Promise<AccountModel> {
  * Resolves a bearer token to its viewer; unknown or revoked tokens give null. An expired token is UNAUTHENTICATED
  * (HTTP 401) with a message saying so, so a client asks its holder to sign in again rather than retrying.
  */
-export async function viewerForToken(ctx: Db, token: string): Promise<Viewer | null> {
+export async function viewerForToken(ctx: Db, token: string, cache?: ViewerCache): Promise<Viewer | null> {
   if (!/^ft_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const found = await viewerByTokenHash(ctx, hashToken(token));
+  const hash = hashToken(token);
+  const cached = cache?.get(hash);
+  if (cached) return cached;
+  const found = await viewerByTokenHash(ctx, hash);
   if (!found) return null;
   if (found.expired) {
     const error: AppError = unauthenticated(`The bearer token expired at ${found.expiredAt.toISOString()}; ask for a new one`);
     error.extensions.http = { status: 401 };
     throw error;
   }
+  cache?.set(hash, found.viewer, found.expiresAt);
   return found.viewer;
 }
 

@@ -43,7 +43,7 @@ export function toViewer(row: Pick<AccountRow, 'id' | 'name' | 'role' | 'market_
 export const LAST_USE_INTERVAL = '1 minute';
 
 /** What a token hash resolves to: the viewer of a live account, or the account whose token has expired. */
-export type TokenLookup = { viewer: Viewer; expired: false } | { viewer: null; expired: true; expiredAt: Date };
+export type TokenLookup = { viewer: Viewer; expired: false; expiresAt: Date | null } | { viewer: null; expired: true; expiredAt: Date };
 
 /**
  * The viewer of the account holding this token hash, unless it was revoked; an expired token says so. One statement:
@@ -66,7 +66,7 @@ export async function viewerByTokenHash(ctx: Db, tokenHash: string): Promise<Tok
   );
   if (!row) return null;
   if (row.expired) return { viewer: null, expired: true, expiredAt: toDate(row.expires_at!) };
-  return { viewer: toViewer(row), expired: false };
+  return { viewer: toViewer(row), expired: false, expiresAt: toDate(row.expires_at) };
 }
 
 export function toAccount(row: AccountRow): AccountModel {

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { viewerForToken } from '../auth/account.service';
 import { bearerToken } from '../auth/bearer';
+import { ViewerCache } from '../auth/viewer-cache';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.model';
 import type { Config } from '../config';
 import { buildContext, type Context } from '../context';
@@ -33,9 +34,10 @@ export interface WebDeps {
 export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config, onPublicQuery?: (name: string) => void): WebDeps {
   const reads = new PublicReads(orm.config.get('clientUrl')!, config.limits.publicStatementTimeoutMs, onPublicQuery);
   fastify.addHook('onClose', () => reads.end());
+  const viewers = new ViewerCache(config.limits.viewerCacheMs);
   const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
     if (!token) return ANONYMOUS;
-    const viewer = await viewerForToken({ em: orm.em.fork() }, token);
+    const viewer = await viewerForToken({ em: orm.em.fork() }, token, viewers);
     if (!viewer) {
       const error = unauthenticated('The bearer token is unknown or revoked');
       error.extensions.http = { status: 401 };

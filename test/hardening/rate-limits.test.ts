@@ -34,7 +34,7 @@ describe('rate limits', () => {
   it('has sane defaults', () => {
     expect(DEFAULT_LIMITS).toEqual({
       bodyLimitBytes: 1048576, rateWindowMs: 60000, publicPerWindow: 300, gateScansPerWindow: 300, writesPerWindow: 300, authFailuresPerWindow: 30, heavyPerWindow: 30,
-      reportsPerWindow: 10, publicStatementTimeoutMs: 2000,
+      reportsPerWindow: 10, publicStatementTimeoutMs: 2000, viewerCacheMs: 5000,
     });
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
   });
@@ -42,11 +42,11 @@ describe('rate limits', () => {
   it('reads every limit from the environment and names a bad value', () => {
     const env = {
       BODY_LIMIT_BYTES: '4096', RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_PUBLIC: '5', RATE_LIMIT_GATE_SCANS: '6', RATE_LIMIT_WRITES: '7', RATE_LIMIT_AUTH_FAILURES: '8',
-      PUBLIC_STATEMENT_TIMEOUT_MS: '250', RATE_LIMIT_HEAVY: '9', RATE_LIMIT_REPORTS: '11',
+      PUBLIC_STATEMENT_TIMEOUT_MS: '250', RATE_LIMIT_HEAVY: '9', RATE_LIMIT_REPORTS: '11', VIEWER_CACHE_MS: '0',
     };
     expect(loadConfig(env).limits).toEqual({
       bodyLimitBytes: 4096, rateWindowMs: 1000, publicPerWindow: 5, gateScansPerWindow: 6, writesPerWindow: 7, authFailuresPerWindow: 8, heavyPerWindow: 9,
-      reportsPerWindow: 11, publicStatementTimeoutMs: 250,
+      reportsPerWindow: 11, publicStatementTimeoutMs: 250, viewerCacheMs: 0,
     });
     expect(() => loadConfig({ RATE_LIMIT_PUBLIC: '-3', BODY_LIMIT_BYTES: 'lots' })).toThrow(
       new ConfigError(

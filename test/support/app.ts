@@ -63,7 +63,9 @@ const TABLES = [
  * A test app on this worker's database. With `appRole` the database's owner (the admin) migrates and grants, and the
  * app connects as TEST_APP_ROLE, as the server does in production; `t.sql` always runs as the owner.
  */
-export async function createTestApp(overrides: Partial<Config> = {}, options: AppOptions & { poolMax?: number; appRole?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<Config> = {}, options: AppOptions & { poolMax?: number; appRole?: boolean; viewerCache?: boolean } = {},
+): Promise<TestApp> {
   const url = await workerDatabaseUrl();
   const statements: string[] = [];
   let orm: MikroORM;
@@ -76,6 +78,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Ap
     orm = await openOrm({ clientUrl: url, ...ormOptions });
   }
   const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://foodtrace.test' }), ...overrides };
+  // tests change accounts behind the server's back (SQL): each request reads its token, unless a test is about the cache
+  if (!options.viewerCache) config.limits = { ...config.limits, viewerCacheMs: 0 };
   // the public lookups' pool speaks to PostgreSQL on its own: its statements are counted too
   const app = await createApp(orm, config, { onPublicQuery: (name) => statements.push(`[public] ${name}`), ...options });
   await app.fastify.ready();
