@@ -103,7 +103,7 @@ with recursive walk(id, depth) as (
 ),
 nodes as (
   select id, min(depth) as depth from walk group by id order by min(depth), id limit ?
-)${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}${extra === 'details' ? `,\ndetails as (${detailsUnion('in (select id from nodes)')})` : ''}
+)${withImpact ? `,\nreached as (select distinct id from walk),\n${impactCtes('reached')}` : ''}${extra === 'details' ? `,\nnode_ids as (select array_agg(id) as ids from nodes),\ndetails as (${detailsUnion('(select ids from node_ids)::int[]')})` : ''}
 select ${NODE_COLUMNS},
   coalesce((${links}), '[]'::json) as links${withImpact ? `,\n  case when n.depth = 0 then (select ${IMPACT_JSON}) end as impact` : ''}${
   extra === 'details' ? `,\n  case when n.depth = 0 then (select coalesce(json_agg(json_build_object('k', d.k, 'v', d.v)), '[]'::json) from details d) end as details` : ''}
@@ -145,7 +145,10 @@ export const UPSTREAM_SQL_PG = pgPlaceholders(UPSTREAM_SQL);
  * Param: the batch ids as a PostgreSQL array literal (`{1,2,3}`), passed once per `?` (four times).
  * Each row is `{ k: 'C' | 'I' | 'E', v: json }`.
  */
-/** The union behind DETAILS_SQL, each batch id column compared with `ids` (`= any(…)` or `in (…)`). */
+/**
+ * The union behind DETAILS_SQL, each batch id column compared with the array `ids` (`= any(ids)`). Gate entries are
+ * found by the lot and by the received lot in two indexed lookups; one OR over both columns would scan them all.
+ */
 function detailsUnion(ids: string): string {
   return `
 select 'C' as k, json_build_object(
@@ -153,22 +156,22 @@ select 'C' as k, json_build_object(
   'quantityAdmitted', c.quantity_admitted, 'unit', c.unit, 'issuedAt', c.issued_at, 'bases', c.bases,
   'statement', c.statement, 'testReference', c.test_reference, 'status', c.status, 'revokedAt', c.revoked_at,
   'revokeReason', c.revoke_reason) as v
-from origin_certificate c where c.batch_id ${ids}
+from origin_certificate c where c.batch_id = any(${ids})
 union all
 select 'I', json_build_object(
   'id', i.id, 'batchId', i.batch_id, 'kind', i.kind, 'items', i.items, 'result', i.result, 'tester', i.tester,
   'marketId', i.market_id, 'marketName', m.name, 'inspectedAt', i.inspected_at)
-from inspection i left join market m on m.id = i.market_id where i.batch_id ${ids}
+from inspection i left join market m on m.id = i.market_id where i.batch_id = any(${ids})
 union all
 select 'E', json_build_object(
   'id', e.id, 'batchId', e.batch_id, 'receivedBatchId', e.received_batch_id, 'marketId', e.market_id, 'marketName', m.name,
   'vendorId', e.vendor_id, 'vendorName', v.name, 'declaredQuantity', e.declared_quantity, 'unit', e.unit,
   'decision', e.decision, 'at', coalesce(e.decided_at, e.created_at))
-from market_entry e join market m on m.id = e.market_id join operator v on v.id = e.vendor_id
-where e.batch_id ${ids} or e.received_batch_id ${ids}`;
+from (select id from market_entry where batch_id = any(${ids}) union select id from market_entry where received_batch_id = any(${ids})) x
+join market_entry e on e.id = x.id join market m on m.id = e.market_id join operator v on v.id = e.vendor_id`;
 }
 
-export const DETAILS_SQL = detailsUnion('= any(?::int[])');
+export const DETAILS_SQL = detailsUnion('?::int[]');
 
 /** Batches (from the CTE `ids`, column `id`) with their owner, unit and what remains, and their gate entries. */
 function impactCtes(ids: string): string {
