@@ -233,27 +233,32 @@ interface TraceServers {
 }
 
 /**
- * The codes every system is asked in turn: the 20-node chain, the tips of the longest chains, and random lots of
- * every kind (most of them short), drawn the same way every run (by a hash of the id, not at random).
+ * The codes every system is asked in turn: the 20-node chain, tips of the long linear chains, tips of random hand-overs
+ * and random lots of every kind (most of them short), drawn the same way every run (by a hash of the id, not at random).
  */
 async function traceCodes(meta: DatasetMeta, runUrl: string): Promise<{ list: string[]; nodes: { min: number; max: number; mean: number } }> {
-  const deep = await sql<{ code: string }>(runUrl, `
+  // the generator makes the long linear chains (20–40 generations) right after the 20-node one and before the fan-out lot
+  const long = await sql<{ code: string }>(runUrl, `
+    select b.public_code as code from batch b
+     where b.id > $1 and b.id < $2 and not exists (select 1 from batch_link l where l.parent_id = b.id)
+     order by md5(b.id::text) limit 100`, [meta.traceBatchId, meta.fanOutRootId]);
+  const handed = await sql<{ code: string }>(runUrl, `
     select b.public_code as code from batch b
      where exists (select 1 from batch_link l where l.child_id = b.id) and not exists (select 1 from batch_link l where l.parent_id = b.id)
-     order by md5(b.id::text) limit 150`);
-  const any = await sql<{ code: string }>(runUrl, `select public_code as code from batch order by md5(id::text || 'x') limit 150`);
-  const list = [...new Set([meta.traceCode, ...deep.map((r) => r.code), ...any.map((r) => r.code)])];
-  // interleave the two kinds, so every stretch of requests mixes long and short chains
-  const mixed: string[] = [];
-  for (let i = 0; i < Math.max(deep.length, any.length); i++) mixed.push(...[deep[i]?.code, any[i]?.code].filter((c): c is string => !!c && !mixed.includes(c)));
-  const ordered = [meta.traceCode, ...mixed.filter((c) => c !== meta.traceCode)];
+     order by md5(b.id::text) limit 100`);
+  const any = await sql<{ code: string }>(runUrl, `select public_code as code from batch order by md5(id::text || 'x') limit 100`);
+  // the three kinds in turn, so every stretch of requests mixes long and short chains
+  const list = [meta.traceCode];
+  for (let i = 0; i < 100; i++) {
+    for (const c of [long[i]?.code, handed[i]?.code, any[i]?.code]) if (c && !list.includes(c)) list.push(c);
+  }
   const counts = await sql<{ n: number }>(runUrl, `
     select (select count(*) from (
       with recursive walk(id, depth) as (select b.id, 0 from batch b where b.public_code = c.code
         union select l.parent_id, w.depth + 1 from walk w join batch_link l on l.child_id = w.id where w.depth < 100)
       select distinct id from walk) x)::int as n from unnest($1::text[]) as c(code)`, [list]);
   const ns = counts.map((r) => r.n);
-  return { list: ordered, nodes: { min: Math.min(...ns), max: Math.max(...ns), mean: ns.reduce((a, b) => a + b, 0) / ns.length } };
+  return { list, nodes: { min: Math.min(...ns), max: Math.max(...ns), mean: ns.reduce((a, b) => a + b, 0) / ns.length } };
 }
 
 async function gateCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, ours: Server, runUrl: string) {

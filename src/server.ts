@@ -14,6 +14,7 @@ import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
 import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
+import { compiledExecutor, type CompiledExecutorOptions } from './resolvers/compiled-executor';
 import { registerRequestContext } from './web/request-context';
 import { registerRoutes } from './web/routes';
 import { registerTextInputCheck } from './web/text-input';
@@ -36,6 +37,8 @@ export interface AppOptions {
   plugins?: ApolloServerPlugin<Context>[];
   /** Where log lines go (standard output when unset). */
   logStream?: NodeJS.WritableStream;
+  /** When the compiled executor compiles a document (tests compile every one at once, so every test runs compiled). */
+  compiledExecutor?: CompiledExecutorOptions;
   /** Sees the name of each statement of the public lookups' pool (tests count round trips). */
   onPublicQuery?: (name: string) => void;
 }
@@ -84,7 +87,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   const production = config.nodeEnv === 'production';
   const limits = queryLimits(production);
   const apollo = new ApolloServer<Context>({
-    schema,
+    // the schema comes through the compiled executor: hot documents run as graphql-jit functions
+    gateway: compiledExecutor(schema, options.compiledExecutor),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

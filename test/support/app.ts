@@ -81,7 +81,10 @@ export async function createTestApp(
   // tests change accounts behind the server's back (SQL): each request reads its token, unless a test is about the cache
   if (!options.viewerCache) config.limits = { ...config.limits, viewerCacheMs: 0 };
   // the public lookups' pool speaks to PostgreSQL on its own: its statements are counted too
-  const app = await createApp(orm, config, { onPublicQuery: (name) => statements.push(`[public] ${name}`), ...options });
+  // every document compiled at its first run, so the whole suite runs on the compiled executor
+  const app = await createApp(orm, config, {
+    onPublicQuery: (name) => statements.push(`[public] ${name}`), compiledExecutor: { compileAfter: 1, maxCompiled: 500 }, ...options,
+  });
   await app.fastify.ready();
   const admin = new Client({ connectionString: url });
   await admin.connect();
