@@ -1,5 +1,6 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 export interface CompiledExecutorOptions {
@@ -16,7 +17,7 @@ type Compiled = CompiledQuery<Record<string, unknown>, Record<string, unknown>>;
 export const COMPILED_EXECUTOR_DEFAULTS: CompiledExecutorOptions = Object.freeze({ compileAfter: 2, maxCompiled: 500 });
 
 /**
- * Executes operations Apollo has parsed and validated, compiling each hot document with graphql-jit: the compiled
+ * Executes operations Apollo has parsed and validated, compiling each hot query with graphql-jit: the compiled
  * function resolves the same schema (the same resolvers, access checks and error mapping) without graphql-js's
  * per-field interpretation. Plugged into Apollo Server through its gateway interface, the one place Apollo lets
  * another executor run; parsing, validation, the query limits, plugins and error formatting stay Apollo's. A document
@@ -52,8 +53,17 @@ export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecuto
   const executor: GatewayExecutor = async (rc) => {
     const variables = rc.request.variables ?? {};
     const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
-    const query = compiledFor(key, rc.document, rc.operationName ?? undefined);
-    if (query) return query.query(undefined, rc.context, variables) as Awaited<ReturnType<GatewayExecutor>>;
+    // queries only: a mutation's writes keep graphql-js's well-trodden serial execution
+    const query = rc.operation.operation === 'query' ? compiledFor(key, rc.document, rc.operationName ?? undefined) : null;
+    if (query) {
+      // variables are checked by graphql-js, so a bad one gets graphql-js's own error (BAD_USER_INPUT) on either path
+      const coerced = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+      if (coerced.errors) return { errors: coerced.errors };
+      const result = (await query.query(undefined, rc.context, variables)) as Awaited<ReturnType<GatewayExecutor>>;
+      // graphql-jit's errors are its own kind (a read-only message, which plugins may rewrite): handed on as graphql-js's
+      if (result.errors) return { ...result, errors: result.errors.map(asGraphqlJsError) };
+      return result;
+    }
     return execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName });
   };
 
@@ -67,4 +77,13 @@ export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecuto
     },
     async stop() {},
   };
+}
+
+function asGraphqlJsError(e: GraphQLError): GraphQLError {
+  const error = new GraphQLError(e.message, {
+    nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions,
+  });
+  // graphql-jit gives the locations themselves, not the nodes they come from
+  if (!error.locations && e.locations) (error as { locations?: GraphQLError['locations'] }).locations = e.locations;
+  return error;
 }

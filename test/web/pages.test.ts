@@ -138,8 +138,8 @@ describe('GET /t/:code', () => {
     const long = await t.countStatements(async () => {
       page = (await get(`/t/${public_code}`)).body;
     });
-    // the upstream walk and the details of every node (transaction bounds are not counted)
-    expect([short, long]).toEqual([2, 2]);
+    // one statement: the upstream walk with the details of every node
+    expect([short, long]).toEqual([1, 1]);
     expect(page.match(/<li><span class="when">/g)).toHaveLength(15);
     expect(await t.countStatements(() => get(`/o/${town.farm.publicCode}`))).toBe(1);
   });
