@@ -124,3 +124,9 @@ export async function entryHandover(ctx: Db, id: number): Promise<Record<string,
   const [row] = await ctx.em.execute<{ handover: Record<string, string | null> | null }[]>(`select handover from market_entry where id = ?`, [id]);
   return row?.handover ?? null;
 }
+
+/** The markets at whose gates a certificate was presented: their gate staff are told when it is revoked. */
+export async function marketsOfCertificate(ctx: Db, certificateId: number): Promise<number[]> {
+  const rows = await ctx.em.execute<{ market_id: number }[]>(`select distinct market_id from market_entry where certificate_id = ? order by market_id`, [certificateId]);
+  return rows.map((r) => r.market_id);
+}
