@@ -64,6 +64,7 @@ function assetTable(): Record<string, Asset> {
     'graphql-ws.js': wsClient.client,
     'graphql-ws-common.js': wsClient.common,
     'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),
+    'recall-notice.js': asset(path.join(dir, 'recall-notice.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), SCRIPT),
   };
