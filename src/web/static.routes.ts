@@ -61,6 +61,8 @@ function assetTable(): Record<string, Asset> {
     'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
     // the desk's incidents panel and live alerts, and the graphql-ws client they subscribe with
     'desk-incidents.js': asset(path.join(dir, 'desk-incidents.js'), SCRIPT),
+    'live-notices.js': asset(path.join(dir, 'live-notices.js'), SCRIPT),
+    'gate-recalls.js': asset(path.join(dir, 'gate-recalls.js'), SCRIPT),
     'graphql-ws.js': wsClient.client,
     'graphql-ws-common.js': wsClient.common,
     'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),

@@ -2,14 +2,17 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { Role } from '../../src/entities/enums';
+import { Grade, Role } from '../../src/entities/enums';
+import { isSampled } from '../../src/gate/gate.service';
+import { startNotificationQueue, type NotificationQueue } from '../../src/notify/queue';
 import { createTestApp, type TestApp } from '../support/app';
 import { CHROMIUM_ARGS, PHONE, SHOTS } from '../support/browser';
-import { makeBatch, makeOperator, ok, token } from '../support/factories';
+import { makeBatch, makeCertificate, makeMarketScene, makeOperator, ok, token } from '../support/factories';
 
 let t: TestApp;
 let base: string;
 let browser: Browser;
+let queue: NotificationQueue | null = null;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -20,6 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  await queue?.stop();
   await t.close();
 });
 
@@ -84,5 +88,50 @@ describe('/recall/:id, the notice and disposition form', () => {
 
     expect((await fetch(`${base}/recall/abc`)).status).toBe(400);
     expect((await fetch(`${base}/recall/99999999999`)).status).toBe(400);
+  });
+
+  it('the gate page shows a recall of goods its market received at once, without reloading; the lot is refused from then on; the notice lists its vendors\' holdings', async () => {
+    await t.reset();
+    const admin = await token(t, Role.ADMIN);
+    const regulator = await token(t, Role.REGULATOR);
+    const s = await makeMarketScene(t, admin);
+    const lot = await makeBatch(t, admin, s.farm.id, { lotCode: 'GV-5' });
+    const certificate = await makeCertificate(t, s.farmToken, lot.id);
+    const unsampled = (tag: string) => { for (let i = 0; ; i++) if (!isSampled(`${tag}-${i}`, Grade.A, t.config.samplingSecret!)) return `${tag}-${i}`; };
+    const SCAN = `mutation($input: GateScanInput!) { scanAtGate(input: $input) { decision reasons { code } } }`;
+    const scan = (scanId: string) => t.gql(SCAN, { input: { code: certificate.number, marketId: s.market, vendorOperatorId: s.vendor.id, declaredQuantity: 30, unit: 'KG', scanId } }, s.gate);
+    expect(ok(await scan(unsampled('first'))).scanAtGate.decision).toBe('ACCEPTED');
+    queue = await startNotificationQueue({ orm: t.orm, connectionString: t.url, hub: t.app.notificationHub, log: { error: () => undefined, warn: () => undefined }, sweepMs: 200 });
+
+    const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${base}/gate?lang=en`);
+    await page.fill('#token', s.gate);
+    await page.click('#signin-button');
+    await page.waitForSelector('#scanner:not(.hidden)');
+    for (let i = 0; i < 100 && t.app.notificationHub.size < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(t.app.notificationHub.size).toBe(1);
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    const recallId = ok(await t.gql(`mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { recallId } }`,
+      { input: { batchId: lot.id, reason: 'Residue above the limit' } }, regulator)).initiateRecall.recallId;
+    // refused at the gate from the recall's commit on, before any notice arrives
+    expect(ok(await scan(unsampled('second'))).scanAtGate).toEqual({ decision: 'REJECTED', reasons: [{ code: 'BATCH_RECALLED' }] });
+    await page.waitForSelector(`#recall-alerts li[data-recall="${recallId}"]`, { timeout: 15_000 });
+    expect(await page.innerText('#recall-alerts li')).toBe('召回 Recall: Bok choy GV-5 — Residue above the limit Read the recall notice');
+    expect(await page.getAttribute('#recall-alerts', 'aria-live')).toBe('assertive');
+    expect(navigations).toBe(0);
+
+    await page.click('#recall-alerts a');
+    await page.waitForURL(`**/recall/${recallId}?lang=en`);
+    await page.fill('#token', s.gate);
+    await page.click('#signin-button');
+    await page.waitForSelector('#notice:not(.hidden) .holding');
+    expect(await page.innerText('#holdings-title')).toBe("What your market's vendors hold of it");
+    expect(await page.$$eval('.holding h3', (hs) => hs.map((h) => (h as HTMLElement).innerText))).toEqual(['Stall 12 (Market vendor) · kg']);
+    // gate staff read; the vendor answers for its own goods
+    expect(await page.$$('.disposition')).toHaveLength(0);
+    await context.close();
   });
 });

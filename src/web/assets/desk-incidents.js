@@ -1,13 +1,12 @@
 /* The regulator desk's live alerts and incidents panel. The desk script (/static/regulator.js) announces its sign-in
    and sign-out as `desk:signed-in` (detail: { token }) and `desk:signed-out` events on the document; this module
-   listens from its first line, so a sign-in with a stored token is never missed. Alerts come over /graphql/ws from
-   the graphql-ws library's own client (the token in connection_init, never in the URL); data reaches the page only
-   through textContent. */
+   listens from its first line, so a sign-in with a stored token is never missed. Alerts come over /graphql/ws
+   (/static/live-notices.js); data reaches the page only through textContent. */
 (function () {
   'use strict';
 
   var T = JSON.parse(document.getElementById('desk-incidents-text').textContent);
-  var libraries = Promise.all([import('/static/client.js'), import('/static/graphql-ws.js')]);
+  var libraries = Promise.all([import('/static/client.js'), import('/static/live-notices.js')]);
   var session = null;
 
   document.addEventListener('desk:signed-in', function (e) {
@@ -58,7 +57,7 @@
     return { label: parts.year + '-' + parts.month, from: parts.year + '-' + parts.month + '-01T00:00:00' + T.utcOffset, to: next + '-01T00:00:00' + T.utcOffset };
   }
 
-  function start(client, graphqlWs, token) {
+  function start(client, live, token) {
     var after = null;
     var disposed = false;
     var gql = function (query, variables) { return client.graphqlData(token, query, variables); };
@@ -138,31 +137,13 @@
     loadStats();
     loadIncidents(false);
 
-    // the library reconnects a dropped socket (retrying with backoff) while the desk stays signed in
-    var ws = graphqlWs.createClient({
-      url: (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql/ws',
-      connectionParams: { token: token },
-      lazy: false,
-      retryAttempts: Infinity,
-      // an unknown or revoked token (4403) is not retried; the desk's own requests sign it out
-      shouldRetry: function (e) { return !(e && e.code === 4403); },
-      on: {
-        connected: function () { $('alerts-down').classList.add('hidden'); },
-        closed: function () { if (!disposed) $('alerts-down').classList.remove('hidden'); },
-      },
-    });
-    var unsubscribe = ws.subscribe({ query: 'subscription { notificationAdded { id kind subject createdAt } }' }, {
-      next: function (result) { if (result.data) alert(result.data.notificationAdded); },
-      error: function () { /* the socket's close is shown; the library retries */ },
-      complete: function () {},
-    });
+    var stopLive = live.liveNotices(token, alert, function (up) { if (!disposed) $('alerts-down').classList.toggle('hidden', up); });
 
     return {
       dispose: function () {
         disposed = true;
         $('incidents-more').removeEventListener('click', more);
-        unsubscribe();
-        ws.dispose();
+        stopLive();
       },
     };
   }
