@@ -7,6 +7,7 @@ import { startCreditUpkeep } from './credit/upkeep';
 import { auditRetentionDays, startAuditRetention } from './audit/retention';
 import { startNotificationQueue } from './notify/queue';
 import { startReminders } from './banquet/reminders';
+import { startOverdueOrders } from './supervision/overdue';
 
 async function main(): Promise<void> {
   exitOnUnhandledErrors((line) => console.error(line));
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const stopCreditUpkeep = startCreditUpkeep(db.orm, app.fastify.log, undefined, config);
   const stopAuditRetention = startAuditRetention(db.orm, app.fastify.log, retentionDays);
   const stopReminders = startReminders(db.orm, config, app.fastify.log);
+  const stopOverdueOrders = startOverdueOrders(db.orm, app.fastify.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     stopCreditUpkeep();
     stopAuditRetention();
     stopReminders();
+    stopOverdueOrders();
     say(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();

@@ -1,3 +1,5 @@
+import type { ExecutionResult } from 'graphql';
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/entities/enums';
 import { startNotificationQueue, type NotificationQueue } from '../src/notify/queue';
@@ -55,6 +57,29 @@ async function signedIn(tokenValue: string): Promise<Client> {
   return c;
 }
 
+/** A graphql-ws client (the library's own) signed in with the token; what it received, and how its socket closed. */
+function subscriber(tokenValue: string | null, connectionParams?: Record<string, unknown>) {
+  const results: ExecutionResult[] = [];
+  const closes: number[] = [];
+  const client = createClient({
+    url: `${live.base.replace('http', 'ws')}/graphql/ws`,
+    webSocketImpl: WebSocket,
+    connectionParams: connectionParams ?? { token: tokenValue },
+    lazy: false,
+    retryAttempts: 0,
+    onNonLazyError: () => undefined,
+    on: { closed: (e) => closes.push((e as { code: number }).code) },
+  });
+  const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+  const subscribe = (query: string) => {
+    const errors: unknown[] = [];
+    let completed = false;
+    const stop = client.subscribe({ query }, { next: (r) => results.push(r as ExecutionResult), error: (e) => errors.push(e), complete: () => (completed = true) });
+    return { stop, errors, done: () => completed };
+  };
+  return { client, results, closes, connected, subscribe };
+}
+
 describe('GraphQL subscriptions over graphql-ws', () => {
   it('a recall started reaches the subscribed regulator once, as the inbox row; another account sees only its own', async () => {
     const farm = await makeOperator(t, f.admin, { name: 'Green Valley Farm' });
@@ -63,36 +88,61 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const batch = await makeBatch(t, f.admin, farm.id, { lotCode: 'GV-9' });
     queue = await startNotificationQueue({ orm: t.orm, connectionString: t.url, hub: t.app.notificationHub, log: quiet, sweepMs: 200 });
 
-    const regulator = await signedIn(f.regulator);
-    expect(regulator.messages).toEqual([{ type: 'connection_ack' }]);
-    regulator.send({ id: 'n1', type: 'subscribe', payload: { query: ADDED } });
-    const other$ = await signedIn(bystander);
-    other$.send({ id: 'a', type: 'subscribe', payload: { query: ADDED } });
-    regulator.send({ type: 'ping' });
-    await until('pong', () => regulator.messages.find((m) => m.type === 'pong'));
+    const regulator = subscriber(f.regulator);
+    await regulator.connected;
+    const mine = regulator.subscribe(ADDED);
+    const theirs = subscriber(bystander);
+    await theirs.connected;
+    theirs.subscribe(ADDED);
     await until('subscribed', () => t.app.notificationHub.size === 2);
 
     const recallId = ok(await t.gql(RECALL, { input: { batchId: batch.id, reason: 'Residue above the limit' } }, f.regulator)).initiateRecall.recallId;
-    const next = await until('next', () => regulator.messages.find((m) => m.type === 'next'));
+    await until('next', () => regulator.results.length > 0);
     const [row] = await t.sql(`select n.id, n.outbox_id from notification n join account a on a.id = n.account_id where a.role = 'REGULATOR'`);
-    expect(next).toEqual({
-      id: 'n1', type: 'next',
-      payload: { data: { notificationAdded: {
+    expect(regulator.results).toEqual([{
+      data: { notificationAdded: {
         id: String(row.id), eventId: String(row.outbox_id), kind: 'RECALL_STARTED', subject: '召回 Recall: Bok choy GV-9 — Residue above the limit', readAt: null,
         payload: { recallId: Number(recallId), batchId: Number(batch.id), batchCode: batch.publicCode, productName: 'Bok choy', lotCode: 'GV-9', reason: 'Residue above the limit', batches: 1 },
-      } } },
-    });
+      } },
+    }]);
     await new Promise((r) => setTimeout(r, 1000));
-    expect(regulator.messages.filter((m) => m.type === 'next')).toHaveLength(1);
-    expect(other$.messages).toEqual([{ type: 'connection_ack' }]);
+    expect(regulator.results).toHaveLength(1);
+    expect(mine.errors).toEqual([]);
+    expect(theirs.results).toEqual([]);
 
     // the client completes: the server stops sending and lets go of the listener
-    regulator.send({ id: 'n1', type: 'complete' });
+    mine.stop();
     await until('unsubscribed', () => t.app.notificationHub.size === 1);
-    other$.ws.close();
-    await other$.closed;
+    await theirs.client.dispose();
     await until('closed', () => t.app.notificationHub.size === 0);
-    regulator.ws.close();
+    await regulator.client.dispose();
+  });
+
+  it('signs in with a bearer header on the upgrade too; an unknown token is refused with 4403', async () => {
+    const client = createClient({
+      url: `${live.base.replace('http', 'ws')}/graphql/ws`,
+      webSocketImpl: class extends WebSocket {
+        constructor(url: string, protocols: string) {
+          super(url, protocols, { headers: { authorization: `Bearer ${f.regulator}` } });
+        }
+      },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => undefined,
+    });
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    client.subscribe({ query: ADDED }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await until('subscribed', () => t.app.notificationHub.size === 1);
+    await client.dispose();
+
+    const stranger = subscriber('ft_' + 'x'.repeat(43));
+    await until('refused', () => stranger.closes.length > 0);
+    expect(stranger.closes).toEqual([4403]);
+    const nobody = subscriber(null, {});
+    await until('refused', () => nobody.closes.length > 0);
+    expect(nobody.closes).toEqual([4403]);
+    await stranger.client.dispose();
+    await nobody.client.dispose();
   });
 
   it('refuses what the protocol refuses, with its close codes', async () => {

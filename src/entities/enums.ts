@@ -254,6 +254,12 @@ export enum NotificationKind {
   INCIDENT_REPORTED = 'INCIDENT_REPORTED',
   BANQUET_DUE = 'BANQUET_DUE',
   CHEF_CERTIFICATE_EXPIRING = 'CHEF_CERTIFICATE_EXPIRING',
+  /** A load refused at a market gate. */
+  LOAD_REFUSED = 'LOAD_REFUSED',
+  /** A rectification order still open past its deadline. */
+  ORDER_OVERDUE = 'ORDER_OVERDUE',
+  /** An origin certificate revoked by its issuer or the office. */
+  CERTIFICATE_REVOKED = 'CERTIFICATE_REVOKED',
 }
 
 /** Where a webhook delivery stands: DEAD after the retries ran out (replayable). */

@@ -14,7 +14,7 @@ import { Operator } from './operator.entity';
 @Index({ name: 'rectification_order_operator_idx', properties: ['operator', 'id'] })
 export class RectificationOrder {
   [OptionalProps]?: 'status' | 'createdAt' | 'village' | 'operatorNote' | 'operatorPhotos' | 'answeredAt' | 'recheckedAt' | 'recheckedBy'
-    | 'recheckNote' | 'recheckKey' | 'overdueEvent';
+    | 'recheckNote' | 'recheckKey' | 'overdueEvent' | 'overdueNotifiedAt';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -65,4 +65,8 @@ export class RectificationOrder {
   /** The RECTIFICATION_OVERDUE charge, made once per order. */
   @ManyToOne(() => CreditEvent, { nullable: true, ...foreignKey('rectification_order', 'overdue_event_id') })
   overdueEvent: CreditEvent | null = null;
+
+  /** When the order was told overdue through the notification outbox: once per order. */
+  @Property({ type: 'Date', nullable: true })
+  overdueNotifiedAt: Date | null = null;
 }

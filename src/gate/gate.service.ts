@@ -3,9 +3,10 @@ import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
 import { chargeCreditOnce } from '../credit/ledger.append';
 import { GRADE_SUPERVISION } from '../credit/rules';
-import { CertificateStatus, CreditSource, GateDecision, type Grade, OperatorStatus, QuantityUnit } from '../entities/enums';
+import { CertificateStatus, CreditSource, GateDecision, type Grade, NotificationKind, OperatorStatus, QuantityUnit, Role } from '../entities/enums';
 import { ensureSamplingSecret } from '../config';
 import { badInput } from '../errors';
+import { recordNotification } from '../notify/outbox';
 import { quantityLeft, toMilli } from '../quantity';
 import { insertEntryOnce, recordEntryDecision } from '../tables/market-entry.table';
 import { asStored } from '../tables/insert-once';
@@ -192,7 +193,26 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
     answer,
     decidedAt: answer.decision === GateDecision.TEST_REQUIRED ? null : e.scannedAt,
   });
+  if (answer.decision === GateDecision.REJECTED) await tellRefusal(tx, answer, e.vendorId);
   return asStored(answer);
+}
+
+/** A refused load, told to the office, the producer and the vendor, and the market's gate staff; once, with the entry (a replay returns before). */
+function tellRefusal(tx: Db, answer: GateAnswer, vendorId: number): Promise<number> {
+  const what = answer.batch ? `${answer.batch.productName} ${answer.batch.lotCode}` : answer.reasons[0]?.en ?? '';
+  return recordNotification(tx, {
+    kind: NotificationKind.LOAD_REFUSED,
+    subject: `拒绝入场 Load refused: ${what} — ${answer.reasons.map((r) => r.en).join('; ')}`,
+    payload: {
+      entryId: answer.entryId, marketId: answer.marketId, scanId: answer.scanId, batchId: answer.batch?.id ?? null, batchCode: answer.batch?.publicCode ?? null,
+      productName: answer.batch?.productName ?? null, lotCode: answer.batch?.lotCode ?? null, producerId: answer.producer?.id ?? null, vendorId,
+      declaredQuantity: answer.declaredQuantity, unit: answer.unit, reasons: answer.reasons.map((r) => r.code),
+    },
+    audience: {
+      roles: [Role.REGULATOR, Role.ADMIN], marketIds: [answer.marketId],
+      operatorIds: answer.producer && answer.producer.id !== vendorId ? [answer.producer.id, vendorId] : [vendorId],
+    },
+  });
 }
 
 /**

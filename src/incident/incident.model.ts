@@ -109,6 +109,8 @@ export interface IncidentFilter {
   status: IncidentStatus | null;
   village: string | null;
   drill: boolean | null;
+  /** true: only incidents not CLOSED; false: only CLOSED ones. */
+  open?: boolean | null;
 }
 
 export interface IncidentPeriod {

@@ -7,6 +7,8 @@ import { decodeCursor, toPage, type Page } from '../registry/pagination';
 import type { Db } from '../tables/table';
 import { insertRecallClosure } from '../tables/recall-closure.table';
 import { dispositionsOfRecalls, upsertRecallDisposition } from '../tables/recall-disposition.table';
+import { vendorsOfMarket } from '../tables/market-entry.table';
+import { Role } from '../entities/enums';
 import * as v from '../validation';
 import type { CloseRecallData, RecallFilterData, RecallHolding, RecallProgress, RecallUnitProgress, RecordDispositionData } from './recall-progress.model';
 import { holdingRows, recallRows, type RecallListRow } from './recall-progress.sql';
@@ -58,7 +60,10 @@ export async function listRecalls(ctx: Context, filter: RecallFilterData, first:
   return { ...page, nodes: await progressOf(ctx, page.nodes) };
 }
 
-/** One recall's progress: the office, or an operator holding some of it (its own holdings only). */
+/**
+ * One recall's progress: the office; an operator holding some of it (its own holdings only); a market's gate staff
+ * (the holdings of the vendors who received goods at its gate). The recall-wide figures are the same for all.
+ */
 export async function getRecall(ctx: Context, idInput: string | number): Promise<RecallProgress> {
   if (!ctx.viewer.role) throw unauthenticated();
   const id = v.id('id', idInput);
@@ -66,7 +71,10 @@ export async function getRecall(ctx: Context, idInput: string | number): Promise
   if (!row) throw notFound('Recall', id);
   const [progress] = await progressOf(ctx, [row]);
   if (isRegulator(ctx.viewer)) return progress;
-  const own = progress.holdings.filter((h) => h.operatorId === ctx.viewer.operatorId);
+  const holders = ctx.viewer.role === Role.GATE_STAFF && ctx.viewer.marketId !== null
+    ? await vendorsOfMarket(ctx, ctx.viewer.marketId, progress.holdings.map((h) => h.operatorId))
+    : [ctx.viewer.operatorId];
+  const own = progress.holdings.filter((h) => holders.includes(h.operatorId));
   if (!own.length) throw forbidden('This account holds nothing of that recall');
   return { ...progress, holdings: own };
 }

@@ -7,5 +7,5 @@ import type { OutboxEvent } from './notify.model';
  * The job queue (`notify/queue.ts`) delivers it afterwards. The outbox row's id.
  */
 export function recordNotification(tx: Db, event: OutboxEvent): Promise<number> {
-  return insertOutboxEvent(tx, { ...event, subject: event.subject.slice(0, 200) });
+  return insertOutboxEvent(tx, event);
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { assertActsFor } from '../auth/access';
 import { withPublicLookup, withTransaction, type Context, type Db } from '../context';
-import { BatchStatus, CertificateStatus, CommitmentBasis } from '../entities/enums';
+import { BatchStatus, CertificateStatus, CommitmentBasis, NotificationKind, Role } from '../entities/enums';
 import { badInput, conflict, notFound } from '../errors';
 import { certificateById, certificateByNumber, insertCertificate, revokeCertificateRow, toOriginCertificate } from '../tables/origin-certificate.table';
 import * as v from '../validation';
@@ -9,6 +9,8 @@ import { getBatch } from './batch.service';
 import type { OriginCertificate, PrintableCertificate } from './certificate.model';
 import { batchById } from '../tables/batch.table';
 import { operatorById } from '../tables/operator.table';
+import { marketsOfCertificate } from '../tables/market-entry.table';
+import { insertOutboxEvent } from '../tables/notification-outbox.table';
 
 /** The standard commitment of a 承诺达标合格证, in both languages. */
 export const STANDARD_STATEMENT =
@@ -63,7 +65,10 @@ export async function issueCertificate(ctx: Context, input: IssueCertificateData
   return toOriginCertificate(row);
 }
 
-/** Revokes a certificate its issuer (or a regulator) no longer stands by; a revoked one cannot be revoked again. */
+/**
+ * Revokes a certificate its issuer (or a regulator) no longer stands by; a revoked one cannot be revoked again. The
+ * office, the issuer and the gate staff of every market it was presented at are told, in the same transaction.
+ */
 export async function revokeCertificate(ctx: Context, id: string | number, reason: string): Promise<OriginCertificate> {
   const certificateId = v.id('id', id);
   const text = v.text('reason', reason, 500);
@@ -71,8 +76,17 @@ export async function revokeCertificate(ctx: Context, id: string | number, reaso
     const certificate = await certificateById(tx, certificateId);
     if (!certificate) throw notFound('Certificate', certificateId);
     assertActsFor(tx.viewer, certificate.issuer_id);
-    if (certificate.status === CertificateStatus.REVOKED) throw conflict(`Certificate ${certificate.number} is already revoked`);
-    return toOriginCertificate(await revokeCertificateRow(tx, certificateId, text, new Date()));
+    // the conditional update decides between two revocations at once: the second finds it revoked
+    const revoked = await revokeCertificateRow(tx, certificateId, text, new Date());
+    if (!revoked) throw conflict(`Certificate ${certificate.number} is already revoked`);
+    // the registry sits below notify/: the event goes into the outbox through its table module
+    await insertOutboxEvent(tx, {
+      kind: NotificationKind.CERTIFICATE_REVOKED,
+      subject: `合格证已撤销 Certificate revoked: ${revoked.number} — ${text}`,
+      payload: { certificateId: revoked.id, number: revoked.number, batchId: revoked.batch_id, issuerId: revoked.issuer_id, reason: text },
+      audience: { roles: [Role.REGULATOR, Role.ADMIN], operatorIds: [revoked.issuer_id], marketIds: await marketsOfCertificate(tx, revoked.id) },
+    });
+    return toOriginCertificate(revoked);
   });
 }
 

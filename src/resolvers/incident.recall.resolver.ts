@@ -26,7 +26,7 @@ export class RecallProgressResolver {
   }
 
   @Authorized()
-  @Query(() => RecallProgress, { description: "A recall's progress: the office sees every holding, an affected operator its own" })
+  @Query(() => RecallProgress, { description: "A recall's progress: the office sees every holding, an affected operator its own, a market's gate staff its vendors'" })
   async recall(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<RecallProgress> {
     return progress(await getRecall(ctx, id));
   }

@@ -38,7 +38,7 @@ export class IncidentResolver {
   ): Promise<IncidentConnection> {
     const page = await listIncidents(
       ctx,
-      { status: filter?.status ?? null, village: v.text('filter.village', filter?.village, 200, { optional: true }), drill: filter?.drill ?? null },
+      { status: filter?.status ?? null, village: v.text('filter.village', filter?.village, 200, { optional: true }), drill: filter?.drill ?? null, open: filter?.open ?? null },
       v.pageSize('first', first),
       after,
     );

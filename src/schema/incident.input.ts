@@ -31,6 +31,7 @@ export class IncidentFilter {
   @Field(() => IncidentStatus, { nullable: true }) status?: IncidentStatus | null;
   @Field(() => String, { nullable: true }) village?: string | null;
   @Field(() => Boolean, { nullable: true }) drill?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: only incidents not yet CLOSED; false: only CLOSED ones' }) open?: boolean | null;
 }
 
 @InputType({ description: 'Incidents reported at or after `from` and before `to`' })

@@ -109,6 +109,7 @@ export async function listIncidentRows(ctx: Db, filter: IncidentFilter, beforeId
   if (filter.status !== null) (where.push('status = ?'), params.push(filter.status));
   if (filter.village !== null) (where.push('village = ?'), params.push(filter.village));
   if (filter.drill !== null) (where.push('drill = ?'), params.push(filter.drill));
+  if (filter.open != null) where.push(filter.open ? `status <> 'CLOSED'` : `status = 'CLOSED'`);
   return ctx.em.execute<IncidentRow[]>(
     `select ${incidentTable.list} from incident${where.length ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`,
     [...params, limit],

@@ -124,3 +124,19 @@ export async function entryHandover(ctx: Db, id: number): Promise<Record<string,
   const [row] = await ctx.em.execute<{ handover: Record<string, string | null> | null }[]>(`select handover from market_entry where id = ?`, [id]);
   return row?.handover ?? null;
 }
+
+/** The markets at whose gates a certificate was presented: their gate staff are told when it is revoked. */
+export async function marketsOfCertificate(ctx: Db, certificateId: number): Promise<number[]> {
+  const rows = await ctx.em.execute<{ market_id: number }[]>(`select distinct market_id from market_entry where certificate_id = ? order by market_id`, [certificateId]);
+  return rows.map((r) => r.market_id);
+}
+
+/** Which of `operatorIds` received goods through an accepted entry at the market: its vendors, whom its gate staff look after. */
+export async function vendorsOfMarket(ctx: Db, marketId: number, operatorIds: readonly number[]): Promise<number[]> {
+  if (!operatorIds.length) return [];
+  const rows = await ctx.em.execute<{ vendor_id: number }[]>(
+    `select distinct vendor_id from market_entry where market_id = ? and decision = 'ACCEPTED' and vendor_id = any(?::int[]) order by vendor_id`,
+    [marketId, `{${operatorIds.join(',')}}`],
+  );
+  return rows.map((r) => r.vendor_id);
+}

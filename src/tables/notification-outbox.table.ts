@@ -28,12 +28,15 @@ export const notificationOutboxTable = defineTable<NotificationOutboxRow>('notif
 /** The channel a committed outbox row is announced on, so the relay hands it to the queue at once. */
 export const OUTBOX_CHANNEL = 'foodtrace_outbox';
 
-/** Writes the event in the caller's transaction; the announcement is sent by PostgreSQL only if it commits. */
+/**
+ * Writes the event in the caller's transaction (its subject cut to 200 characters); the announcement is sent by
+ * PostgreSQL only if it commits.
+ */
 export async function insertOutboxEvent(ctx: Db, e: OutboxEvent): Promise<number> {
   const [row] = await ctx.em.execute<{ id: number }[]>(
     `with o as (insert into notification_outbox (kind, subject, payload, audience) values (?, ?, ?::jsonb, ?::jsonb) returning id)
      select id, pg_notify('${OUTBOX_CHANNEL}', id::text) from o`,
-    [e.kind, e.subject, JSON.stringify(e.payload), JSON.stringify(e.audience)],
+    [e.kind, e.subject.slice(0, 200), JSON.stringify(e.payload), JSON.stringify(e.audience)],
   );
   return row.id;
 }

@@ -118,9 +118,9 @@ export async function claimCertificateQuantity(ctx: Db, id: number, quantity: nu
   return row ?? null;
 }
 
-export async function revokeCertificateRow(ctx: Db, id: number, reason: string, at: Date): Promise<OriginCertificateRow> {
+export async function revokeCertificateRow(ctx: Db, id: number, reason: string, at: Date): Promise<OriginCertificateRow | undefined> {
   const [row] = await ctx.em.execute<OriginCertificateRow[]>(
-    `update origin_certificate set status = 'REVOKED', revoked_at = ?, revoke_reason = ? where id = ? returning ${originCertificateTable.list}`,
+    `update origin_certificate set status = 'REVOKED', revoked_at = ?, revoke_reason = ? where id = ? and status <> 'REVOKED' returning ${originCertificateTable.list}`,
     [at, reason, id],
   );
   return row;

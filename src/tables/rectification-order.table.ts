@@ -20,6 +20,7 @@ export interface RectificationOrderRow {
   recheck_note: string | null;
   recheck_key: string | null;
   overdue_event_id: number | null;
+  overdue_notified_at: Date | null;
 }
 
 export const rectificationOrderTable = defineTable<RectificationOrderRow>('rectification_order', {
@@ -39,6 +40,7 @@ export const rectificationOrderTable = defineTable<RectificationOrderRow>('recti
   recheck_note: 'varchar',
   recheck_key: 'varchar',
   overdue_event_id: 'int4',
+  overdue_notified_at: 'timestamptz',
 });
 
 export function toOrder(r: RectificationOrderRow): RectificationOrderModel {
@@ -127,4 +129,17 @@ export async function unchargedOverdueIds(ctx: Db, now: Date): Promise<number[]>
 export async function recheckKeyOf(ctx: Db, id: number): Promise<string | null> {
   const [row] = await ctx.em.execute<{ recheck_key: string | null }[]>(`select recheck_key from rectification_order where id = ?`, [id]);
   return row?.recheck_key ?? null;
+}
+
+/**
+ * Marks every open order past its deadline and not yet told as told now, and returns them: the claim and the
+ * notification commit together, and a concurrent claim waits on the row and then finds it told.
+ */
+export async function claimOverdueOrders(tx: Db, now: Date): Promise<RectificationOrderModel[]> {
+  const rows = await tx.em.execute<RectificationOrderRow[]>(
+    `update rectification_order set overdue_notified_at = ? where status = 'OPEN' and deadline < ? and overdue_notified_at is null
+     returning ${rectificationOrderTable.list}`,
+    [now, now],
+  );
+  return rows.map(toOrder).sort((a, b) => a.id - b.id);
 }

@@ -9,6 +9,7 @@ const TEXT = {
     token: '登录令牌',
     signIn: '登录',
     signOut: '退出',
+    recallNotice: '查看召回通知',
     signedInAs: '当前账号',
     notGateStaff: '此令牌不是门岗账号。',
     badToken: '令牌无效或已停用。',
@@ -64,6 +65,7 @@ const TEXT = {
     token: 'Access token',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    recallNotice: 'Read the recall notice',
     signedInAs: 'Signed in as',
     notGateStaff: 'This token is not a gate staff account.',
     badToken: 'The token is unknown or revoked.',
@@ -132,6 +134,7 @@ ${signInSection(t)}
 <section id="scanner" class="hidden">
 <p class="status"><span id="who"></span> · <span id="net"></span> · <span id="pending"></span> <a href="#" id="signout">${t.signOut}</a></p>
 <ul class="status" id="waiting"></ul>
+<ul class="plain" id="recall-alerts" aria-live="assertive"></ul>
 <form id="scan-form" class="card" autocomplete="off">
 <label for="vendor">${t.vendor}</label>
 <select id="vendor" name="vendor" required><option value="">${t.pickVendor}</option></select>
@@ -170,5 +173,5 @@ ${signInSection(t)}
 </section>
 </main>
 ${raw(jsonData('gate-text', { lang, ...texts }))}`;
-  return layout({ lang, title: t.title, body, bodyClass: 'gate', path: '/gate', scripts: ['/static/gate.js'] });
+  return layout({ lang, title: t.title, body, bodyClass: 'gate', path: '/gate', scripts: ['/static/gate.js', '/static/gate-recalls.js'] });
 }

@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  GraphQLError, Kind, getOperationAST, parse, specifiedRules, subscribe, validate,
-  type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
+  GraphQLError, getOperationAST, parse, specifiedRules, validate,
+  type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
 } from 'graphql';
+import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import type { WebSocket } from 'ws';
+import { bearerToken } from '../auth/bearer';
 import type { Context } from '../context';
 import { AppError } from '../errors';
 import { formatError } from '../format-error';
@@ -13,25 +15,12 @@ import type { WebDeps } from './request-context';
 
 /** Where GraphQL subscriptions are served, over the graphql-ws protocol (subprotocol `graphql-transport-ws`). */
 export const GRAPHQL_WS_PATH = '/graphql/ws';
-export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';
 /** A connection that has not sent `connection_init` by then is closed (4408). */
 export const GRAPHQL_WS_INIT_TIMEOUT_MS = 10_000;
 /** Open subscriptions one connection may hold. */
 export const GRAPHQL_WS_MAX_SUBSCRIPTIONS = 20;
 
 const TOKEN = /^ft_[A-Za-z0-9_-]{43}$/;
-const ID = /^[\x21-\x7e]{1,64}$/;
-
-/** The protocol's close codes. */
-const CLOSE = {
-  badMessage: 4400,
-  unauthorized: 4401,
-  forbidden: 4403,
-  badProtocol: 4406,
-  initTimeout: 4408,
-  duplicateId: 4409,
-  tooManyInits: 4429,
-} as const;
 
 export interface GraphqlWsOptions {
   schema: GraphQLSchema;
@@ -41,143 +30,99 @@ export interface GraphqlWsOptions {
   log: { warn(obj: object, msg: string): void; error(obj: unknown, msg?: string): void };
 }
 
-interface Message {
-  type?: unknown;
-  id?: unknown;
-  payload?: unknown;
+/** What the protocol server keeps per connection besides its own state: the socket, its upgrade request, the signed-in context. */
+interface Extra {
+  socket: WebSocket;
+  request: FastifyRequest;
+  context?: Context;
+}
+
+const refusal = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+
+/** The token of `connection_init`'s payload (`{ token }`), else of the upgrade request's `authorization: Bearer` header. */
+function tokenOf(ctx: WsContext<Record<string, unknown> | undefined, Extra>): string | null {
+  const fromPayload = ctx.connectionParams?.token;
+  if (typeof fromPayload === 'string') return fromPayload;
+  return bearerToken(ctx.extra.request.headers.authorization);
 }
 
 /**
- * GraphQL subscriptions over a WebSocket, speaking the graphql-ws protocol (`graphql-transport-ws`): the client sends
- * `connection_init` with `{ token: "ft_…" }` as its payload (tokens never travel in the URL), the server answers
- * `connection_ack`; then `subscribe` / `next` / `error` / `complete` per operation id, and `ping` / `pong`.
- * Only subscription operations are served here: queries and mutations go through POST /graphql, where the audit,
- * text-input and rate-limit layers apply. Registered after @fastify/websocket.
+ * GraphQL subscriptions over a WebSocket, served by the graphql-ws library's protocol server (`makeServer`) over
+ * @fastify/websocket's socket. The client signs in with `connection_init` and `{ token: "ft_…" }` as its payload (or
+ * an `authorization: Bearer` header on the upgrade, for clients that can set one; tokens never travel in the URL); an
+ * unknown token is refused with 4403. Only subscription operations are served here, under the same validation
+ * limits as POST /graphql: queries and mutations go there, where the audit, text-input and rate-limit layers apply.
+ * Errors reach the client through the one error mapping (`format-error.ts`). Registered after @fastify/websocket.
  */
 export function registerGraphqlWsRoutes(fastify: FastifyInstance, deps: WebDeps, options: GraphqlWsOptions): void {
   const rules = [...specifiedRules, ...options.validationRules];
-  fastify.get(GRAPHQL_WS_PATH, { websocket: true }, (socket: WebSocket, request) => {
-    const send = (message: Record<string, unknown>) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-    };
-    const close = (code: number, reason: string) => {
-      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
-    };
-    if (socket.protocol !== GRAPHQL_WS_PROTOCOL) return close(CLOSE.badProtocol, 'Subprotocol not acceptable');
+  const formatted = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatError(e.toJSON(), e, options.log));
 
-    let ctx: Context | null = null;
-    let initialising = false;
-    const running = new Map<string, AsyncIterator<ExecutionResult> | null>();
-    const timer = setTimeout(() => close(CLOSE.initTimeout, 'Connection initialisation timeout'), GRAPHQL_WS_INIT_TIMEOUT_MS);
-    timer.unref();
-    socket.on('close', () => {
-      clearTimeout(timer);
-      for (const it of running.values()) void it?.return?.();
-      running.clear();
-    });
-
-    const errorsOf = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-      errors.map((e) => formatError(e.toJSON(), e, options.log));
-
-    const init = async (payload: unknown) => {
-      initialising = true;
-      clearTimeout(timer);
-      const token = payload && typeof payload === 'object' ? (payload as { token?: unknown }).token : undefined;
+  const server = makeServer<Record<string, unknown> | undefined, Extra>({
+    schema: options.schema,
+    connectionInitWaitTimeout: GRAPHQL_WS_INIT_TIMEOUT_MS,
+    async onConnect(ctx) {
+      const token = tokenOf(ctx);
       try {
-        const built = await deps.contextFor(typeof token === 'string' && TOKEN.test(token) ? token : 'invalid', request.ip);
-        if (!built.viewer.accountId) return close(CLOSE.forbidden, 'Forbidden');
+        const built = await deps.contextFor(token && TOKEN.test(token) ? token : 'invalid', ctx.extra.request.ip);
+        if (!built.viewer.accountId) return false;
         attachHub(built, options.hub);
-        ctx = built;
-        send({ type: 'connection_ack' });
+        ctx.extra.context = built;
+        return true;
       } catch (e) {
-        if (e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED') return close(CLOSE.forbidden, 'Forbidden');
+        if (e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED') return false;
         options.log.warn({ err: { message: (e as Error).message } }, 'graphql-ws: sign-in failed');
-        close(1011, 'try again shortly');
+        ctx.extra.socket.close(CloseCode.InternalServerError, 'try again shortly');
+        return false;
       }
-    };
-
-    const start = async (id: string, payload: Message['payload']) => {
-      const p = (payload ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-      const fail = (errors: GraphQLFormattedError[]) => {
-        if (running.delete(id)) send({ type: 'error', id, payload: errors });
-      };
-      if (typeof p.query !== 'string') return fail([{ message: 'payload.query must be a string', extensions: { code: 'BAD_USER_INPUT' } }]);
-      const variables = p.variables ?? null;
-      if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-        return fail([{ message: 'payload.variables must be an object', extensions: { code: 'BAD_USER_INPUT' } }]);
+    },
+    onSubscribe(ctx, _id, payload) {
+      // the protocol server counts this one among the connection's subscriptions already
+      if (Object.keys(ctx.subscriptions).length > GRAPHQL_WS_MAX_SUBSCRIPTIONS) {
+        return refusal(`at most ${GRAPHQL_WS_MAX_SUBSCRIPTIONS} subscriptions per connection`, 'BAD_USER_INPUT');
       }
-      const operationName = typeof p.operationName === 'string' ? p.operationName : null;
-      let document: DocumentNode;
+      if (payload.variables != null && (typeof payload.variables !== 'object' || Array.isArray(payload.variables))) {
+        return refusal('payload.variables must be an object', 'BAD_USER_INPUT');
+      }
+      let document;
       try {
-        document = parse(p.query, { maxTokens: QUERY_LIMITS.maxTokens });
+        document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
       } catch (e) {
-        return fail([{ message: (e as Error).message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]);
+        return refusal((e as Error).message, 'GRAPHQL_PARSE_FAILED');
       }
       const invalid = validate(options.schema, document, rules);
-      if (invalid.length) return fail(invalid.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+      if (invalid.length) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      const operationName = payload.operationName ?? null;
       const operation = getOperationAST(document, operationName);
-      if (!operation) return fail([{ message: 'name the operation to run', extensions: { code: 'BAD_USER_INPUT' } }]);
-      if (operation.operation !== 'subscription' || operation.kind !== Kind.OPERATION_DEFINITION) {
-        return fail([{ message: 'only subscriptions are served here; send queries and mutations to POST /graphql', extensions: { code: 'BAD_USER_INPUT' } }]);
-      }
-      const result = await subscribe({
-        schema: options.schema, document, operationName, contextValue: ctx, variableValues: variables as Record<string, unknown> | null,
-      });
-      if (!(Symbol.asyncIterator in result)) return fail(errorsOf(result.errors ?? []));
-      const iterator = result[Symbol.asyncIterator]();
-      // completed by the client while the source was being set up
-      if (!running.has(id)) return void iterator.return?.();
-      running.set(id, iterator);
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done || !running.has(id)) break;
-        const value = step.value;
-        send({ type: 'next', id, payload: value.errors ? { ...value, errors: errorsOf(value.errors) } : value });
-      }
-      if (running.delete(id)) send({ type: 'complete', id });
-    };
+      if (!operation) return refusal('name the operation to run', 'BAD_USER_INPUT');
+      if (operation.operation !== 'subscription') return refusal('only subscriptions are served here; send queries and mutations to POST /graphql', 'BAD_USER_INPUT');
+      return { schema: options.schema, document, operationName, variableValues: payload.variables ?? null, contextValue: ctx.extra.context };
+    },
+    onError: (_ctx, _id, _payload, errors) => formatted(errors),
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      const r = result as ExecutionResult;
+      return r.errors ? { ...r, errors: formatted(r.errors) } : undefined;
+    },
+  });
 
-    socket.on('message', (data) => {
-      let message: Message;
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        return close(CLOSE.badMessage, 'Invalid message received');
-      }
-      if (!message || typeof message !== 'object') return close(CLOSE.badMessage, 'Invalid message received');
-      switch (message.type) {
-        case 'connection_init':
-          if (initialising) return close(CLOSE.tooManyInits, 'Too many initialisation requests');
-          return void init(message.payload);
-        case 'ping':
-          return send({ type: 'pong' });
-        case 'pong':
-          return;
-        case 'subscribe': {
-          if (!ctx) return close(CLOSE.unauthorized, 'Unauthorized');
-          if (typeof message.id !== 'string' || !ID.test(message.id) || !message.payload || typeof message.payload !== 'object') {
-            return close(CLOSE.badMessage, 'Invalid message received');
-          }
-          const id = message.id;
-          if (running.has(id)) return close(CLOSE.duplicateId, `Subscriber for ${id} already exists`);
-          if (running.size >= GRAPHQL_WS_MAX_SUBSCRIPTIONS) {
-            return send({ type: 'error', id, payload: [{ message: `at most ${GRAPHQL_WS_MAX_SUBSCRIPTIONS} subscriptions per connection`, extensions: { code: 'BAD_USER_INPUT' } }] });
-          }
-          running.set(id, null);
-          return void start(id, message.payload).catch((e: Error) => {
-            options.log.error({ err: { message: e.message } }, 'graphql-ws: subscription failed');
-            if (running.delete(id)) send({ type: 'error', id, payload: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  fastify.get(GRAPHQL_WS_PATH, { websocket: true }, (socket: WebSocket, request) => {
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => new Promise<void>((resolve, reject) => {
+          if (socket.readyState !== socket.OPEN) return resolve();
+          socket.send(data, (err) => (err ? reject(err) : resolve()));
+        }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) => socket.on('message', (data) => {
+          cb(String(data)).catch((e: Error) => {
+            options.log.error({ err: { message: e.message } }, 'graphql-ws: message failed');
+            socket.close(CloseCode.InternalServerError, 'Internal server error');
           });
-        }
-        case 'complete': {
-          if (typeof message.id !== 'string') return close(CLOSE.badMessage, 'Invalid message received');
-          const it = running.get(message.id);
-          running.delete(message.id);
-          return void it?.return?.();
-        }
-        default:
-          return close(CLOSE.badMessage, 'Invalid message received');
-      }
-    });
+        }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
 }

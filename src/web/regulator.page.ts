@@ -1,5 +1,6 @@
 import { CREDIT_RULES } from '../credit/rules';
 import { utcOffset } from '../local-time';
+import { renderDeskIncidents } from './desk-incidents';
 import { html, jsonData, layout, raw, signInSection } from './html';
 import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, type Lang } from './i18n';
 
@@ -11,8 +12,6 @@ const TEXT = {
     token: '登录令牌',
     signIn: '登录',
     signOut: '退出',
-    alerts: '实时提醒',
-    noAlerts: '暂无新提醒。',
     signedInAs: '当前账号',
     notRegulator: '此令牌不是监管或管理员账号，无权使用监管工作台。',
     badToken: '令牌无效或已停用。',
@@ -94,8 +93,6 @@ const TEXT = {
     token: 'Access token',
     signIn: 'Sign in',
     signOut: 'Sign out',
-    alerts: 'Live alerts',
-    noAlerts: 'No new alerts.',
     signedInAs: 'Signed in as',
     notRegulator: 'This token is not a regulator or admin account; the desk is for regulators only.',
     badToken: 'The token is unknown or revoked.',
@@ -195,11 +192,7 @@ ${signInSection(t)}
 <div id="desk" class="hidden">
 <p class="status"><span id="who"></span> <a href="#" id="signout">${t.signOut}</a></p>
 
-<section class="card" id="alerts" aria-live="polite">
-<h2>${t.alerts}</h2>
-<p class="sub" id="alerts-empty">${t.noAlerts}</p>
-<ul id="alert-list"></ul>
-</section>
+${renderDeskIncidents(lang, timeZone, utcOffset(timeZone))}
 
 <section class="card" id="overview">
 <h2>${t.overview}</h2>
@@ -281,5 +274,5 @@ ${signInSection(t)}
 </div>
 </main>
 ${raw(jsonData('regulator-text', { lang, timeZone, utcOffset: utcOffset(timeZone), ...texts, kinds: labels(OPERATOR_KIND, lang), statuses: labels(OPERATOR_STATUS, lang), units: labels(UNIT, lang), rules }))}`;
-  return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', scripts: ['/static/regulator.js'] });
+  return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', scripts: ['/static/regulator.js', '/static/desk-incidents.js'] });
 }

@@ -20,14 +20,33 @@ function assetDir(): string {
   return existsSync(here) ? here : path.resolve(__dirname, '../../../src/web/assets');
 }
 
-function asset(file: string, type: string): Asset {
-  const body = readFileSync(file);
+function assetOf(body: Buffer, type: string): Asset {
   return { body, gzip: gzipSync(body, { level: 9 }), type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+function asset(file: string, type: string): Asset {
+  return assetOf(readFileSync(file), type);
+}
+
+/**
+ * The graphql-ws library's browser client (an ES module) and the one chunk it imports, which the package names by a
+ * content hash: the import is pointed at the name we serve it under.
+ */
+function graphqlWsClient(): { client: Asset; common: Asset } {
+  const dist = path.dirname(require.resolve('graphql-ws'));
+  const source = readFileSync(path.join(dist, 'client.js'), 'utf8');
+  const chunk = /from '\.\/(common-[A-Za-z0-9_-]+\.js)'/.exec(source);
+  if (!chunk) throw new Error('graphql-ws: the browser client no longer imports one common chunk');
+  return {
+    client: assetOf(Buffer.from(source.split(`'./${chunk[1]}'`).join(`'/static/graphql-ws-common.js'`)), SCRIPT),
+    common: asset(path.join(dist, chunk[1]), SCRIPT),
+  };
 }
 
 /** Every file served under /static/, read once at start; nothing else on disk is reachable. */
 function assetTable(): Record<string, Asset> {
   const dir = assetDir();
+  const wsClient = graphqlWsClient();
   return {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
     // the printed certificate and delivery note: label size on paper, nothing but the label
@@ -40,7 +59,14 @@ function assetTable(): Record<string, Asset> {
     'inspect.js': asset(path.join(dir, 'inspect.js'), SCRIPT),
     'inspect-sw.js': asset(path.join(dir, 'page-sw.js'), SCRIPT),
     'regulator.js': asset(path.join(dir, 'regulator.js'), SCRIPT),
+    // the desk's incidents panel and live alerts, and the graphql-ws client they subscribe with
+    'desk-incidents.js': asset(path.join(dir, 'desk-incidents.js'), SCRIPT),
+    'live-notices.js': asset(path.join(dir, 'live-notices.js'), SCRIPT),
+    'gate-recalls.js': asset(path.join(dir, 'gate-recalls.js'), SCRIPT),
+    'graphql-ws.js': wsClient.client,
+    'graphql-ws-common.js': wsClient.common,
     'canteen.js': asset(path.join(dir, 'canteen.js'), SCRIPT),
+    'recall-notice.js': asset(path.join(dir, 'recall-notice.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), SCRIPT),
   };

@@ -97,6 +97,8 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/notifications/live': { url: () => '/notifications/live', allow: 'public', ok: 404 },
   // GraphQL subscriptions over graphql-ws: likewise only upgraded (test/notify-graphql-ws.test.ts signs in over the socket)
   '/graphql/ws': { url: () => '/graphql/ws', allow: 'public', ok: 404 },
+  // a recall's notice: a page shell like /regulator; who sees which holdings is the recall query's (test/web/recall-notice.test.ts)
+  '/recall/:id': { url: () => '/recall/1', allow: 'public', ok: 200 },
 };
 
 /** The routes of fastify's printed tree; a route printed under another (its path extends that one) gets its full path. */

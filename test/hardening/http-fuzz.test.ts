@@ -104,7 +104,7 @@ const ROUTES: Record<string, Route> = {
   '/qr/:file': (s) => fc.tuple(near(s.codes), fc.constantFrom('.png', '.svg', '.gif', '', '.png.svg')).map(([c, e]) => `/qr/${c}${e}`),
   '/01/:gtin/10/:lot': (s) => fc.tuple(near([...s.gtinLots.map((g) => g[0]), '12345670', '4006381333931']), near(s.gtinLots.map((g) => g[1]))).map(([g, l]) => `/01/${g}/10/${l}`),
   '/m/:id/board': (s) => near([s.marketId]).map((m) => `/m/${m}/board`),
-  '/static/:name': () => near(['site.css', 'label.css', 'gate.js', 'gate-sw.js', 'inspect.js', 'inspect-sw.js', 'jsQR.js']).map((n) => `/static/${n}`),
+  '/static/:name': () => near(['site.css', 'label.css', 'gate.js', 'gate-sw.js', 'inspect.js', 'inspect-sw.js', 'jsQR.js', 'graphql-ws.js', 'desk-incidents.js', 'recall-notice.js', 'live-notices.js', 'gate-recalls.js']).map((n) => `/static/${n}`),
   '/gate': () => fc.constant('/gate'),
   '/regulator': () => fc.constant('/regulator'),
   '/banquet': () => fc.constant('/banquet'),
@@ -124,6 +124,7 @@ const ROUTES: Record<string, Route> = {
   '/report': () => fc.constant('/report'),
   '/notifications/live': () => fc.constant('/notifications/live'),
   '/graphql/ws': () => fc.constant('/graphql/ws'),
+  '/recall/:id': () => fc.oneof(fc.constantFrom('1', '0', '-1', '2147483648', '1e3', '%00', 'abc'), fc.string()).map((id) => `/recall/${encodeURIComponent(id)}`),
 };
 
 async function send(options: InjectOptions): Promise<string[]> {

@@ -56,4 +56,41 @@ describe('regulator desk, live', () => {
     expect(navigations).toBe(0);
     await context.close();
   });
+
+  it('the incidents panel lists open incidents with deadlines, an overdue mark and the timeline, and takes a new report live with the month\'s figures', async () => {
+    const regulator = await token(t, Role.REGULATOR);
+    const REPORT = `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { id } }`;
+    const report = (over: Record<string, unknown>) => t.gql(REPORT, { input: {
+      kind: 'COMPLAINT', placeKind: 'VILLAGE', village: 'Qingshan', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), description: 'Sour milk', ...over,
+    } }, regulator);
+    const late = ok(await report({ description: 'Mouldy bread' })).reportIncident.id;
+    await t.sql(`update incident set investigate_due_at = now() - interval '1 hour' where id = $1`, [late]);
+
+    const context = await browser.newContext({ ...DESKTOP, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${base}/regulator?lang=en`);
+    await page.fill('#token', regulator);
+    await page.click('#signin-button');
+    await page.waitForSelector(`#incident-rows tr[data-incident="${late}"]`);
+    const cells = (id: string) => page.$$eval(`#incident-rows tr[data-incident="${id}"] td`, (tds) => tds.slice(0, 4).map((td) => (td as HTMLElement).innerText.trim()));
+    expect(await cells(late)).toEqual([`#${late}`, 'Complaint', 'Village · Qingshan', 'Reported']);
+    expect(await page.innerText(`#incident-rows tr[data-incident="${late}"] td:nth-child(5) strong`)).toBe('overdue');
+    await page.click(`#incident-rows tr[data-incident="${late}"] summary`);
+    const [{ name }] = await t.sql(`select name from account where role = 'REGULATOR' order by id desc limit 1`);
+    expect(await page.$$eval(`#incident-rows tr[data-incident="${late}"] details li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/^[^·]+· /, '')))).toEqual([`Reported · ${name}`]);
+    expect(await page.innerText('#incident-stats [data-stat="reported"]')).toBe('1');
+    for (let i = 0; i < 100 && t.app.notificationHub.size < 1; i++) await new Promise((r) => setTimeout(r, 50));
+
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+    const fresh = ok(await report({ kind: 'FOOD_POISONING', peopleIll: 3, description: 'Vomiting after the wedding' })).reportIncident.id;
+    await page.waitForSelector(`#incident-rows tr[data-incident="${fresh}"]`, { timeout: 15_000 });
+    expect(await cells(fresh)).toEqual([`#${fresh}`, 'Food poisoning · People ill 3', 'Village · Qingshan', 'Reported']);
+    await page.waitForFunction(() => document.querySelector('#incident-stats [data-stat="reported"]')?.textContent === '2');
+    expect(await page.$$eval('#alert-list li', (els) => els.map((e) => (e as HTMLElement).innerText.trim()))).toEqual([`食物中毒 Food poisoning: Qingshan (#${fresh})`]);
+    expect(await page.getAttribute('#alert-list', 'aria-live')).toBe('polite');
+    expect(await page.$eval('#incident-rows', (b) => b.querySelectorAll('strong.fail').length)).toBe(1);
+    expect(navigations).toBe(0);
+    await context.close();
+  });
 });

@@ -57,6 +57,7 @@ import('/static/client.js').then(function (client) {
     localStorage.removeItem(ME_KEY);
     stopCamera();
     closeTest();
+    document.dispatchEvent(new CustomEvent('gate:signed-out'));
     showSignIn(T.signInAgain);
   }
 
@@ -90,6 +91,8 @@ import('/static/client.js').then(function (client) {
       showScanner();
       refreshVendors();
       flush();
+      // recall alerts (/static/gate-recalls.js) follow the sign-in
+      document.dispatchEvent(new CustomEvent('gate:signed-in', { detail: { token: token } }));
     }, function () {
       /* offline with a token this device already signed in with: keep working from what is stored */
       var me = load(ME_KEY, null);
@@ -107,6 +110,7 @@ import('/static/client.js').then(function (client) {
     localStorage.removeItem(VENDORS_KEY);
     closeTest();
     state.token = null; state.me = null;
+    document.dispatchEvent(new CustomEvent('gate:signed-out'));
     showSignIn('');
   }
 

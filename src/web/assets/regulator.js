@@ -89,36 +89,11 @@ import('/static/client.js').then(function (client) {
 
   function showSignIn(message) { card.show(message); }
 
-  /* Live alerts: GraphQL subscription over graphql-ws; the token goes in connection_init, never in the URL. */
-  var live = null;
-  function closeLive() { if (live) { live.onclose = null; live.close(); live = null; } }
-  function openLive(token) {
-    closeLive();
-    var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql/ws', 'graphql-transport-ws');
-    live = ws;
-    ws.onopen = function () { ws.send(JSON.stringify({ type: 'connection_init', payload: { token: token } })); };
-    ws.onmessage = function (m) {
-      var msg = JSON.parse(m.data);
-      if (msg.type === 'connection_ack') {
-        ws.send(JSON.stringify({ id: 'alerts', type: 'subscribe', payload: { query: 'subscription { notificationAdded { id kind subject createdAt } }' } }));
-      } else if (msg.type === 'ping') {
-        ws.send(JSON.stringify({ type: 'pong' }));
-      } else if (msg.type === 'next' && msg.payload && msg.payload.data) {
-        var n = msg.payload.data.notificationAdded;
-        var li = document.createElement('li');
-        li.className = 'alert alert-' + n.kind;
-        li.dataset.id = n.id;
-        li.textContent = n.subject;
-        $('alert-list').insertBefore(li, $('alert-list').firstChild);
-        $('alerts-empty').classList.add('hidden');
-      }
-    };
-    // a dropped connection is opened again while the desk stays signed in
-    ws.onclose = function () { if (live === ws && state.token === token) setTimeout(function () { if (live === ws) openLive(token); }, 3000); };
-  }
+  /* Other parts of the desk (live alerts and incidents: /static/desk-incidents.js) start and stop with the sign-in. */
+  function announce(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
 
   function forget(message) {
-    closeLive();
+    announce('desk:signed-out', {});
     card.forget();
     state.token = null;
     showSignIn(message);
@@ -136,7 +111,7 @@ import('/static/client.js').then(function (client) {
       loadOverview();
       search();
       loadPlan();
-      openLive(token);
+      announce('desk:signed-in', { token: token });
     }, function (e) {
       if (e.code === 'UNAUTHENTICATED') forget(T.badToken);
       else { state.token = null; showSignIn(e.message); }
