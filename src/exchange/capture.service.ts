@@ -7,8 +7,9 @@ import { AuditKind, CaptureStatus, OperatorStatus, ProductCategory, QuantityUnit
 import { AppError, badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { isPublicCode } from '../public-code';
 import { batchesByPublicCodes, batchIdByOwnerLot, batchTable, insertBatches } from '../tables/batch.table';
-import { captureOf, finishCapture, insertCapture } from '../tables/epcis-capture.table';
-import { insertEventOnce, markCorrected } from '../tables/epcis-event.table';
+import { captureOf, claimCapture, finishCapture, insertCapture } from '../tables/epcis-capture.table';
+import { liveViewerById } from '../tables/account.table';
+import { insertEventOnce, insertEventsOnce, markCorrected, type NewCapturedEvent } from '../tables/epcis-event.table';
 import { identifiersOf, recordIdentifiers } from '../tables/exchange-identifier.table';
 import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes, operatorStatus } from '../tables/operator.table';
@@ -39,16 +40,19 @@ function schemaErrors(errors: ErrorObject[] | null | undefined): string[] {
 }
 
 /**
- * Captures an EPCIS 2.0 document: validated against the official schema as a whole (a document that is not one is
- * refused, nothing written), then each event stored once under its CBV event hash, its identifiers mapped to ours
- * or kept as master data, error declarations marking the events they correct. Processed inside the request, in one
- * transaction: the job row is written with its outcome, and `GET /epcis/capture/{id}` reads it back.
- * An operator may capture only events about itself: each must name one of its lots or the operator itself.
+ * Accepts an EPCIS 2.0 document for capture (GS1 REST binding): validated against the official schema as a whole
+ * (a document that is not one is refused, nothing written), then stored with a RUNNING job that the capture queue
+ * runs (`runCapture`); the job is answered at once. The job and its document are one row, so a job accepted
+ * survives a restart. An operator may capture only events about itself, checked per event when the job runs.
  */
 export async function captureDocument(ctx: Context, document: unknown): Promise<CaptureJob> {
   if (!ctx.viewer.accountId) throw unauthenticated();
   try {
-    return await capture(ctx, document);
+    const events = acceptable(ctx, document);
+    return await withTransaction(ctx, async (tx) => {
+      const id = await insertCapture(tx, ctx.viewer.accountId, events.length, document);
+      return (await captureOf(tx, id, null))!;
+    });
   } catch (e) {
     // a refused capture is an audit row like a refused mutation: who tried, and the code they were answered
     const code = e instanceof AppError ? String(e.extensions.code) : 'INTERNAL_SERVER_ERROR';
@@ -62,24 +66,69 @@ function audit(ctx: Context, variables: Record<string, unknown>, outcome: string
   return { accountId: viewer.accountId, role: viewer.role, kind: AuditKind.MUTATION, operation: 'POST /epcis/capture', variables, outcome, personalData: [], clientIp: ctx.clientIp };
 }
 
-async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
+/** The events of a document this viewer may send for capture; a refusal says why. */
+function acceptable(ctx: Context, document: unknown): Json[] {
   const viewer = ctx.viewer;
   if (!viewer.role || !CAPTURE_ROLES.has(viewer.role)) throw forbidden('Requires role ADMIN, REGULATOR or OPERATOR');
   if (document === null || typeof document !== 'object' || Array.isArray(document)) throw badInput('document', 'must be an EPCIS document (a JSON object)');
   if (!validateDocument(document)) throw badInput('document', `is not a valid EPCIS 2.0 document: ${schemaErrors(validateDocument.errors).join('; ')}`);
   const doc = document as Json;
   if (doc.type !== 'EPCISDocument') throw badInput('document', 'type must be EPCISDocument');
-  const events: Json[] = doc.epcisBody?.eventList ?? (doc.epcisBody?.event ? [doc.epcisBody.event] : []);
+  const events = eventsOfDocument(doc);
   if (events.length > MAX_CAPTURE_EVENTS) throw badInput('document', `holds more than ${MAX_CAPTURE_EVENTS} events`);
-  const prefixes = prefixesOf(doc['@context']);
+  return events;
+}
 
-  return withTransaction(ctx, async (tx) => {
-    const captureId = await insertCapture(tx, viewer.accountId, CaptureStatus.RUNNING, events.length);
+const eventsOfDocument = (doc: Json): Json[] => doc.epcisBody?.eventList ?? (doc.epcisBody?.event ? [doc.epcisBody.event] : []);
+
+/** How a capture job ended when it could not run at all. */
+export type CaptureFailure = 'ACCOUNT_REVOKED' | 'INTERNAL';
+
+const FAILURES: Record<CaptureFailure, string> = {
+  ACCOUNT_REVOKED: 'the account that sent the document was revoked before it was captured',
+  INTERNAL: 'the capture failed on the server; nothing of it was stored, send the document again',
+};
+
+/**
+ * Runs one accepted capture job, once: in one transaction the job row is locked (a job already run is left alone),
+ * each event stored once under its CBV event hash, its identifiers mapped to ours or kept as master data, error
+ * declarations marking the events they correct, and the job finished with its counts and per-event errors.
+ * The events are captured as the account that sent them, as it is now. `ctx` brings the ORM's manager and config.
+ */
+export async function runCapture(ctx: Context, captureId: number): Promise<void> {
+  await withTransaction(ctx, async (locked) => {
+    const job = await claimCapture(locked, captureId);
+    if (!job) return;
+    const viewer = job.accountId === null ? null : await liveViewerById(locked, job.accountId);
+    if (!viewer) return failCapture(locked, captureId, 'ACCOUNT_REVOKED');
+    const tx: Context = { ...locked, viewer };
+    const doc = job.document as Json;
+    const events = eventsOfDocument(doc);
+    const prefixes = prefixesOf(doc['@context']);
     const refs = await resolveOurs(tx, events);
     const errors: CaptureEventError[] = [];
     let captured = 0;
     let duplicates = 0;
     const identifiers = new Map<string, IdentifierMapping>();
+    const learnIds = (ids: string[]) => {
+      for (const foreignId of ids) if (!identifiers.has(foreignId)) identifiers.set(foreignId, refs.mapping(foreignId, captureId));
+    };
+    // events that cannot touch our lineage are stored in bulk, in document order with the others
+    let plain: { row: NewCapturedEvent; ids: string[] }[] = [];
+    const flush = async () => {
+      for (let i = 0; i < plain.length; i += 1000) {
+        const chunk = plain.slice(i, i + 1000);
+        const stored = await insertEventsOnce(tx, chunk.map((p) => p.row));
+        for (const p of chunk) {
+          // a hash twice in one chunk is stored once: the first counts, the second is a duplicate
+          if (stored.delete(p.row.event_hash)) {
+            captured++;
+            learnIds(p.ids);
+          } else duplicates++;
+        }
+      }
+      plain = [];
+    };
     for (const [index, event] of events.entries()) {
       const eventID = typeof event.eventID === 'string' ? event.eventID : null;
       const ids = identifiersIn(event);
@@ -89,22 +138,28 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
       }
       const hash = eventHash(event, prefixes);
       const declared = event.errorDeclaration && typeof event.errorDeclaration === 'object';
+      const row: NewCapturedEvent = {
+        capture_id: captureId,
+        event_hash: declared ? hash + DECLARATION : hash,
+        event_id: eventID,
+        event_type: String(event.type),
+        event_time: new Date(event.eventTime),
+        biz_step: typeof event.bizStep === 'string' ? event.bizStep : null,
+        disposition: typeof event.disposition === 'string' ? event.disposition : null,
+        read_point: typeof event.readPoint?.id === 'string' ? event.readPoint.id : null,
+        epcs: epcKeys(event),
+        body: event,
+      };
+      if (!declared && !mayChangeLineage(event, ids, refs)) {
+        plain.push({ row, ids });
+        continue;
+      }
+      await flush();
       // the event and what it does to our lineage go in one savepoint: a refused lineage step stores nothing of the event
       let outcome: { id: number; made: Map<string, number> } | null;
       try {
         outcome = await withTransaction(tx, async (sp) => {
-          const stored = await insertEventOnce(sp, {
-            capture_id: captureId,
-            event_hash: declared ? hash + DECLARATION : hash,
-            event_id: eventID,
-            event_type: String(event.type),
-            event_time: new Date(event.eventTime),
-            biz_step: typeof event.bizStep === 'string' ? event.bizStep : null,
-            disposition: typeof event.disposition === 'string' ? event.disposition : null,
-            read_point: typeof event.readPoint?.id === 'string' ? event.readPoint.id : null,
-            epcs: epcKeys(event),
-            body: event,
-          });
+          const stored = await insertEventOnce(sp, row);
           if (stored === null) return null;
           // an error declaration says an event was wrong: it changes no lot
           return { id: stored, made: declared ? new Map<string, number>() : await applyToLineage(sp, event, refs) };
@@ -124,19 +179,42 @@ async function capture(ctx: Context, document: unknown): Promise<CaptureJob> {
         // the declaration repeats the original event (its eventID, or its fields and so its hash); correctiveEventIDs name replacements
         await markCorrected(tx, id, hash, eventID ? [eventID] : []);
       }
-      for (const foreignId of ids) if (!identifiers.has(foreignId)) identifiers.set(foreignId, refs.mapping(foreignId, captureId));
+      learnIds(ids);
       for (const [foreignId, batchId] of made) {
         await refs.learn(foreignId, batchId);
         identifiers.set(foreignId, { ...(identifiers.get(foreignId) ?? refs.mapping(foreignId, captureId)), ...(ids.includes(foreignId) ? {} : { scheme: 'bizTransaction' }), batchId, masterData: {} });
       }
     }
+    await flush();
     await recordIdentifiers(tx, [...identifiers.values()]);
     const status = errors.length === 0 ? CaptureStatus.SUCCEEDED : captured + duplicates > 0 ? CaptureStatus.PARTIAL : CaptureStatus.FAILED;
     await finishCapture(tx, captureId, status, { captured, duplicates }, errors);
     await recordAuditEvent(tx, audit(tx, { captureId, events: events.length, captured, duplicates }, 'OK'));
-    return (await captureOf(tx, captureId, null))!;
   });
 }
+
+/** Finishes a job that could not run, with one error about the whole document; a job already finished is left alone. */
+export async function failCapture(ctx: Db, captureId: number, why: CaptureFailure): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    if (await claimCapture(tx, captureId)) await finishCapture(tx, captureId, CaptureStatus.FAILED, { captured: 0, duplicates: 0 }, [{ index: null, eventID: null, errors: [FAILURES[why]] }]);
+  });
+}
+
+/**
+ * Whether the event may make, hand over or process one of our lots: a commissioning (it may make a lot of the
+ * capturing operator), or an event of the kinds that do naming something of ours (a lot, an operator, a hand-over
+ * an earlier event of this capture learnt). Every other event is stored as it is.
+ */
+function mayChangeLineage(e: Json, ids: string[], refs: Refs): boolean {
+  if (e.type !== 'TransformationEvent' && e.type !== 'ObjectEvent') return false;
+  const step = stepOf(e);
+  if (e.type === 'ObjectEvent' && step === 'commissioning') return true;
+  if (e.type === 'ObjectEvent' && step !== 'shipping' && step !== 'receiving') return false;
+  return [...ids, ...transactionsOf(e)].some((id) => refs.batchOf(id) !== null || refs.operatorOf(id) !== null);
+}
+
+const transactionsOf = (e: Json): string[] =>
+  (Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []).map((t: Json) => t?.bizTransaction).filter((t: unknown): t is string => typeof t === 'string');
 
 /** The refusals of a lineage step that refuse one event, not the capture. */
 const REFUSALS = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);

@@ -54,6 +54,23 @@ export async function insertEventOnce(ctx: Db, e: NewCapturedEvent): Promise<num
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Stores events in one statement, each unless one with its hash is held (or came earlier in the list); the hashes
+ * stored, so the caller counts the rest as duplicates.
+ */
+export async function insertEventsOnce(ctx: Db, events: NewCapturedEvent[]): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const rows = await ctx.em.execute<{ event_hash: string }[]>(
+    `insert into epcis_event (capture_id, event_hash, event_id, event_type, event_time, biz_step, disposition, read_point, epcs, body)
+     select x.capture_id, x.event_hash, x.event_id, x.event_type, x.event_time, x.biz_step, x.disposition, x.read_point, x.epcs, x.body
+     from jsonb_to_recordset(?::jsonb) as x(capture_id int, event_hash text, event_id text, event_type text, event_time timestamptz,
+       biz_step text, disposition text, read_point text, epcs jsonb, body jsonb)
+     on conflict (event_hash) do nothing returning event_hash`,
+    [JSON.stringify(events)],
+  );
+  return new Set(rows.map((r) => r.event_hash));
+}
+
 /** Marks the events an error declaration names (by hash, or by eventID) corrected by it; the originals stay. How many. */
 export async function markCorrected(ctx: Db, declarationId: number, hash: string, eventIds: string[]): Promise<number> {
   const rows = await ctx.em.execute<{ id: number }[]>(

@@ -81,6 +81,9 @@ export function eventQuery(query: Record<string, unknown>): EventQuery {
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** An EPCIS document may be larger than a JSON body: 10,000 events fit in it. */
+export const CAPTURE_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** A registry spreadsheet may be larger than a JSON body: 100,000 lines of CSV fit in it. */
 export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -103,7 +106,7 @@ async function sendSpreadsheet(reply: FastifyReply, rows: FsmaRow[], format: 'cs
  */
 export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: WebDeps): Promise<void> {
   // EPCIS documents come as JSON-LD; decoded strictly as UTF-8 like every JSON body
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer' }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer', bodyLimit: CAPTURE_BODY_LIMIT }, (_request, body, done) => {
     let text: string;
     try {
       text = UTF8.decode(body as Buffer);
@@ -144,7 +147,8 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     }
   });
 
-  fastify.post('/epcis/capture', async (request, reply) => {
+  // the document is checked and stored here; the capture queue captures it, and the job tells how that went
+  fastify.post('/epcis/capture', { bodyLimit: CAPTURE_BODY_LIMIT }, async (request, reply) => {
     try {
       const ctx = await request.context();
       const job = await captureDocument(ctx, request.body);
