@@ -218,6 +218,10 @@ describe('POST /epcis/capture', () => {
       { parent_id: k1, child_id: received, kind: 'TRANSFER', quantity: '40.000' },
       { parent_id: received, child_id: jam, kind: 'PROCESS', quantity: '40.000' },
     ]);
+    // the hand-over is dated at its shipping event and carries the delivery note its business transaction named
+    expect(await t.sql(`select created_at, document_type, document_number from batch_link where kind = 'TRANSFER'`)).toEqual([
+      { created_at: new Date('2026-11-02T02:00:00.000Z'), document_type: 'DELIVERY_NOTE', document_number: 'DN-1' },
+    ]);
     expect(await t.sql(`select foreign_id, scheme, batch_id from exchange_identifier where batch_id is not null order by batch_id, foreign_id`)).toEqual([
       { foreign_id: C1, scheme: 'lgtin', batch_id: k1 },
       { foreign_id: C2, scheme: 'lgtin', batch_id: received },
@@ -228,12 +232,12 @@ describe('POST /epcis/capture', () => {
     expect((await capture(doc(events, context), f.admin)).json()).toMatchObject({ status: 'PARTIAL', capturedCount: 0, duplicateCount: 4 });
     expect(await count('batch')).toBe(3);
     expect(await count('batch_link')).toBe(2);
-    // and our own export of the jam tells the chain back; the hand-over and the processing are dated when they were
-    // recorded (one capture, one instant), where the export puts making before moving
+    // and our own export of the jam tells the chain back: the hand-over at its event's time, the processing when it was recorded
     const exported = (await get(`/epcis/batches/${jam}.jsonld?direction=backward`, f.regulator)).json();
     expect(exported.epcisBody.eventList.map((e: { type: string; bizStep: string }) => `${e.type} ${e.bizStep}`)).toEqual([
-      'ObjectEvent commissioning', 'TransformationEvent commissioning', 'ObjectEvent shipping', 'ObjectEvent receiving',
+      'ObjectEvent commissioning', 'ObjectEvent shipping', 'ObjectEvent receiving', 'TransformationEvent commissioning',
     ]);
+    expect(exported.epcisBody.eventList[1].bizTransactionList[1]).toEqual({ type: 'desadv', bizTransaction: `${URL}/documents/delivery_note/DN-1` });
   });
 
   it('records an error declaration as a correction that keeps the original, marked corrected', async () => {

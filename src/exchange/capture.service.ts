@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { withTransaction, type Context, type Db } from '../context';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { NewAuditEvent } from '../audit/audit.model';
-import { AuditKind, CaptureStatus, OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
+import { AuditKind, CaptureStatus, HandoverDocumentType, OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { AppError, badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { isPublicCode } from '../public-code';
 import { batchesByPublicCodes, batchIdByOwnerLot, batchTable, insertBatches } from '../tables/batch.table';
@@ -14,7 +14,13 @@ import { identifiersOf, recordIdentifiers } from '../tables/exchange-identifier.
 import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes, operatorStatus } from '../tables/operator.table';
 import { UOM } from '../trace/epcis.service';
-import { processBatches, transferBatch } from '../trace/lineage.service';
+import { processBatches } from '../trace/lineage.service';
+import { transferWithin } from '../trace/batch-flow';
+import { checkHandover } from '../trace/handover';
+import type { HandoverDocument } from '../trace/lineage.model';
+import { assertActsFor, isRegulator } from '../auth/access';
+import { setTransferDocument } from '../tables/batch-link.table';
+import * as v from '../validation';
 import epcisSchema from './EPCIS-JSON-Schema.json';
 import { canonicalDigitalLink, eventHash, prefixesOf } from './event-hash';
 import type { CaptureEventError, CaptureJob, IdentifierMapping } from './exchange.model';
@@ -278,32 +284,101 @@ const ownedBy = (list: unknown, key: 'source' | 'destination', refs: Refs): numb
 
 /**
  * A shipping ObjectEvent of one of our lots from its owner to another of our operators (owning_party source and
- * destination) is a hand-over: `transferBatch`, which gives the receiver its own lot. Its business transactions
- * then name that lot, so the matching receiving event maps to it. A hand-over we exported ourselves (its business
- * transaction under PUBLIC_URL) is already held.
+ * destination) is a hand-over, dated at the event: the receiver gets its own lot and the hand-over its document
+ * (`handoverOfEvent`). When a receiving event of the same document shares a business transaction, the receiver's
+ * lot is the one it names: under its lot number, and — captured by ADMIN or REGULATOR — under the public code of an
+ * export of ours; a lot that names already exists means the hand-over is held (our own export told back). Its
+ * business transactions then name the receiver's lot, and through them the receiving event's class does.
  */
 async function shipping(sp: Context, e: Json, refs: Refs): Promise<Map<string, number>> {
-  const transactions: string[] = (Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []).map((t: Json) => t?.bizTransaction).filter((t: unknown) => typeof t === 'string');
-  if (transactions.some((t) => t.startsWith(`${sp.config.publicUrl}/`))) return new Map();
+  const transactions = transactionsOf(e);
   const amounts: Json[] = Array.isArray(e.quantityList) ? e.quantityList : [];
   const from = ownedBy(e.sourceList, 'source', refs);
   const to = ownedBy(e.destinationList, 'destination', refs);
   if (amounts.length !== 1 || from === null || to === null || from === to || typeof amounts[0]?.epcClass !== 'string') return new Map();
   const lot = refs.batchOf(amounts[0].epcClass);
   if (lot === null) return new Map();
+  const receipt = transactions.map((t) => refs.receiptOf(t)).find((r) => r !== undefined);
+  const receivedClass = receipt && typeof receipt.quantityList?.[0]?.epcClass === 'string' ? (receipt.quantityList[0].epcClass as string) : null;
+  if (receivedClass !== null && refs.batchOf(receivedClass) !== null) return new Map();
   if (typeof amounts[0].quantity !== 'number') throw badInput('quantityList', 'a hand-over of our lot needs the quantity shipped');
   if (refs.ownerOfBatch(lot) !== from) throw badInput('sourceList', 'the owning party shipping a lot must be its owner');
-  const received = await transferBatch(sp, { batchId: lot, toOperatorId: to, quantity: amounts[0].quantity });
+  assertActsFor(sp.viewer, from);
+  const handover = handoverOfEvent(e, sp.config.publicUrl);
+  const lotNumber = receipt ? lotFacts(receipt).lotNumber : null;
+  const received = await transferWithin(sp, {
+    parentId: lot, toOperatorId: to, quantity: v.quantity('quantityList[0].quantity', amounts[0].quantity),
+    at: v.pastDate('eventTime', new Date(e.eventTime)),
+    lotCode: lotNumber !== null && LOT_CODE.test(lotNumber) ? lotNumber : null,
+    publicCode: receivedClass !== null ? restorableCode(sp, receivedClass) : null,
+  });
+  if (handover) await setTransferDocument(sp, lot, received.id, handover);
   return new Map(transactions.map((t) => [t, received.id]));
 }
 
 /** A receiving ObjectEvent of a class we do not know, under a business transaction that handed over one of our lots, names the receiver's lot. */
 function receiving(e: Json, refs: Refs): Map<string, number> {
-  const transactions: string[] = (Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []).map((t: Json) => t?.bizTransaction).filter((t: unknown) => typeof t === 'string');
-  const received = transactions.map((t) => refs.batchOf(t)).find((id) => id !== null);
+  const received = transactionsOf(e).map((t) => refs.batchOf(t)).find((id) => id !== null);
   if (received === undefined || received === null) return new Map();
   const amounts: Json[] = Array.isArray(e.quantityList) ? e.quantityList : [];
   return new Map(amounts.filter((q) => typeof q?.epcClass === 'string' && refs.batchOf(q.epcClass) === null).map((q) => [q.epcClass as string, received]));
+}
+
+/** CBV business transaction types that name one of our hand-over documents (the export's DOCUMENT_BTT read back). */
+const DOCUMENT_OF_BTT: Record<string, HandoverDocumentType> = {
+  inv: HandoverDocumentType.INVOICE,
+  desadv: HandoverDocumentType.DELIVERY_NOTE,
+  po: HandoverDocumentType.PURCHASE_ORDER,
+  bol: HandoverDocumentType.BILL_OF_LADING,
+};
+
+const bareTerm = (x: unknown) => String(x ?? '').replace('https://ref.gs1.org/cbv/BTT-', '').replace('urn:epcglobal:cbv:btt:', '');
+const isUri = (x: unknown): x is string => typeof x === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(x);
+
+/**
+ * The hand-over document a shipping or receiving event tells: the first business transaction that is a document —
+ * one of our `/documents/{type}/{number}` (type and number as we export them), or a typed CBV one (inv, desadv, po,
+ * bol; the number is a CBV `urn:epcglobal:cbv:bt:{gln}:{id}`'s id, else the URI's last segment); the places from
+ * `location` entries of the source and destination lists (or our `foodtrace:shipFrom` / `shipTo`); the shipping
+ * date from `foodtrace:shippedAt`. Checked as a client's hand-over is; null when the event tells none.
+ */
+export function handoverOfEvent(e: Json, publicUrl: string): HandoverDocument | null {
+  let documentType: HandoverDocumentType | null = null;
+  let documentNumber: string | null = null;
+  for (const t of Array.isArray(e.bizTransactionList) ? e.bizTransactionList : []) {
+    const uri = t?.bizTransaction;
+    if (typeof uri !== 'string' || uri.startsWith(`${publicUrl}/transfers/`)) continue;
+    const ours = uri.startsWith(`${publicUrl}/documents/`) ? /^([a-z_]+)\/([^/]+)$/.exec(uri.slice(publicUrl.length + '/documents/'.length)) : null;
+    const type = ours ? (HANDOVER_TYPES.has(ours[1].toUpperCase()) ? (ours[1].toUpperCase() as HandoverDocumentType) : undefined) : DOCUMENT_OF_BTT[bareTerm(t.type)];
+    if (!type) continue;
+    const bt = /^urn:epcglobal:cbv:bt:[^:]*:(.+)$/.exec(uri);
+    const raw = ours ? ours[2] : bt ? bt[1] : uri.replace(/\/+$/, '').split('/').pop()!;
+    let number: string;
+    try {
+      number = decodeURIComponent(raw);
+    } catch {
+      number = raw;
+    }
+    [documentType, documentNumber] = [type, number.slice(0, 64)];
+    break;
+  }
+  const place = (list: unknown, key: 'source' | 'destination', extension: string) =>
+    (Array.isArray(list) ? list : []).find((p: Json) => bareTerm(p?.type).replace('https://ref.gs1.org/cbv/SDT-', '') === 'location' && isUri(p[key]))?.[key]
+    ?? (typeof e[extension] === 'string' ? e[extension] : null);
+  const shippedAt = typeof e['foodtrace:shippedAt'] === 'string' ? new Date(e['foodtrace:shippedAt']) : null;
+  return checkHandover({
+    documentType, documentNumber, shippedAt,
+    shipFrom: place(e.sourceList, 'source', 'foodtrace:shipFrom'), shipTo: place(e.destinationList, 'destination', 'foodtrace:shipTo'),
+  });
+}
+
+const HANDOVER_TYPES = new Set<string>(Object.values(HandoverDocumentType));
+
+/** The public code of a lot an export of ours named, to give the lot captured back: only ADMIN and REGULATOR restore one. */
+function restorableCode(ctx: Context, epcClass: string): string | null {
+  if (!isRegulator(ctx.viewer) || !epcClass.startsWith(`${ctx.config.publicUrl}/t/`)) return null;
+  const code = epcClass.slice(ctx.config.publicUrl.length + 3);
+  return isPublicCode(code) ? code : null;
 }
 
 const UNIT_OF = new Map(Object.entries(UOM).map(([unit, code]) => [code, unit as QuantityUnit]));
@@ -345,7 +420,9 @@ async function commissionLots(tx: Context, e: Json, refs: Refs): Promise<Map<str
     const unit = UNIT_OF.get(q.uom);
     const lotCode = String(ilmd['cbvmda:lotNumber'] ?? lotOfClass(q.epcClass) ?? '');
     if (!unit || typeof q.quantity !== 'number' || !(q.quantity > 0) || !LOT_CODE.test(lotCode)) continue;
-    const [row] = await insertBatches(tx, [{ ownerId, productName, category, lotCode, quantity: q.quantity, unit, producedAt, originPlace, gtin: null }], true);
+    const gtin = q.epcClass.startsWith(`${tx.config.publicUrl}/01/`) ? /^\/01\/(\d{14})\/10\//.exec(q.epcClass.slice(tx.config.publicUrl.length))?.[1] ?? null : null;
+    const publicCode = restorableCode(tx, q.epcClass);
+    const [row] = await insertBatches(tx, [{ ownerId, productName, category, lotCode, quantity: q.quantity, unit, producedAt, originPlace, gtin, publicCode }], true);
     const id = row?.id ?? (await batchIdByOwnerLot(tx, ownerId, lotCode));
     if (id !== null) made.set(q.epcClass, id);
   }
@@ -433,7 +510,13 @@ async function resolveOurs(tx: Context, events: Json[]) {
     const m = marketIdOf(id);
     return m !== null && markets.has(m) ? m : null;
   };
+  // the receiving event of the document under each business transaction: a hand-over shipped names its receiver's lot
+  const receipts = new Map<string, Json>();
+  for (const e of events) if (e.type === 'ObjectEvent' && stepOf(e) === 'receiving') for (const t of transactionsOf(e)) if (!receipts.has(t)) receipts.set(t, e);
   return {
+    receiptOf(transaction: string): Json | undefined {
+      return receipts.get(transaction);
+    },
     operatorOf(id: string): number | null {
       const op = codeOf(id, 'o');
       return op ? operators.get(op) ?? null : null;
