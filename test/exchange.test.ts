@@ -258,7 +258,7 @@ describe('POST /epcis/capture', () => {
 });
 
 describe('GET /epcis/events', () => {
-  it('round trip: a lineage exported, captured, and queried back gives the same events', async () => {
+  it('tells the events produced here and the events captured as one list: a captured copy of a produced event is one event', async () => {
     const farm = await makeOperator(t, f.admin);
     const shop = await makeOperator(t, f.admin, { kind: 'WHOLESALER' });
     const lot = await makeBatch(t, f.admin, farm.id, { lotCode: 'RT-1', quantity: 100 });
@@ -267,17 +267,68 @@ describe('GET /epcis/events', () => {
     expect(exported.statusCode).toBe(200);
     const document = exported.json();
     expect(document.epcisBody.eventList.map((e: { bizStep: string }) => e.bizStep)).toEqual(['commissioning', 'shipping', 'receiving']);
+    const byId = (list: { eventID: string }[]) => [...list].sort((a, b) => (a.eventID < b.eventID ? -1 : 1));
+    const query = async () => {
+      const res = await get('/epcis/events', f.regulator);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+      return res.json().epcisBody.queryResults.resultsBody.eventList;
+    };
+    // produced here, nothing captured yet
+    expect(byId(await query())).toEqual(byId(document.epcisBody.eventList));
 
     const res = await capture(document, f.admin);
     expect(res.json()).toMatchObject({ status: 'SUCCEEDED', capturedCount: 3 });
-    const back = await get('/epcis/events', f.regulator);
-    expect(back.statusCode).toBe(200);
-    expect(back.headers['content-type']).toBe('application/ld+json; charset=utf-8');
-    expect(back.json().epcisBody.queryResults.resultsBody.eventList).toEqual(document.epcisBody.eventList);
+    expect(await count('epcis_event')).toBe(3);
+    // captured and produced: the same three events, once each
+    expect(byId(await query())).toEqual(byId(document.epcisBody.eventList));
     // exported a second time and captured again: the same events, nothing added
     const twice = (await get(`/epcis/batches/${lot.id}.jsonld?direction=both`, f.regulator)).json();
     expect(twice.epcisBody.eventList).toEqual(document.epcisBody.eventList);
     expect((await capture(twice, f.admin)).json()).toMatchObject({ capturedCount: 0, duplicateCount: 3 });
+  });
+
+  it('filters produced events by bizStep, EPC, time and read point, and pages produced and captured events together in time order', async () => {
+    const scene = await makeOperator(t, f.admin);
+    const shop = await makeOperator(t, f.admin, { kind: 'WHOLESALER' });
+    const lot = await makeBatch(t, f.admin, scene.id, { lotCode: 'Q-1', quantity: 100, producedAt: '2026-11-01T06:00:00.000Z' });
+    const other = await makeBatch(t, f.admin, scene.id, { lotCode: 'Q-2', quantity: 10, producedAt: '2026-11-03T06:00:00.000Z' });
+    ok(await t.gql(`mutation($i: TransferBatchInput!) { transferBatch(input: $i) { id } }`, { i: { batchId: lot.id, toOperatorId: shop.id, quantity: 40 } }, f.admin));
+    await capture(read('example-ObjectEvent.jsonld'), f.admin);
+    const list = async (q: string, tok = f.admin) => {
+      const res = await get(`/epcis/events${q}`, tok);
+      expect(res.statusCode).toBe(200);
+      return res.json().epcisBody.queryResults.resultsBody.eventList as Record<string, any>[];
+    };
+    const all = await list('');
+    const captured = read('example-ObjectEvent.jsonld').epcisBody.eventList.length;
+    expect(all).toHaveLength(captured + 4);
+    // event time order
+    const times = all.map((e) => Date.parse(e.eventTime));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const q1 = `${URL}/t/${lot.publicCode}`;
+    expect((await list('?EQ_bizStep=shipping')).filter((e) => e.quantityList?.[0]?.epcClass === q1).map((e) => e.bizStep)).toEqual(['shipping']);
+    expect((await list(`?MATCH_epc=${encodeURIComponent(q1)}`)).map((e) => e.bizStep)).toEqual(['commissioning', 'shipping']);
+    expect((await list(`?MATCH_anyEPC=${encodeURIComponent(`${URL}/t/${other.publicCode}`)}&eventType=ObjectEvent`)).map((e) => e.ilmd['cbvmda:lotNumber'])).toEqual(['Q-2']);
+    expect((await list('?GE_eventTime=2026-11-02T00:00:00Z&LT_eventTime=2026-11-04T00:00:00Z&EQ_disposition=active')).map((e) => e.ilmd?.['cbvmda:lotNumber'])).toEqual(['Q-2']);
+    expect(await list('?EQ_readPoint=urn:epc:id:sgln:0000000.00000.0')).toEqual([]);
+
+    const pages: Record<string, unknown>[] = [];
+    let url = '/epcis/events?perPage=1';
+    for (;;) {
+      const res = await get(url, f.admin);
+      pages.push(...res.json().epcisBody.queryResults.resultsBody.eventList);
+      const link = res.headers.link as string | undefined;
+      if (!link) break;
+      url = /^<([^>]+)>; rel="next"$/.exec(link)![1];
+    }
+    expect(pages).toEqual(all);
+
+    // an operator sees the events of its own lots (and those it captured), nobody else's
+    const farmer = await token(t, Role.OPERATOR, { operatorId: shop.id });
+    const mine = await list('', farmer);
+    // the hand-over's two events share an instant: within it the order is by event hash
+    expect(mine.map((e) => e.bizStep).sort()).toEqual(['receiving', 'shipping']);
   });
 
   it('filters by event type, bizStep (bare or URI), EPC in either spelling, time range and read point, and pages with a token', async () => {
@@ -319,10 +370,10 @@ describe('GET /epcis/events', () => {
     expect(pages).toEqual(all);
   });
 
-  it('is for ADMIN and REGULATOR, and refuses unknown parameters and bad values', async () => {
+  it('is for ADMIN, REGULATOR and operators, and refuses unknown parameters and bad values', async () => {
     expect((await get('/epcis/events', null)).statusCode).toBe(401);
-    const farmer = await token(t, Role.OPERATOR, { operatorId: (await makeOperator(t, f.admin)).id });
-    expect((await get('/epcis/events', farmer)).statusCode).toBe(403);
+    const clerk = await token(t, Role.GATE_STAFF, { marketId: (await makeMarket(t, f.admin)).id });
+    expect((await get('/epcis/events', clerk)).statusCode).toBe(403);
     expect((await get('/epcis/events?foo=1', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'foo' });
     expect((await get('/epcis/events?GE_eventTime=yesterday', f.admin)).json().error).toEqual({ code: 'BAD_USER_INPUT', field: 'GE_eventTime', message: 'GE_eventTime: must be an ISO 8601 date and time' });
     expect((await get('/epcis/events?nextPageToken=zzz', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nextPageToken' });
