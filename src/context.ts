@@ -2,7 +2,7 @@ import type { TransactionOptions } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Viewer } from './auth/viewer.model';
-import type { PublicReads } from './db/public-reads';
+import { PublicReads } from './db/public-reads';
 import { createLoaders, type Loaders } from './loaders';
 import type { Db } from './tables/table';
 
@@ -20,7 +20,18 @@ export interface Context {
 /** What a function that only speaks SQL needs of the context (table modules, walks). */
 export type { Db };
 
-export function buildContext(orm: MikroORM, reads: PublicReads, config: Config, viewer: Viewer, clientIp: string | null = null): Context {
+/** One public-lookup pool per ORM for contexts built outside a request (jobs, scripts); idle, it holds no connection. */
+const defaultReads = new WeakMap<MikroORM, PublicReads>();
+
+function publicReadsOf(orm: MikroORM, config: Config): PublicReads {
+  let reads = defaultReads.get(orm);
+  if (!reads) defaultReads.set(orm, (reads = new PublicReads(orm.config.get('clientUrl')!, config.limits.publicStatementTimeoutMs)));
+  return reads;
+}
+
+export function buildContext(
+  orm: MikroORM, config: Config, viewer: Viewer, clientIp: string | null = null, reads: PublicReads = publicReadsOf(orm, config),
+): Context {
   const em = orm.em.fork(); // own identity map per request
   return { em, viewer, loaders: createLoaders(em), config, clientIp, reads };
 }

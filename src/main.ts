@@ -8,6 +8,7 @@ import { auditRetentionDays, startAuditRetention } from './audit/retention';
 import { startNotificationQueue } from './notify/queue';
 import { startReminders } from './banquet/reminders';
 import { startOverdueOrders } from './supervision/overdue';
+import { captureWorker } from './exchange/capture.queue';
 
 async function main(): Promise<void> {
   exitOnUnhandledErrors((line) => console.error(line));
@@ -33,10 +34,11 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, say);
 
   const app = await createApp(db.orm, config);
-  // notifications: pg-boss on the same database delivers the outbox to inboxes and live connections; started before
-  // the server listens, so a stop signal never finds it half started
+  // notifications: pg-boss on the same database delivers the outbox to inboxes and live connections, and runs the
+  // EPCIS capture jobs; started before the server listens, so a stop signal never finds it half started
   const notifications = await startNotificationQueue({
     orm: db.orm, connectionString: db.appUrl, ownerConnectionString: db.ownerUrl, hub: app.notificationHub, log: app.fastify.log,
+    workers: [captureWorker({ orm: db.orm, config, log: app.fastify.log })],
   });
   const address = await app.fastify.listen({ port: config.port, host: config.host });
   // with an ephemeral port and no PUBLIC_URL, links and QR codes point at the address actually bound
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.fastify.close(); // stops accepting, drains Apollo
-      await notifications.stop(); // a delivery in flight finishes; one cut short is sent again at the next start
+      await notifications.stop(); // a delivery or capture in flight finishes; one cut short is run again at the next start
       await db.close(); // closes the pool, stops an embedded PostgreSQL
       process.exit(0);
     } catch (e) {

@@ -1,12 +1,14 @@
 import ExcelJS from 'exceljs';
 import { Role } from '../src/entities/enums';
 import { FSMA_COLUMNS } from '../src/exchange/fsma.service';
+import { untilCaptured, useCaptureQueue } from './support/capture-queue';
 import { makeBatch, makeOperator, ok, token } from './support/factories';
 import { useTestApp } from './support/use-test-app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse } = require('csv-parse/sync');
 
 const { t, f } = useTestApp();
+useCaptureQueue(t);
 
 const get = (url: string, tok: string | null) => t.app.fastify.inject({ method: 'GET', url, headers: tok ? { authorization: `Bearer ${tok}` } : {} });
 
@@ -86,7 +88,7 @@ describe('the FSMA 204 sortable spreadsheet', () => {
         ],
       },
     };
-    const sent = await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${f.admin}`, 'content-type': 'application/ld+json' }, payload: JSON.stringify(doc) });
+    const sent = await untilCaptured(t, await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${f.admin}`, 'content-type': 'application/ld+json' }, payload: JSON.stringify(doc) }), f.admin);
     expect(sent.json().status).toBe('SUCCEEDED');
     const csv = await get('/exports/fsma204/events.csv?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', f.regulator);
     expect(csv.statusCode).toBe(200);
@@ -96,7 +98,7 @@ describe('the FSMA 204 sortable spreadsheet', () => {
 
     // an error declaration for that event takes it out of the spreadsheet; the original stays captured
     const declared = { ...doc, epcisBody: { eventList: [{ ...doc.epcisBody.eventList[0], errorDeclaration: { declarationTime: '2026-11-12T00:00:00Z', reason: 'incorrect_data' } }] } };
-    await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${f.admin}`, 'content-type': 'application/ld+json' }, payload: JSON.stringify(declared) });
+    await untilCaptured(t, await t.app.fastify.inject({ method: 'POST', url: '/epcis/capture', headers: { authorization: `Bearer ${f.admin}`, 'content-type': 'application/ld+json' }, payload: JSON.stringify(declared) }), f.admin);
     const after = await get('/exports/fsma204/events.csv?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', f.regulator);
     expect((parse(after.body.slice(1)) as string[][]).slice(1)).toEqual([]);
   });

@@ -1,22 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Role } from '../src/entities/enums';
 import { canonicalDigitalLink } from '../src/exchange/event-hash';
+import { useCaptureQueue, untilCaptured } from './support/capture-queue';
 import { read } from './support/epcis';
 import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
 import { useTestApp } from './support/use-test-app';
 
 const { t, f } = useTestApp();
+useCaptureQueue(t);
 
-const EXAMPLES = ['example-ObjectEvent.jsonld', 'example-TransformationEvent.jsonld', 'example-TransformationEvent-DigitalLink.jsonld'];
+/** Every official example kept with the tests (a copy of ../shared/epcis, checked below). */
+const EXAMPLES = readdirSync(join(__dirname, 'fixtures', 'epcis')).filter((name) => /^example-.*\.jsonld$/.test(name)).sort();
 const URL = 'http://foodtrace.test';
 
-async function capture(doc: unknown, tok: string | null, contentType = 'application/ld+json', raw?: string | Buffer) {
+function send(doc: unknown, tok: string | null, contentType = 'application/ld+json', raw?: string | Buffer) {
   return t.app.fastify.inject({
     method: 'POST', url: '/epcis/capture',
     headers: { 'content-type': contentType, ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
     payload: raw ?? JSON.stringify(doc),
   });
+}
+
+/** Sends a document and, when it was accepted, waits for its job to run: the job, or the refusal. */
+async function capture(doc: unknown, tok: string | null, contentType = 'application/ld+json', raw?: string | Buffer) {
+  return untilCaptured(t, await send(doc, tok, contentType, raw), tok!);
 }
 
 async function get(url: string, tok: string | null) {
@@ -39,17 +47,17 @@ describe('POST /epcis/capture', () => {
   it.each(EXAMPLES)('captures the official example %s without error, and a second time adds nothing', async (name) => {
     const example = read(name);
     const n = example.epcisBody.eventList.length;
-    const first = await capture(example, f.admin);
+    const first = await send(example, f.admin);
     expect(first.statusCode).toBe(202);
     const id = first.json().captureID;
     expect(first.headers.location).toBe(`/epcis/capture/${id}`);
-    const job = await get(first.headers.location as string, f.admin);
+    const job = await untilCaptured(t, first, f.admin);
     expect(job.statusCode).toBe(200);
     expect(job.json()).toMatchObject({ captureID: id, running: false, success: true, status: 'SUCCEEDED', eventCount: n, capturedCount: n, duplicateCount: 0, errors: [] });
     expect(await count('epcis_event')).toBe(n);
 
     const again = await capture(example, f.regulator);
-    expect(again.statusCode).toBe(202);
+    expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ status: 'SUCCEEDED', eventCount: n, capturedCount: 0, duplicateCount: n });
     expect(await count('epcis_event')).toBe(n);
   });
@@ -115,15 +123,16 @@ describe('POST /epcis/capture', () => {
     const farmer = await token(t, Role.OPERATOR, { operatorId: farm.id });
     const about = (b: { publicCode: string }) => shipping({ epcList: undefined, quantityList: [{ epcClass: `${URL}/t/${b.publicCode}`, quantity: 5, uom: 'KGM' }] });
     const res = await capture(doc([about(mine), about(theirs)]), farmer);
-    expect(res.statusCode).toBe(202);
+    expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'PARTIAL', capturedCount: 1,
       errors: [{ index: 1, eventID: null, errors: ['an operator may capture only events that name its own lots or itself'] }],
     });
     // the operator reads its own job, not another account's
-    expect((await get(res.headers.location as string, farmer)).statusCode).toBe(200);
+    const location = `/epcis/capture/${res.json().captureID}`;
+    expect((await get(location, farmer)).statusCode).toBe(200);
     const otherFarmer = await token(t, Role.OPERATOR, { operatorId: other.id });
-    expect((await get(res.headers.location as string, otherFarmer)).statusCode).toBe(404);
+    expect((await get(location, otherFarmer)).statusCode).toBe(404);
     expect((await get('/epcis/capture/999999', f.admin)).statusCode).toBe(404);
     expect((await get('/epcis/capture/abc', f.admin)).json().error).toEqual({ code: 'BAD_USER_INPUT', message: 'id: is not a valid id', field: 'id' });
   });
@@ -209,6 +218,10 @@ describe('POST /epcis/capture', () => {
       { parent_id: k1, child_id: received, kind: 'TRANSFER', quantity: '40.000' },
       { parent_id: received, child_id: jam, kind: 'PROCESS', quantity: '40.000' },
     ]);
+    // the hand-over is dated at its shipping event and carries the delivery note its business transaction named
+    expect(await t.sql(`select created_at, document_type, document_number from batch_link where kind = 'TRANSFER'`)).toEqual([
+      { created_at: new Date('2026-11-02T02:00:00.000Z'), document_type: 'DELIVERY_NOTE', document_number: 'DN-1' },
+    ]);
     expect(await t.sql(`select foreign_id, scheme, batch_id from exchange_identifier where batch_id is not null order by batch_id, foreign_id`)).toEqual([
       { foreign_id: C1, scheme: 'lgtin', batch_id: k1 },
       { foreign_id: C2, scheme: 'lgtin', batch_id: received },
@@ -219,12 +232,12 @@ describe('POST /epcis/capture', () => {
     expect((await capture(doc(events, context), f.admin)).json()).toMatchObject({ status: 'PARTIAL', capturedCount: 0, duplicateCount: 4 });
     expect(await count('batch')).toBe(3);
     expect(await count('batch_link')).toBe(2);
-    // and our own export of the jam tells the chain back; the hand-over and the processing are dated when they were
-    // recorded (one capture, one instant), where the export puts making before moving
+    // and our own export of the jam tells the chain back: the hand-over at its event's time, the processing when it was recorded
     const exported = (await get(`/epcis/batches/${jam}.jsonld?direction=backward`, f.regulator)).json();
     expect(exported.epcisBody.eventList.map((e: { type: string; bizStep: string }) => `${e.type} ${e.bizStep}`)).toEqual([
-      'ObjectEvent commissioning', 'TransformationEvent commissioning', 'ObjectEvent shipping', 'ObjectEvent receiving',
+      'ObjectEvent commissioning', 'ObjectEvent shipping', 'ObjectEvent receiving', 'TransformationEvent commissioning',
     ]);
+    expect(exported.epcisBody.eventList[1].bizTransactionList[1]).toEqual({ type: 'desadv', bizTransaction: `${URL}/documents/delivery_note/DN-1` });
   });
 
   it('records an error declaration as a correction that keeps the original, marked corrected', async () => {
@@ -245,7 +258,7 @@ describe('POST /epcis/capture', () => {
 });
 
 describe('GET /epcis/events', () => {
-  it('round trip: a lineage exported, captured, and queried back gives the same events', async () => {
+  it('tells the events produced here and the events captured as one list: a captured copy of a produced event is one event', async () => {
     const farm = await makeOperator(t, f.admin);
     const shop = await makeOperator(t, f.admin, { kind: 'WHOLESALER' });
     const lot = await makeBatch(t, f.admin, farm.id, { lotCode: 'RT-1', quantity: 100 });
@@ -254,17 +267,68 @@ describe('GET /epcis/events', () => {
     expect(exported.statusCode).toBe(200);
     const document = exported.json();
     expect(document.epcisBody.eventList.map((e: { bizStep: string }) => e.bizStep)).toEqual(['commissioning', 'shipping', 'receiving']);
+    const byId = (list: { eventID: string }[]) => [...list].sort((a, b) => (a.eventID < b.eventID ? -1 : 1));
+    const query = async () => {
+      const res = await get('/epcis/events', f.regulator);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+      return res.json().epcisBody.queryResults.resultsBody.eventList;
+    };
+    // produced here, nothing captured yet
+    expect(byId(await query())).toEqual(byId(document.epcisBody.eventList));
 
     const res = await capture(document, f.admin);
     expect(res.json()).toMatchObject({ status: 'SUCCEEDED', capturedCount: 3 });
-    const back = await get('/epcis/events', f.regulator);
-    expect(back.statusCode).toBe(200);
-    expect(back.headers['content-type']).toBe('application/ld+json; charset=utf-8');
-    expect(back.json().epcisBody.queryResults.resultsBody.eventList).toEqual(document.epcisBody.eventList);
+    expect(await count('epcis_event')).toBe(3);
+    // captured and produced: the same three events, once each
+    expect(byId(await query())).toEqual(byId(document.epcisBody.eventList));
     // exported a second time and captured again: the same events, nothing added
     const twice = (await get(`/epcis/batches/${lot.id}.jsonld?direction=both`, f.regulator)).json();
     expect(twice.epcisBody.eventList).toEqual(document.epcisBody.eventList);
     expect((await capture(twice, f.admin)).json()).toMatchObject({ capturedCount: 0, duplicateCount: 3 });
+  });
+
+  it('filters produced events by bizStep, EPC, time and read point, and pages produced and captured events together in time order', async () => {
+    const scene = await makeOperator(t, f.admin);
+    const shop = await makeOperator(t, f.admin, { kind: 'WHOLESALER' });
+    const lot = await makeBatch(t, f.admin, scene.id, { lotCode: 'Q-1', quantity: 100, producedAt: '2026-11-01T06:00:00.000Z' });
+    const other = await makeBatch(t, f.admin, scene.id, { lotCode: 'Q-2', quantity: 10, producedAt: '2026-11-03T06:00:00.000Z' });
+    ok(await t.gql(`mutation($i: TransferBatchInput!) { transferBatch(input: $i) { id } }`, { i: { batchId: lot.id, toOperatorId: shop.id, quantity: 40 } }, f.admin));
+    await capture(read('example-ObjectEvent.jsonld'), f.admin);
+    const list = async (q: string, tok = f.admin) => {
+      const res = await get(`/epcis/events${q}`, tok);
+      expect(res.statusCode).toBe(200);
+      return res.json().epcisBody.queryResults.resultsBody.eventList as Record<string, any>[];
+    };
+    const all = await list('');
+    const captured = read('example-ObjectEvent.jsonld').epcisBody.eventList.length;
+    expect(all).toHaveLength(captured + 4);
+    // event time order
+    const times = all.map((e) => Date.parse(e.eventTime));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const q1 = `${URL}/t/${lot.publicCode}`;
+    expect((await list('?EQ_bizStep=shipping')).filter((e) => e.quantityList?.[0]?.epcClass === q1).map((e) => e.bizStep)).toEqual(['shipping']);
+    expect((await list(`?MATCH_epc=${encodeURIComponent(q1)}`)).map((e) => e.bizStep)).toEqual(['commissioning', 'shipping']);
+    expect((await list(`?MATCH_anyEPC=${encodeURIComponent(`${URL}/t/${other.publicCode}`)}&eventType=ObjectEvent`)).map((e) => e.ilmd['cbvmda:lotNumber'])).toEqual(['Q-2']);
+    expect((await list('?GE_eventTime=2026-11-02T00:00:00Z&LT_eventTime=2026-11-04T00:00:00Z&EQ_disposition=active')).map((e) => e.ilmd?.['cbvmda:lotNumber'])).toEqual(['Q-2']);
+    expect(await list('?EQ_readPoint=urn:epc:id:sgln:0000000.00000.0')).toEqual([]);
+
+    const pages: Record<string, unknown>[] = [];
+    let url = '/epcis/events?perPage=1';
+    for (;;) {
+      const res = await get(url, f.admin);
+      pages.push(...res.json().epcisBody.queryResults.resultsBody.eventList);
+      const link = res.headers.link as string | undefined;
+      if (!link) break;
+      url = /^<([^>]+)>; rel="next"$/.exec(link)![1];
+    }
+    expect(pages).toEqual(all);
+
+    // an operator sees the events of its own lots (and those it captured), nobody else's
+    const farmer = await token(t, Role.OPERATOR, { operatorId: shop.id });
+    const mine = await list('', farmer);
+    // the hand-over's two events share an instant: within it the order is by event hash
+    expect(mine.map((e) => e.bizStep).sort()).toEqual(['receiving', 'shipping']);
   });
 
   it('filters by event type, bizStep (bare or URI), EPC in either spelling, time range and read point, and pages with a token', async () => {
@@ -306,10 +370,10 @@ describe('GET /epcis/events', () => {
     expect(pages).toEqual(all);
   });
 
-  it('is for ADMIN and REGULATOR, and refuses unknown parameters and bad values', async () => {
+  it('is for ADMIN, REGULATOR and operators, and refuses unknown parameters and bad values', async () => {
     expect((await get('/epcis/events', null)).statusCode).toBe(401);
-    const farmer = await token(t, Role.OPERATOR, { operatorId: (await makeOperator(t, f.admin)).id });
-    expect((await get('/epcis/events', farmer)).statusCode).toBe(403);
+    const clerk = await token(t, Role.GATE_STAFF, { marketId: (await makeMarket(t, f.admin)).id });
+    expect((await get('/epcis/events', clerk)).statusCode).toBe(403);
     expect((await get('/epcis/events?foo=1', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'foo' });
     expect((await get('/epcis/events?GE_eventTime=yesterday', f.admin)).json().error).toEqual({ code: 'BAD_USER_INPUT', field: 'GE_eventTime', message: 'GE_eventTime: must be an ISO 8601 date and time' });
     expect((await get('/epcis/events?nextPageToken=zzz', f.admin)).json().error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nextPageToken' });
@@ -318,16 +382,17 @@ describe('GET /epcis/events', () => {
 });
 
 describe('the official examples', () => {
-  it('are the ones the shared folder holds', () => {
+  it('are the ones the shared folder holds, every one of them', () => {
+    expect(EXAMPLES).toEqual(['example-ObjectEvent.jsonld', 'example-TransformationEvent-DigitalLink.jsonld', 'example-TransformationEvent.jsonld']);
     const shared = join(__dirname, '..', '..', 'shared', 'epcis');
-    for (const name of EXAMPLES) {
-      let text: string;
-      try {
-        text = readFileSync(join(shared, name), 'utf8');
-      } catch {
-        continue; // the shared folder is not beside every checkout; the fixtures are
-      }
-      expect(JSON.parse(text)).toEqual(read(name));
+    let names: string[];
+    try {
+      names = readdirSync(shared).filter((name) => /^example-.*\.jsonld$/.test(name)).sort();
+    } catch {
+      return; // the shared folder is not beside every checkout; the fixtures are
     }
+    // an example added to the shared folder is captured by the test above only once it is copied to the fixtures
+    expect(EXAMPLES).toEqual(names);
+    for (const name of names) expect(JSON.parse(readFileSync(join(shared, name), 'utf8'))).toEqual(read(name));
   });
 });

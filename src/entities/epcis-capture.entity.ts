@@ -1,4 +1,4 @@
-import { OptionalProps, Check, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Account } from './account.entity';
 import { CaptureStatus } from './enums';
 import { foreignKey, insertedAt } from './schema-options';
@@ -9,8 +9,9 @@ import { foreignKey, insertedAt } from './schema-options';
 @Check({ name: 'epcis_capture_captured_count_check', expression: 'captured_count >= 0' })
 @Check({ name: 'epcis_capture_duplicate_count_check', expression: 'duplicate_count >= 0' })
 @Check({ name: 'epcis_capture_errors_check', expression: "jsonb_typeof(errors) = 'array'" })
+@Index({ name: 'epcis_capture_running_idx', expression: `create index epcis_capture_running_idx on epcis_capture (id) where status = 'RUNNING'` })
 export class EpcisCapture {
-  [OptionalProps]?: 'account' | 'receivedAt' | 'finishedAt' | 'eventCount' | 'capturedCount' | 'duplicateCount' | 'errors';
+  [OptionalProps]?: 'account' | 'receivedAt' | 'finishedAt' | 'eventCount' | 'capturedCount' | 'duplicateCount' | 'errors' | 'document';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -39,4 +40,8 @@ export class EpcisCapture {
   /** `{ index, eventID, errors: string[] }` per refused event, or one document-level entry. */
   @Property({ type: 'json', defaultRaw: "'[]'" })
   errors: unknown = [];
+
+  /** The accepted document, kept until its job has run. */
+  @Property({ type: 'json', nullable: true })
+  document: unknown = null;
 }

@@ -7,6 +7,7 @@ import { foreignKey, insertedAt } from './schema-options';
 @Check({ name: 'epcis_event_epcs_check', expression: "jsonb_typeof(epcs) = 'array'" })
 @Index({ name: 'epcis_event_event_time_idx', properties: ['eventTime', 'id'] })
 @Index({ name: 'epcis_event_event_id_idx', properties: ['eventId'] })
+@Index({ name: 'epcis_event_time_hash_idx', properties: ['eventTime', 'eventHash'] })
 export class EpcisEvent {
   [OptionalProps]?: 'eventId' | 'bizStep' | 'disposition' | 'readPoint' | 'epcs' | 'correctedBy' | 'createdAt';
 

@@ -43,8 +43,15 @@ export interface EventQuery {
   bizSteps: string[] | null;
   dispositions: string[] | null;
   readPoints: string[] | null;
-  afterId: number;
+  /** Where the page starts: after this event in (event time, event hash) order. */
+  after: EventPosition | null;
   limit: number;
+}
+
+/** An event's place in the order `GET /epcis/events` pages in: event time, then the CBV event hash. */
+export interface EventPosition {
+  time: Date;
+  hash: string;
 }
 
 /** What a foreign identifier is in our registry, if anything. */

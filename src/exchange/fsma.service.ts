@@ -212,7 +212,7 @@ export const FSMA_RANGE_LIMIT = 50_000;
 export async function fsmaRowsOfRange(ctx: Context, from: Date, to: Date): Promise<FsmaRow[]> {
   regulator(ctx);
   return withTransaction(ctx, async (tx) => {
-    const captured = await queryEvents(tx, { eventTypes: null, from, to, epcs: null, bizSteps: null, dispositions: null, readPoints: null, afterId: 0, limit: FSMA_RANGE_LIMIT });
+    const captured = await queryEvents(tx, { eventTypes: null, from, to, epcs: null, bizSteps: null, dispositions: null, readPoints: null, after: null, before: null, accountId: null, limit: FSMA_RANGE_LIMIT });
     const events = captured.filter((c) => c.correctedById === null && !c.body.errorDeclaration).map((c) => c.body as EpcisEvent);
     return fsmaRows(events, await namesOf(tx, events));
   }, { readOnly: true });

@@ -34,6 +34,9 @@ export const REPORT_PATH = /^\/report\/?$/;
 /** Exports, EPCIS capture and registry imports for regulators: each holds a connection and walks or writes much of the database. */
 export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
 
+/** A capture job's status: one row read by id, polled until the job has run; it draws from the lookup budget, not the exports'. */
+export const CAPTURE_JOB_PATH = /^\/epcis\/capture\/[^/]+$/;
+
 const MAX_CLASSIFY_TOKENS = 2000;
 
 /** Lookups by public code: counted per client address even when the caller is signed in. */
@@ -124,7 +127,8 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
     // budgets first: they are keyed by the token (or address) as sent, so they cost no database work, and a token
     // nobody holds spends only its own budget; then the token is checked, and only a failure counts against the address
     if (EXPORT_PATH.test(path)) {
-      if (await charge(request, reply, [{ bucket: 'heavy', key: token ? tokenKey(token) : `ip:${request.ip}`, cost: 1 }], false)) return;
+      const bucket: RateBucket = request.method === 'GET' && CAPTURE_JOB_PATH.test(path) ? 'public' : 'heavy';
+      if (await charge(request, reply, [{ bucket, key: token ? tokenKey(token) : `ip:${request.ip}`, cost: 1 }], false)) return;
       // the route itself answers a missing or bad token (401)
       if (token) await signIn(request, reply, false);
       return;

@@ -23,6 +23,20 @@ export interface QueueLog {
   warn(obj: object, msg: string): void;
 }
 
+/**
+ * Another area's work on the same pg-boss, started and stopped with the notifications: its queue is created by the
+ * owner with theirs, and it hears the announcements of its channel on the same listener.
+ */
+export interface QueueWorker {
+  queue: string;
+  /** A pg_notify channel whose announcements this worker hears. */
+  channel: string;
+  /** Starts work on the started boss, and sends what was left waiting. */
+  start(boss: PgBoss): Promise<void>;
+  /** A commit announced on the channel, or a periodic sweep (payload undefined): send what waits. */
+  announced(payload: string | undefined): void;
+}
+
 export interface NotificationQueueOptions {
   orm: MikroORM;
   /** The server's own role: the worker and the listener connect as it. */
@@ -45,6 +59,8 @@ export interface NotificationQueueOptions {
   webhookRetryDelaySeconds?: number;
   /** How long a subscriber may take to answer. */
   webhookTimeoutMs?: number;
+  /** Other areas' jobs on the same boss (the EPCIS capture queue). */
+  workers?: QueueWorker[];
 }
 
 export interface NotificationQueue {
@@ -62,7 +78,7 @@ export function jobIdFor(outboxId: number): string {
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** As the owner: pg-boss's schema at its version, the queues, and the server's role allowed to use them. */
-async function install(ownerUrl: string, appRole: string | null, queueOptions: Omit<PgBoss.Queue, "name">): Promise<void> {
+async function install(ownerUrl: string, appRole: string | null, queueOptions: Omit<PgBoss.Queue, "name">, others: string[]): Promise<void> {
   const owner = new PgBoss({ connectionString: ownerUrl, schema: QUEUE_SCHEMA, supervise: false, schedule: false, migrate: true, max: 1 });
   owner.on('error', () => undefined);
   await owner.start();
@@ -71,6 +87,7 @@ async function install(ownerUrl: string, appRole: string | null, queueOptions: O
     await owner.createQueue(FANOUT_QUEUE, { name: FANOUT_QUEUE, deadLetter: FANOUT_DEAD_LETTER, ...queueOptions });
     await owner.createQueue(WEBHOOK_DEAD_LETTER, { name: WEBHOOK_DEAD_LETTER, retentionMinutes: 60 * 24 * 14 });
     await owner.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, deadLetter: WEBHOOK_DEAD_LETTER, ...queueOptions });
+    for (const name of others) await owner.createQueue(name, { name, ...queueOptions });
   } finally {
     await owner.stop({ graceful: false, wait: true, close: true });
   }
@@ -104,7 +121,8 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     retryBackoff: true,
     expireInSeconds: options.expireSeconds ?? 300,
   };
-  await install(ownerUrl, appUser !== ownerUser ? appUser : null, queueOptions);
+  const workers = options.workers ?? [];
+  await install(ownerUrl, appUser !== ownerUser ? appUser : null, queueOptions, workers.map((w) => w.queue));
 
   const boss = new PgBoss({ connectionString: options.connectionString, schema: QUEUE_SCHEMA, migrate: false, schedule: false, supervise: true, max: 3 });
   boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'notification queue error'));
@@ -168,6 +186,7 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
   for (const id of await undeliveredOutbox(orm, 1000)) await boss.send(FANOUT_QUEUE, { outboxId: id });
   for (const id of await pendingWebhooks(orm, 1000)) await sendWebhook(id);
   await sweep();
+  for (const w of workers) await w.start(boss);
 
   let stopped = false;
   let listener: Client | null = null;
@@ -183,6 +202,8 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
         } catch (err) {
           log.warn({ err: { message: (err as Error).message } }, 'bad notification announcement');
         }
+      } else {
+        workers.find((w) => w.channel === msg.channel)?.announced(msg.payload);
       }
     });
     client.on('error', (err) => {
@@ -195,11 +216,15 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     await client.query(`listen ${OUTBOX_CHANNEL}`);
     await client.query(`listen ${NOTIFICATION_CHANNEL}`);
     await client.query(`listen ${WEBHOOK_REPLAY_CHANNEL}`);
+    for (const w of workers) await client.query(`listen ${w.channel}`);
     listener = client;
   };
   await listen();
 
-  const timer = setInterval(() => void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed')), options.sweepMs ?? 5000);
+  const timer = setInterval(() => {
+    void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed'));
+    for (const w of workers) w.announced(undefined);
+  }, options.sweepMs ?? 5000);
   timer.unref();
 
   return {

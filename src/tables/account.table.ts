@@ -76,6 +76,12 @@ export function toAccount(row: AccountRow): AccountModel {
   };
 }
 
+/** The viewer of a live (not revoked) account by its id, for work done later on its behalf; null otherwise. */
+export async function liveViewerById(ctx: Db, id: number): Promise<Viewer | null> {
+  const [row] = await ctx.em.execute<AccountRow[]>(`select ${accountTable.list} from account where id = ? and revoked_at is null`, [id]);
+  return row ? toViewer(row) : null;
+}
+
 /** The account with this id; null when there is none. */
 export async function accountById(ctx: Db, id: number): Promise<AccountModel | null> {
   const row = await accountTable.byId(ctx, id);

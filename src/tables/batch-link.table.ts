@@ -72,11 +72,12 @@ export const DESCENDANTS_CTE = `with recursive down(id) as (
 )`;
 
 /** Links from each parent to its child, each taking `quantity` from the parent; one statement. */
-export async function insertLinks(ctx: Db, links: { id: number; childId: number; quantity: number }[], kind: LinkKind): Promise<void> {
+/** Inserts links, recorded now or, for a step told by an earlier record (a captured event), `at` then. */
+export async function insertLinks(ctx: Db, links: { id: number; childId: number; quantity: number }[], kind: LinkKind, at: Date | null = null): Promise<void> {
   if (!links.length) return;
   await ctx.em.execute(
-    `insert into batch_link (parent_id, child_id, kind, quantity) values ${links.map(() => '(?, ?, ?, ?)').join(', ')}`,
-    links.flatMap((l) => [l.id, l.childId, kind, l.quantity]),
+    `insert into batch_link (parent_id, child_id, kind, quantity, created_at) values ${links.map(() => '(?, ?, ?, ?, coalesce(?::timestamptz, now()))').join(', ')}`,
+    links.flatMap((l) => [l.id, l.childId, kind, l.quantity, at]),
   );
 }
 

@@ -76,6 +76,8 @@ export interface NewBatch {
   originPlace: string | null;
   gtin: string | null;
   processYield?: number | null;
+  /** The lot's public code when it is restored from an export of ours; a fresh one otherwise. */
+  publicCode?: string | null;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function insertBatches(ctx: Db, batches: NewBatch[], skipTaken: boo
      ${skipTaken ? 'on conflict (owner_id, lot_code) do nothing' : ''}
      returning ${batchTable.list}`,
     batches.flatMap((c) => [
-      c.ownerId, c.productName, c.category, c.lotCode, c.quantity, c.quantity, c.unit, c.producedAt, c.originPlace, c.gtin, newPublicCode(), c.processYield ?? null,
+      c.ownerId, c.productName, c.category, c.lotCode, c.quantity, c.quantity, c.unit, c.producedAt, c.originPlace, c.gtin, c.publicCode ?? newPublicCode(), c.processYield ?? null,
     ]),
   );
   // (owner, lot code) is unique, so it pairs each returned row with its input

@@ -34,15 +34,15 @@ export async function takeFromBatch(tx: Db, batchId: number, quantity: number, f
 }
 
 /** Inserts a child batch and its links from each parent (quantity taken from that parent). */
-export async function insertChild(tx: Db, child: NewBatch, kind: LinkKind, parents: ParentShare[]): Promise<BatchRow> {
-  const [row] = await insertChildren(tx, [{ child, parents }], kind);
+export async function insertChild(tx: Db, child: NewBatch, kind: LinkKind, parents: ParentShare[], at: Date | null = null): Promise<BatchRow> {
+  const [row] = await insertChildren(tx, [{ child, parents }], kind, at);
   return row;
 }
 
 /** Inserts several children and all their links in two statements; rows come back in input order. */
-export async function insertChildren(tx: Db, items: { child: NewBatch; parents: ParentShare[] }[], kind: LinkKind): Promise<BatchRow[]> {
+export async function insertChildren(tx: Db, items: { child: NewBatch; parents: ParentShare[] }[], kind: LinkKind, at: Date | null = null): Promise<BatchRow[]> {
   const rows = await insertBatches(tx, items.map((i) => i.child), false);
-  await insertLinks(tx, items.flatMap(({ parents }, i) => parents.map((p) => ({ ...p, childId: rows[i]!.id }))), kind);
+  await insertLinks(tx, items.flatMap(({ parents }, i) => parents.map((p) => ({ ...p, childId: rows[i]!.id }))), kind, at);
   return rows as BatchRow[];
 }
 
@@ -51,7 +51,7 @@ export async function insertChildren(tx: Db, items: { child: NewBatch; parents: 
  * registered by hand already holds the code, the insert yields and the next free serial is tried.
  */
 export async function insertDerivedChild(
-  tx: Db, child: Omit<NewBatch, 'lotCode'>, base: string, tag: string, kind: LinkKind, parents: ParentShare[],
+  tx: Db, child: Omit<NewBatch, 'lotCode'>, base: string, tag: string, kind: LinkKind, parents: ParentShare[], at: Date | null = null,
 ): Promise<BatchRow> {
   // derived codes for one owner are handed out one transaction at a time, so concurrent steps never race for a serial
   await lockDerivedLotCodes(tx, child.ownerId);
@@ -59,7 +59,7 @@ export async function insertDerivedChild(
     const lotCode = await derivedLotCode(tx, child.ownerId, base, tag);
     const [row] = await insertBatches(tx, [{ ...child, lotCode }], true);
     if (row) {
-      await insertLinks(tx, parents.map((p) => ({ ...p, childId: row.id })), kind);
+      await insertLinks(tx, parents.map((p) => ({ ...p, childId: row.id })), kind, at);
       return row;
     }
   }
@@ -89,7 +89,11 @@ export interface TransferWithin {
   parentId: number;
   toOperatorId: number;
   quantity: number;
-  at?: Date;
+  /** When the hand-over happened, where an earlier record tells it (a captured event); now otherwise. */
+  at?: Date | null;
+  /** The receiver's lot code and public code, where an earlier record tells them; derived and fresh otherwise. */
+  lotCode?: string | null;
+  publicCode?: string | null;
   /** The caller has just found the receiver ACTIVE in this transaction: no need to read it again. */
   receiverActive?: true;
 }
@@ -106,21 +110,19 @@ export async function transferWithin(tx: Db, input: TransferWithin): Promise<Bat
   }
   const parent = await takeFromBatch(tx, input.parentId, input.quantity);
   if (parent.owner_id === input.toOperatorId) throw badInput('toOperatorId', 'a batch cannot be transferred to its own owner');
-  return insertDerivedChild(
-    tx,
-    {
-      ownerId: input.toOperatorId,
-      productName: parent.product_name,
-      category: parent.category,
-      quantity: input.quantity,
-      unit: parent.unit,
-      producedAt: new Date(parent.produced_at),
-      originPlace: parent.origin_place,
-      gtin: parent.gtin,
-    },
-    parent.lot_code,
-    'T',
-    LinkKind.TRANSFER,
-    [{ id: parent.id, quantity: input.quantity }],
-  );
+  const child = {
+    ownerId: input.toOperatorId,
+    productName: parent.product_name,
+    category: parent.category,
+    quantity: input.quantity,
+    unit: parent.unit,
+    producedAt: new Date(parent.produced_at),
+    originPlace: parent.origin_place,
+    gtin: parent.gtin,
+    publicCode: input.publicCode ?? null,
+  };
+  const parents = [{ id: parent.id, quantity: input.quantity }];
+  const at = input.at ?? null;
+  if (input.lotCode) return insertChild(tx, { ...child, lotCode: input.lotCode }, LinkKind.TRANSFER, parents, at);
+  return insertDerivedChild(tx, child, parent.lot_code, 'T', LinkKind.TRANSFER, parents, at);
 }

@@ -195,6 +195,9 @@ const DOCUMENT_BTT: Record<HandoverDocumentType, string | null> = {
   [HandoverDocumentType.OTHER]: null,
 };
 
+/** A place that is an absolute URI (`urn:epc:id:sgln:…`, a Digital Link), not a place in words. */
+const PLACE_URI = /^[a-z][a-z0-9+.-]*:\S+$/i;
+
 /**
  * A transfer changes the owning party: CBV shipping by the giver and receiving by the taker, with owning_party
  * source and destination. The taker's lot gets its own identifier on receipt (action ADD); both events carry
@@ -212,7 +215,13 @@ function transfers(e: EventList): void {
     const gate = gateOf.get(l.childId);
     const where = gate ? { readPoint: e.market(gate.marketId), bizLocation: e.market(gate.marketId) } : {};
     const at = gate ? gate.at : l.createdAt;
-    const parties = { sourceList: [{ type: 'owning_party', source: e.party(l.parentId) }], destinationList: [{ type: 'owning_party', destination: e.party(l.childId) }] };
+    // a place given as a URI (a GLN, as a captured event told it) is a CBV location; a place in words stays ours
+    const fromUri = l.shipFrom !== null && PLACE_URI.test(l.shipFrom);
+    const toUri = l.shipTo !== null && PLACE_URI.test(l.shipTo);
+    const parties = {
+      sourceList: [{ type: 'owning_party', source: e.party(l.parentId) }, ...(fromUri ? [{ type: 'location', source: l.shipFrom! }] : [])],
+      destinationList: [{ type: 'owning_party', destination: e.party(l.childId) }, ...(toUri ? [{ type: 'location', destination: l.shipTo! }] : [])],
+    };
     // keyed by the two lots, which the public trace shows, never by the link's own row id
     const hop = `${l.parentId}>${l.childId}`;
     const transaction: { type?: string; bizTransaction: string }[] = [
@@ -228,8 +237,8 @@ function transfers(e: EventList): void {
     }
     const shipment = {
       ...(l.shippedAt ? { 'foodtrace:shippedAt': new Date(l.shippedAt).toISOString() } : {}),
-      ...(l.shipFrom ? { 'foodtrace:shipFrom': l.shipFrom } : {}),
-      ...(l.shipTo ? { 'foodtrace:shipTo': l.shipTo } : {}),
+      ...(l.shipFrom && !fromUri ? { 'foodtrace:shipFrom': l.shipFrom } : {}),
+      ...(l.shipTo && !toUri ? { 'foodtrace:shipTo': l.shipTo } : {}),
       ...(l.documentType && !l.documentNumber ? { 'foodtrace:documentType': l.documentType } : {}),
     };
     e.push(at, RANK.shipping, l.id, `shipping:${hop}`, {

@@ -28,7 +28,8 @@ export interface ExportScope {
   publicUrl: string;
   /** The county's zone: the offset every event time is printed with. */
   timeZone: string;
-  nodes: TraceBatch[];
+  /** The lots whose events are told (a walk's nodes, or the lots a query found). */
+  nodes: Pick<TraceBatch, 'id' | 'status'>[];
   /** Lots made from other lots (whether or not those were walked): the rest were commissioned. */
   made: Set<number>;
   links: LinkRow[];
@@ -39,7 +40,7 @@ export interface ExportScope {
 }
 
 /** Reads what the export tells of the walked nodes (two statements), cut to what the audience may see. */
-export async function loadScope(tx: Db, place: { publicUrl: string; timeZone: string }, nodes: TraceBatch[], audience: Audience): Promise<ExportScope> {
+export async function loadScope(tx: Db, place: { publicUrl: string; timeZone: string }, nodes: Pick<TraceBatch, 'id' | 'status'>[], audience: Audience): Promise<ExportScope> {
   const ids = nodes.map((n) => n.id);
   const links: LinkRow[] = [];
   const recalls: CoveringRecall[] = [];

@@ -3,7 +3,7 @@ import { withPublicLookup, withTransaction, type Context, type Db } from '../con
 import { notFound } from '../errors';
 import { isPublicCode } from '../public-code';
 import { eventsOf, classId } from './epcis.events';
-import { EpcisDirection, type EpcisDocument } from './epcis.model';
+import { EpcisDirection, type EpcisDocument, type EpcisEvent } from './epcis.model';
 import { loadScope, type Audience } from './epcis.scope';
 import type { TraceBatch, Walk, WalkBounds } from './trace.model';
 import { PUBLIC_TRACE_BOUNDS, regulatorBounds, walkDownstream, walkUpstream, walkUpstreamByCode, type TraceBoundsInput } from './trace.service';
@@ -62,6 +62,21 @@ export async function publicEpcisDocument(ctx: ExportContext, code: string): Pro
   });
 }
 
+/** The JSON-LD context of every document we write: the standard one and our extension namespace. */
+export function epcisContext(publicUrl: string): EpcisDocument['@context'] {
+  return [EPCIS_CONTEXT_URL, { foodtrace: `${publicUrl}/ns/epcis/` }];
+}
+
+/**
+ * The events foodtrace produces about these lots, as a regulator's export tells them: each lot's making, the
+ * hand-overs into it, its tests, gate entries and recall. Two statements, inside the caller's transaction.
+ */
+export async function producedEventsOfLots(tx: ExportContext, lots: Pick<TraceBatch, 'id' | 'status'>[]): Promise<EpcisEvent[]> {
+  if (!lots.length) return [];
+  const { publicUrl, timeZone } = tx.config;
+  return eventsOf(await loadScope(tx, { publicUrl, timeZone }, lots, 'regulator'));
+}
+
 /** Makes the open transaction one snapshot; only valid before its first read. */
 async function repeatableRead(tx: Db): Promise<void> {
   await tx.em.execute('set transaction isolation level repeatable read');
@@ -84,7 +99,7 @@ async function exportWalks(tx: ExportContext, { audience, id, batchId, direction
   const { publicUrl, timeZone } = tx.config;
   const scope = await loadScope(tx, { publicUrl, timeZone }, [...nodes.values()], audience);
   return {
-    '@context': [EPCIS_CONTEXT_URL, { foodtrace: `${publicUrl}/ns/epcis/` }],
+    '@context': epcisContext(publicUrl),
     ...(id ? { id } : {}),
     type: 'EPCISDocument',
     schemaVersion: '2.0',

@@ -4,7 +4,7 @@ import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
 import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
 import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
-import { afterIdOf, queryCapturedEvents } from '../exchange/query.service';
+import { positionOf, queryEpcisEvents } from '../exchange/query.service';
 import { registryCsv } from '../exchange/registry-export.service';
 import { Readable } from 'node:stream';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
@@ -63,8 +63,8 @@ export function eventQuery(query: Record<string, unknown>): EventQuery {
   for (const key of Object.keys(query)) if (!(QUERY_KEYS as readonly string[]).includes(key)) throw badInput(key, `is not a supported query parameter (use ${QUERY_KEYS.join(', ')})`);
   const perPage = values(query, 'perPage');
   const token = values(query, 'nextPageToken');
-  const afterId = token ? afterIdOf(token[0]) : 0;
-  if (afterId === null) throw badInput('nextPageToken', 'is not a page token of this server');
+  const after = token ? positionOf(token[0]) : null;
+  if (token && after === null) throw badInput('nextPageToken', 'is not a page token of this server');
   const epcs = [...(values(query, 'MATCH_epc') ?? []), ...(values(query, 'MATCH_anyEPC') ?? [])];
   return {
     eventTypes: values(query, 'eventType'),
@@ -74,12 +74,15 @@ export function eventQuery(query: Record<string, unknown>): EventQuery {
     bizSteps: vocabulary(values(query, 'EQ_bizStep'), 'https://ref.gs1.org/cbv/BizStep-'),
     dispositions: vocabulary(values(query, 'EQ_disposition'), 'https://ref.gs1.org/cbv/Disp-'),
     readPoints: values(query, 'EQ_readPoint'),
-    afterId,
+    after,
     limit: v.pageSize('perPage', perPage ? (/^\d{1,4}$/.test(perPage[0]) ? Number(perPage[0]) : NaN) : null, 100, 1000),
   };
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An EPCIS document may be larger than a JSON body: 10,000 events fit in it. */
+export const CAPTURE_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** A registry spreadsheet may be larger than a JSON body: 100,000 lines of CSV fit in it. */
 export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -103,7 +106,7 @@ async function sendSpreadsheet(reply: FastifyReply, rows: FsmaRow[], format: 'cs
  */
 export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: WebDeps): Promise<void> {
   // EPCIS documents come as JSON-LD; decoded strictly as UTF-8 like every JSON body
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer' }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer', bodyLimit: CAPTURE_BODY_LIMIT }, (_request, body, done) => {
     let text: string;
     try {
       text = UTF8.decode(body as Buffer);
@@ -144,7 +147,8 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     }
   });
 
-  fastify.post('/epcis/capture', async (request, reply) => {
+  // the document is checked and stored here; the capture queue captures it, and the job tells how that went
+  fastify.post('/epcis/capture', { bodyLimit: CAPTURE_BODY_LIMIT }, async (request, reply) => {
     try {
       const ctx = await request.context();
       const job = await captureDocument(ctx, request.body);
@@ -218,7 +222,7 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     try {
       const q = eventQuery(request.query as Record<string, unknown>);
       const ctx = await request.context();
-      const page = await queryCapturedEvents(ctx, q);
+      const page = await queryEpcisEvents(ctx, q);
       if (page.nextPageToken) {
         const next = new URLSearchParams(request.query as Record<string, string>);
         next.set('nextPageToken', page.nextPageToken);
@@ -232,7 +236,7 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
           type: 'EPCISQueryDocument',
           schemaVersion: '2.0',
           creationDate: new Date().toISOString(),
-          epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: page.events.map((e) => e.body) } } },
+          epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: page.events } } },
         }));
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));

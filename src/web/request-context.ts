@@ -48,7 +48,7 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
 
   const contextFor = async (token?: string | null, clientIp: string | null = null): Promise<Context> => {
     try {
-      return buildContext(orm, reads, config, await viewerFor(token), clientIp);
+      return buildContext(orm, config, await viewerFor(token), clientIp, reads);
     } catch (e) {
       // Apollo wraps a plain error thrown here and hides its cause; keep the typed answer
       if (formatError({ message: '' }, e).extensions?.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
@@ -66,7 +66,7 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
     return ctx;
   });
   fastify.decorateRequest('publicContext', function (this: import('fastify').FastifyRequest) {
-    return buildContext(orm, reads, config, ANONYMOUS, this.ip);
+    return buildContext(orm, config, ANONYMOUS, this.ip, reads);
   });
 
   return { orm, config, contextFor };

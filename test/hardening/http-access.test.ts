@@ -81,7 +81,7 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/imports/:kind': { url: () => '/imports/markets?dryRun=true', post: 'name\nNorth Market\n', type: 'text/csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/capture': { url: () => '/epcis/capture', post: CAPTURE_DOCUMENT, allow: ['OPERATOR', 'OPERATOR_OTHER', 'REGULATOR', 'ADMIN'], ok: 202 },
   '/epcis/capture/:id': { url: () => captureLocation, allow: ['REGULATOR', 'ADMIN'], ok: 200, status: { OPERATOR: 404, OPERATOR_OTHER: 404 } },
-  '/epcis/events': { url: () => '/epcis/events', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/epcis/events': { url: () => '/epcis/events', allow: ['OPERATOR', 'OPERATOR_OTHER', 'REGULATOR', 'ADMIN'], ok: 200 },
   '/ledger/export': { url: () => '/ledger/export', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/ledger/public-key': { url: () => '/ledger/public-key', allow: 'public', ok: 200 },
   // the world has no checkpoint yet: everyone alike is told so
