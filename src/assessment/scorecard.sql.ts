@@ -1,6 +1,7 @@
 import { GRADE_SUPERVISION } from '../credit/rules';
 import { Grade } from '../entities/enums';
 import { reportWindows } from '../incident/incident.rules';
+import { toDate } from '../tables/sql-time';
 import type { Db } from '../tables/table';
 import type { EvidenceModel, ScorecardScope } from './assessment.model';
 import type { IndicatorCode } from './indicators';
@@ -170,11 +171,12 @@ export async function indicatorCounts(ctx: Db, code: IndicatorCode, scope: Score
 /** The indicator's records in (kind, id) order after the keyset `after`. */
 export async function indicatorEvidence(ctx: Db, code: IndicatorCode, scope: ScorecardScope, after: { kind: string; id: number } | null, limit: number): Promise<EvidenceModel[]> {
   const q = EVIDENCE[code](scope);
-  return ctx.em.execute<EvidenceModel[]>(
+  const rows = await ctx.em.execute<(Omit<EvidenceModel, 'at'> & { at: Date | string | null })[]>(
     `select e.kind, e.id, e.at, e.counted, e.label from (${q.text}) e
       where (?::text is null or (e.kind, e.id) > (?::text, ?::int)) order by e.kind, e.id limit ?`,
     [...q.params, after?.kind ?? null, after?.kind ?? null, after?.id ?? null, limit],
   );
+  return rows.map((r) => ({ ...r, at: toDate(r.at) }));
 }
 
 /** Villages with registered operators, markets or banquets: the villages a town report lists. */
