@@ -5,10 +5,7 @@ import { localDate } from '../local-time';
 import { html, layout } from './html';
 import type { Lang } from './i18n';
 
-const PAGE_TEXT = {
-  zh: { print: '打印', pdf: '下载 PDF', signIn: '需要登录', signInBody: '自评报告仅向监管人员开放：请携带监管账号的令牌访问。', forbidden: '无权查看', forbiddenBody: '自评报告仅向监管人员开放。' },
-  en: { print: 'Print', pdf: 'Download PDF', signIn: 'Sign-in needed', signInBody: "The self-assessment is for regulators: ask for it with a regulator's token.", forbidden: 'Not allowed', forbiddenBody: 'The self-assessment is for regulators only.' },
-} as const;
+const PAGE_TEXT = { zh: { pdf: '下载 PDF' }, en: { pdf: 'Download PDF' } } as const;
 
 function row(s: IndicatorScoreModel, lang: Lang) {
   const t = REPORT_TEXT[lang];
@@ -47,11 +44,4 @@ ${report.villages.length ? html`<table id="villages"><caption>${t.villages}</cap
 <p class="source">${t.source}: ${INDICATORS_SOURCE}</p>
 </main>`;
   return layout({ lang, title: t.title(town.year), body, path, stylesheets: ['/static/assessment.css'] });
-}
-
-/** Asked for without a regulator's token (401) or with another role's (403). */
-export function renderAssessmentRefused(lang: Lang, status: 401 | 403, path: string): string {
-  const p = PAGE_TEXT[lang];
-  const [title, text] = status === 401 ? [p.signIn, p.signInBody] : [p.forbidden, p.forbiddenBody];
-  return layout({ lang, title, body: html`<main class="notfound"><h1>${title}</h1><p>${text}</p></main>`, path });
 }

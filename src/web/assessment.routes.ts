@@ -1,37 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { assessmentPdf } from '../assessment/assessment.pdf';
 import { townAssessment } from '../assessment/scorecard.service';
 import { workLedger, workLedgerCsv, workLedgerXlsx } from '../assessment/work-ledger.service';
-import { isRegulator } from '../auth/access';
-import type { Context } from '../context';
 import { badInput } from '../errors';
-import { renderAssessmentPage, renderAssessmentRefused } from './assessment.page';
+import { renderAssessmentPage } from './assessment.page';
 import { failureOf, sendFailure } from './http-errors';
 import { langOf, pagePath, sendPage, sendPageFailure } from './page-reply';
 import { regulatorOrRefuse, singleValues } from './regulator-api';
 import type { WebDeps } from './request-context';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The request's context when a regulator or admin asks; otherwise the refusal page is sent and null returned. */
-async function regulatorPage(request: FastifyRequest, reply: FastifyReply): Promise<Context | null> {
-  const lang = langOf(request);
-  let ctx: Context | null = null;
-  try {
-    ctx = await request.context();
-  } catch (e) {
-    if (failureOf(e).status !== 401) throw e;
-  }
-  if (!ctx?.viewer.accountId) {
-    sendPage(reply, 401, lang, renderAssessmentRefused(lang, 401, pagePath(request)));
-    return null;
-  }
-  if (!isRegulator(ctx.viewer)) {
-    sendPage(reply, 403, lang, renderAssessmentRefused(lang, 403, pagePath(request)));
-    return null;
-  }
-  return ctx;
-}
 
 /**
  * The year's self-assessment for regulators — `GET /assessment/:year` (page, zh/en, printable) and
@@ -41,9 +19,10 @@ export async function registerAssessmentRoutes(fastify: FastifyInstance, _deps: 
   fastify.get<{ Params: { file: string } }>('/assessment/:file', async (request, reply) => {
     const lang = langOf(request);
     const m = /^(\d{4})(\.pdf)?$/.exec(request.params.file);
+    // like every regulator route, a missing or wrong token is answered as JSON (401, 403)
+    const ctx = await regulatorOrRefuse(request, reply);
+    if (!ctx) return reply;
     try {
-      const ctx = await regulatorPage(request, reply);
-      if (!ctx) return reply;
       singleValues(request.query as Record<string, unknown>, ['lang'], 'parameter');
       if (!m) throw badInput('year', 'must be a year like 2026, or 2026.pdf');
       const report = await townAssessment(ctx, m[1]);
