@@ -5,6 +5,7 @@ import { CreditSource } from '../entities/enums';
 import { badInput, notFound, unauthenticated } from '../errors';
 import { clientKey } from '../gate/client-key';
 import { localDate, localDayStart } from '../local-time';
+import { decodeCursor, encodeCursor } from '../registry/pagination';
 import { assertFieldRole, requestHash } from '../supervision/inspection.service';
 import { accountById } from '../tables/account.table';
 import { asStored } from '../tables/insert-once';
@@ -119,8 +120,7 @@ export async function trainings(
 ): Promise<{ nodes: TrainingModel[]; hasNextPage: boolean; endCursor: string | null }> {
   if (!ctx.viewer.role) throw unauthenticated();
   const limit = v.pageSize('first', first, 20, 100);
-  const before = after == null || after === '' ? null : /^\d{1,10}$/.test(after) ? Number(after) : NaN;
-  if (Number.isNaN(before)) throw badInput('after', 'is not a valid cursor');
+  const before = decodeCursor('after', after);
   const from = filter.from == null ? null : localDateInput('filter.from', filter.from);
   const to = filter.to == null ? null : localDateInput('filter.to', filter.to);
   const own = villageScope(ctx.viewer);
@@ -135,5 +135,5 @@ export async function trainings(
     id: r.id, topic: r.topic, heldOn: heldOnText(r), trainer: r.trainer, village: r.village, recordedById: r.recorded_by_id, createdAt: r.created_at,
     clientKey: r.client_key, attendees: attendees.filter((a) => a.training_id === r.id).map(toAttendee),
   }));
-  return { nodes, hasNextPage: rows.length > limit, endCursor: nodes.length ? String(nodes[nodes.length - 1].id) : null };
+  return { nodes, hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1].id) : null };
 }
