@@ -36,6 +36,8 @@ const LAYERS = [
   ['incident'],
   // banquets and rural chefs; canteens' receiving checks and samples (each reads lots through the gate's code reader)
   ['banquet', 'canteen'],
+  // the town at a glance: evaluation indicators and scorecards, trainings, the work plan and ledger, the self-assessment
+  ['assessment'],
   // the audit trail: written for every request by an Apollo plugin, read by ADMIN
   ['audit'],
   // data exchange: EPCIS capture and query, regulators' spreadsheets, registry imports

@@ -268,3 +268,17 @@ export enum WebhookDeliveryStatus {
   DELIVERED = 'DELIVERED',
   DEAD = 'DEAD',
 }
+
+/** Where a plan item stands: NOT_STARTED at 0 %, IN_PROGRESS below 100 %, DONE at 100 %; CANCELLED when dropped. */
+export enum PlanStatus {
+  NOT_STARTED = 'NOT_STARTED',
+  IN_PROGRESS = 'IN_PROGRESS',
+  DONE = 'DONE',
+  CANCELLED = 'CANCELLED',
+}
+
+/** The units assessed besides villages: schools' and kindergartens' canteens, and markets. */
+export enum AssessedUnitKind {
+  CANTEEN = 'CANTEEN',
+  MARKET = 'MARKET',
+}

@@ -26,6 +26,8 @@ import { Recall } from './recall.entity';
 import { RectificationOrder } from './rectification-order.entity';
 import { RecallClosure, RecallDisposition } from './recall-progress.entity';
 import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
+import { Training, TrainingAttendee } from './training.entity';
+import { PlanItem, PlanProgress } from './plan-item.entity';
 
 export * from './enums';
 export { EpcisCapture, EpcisEvent, ExchangeIdentifier };
@@ -33,6 +35,7 @@ export { Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, Credit
 export { ChecklistTemplate, FieldInspection, FieldPhoto, RectificationOrder, HazardSite, SiteInspection, InspectionCampaign };
 export { Banquet, BanquetChef, BanquetIncidentRequest, BanquetIngredient, CanteenMorningCheck, CanteenReceipt, CanteenSample, RuralChef };
 export { Incident, IncidentStep, Notification, NotificationOutbox, RecallClosure, RecallDisposition, WebhookDelivery, WebhookSubscription };
+export { PlanItem, PlanProgress, Training, TrainingAttendee };
 
 export const ENTITIES = [
   Account, AuditEvent, Batch, BatchLink, Checkpoint, CreditAppeal, CreditEvent, Inspection, Market, MarketEntry, Operator, OriginCertificate, Recall,
@@ -41,4 +44,5 @@ export const ENTITIES = [
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
   WebhookSubscription, WebhookDelivery,
+  Training, TrainingAttendee, PlanItem, PlanProgress,
 ];

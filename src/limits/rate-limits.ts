@@ -31,8 +31,8 @@ export const PUBLIC_PATH = /^\/(t|o|qr|01|m)\/|^\/ledger\/(public-key$|checkpoin
 /** The public complaint form: reading it draws from the public budget, sending it from its own smaller one. */
 export const REPORT_PATH = /^\/report\/?$/;
 
-/** Exports, EPCIS capture and registry imports for regulators: each holds a connection and walks or writes much of the database. */
-export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
+/** Exports, EPCIS capture, registry imports, the work ledger and the self-assessment for regulators: each holds a connection and walks or writes much of the database. */
+export const EXPORT_PATH = /^\/(exports|epcis|imports|assessment)\/|^\/ledger\/(export$|work\/)/;
 
 /** A capture job's status: one row read by id, polled until the job has run; it draws from the lookup budget, not the exports'. */
 export const CAPTURE_JOB_PATH = /^\/epcis\/capture\/[^/]+$/;

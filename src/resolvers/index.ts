@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import '../schema/enums';
 import { AccountResolver } from './account.resolver';
+import { AssessmentResolver } from './assessment.resolver';
 import { AuditResolver } from './audit.resolver';
 import { authChecker } from './auth-checker';
 import { BanquetResolver } from './banquet.resolver';
@@ -29,7 +30,7 @@ import { WebResolver } from './web.resolver';
 export const RESOLVERS = [
   AccountResolver, BatchResolver, GateResolver, InspectionResolver, MarketResolver, OperatorResolver, LineageResolver, TraceResolver, EpcisResolver,
   WebResolver, RegulatorResolver, AuditResolver, SupervisionResolver, SiteResolver, BanquetResolver, CanteenResolver, ...CREDIT_RESOLVERS,
-  IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver,
+  IncidentResolver, RecallProgressResolver, NotifyResolver, WebhookResolver, AssessmentResolver,
 ] as const;
 
 /** Every subscription names its own source (`subscribe`); no topic bus is published to. */

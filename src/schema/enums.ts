@@ -57,3 +57,10 @@ import { WebhookDeliveryStatus } from '../entities/enums';
 registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'DEAD: the retries ran out; replay it by id' });
 
 export { WebhookDeliveryStatus };
+
+import { AssessedUnitKind, PlanStatus } from '../entities/enums';
+
+registerEnumType(PlanStatus, { name: 'PlanStatus', description: 'NOT_STARTED at 0 %, IN_PROGRESS below 100 %, DONE at 100 %; CANCELLED when dropped' });
+registerEnumType(AssessedUnitKind, { name: 'AssessedUnitKind', description: "CANTEEN: a school's or kindergarten's canteen (an operator); MARKET: a market" });
+
+export { AssessedUnitKind, PlanStatus };

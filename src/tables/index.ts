@@ -37,6 +37,10 @@ import { recallClosureTable } from './recall-closure.table';
 import { recallDispositionTable } from './recall-disposition.table';
 import { webhookDeliveryTable } from './webhook-delivery.table';
 import { webhookSubscriptionTable } from './webhook-subscription.table';
+import { trainingTable } from './training.table';
+import { trainingAttendeeTable } from './training-attendee.table';
+import { planItemTable } from './plan-item.table';
+import { planProgressTable } from './plan-progress.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -80,4 +84,8 @@ export const TABLES: readonly Table<unknown>[] = [
   recallClosureTable as Table<unknown>,
   webhookSubscriptionTable as Table<unknown>,
   webhookDeliveryTable as Table<unknown>,
+  trainingTable as Table<unknown>,
+  trainingAttendeeTable as Table<unknown>,
+  planItemTable as Table<unknown>,
+  planProgressTable as Table<unknown>,
 ];

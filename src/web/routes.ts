@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAssessmentRoutes } from './assessment.routes';
 import { registerBanquetRoutes } from './banquet.routes';
 import { registerCreditExportRoutes } from './credit-export.routes';
 import { registerEpcisRoutes } from './epcis.routes';
@@ -25,4 +26,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerSupervisionRoutes(fastify, deps);
   await registerBanquetRoutes(fastify);
   await registerReportRoutes(fastify, deps);
+  await registerAssessmentRoutes(fastify, deps);
 }

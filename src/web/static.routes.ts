@@ -51,6 +51,8 @@ function assetTable(): Record<string, Asset> {
     'site.css': asset(path.join(dir, 'site.css'), 'text/css; charset=utf-8'),
     // the printed certificate and delivery note: label size on paper, nothing but the label
     'label.css': asset(path.join(dir, 'label.css'), 'text/css; charset=utf-8'),
+    // the year's self-assessment report: A4 on paper
+    'assessment.css': asset(path.join(dir, 'assessment.css'), 'text/css; charset=utf-8'),
     // the request, sign-in and offline-queue plumbing the gate, the inspection page and the desk share (an ES module they import)
     'client.js': asset(path.join(dir, 'client.js'), SCRIPT),
     'gate.js': asset(path.join(dir, 'gate.js'), SCRIPT),

@@ -54,7 +54,8 @@ describe('access matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(cells).toBe(operations.length * CALLERS.length);
-  });
+    // every operation times every caller: the matrix grows with the schema
+  }, 180_000);
 
   it('refuses an operator account on another operator’s batch and gate staff at another market', async () => {
     // spelled out, besides the matrix, because these are the refusals that matter most

@@ -75,6 +75,8 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/01/:gtin/10/:lot': { url: () => gtinLot, allow: 'public', ok: 303 },
   '/exports/credit.csv': { url: () => '/exports/credit.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/registry.csv': { url: () => '/exports/registry.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/ledger/work/:file': { url: () => '/ledger/work/2026-11.csv', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/assessment/:file': { url: () => '/assessment/2026', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/epcis/batches/:file': { url: (w) => `/epcis/batches/${w.batch.id}.jsonld`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/batches/:file': { url: (w) => `/exports/fsma204/batches/${w.batch.id}.csv`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/exports/fsma204/:file': { url: () => '/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', allow: ['REGULATOR', 'ADMIN'], ok: 200 },

@@ -307,6 +307,24 @@ export const RULES: Record<string, OperationRule> = {
   'Query.incidents': { allow: REGULATORS, args: async () => ({ first: 5 }) },
   'Query.incidentStats': { allow: REGULATORS, args: async () => ({ period: { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }) },
 
+  // the town at a glance: scorecards for the office and a village's own assistant; trainings recorded in the field
+  'Query.villageScorecard': { allow: ['REGULATOR', 'ADMIN', 'VILLAGE_ASSISTANT'], args: async () => ({ year: 2026, village: 'Qingshan' }) },
+  'Query.unitScorecard': { allow: REGULATORS, args: async (w) => ({ year: 2026, kind: 'MARKET', id: w.marketId }) },
+  'Mutation.recordTraining': {
+    allow: ['REGULATOR', 'INSPECTOR', 'VILLAGE_ASSISTANT'],
+    args: async (w) => ({ input: { topic: 'Certificates', heldOn: '2026-11-01', trainer: 'Wang Li', village: 'Qingshan', attendees: [{ operatorId: w.operatorId }], clientKey: `training-${w.serial()}` } }),
+  },
+  'Query.trainings': { allow: ['REGULATOR', 'ADMIN', 'INSPECTOR', 'VILLAGE_ASSISTANT', 'VILLAGE_ASSISTANT_OTHER'], args: async () => ({ first: 5 }) },
+  'Mutation.createPlanItem': { allow: REGULATORS, args: async () => ({ input: { year: 2026, title: 'Train every rural chef', owner: 'Town office', dueOn: '2026-12-31' } }) },
+  'Mutation.updatePlanProgress': {
+    allow: REGULATORS,
+    args: async (w) => {
+      const res = await w.t.gql(`mutation { createPlanItem(input: { year: 2026, title: "Drills", owner: "Town office", dueOn: "2026-12-31" }) { id } }`, {}, w.admin);
+      return { input: { id: ok(res).createPlanItem.id, progress: 50 } };
+    },
+  },
+  'Query.planItems': { allow: REGULATORS, args: async () => ({ year: 2026 }) },
+
   // recalls carried to the end: the office follows them; a holder reads and answers its own part
   'Query.recalls': { allow: REGULATORS, args: async () => ({ first: 5 }) },
   // a recall row written directly: a recall through the service would charge credit and change what other queries show

@@ -24,6 +24,7 @@ import { Migration20261201710000_handover_documents } from './Migration202612017
 import { Migration20261201800000_reminders } from './Migration20261201800000_reminders';
 import { Migration20261201900000_more_notification_kinds } from './Migration20261201900000_more_notification_kinds';
 import { Migration20261202100000_epcis_capture_queue } from './Migration20261202100000_epcis_capture_queue';
+import { Migration20261202100000_assessment } from './Migration20261202100000_assessment';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201800000_reminders', class: Migration20261201800000_reminders },
   { name: 'Migration20261201900000_more_notification_kinds', class: Migration20261201900000_more_notification_kinds },
   { name: 'Migration20261202100000_epcis_capture_queue', class: Migration20261202100000_epcis_capture_queue },
+  { name: 'Migration20261202100000_assessment', class: Migration20261202100000_assessment },
 ];

@@ -1,0 +1,124 @@
+import { isRegulator } from '../auth/access';
+import { withReadOnlyTransaction, type Context } from '../context';
+import { AssessedUnitKind, OperatorKind, Role } from '../entities/enums';
+import { badInput, forbidden, notFound, unauthenticated } from '../errors';
+import { localDate, localDayStart } from '../local-time';
+import { marketById } from '../tables/market.table';
+import { operatorById } from '../tables/operator.table';
+import * as v from '../validation';
+import type { EvidenceModel, IndicatorScoreModel, ScorecardModel, ScorecardScope } from './assessment.model';
+import { INDICATORS, scoreOf, totalOf, type IndicatorCode } from './indicators';
+import { indicatorCounts, indicatorEvidence, knownVillages } from './scorecard.sql';
+
+/** A scorecard reads much of a year: its statements get ten times the public lookup's time. */
+const timeoutOf = (ctx: Context) => ctx.config.limits.publicStatementTimeoutMs * 10;
+
+export function assessmentYear(field: string, value: number | string): number {
+  const year = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : value;
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 2000 || year > 2100) throw badInput(field, 'must be a year from 2000 to 2100');
+  return year;
+}
+
+/** The year's bounds in the county's local time; what has fallen due is judged now, or at the year's end once it is over. */
+function scopeOf(ctx: Context, kind: ScorecardScope['kind'], year: number, village: string | null, unitId: number | null, now: Date): ScorecardScope {
+  const tz = ctx.config.timeZone;
+  const startDate = `${year}-01-01`;
+  const endDate = `${year + 1}-01-01`;
+  const start = localDayStart(startDate, tz);
+  const end = localDayStart(endDate, tz);
+  const asOf = new Date(Math.max(start.getTime(), Math.min(now.getTime(), end.getTime())));
+  return { kind, year, village, unitId, start, end, startDate, endDate, asOf, asOfDate: localDate(new Date(Math.max(start.getTime(), asOf.getTime() - 1)), tz) };
+}
+
+/** Regulators and admins see every scorecard; a village assistant its own village's and its units'. */
+function assertSeesVillage(ctx: Context, village: string | null): void {
+  const viewer = ctx.viewer;
+  if (!viewer.role) throw unauthenticated();
+  if (isRegulator(viewer)) return;
+  if (viewer.role === Role.VILLAGE_ASSISTANT && viewer.village && village === viewer.village) return;
+  throw forbidden('This account may see only its own village');
+}
+
+async function scorecardOf(ctx: Context, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
+  const indicators = INDICATORS.filter((i) => i.appliesTo.includes(scope.kind));
+  const scores = await withReadOnlyTransaction(ctx, timeoutOf(ctx), async (tx) => {
+    const out: IndicatorScoreModel[] = [];
+    for (const indicator of indicators) {
+      const { counted, total } = await indicatorCounts(tx, indicator.code, scope);
+      const denominator = indicator.perYear ?? total;
+      out.push({
+        code: indicator.code, zh: indicator.zh, en: indicator.en, formulaZh: indicator.formulaZh, formulaEn: indicator.formulaEn,
+        weight: indicator.weight, target: indicator.target, numerator: counted, denominator, ...scoreOf(indicator, counted, denominator), scope,
+      });
+    }
+    return out;
+  });
+  return { year: scope.year, kind: scope.kind, village: scope.village, unitId: scope.unitId, unitName, indicators: scores, total: totalOf(scores), asOf: scope.asOf };
+}
+
+/** The village's scorecard for the year: every indicator that applies to a village, computed from what was recorded. */
+export async function villageScorecard(ctx: Context, yearInput: number | string, villageInput: string, now = new Date()): Promise<ScorecardModel> {
+  const year = assessmentYear('year', yearInput);
+  const village = v.text('village', villageInput, 100);
+  assertSeesVillage(ctx, village);
+  return scorecardOf(ctx, scopeOf(ctx, 'VILLAGE', year, village, null, now), null);
+}
+
+/** A canteen's (an operator of kind CANTEEN) or a market's scorecard for the year. */
+export async function unitScorecard(ctx: Context, yearInput: number | string, kind: AssessedUnitKind, idInput: string | number, now = new Date()): Promise<ScorecardModel> {
+  const year = assessmentYear('year', yearInput);
+  const id = v.id('id', idInput);
+  if (!ctx.viewer.role) throw unauthenticated();
+  let village: string | null;
+  let name: string;
+  if (kind === AssessedUnitKind.CANTEEN) {
+    const operator = await operatorById(ctx, id);
+    if (!operator || operator.kind !== OperatorKind.CANTEEN) throw notFound('Canteen', id);
+    village = operator.village;
+    name = operator.name;
+  } else if (kind === AssessedUnitKind.MARKET) {
+    const market = await marketById(ctx, id);
+    if (!market) throw notFound('Market', id);
+    village = market.village;
+    name = market.name;
+  } else {
+    throw badInput('kind', 'must be CANTEEN or MARKET');
+  }
+  assertSeesVillage(ctx, village);
+  return scorecardOf(ctx, scopeOf(ctx, kind, year, village, id, now), name);
+}
+
+/** The whole town's scorecard, and each known village's: what the year's self-assessment reports. Regulators and admins. */
+export async function townAssessment(ctx: Context, yearInput: number | string, now = new Date()): Promise<{ town: ScorecardModel; villages: ScorecardModel[] }> {
+  const year = assessmentYear('year', yearInput);
+  if (!isRegulator(ctx.viewer)) throw forbidden('Requires role ADMIN or REGULATOR');
+  const town = await scorecardOf(ctx, scopeOf(ctx, 'TOWN', year, null, null, now), null);
+  const villages: ScorecardModel[] = [];
+  for (const village of await knownVillages(ctx)) villages.push(await scorecardOf(ctx, scopeOf(ctx, 'VILLAGE', year, village, null, now), null));
+  return { town, villages };
+}
+
+function encodeEvidenceCursor(e: Pick<EvidenceModel, 'kind' | 'id'>): string {
+  return Buffer.from(`e:${e.kind}:${e.id}`, 'utf8').toString('base64url');
+}
+
+function decodeEvidenceCursor(field: string, cursor: string | null | undefined): { kind: string; id: number } | null {
+  if (cursor == null || cursor === '') return null;
+  const m = /^e:([A-Z_]{1,40}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw badInput(field, 'is not a valid cursor');
+  return { kind: m[1], id: Number(m[2]) };
+}
+
+/**
+ * The records behind one indicator of a scorecard, in (kind, id) order: every record of the denominator, each marked
+ * whether the numerator counts it. The scope is the scorecard's own, so the list and the counts always agree.
+ */
+export async function scoreEvidence(
+  ctx: Context, score: Pick<IndicatorScoreModel, 'code' | 'scope'>, first: number | null | undefined, after: string | null | undefined,
+): Promise<{ nodes: EvidenceModel[]; hasNextPage: boolean; endCursor: string | null }> {
+  const limit = v.pageSize('first', first, 50, 500);
+  const from = decodeEvidenceCursor('after', after);
+  const rows = await withReadOnlyTransaction(ctx, timeoutOf(ctx), (tx) => indicatorEvidence(tx, score.code as IndicatorCode, score.scope, from, limit + 1));
+  const nodes = rows.slice(0, limit);
+  return { nodes, hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeEvidenceCursor(nodes[nodes.length - 1]) : null };
+}
