@@ -34,6 +34,9 @@ export const REPORT_PATH = /^\/report\/?$/;
 /** Exports, EPCIS capture and registry imports for regulators: each holds a connection and walks or writes much of the database. */
 export const EXPORT_PATH = /^\/(exports|epcis|imports)\/|^\/ledger\/export$/;
 
+/** The regulator desk's charts and forward-impact graph: each aggregates or walks much of the database, like an export. */
+export const DESK_PATH = /^\/regulator\/(charts$|forward-graph\/)/;
+
 const MAX_CLASSIFY_TOKENS = 2000;
 
 /** Lookups by public code: counted per client address even when the caller is signed in. */
@@ -123,7 +126,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
     const token = bearerToken(request.headers.authorization);
     // budgets first: they are keyed by the token (or address) as sent, so they cost no database work, and a token
     // nobody holds spends only its own budget; then the token is checked, and only a failure counts against the address
-    if (EXPORT_PATH.test(path)) {
+    if (EXPORT_PATH.test(path) || DESK_PATH.test(path)) {
       if (await charge(request, reply, [{ bucket: 'heavy', key: token ? tokenKey(token) : `ip:${request.ip}`, cost: 1 }], false)) return;
       // the route itself answers a missing or bad token (401)
       if (token) await signIn(request, reply, false);

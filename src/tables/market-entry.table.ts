@@ -3,6 +3,7 @@ import { GateDecision } from '../entities/enums';
 import type { BoardRefusalModel, GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
 import type { QuantityUnit } from '../entities/enums';
 import { insertOnce, type InsertedOnce } from './insert-once';
+import type { ChartCount } from '../charts/desk-charts.model';
 import { defineTable } from './table';
 
 export interface MarketEntryRow extends MarketEntryRecord {
@@ -123,4 +124,13 @@ export async function boardRefusals(ctx: Db, marketId: number, from: Date, to: D
 export async function entryHandover(ctx: Db, id: number): Promise<Record<string, string | null> | null> {
   const [row] = await ctx.em.execute<{ handover: Record<string, string | null> | null }[]>(`select handover from market_entry where id = ?`, [id]);
   return row?.handover ?? null;
+}
+
+/** Gate decisions per local day (in `timeZone`) and market, `series` as `<marketId>:<decision>`, for entries in [from, to). */
+export function decisionCountsByDay(ctx: Db, from: Date, to: Date, timeZone: string): Promise<ChartCount[]> {
+  return ctx.em.execute<ChartCount[]>(
+    `select to_char(created_at at time zone ?, 'YYYY-MM-DD') as bucket, market_id || ':' || decision as series, count(*)::int as count
+       from market_entry where created_at >= ? and created_at < ? group by 1, 2`,
+    [timeZone, from, to],
+  );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerBanquetRoutes } from './banquet.routes';
 import { registerCreditExportRoutes } from './credit-export.routes';
+import { registerDeskRoutes } from './desk.routes';
 import { registerEpcisRoutes } from './epcis.routes';
 import { registerExchangeRoutes } from './exchange.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -25,4 +26,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerSupervisionRoutes(fastify, deps);
   await registerBanquetRoutes(fastify);
   await registerReportRoutes(fastify, deps);
+  await registerDeskRoutes(fastify);
 }
