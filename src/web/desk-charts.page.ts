@@ -1,6 +1,6 @@
 import { CREDIT_RULES } from '../credit/rules';
 import { html, jsonData, raw, type SafeHtml } from './html';
-import { LINK_KIND, OPERATOR_KIND, TEST_RESULT, type Lang } from './i18n';
+import { OPERATOR_KIND, TEST_RESULT, UNIT, type Lang } from './i18n';
 
 /** Texts of the desk's charts and forward-impact graph; shipped as data, read by desk-charts.js and forward-graph.js. */
 const TEXT = {
@@ -120,5 +120,5 @@ export function deskChartSections(lang: Lang): SafeHtml {
 <section id="impact-details" class="hidden" aria-live="polite" aria-labelledby="impact-details-title"><h3 id="impact-details-title">${t.details}</h3><dl id="impact-facts"></dl></section>
 </div>
 </section>
-${raw(jsonData('desk-charts-text', { lang, ...t, rules, kinds: labels(OPERATOR_KIND, lang), results: labels(TEST_RESULT, lang), links: labels(LINK_KIND, lang) }))}`;
+${raw(jsonData('desk-charts-text', { lang, ...t, rules, kinds: labels(OPERATOR_KIND, lang), results: labels(TEST_RESULT, lang), units: labels(UNIT, lang) }))}`;
 }

@@ -172,8 +172,9 @@ export function lineageDiagram(
 
 function layOut(folded: Folded, direction: DiagramDirection): Diagram {
   const g = new graphlib.Graph();
-  // upstream: the lot on top, where it came from below (edges still point parent → child)
-  g.setGraph({ rankdir: direction === 'upstream' ? 'BT' : 'TB', nodesep: 16, ranksep: 36, marginx: 8, marginy: 24 });
+  // upstream: the lot on top, where it came from below (edges still point parent → child); either way the lot is
+  // aligned to the left, so a phone's first screen shows it before the reader scrolls sideways
+  g.setGraph({ rankdir: direction === 'upstream' ? 'BT' : 'TB', align: direction === 'upstream' ? 'DL' : 'UL', nodesep: 16, ranksep: 36, marginx: 8, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const l of folded.lots) g.setNode(lotKey(l.id), { width: BOX.width, height: BOX.height });
   for (const m of folded.more) g.setNode(m.key, { width: MORE_BOX.width, height: MORE_BOX.height });

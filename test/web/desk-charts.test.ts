@@ -191,12 +191,12 @@ describe('the charts on the desk', () => {
     // the table behind a chart, opened: the same numbers, in words where the chart has codes
     await page.click('#chart-testPassRate .toggle');
     expect(await page.getAttribute('#chart-testPassRate .toggle', 'aria-expanded')).toBe('true');
-    const rows = await page.$$eval('#chart-testPassRate-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const rows = await page.$$eval('#chart-testPassRate-table tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
     expect(rows[0]).toEqual(['Month', 'Pass rate %', 'Pass', 'Fail']);
     expect(rows.slice(-3)).toEqual([[months[9], '—', '0', '0'], [months[10], '100', '1', '0'], [months[11], '75', '3', '1']]);
     const gateHead = await page.$$eval('#chart-gateDecisions-table thead th', (ths) => ths.map((th) => th.textContent));
     expect(gateHead.slice(0, 3)).toEqual(['Day', 'Qingshan market · Accepted', 'Qingshan market · Test required']);
-    const ruleRow = await page.$$eval('#chart-creditRules-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const ruleRow = await page.$$eval('#chart-creditRules-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
     expect(ruleRow).toContainEqual([CREDIT_RULES.INSPECTION_VIOLATION.en, '1']);
 
     for (const f of figures) await page.locator(`#${f.id}`).screenshot({ path: path.join(SHOTS, `desk-${f.id}.png`) });

@@ -115,7 +115,7 @@ function details(batchId) {
   if (el) el.classList.add('selected');
   var dl = byId('impact-facts');
   clear(dl);
-  var unit = function (q) { return (Math.round(q * 1000) / 1000) + ' ' + lot.unit; };
+  var unit = function (q) { return (Math.round(q * 1000) / 1000) + ' ' + (T.units[lot.unit] || lot.unit); };
   var pairs = [
     [T.product, lot.productName + ' · ' + lot.lotCode],
     [T.owner, lot.owner.name + ' (' + (T.kinds[lot.owner.kind] || lot.owner.kind) + (lot.owner.village ? ', ' + lot.owner.village : '') + ')'],
