@@ -13,7 +13,7 @@ const T = {
     more: (n: number) => `另有 ${n} 个批次`,
     summary: (lots: number, producers: number) => `本批次由 ${lots} 个批次、${producers} 个生产者流转而来。`,
     folded: (n: number) => `图中合并显示了 ${n} 个批次。`,
-    textAlternative: '下方“流转过程”逐一列出每个环节。',
+    textAlternative: '下方逐一列出每个流转环节。',
     desc: (product: string, lot: string) => `${product}（批次号 ${lot}）的来源图：本批次在最上方，向下是它的来源批次。`,
   },
   en: {
@@ -22,7 +22,7 @@ const T = {
     more: (n: number) => `+${n} more lots`,
     summary: (lots: number, producers: number) => `This lot came through ${lots} lot${lots === 1 ? '' : 's'} from ${producers} producer${producers === 1 ? '' : 's'}.`,
     folded: (n: number) => `${n} lots are folded into boxes.`,
-    textAlternative: 'The journey below lists every step.',
+    textAlternative: 'Every step is listed below.',
     desc: (product: string, lot: string) => `Lineage of ${product} (lot ${lot}): this lot at the top, the lots it came from below it.`,
   },
 };
@@ -43,6 +43,7 @@ export function lineageFigure(trace: Trace, lang: Lang): SafeHtml {
   const t = T[lang];
   const d = traceDiagram(trace, lang);
   const recalled = new Set(trace.nodes.filter((n) => n.status === 'RECALLED').map((n) => n.id));
+  const codeOf = new Map(trace.nodes.map((n) => [n.id, n.publicCode]));
   const producers = trace.producers.length || 1;
   return html`<section class="card" id="lineage" aria-labelledby="lineage-title">
 <h2 id="lineage-title">${t.heading}</h2>
@@ -54,11 +55,12 @@ export function lineageFigure(trace: Trace, lang: Lang): SafeHtml {
 <g class="links">${d.edges.map((e) => html`<path d="${path(e.points)}" marker-end="url(#arrow)"/>`)}</g>
 ${d.boxes.map((b) => {
     if (b.kind === 'more') {
-      return html`<g class="box more" data-key="${b.key}"><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6"/><text x="${b.x + b.width / 2}" y="${b.y + b.height / 2 + 5}" text-anchor="middle">${t.more(b.hidden)}</text></g>`;
+      return html`<g class="box more" data-code="more"><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6"/><text x="${b.x + b.width / 2}" y="${b.y + b.height / 2 + 5}" text-anchor="middle">${t.more(b.hidden)}</text></g>`;
     }
     const current = b.batchId === trace.batch.id;
+    // the public page names a lot by its public code, never by its database id
     const cls = `box lot${current ? ' current' : ''}${recalled.has(b.batchId) ? ' recalled' : ''}`;
-    return html`<g class="${cls}" data-key="${b.key}"${current ? html` aria-current="true"` : ''}><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6"/>${b.lines.map(
+    return html`<g class="${cls}" data-code="${codeOf.get(b.batchId)}"${current ? html` aria-current="true"` : ''}><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6"/>${b.lines.map(
       (line, i) => html`<text x="${b.x + BOX.padX}" y="${b.y + 19 + i * BOX.lineHeight}"${i === 0 ? html` class="name"` : ''}>${line}</text>`,
     )}${current ? html`<text x="${b.x + b.width - BOX.padX}" y="${b.y - 4}" text-anchor="end" class="tag">${t.thisLot}</text>` : ''}</g>`;
   })}

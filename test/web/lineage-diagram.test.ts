@@ -18,20 +18,20 @@ let t: TestApp;
 let f: Fixture;
 let base: string;
 let browser: Browser;
-/** The 30th hand of a chain that began at a farm, and the ids from the farm's lot (generation 0) to it. */
-let chain: { code: string; ids: string[] };
-/** A cooperative's lot merged from 200 lots. */
+/** The 30th hand of a chain that began at a farm, and the public codes from the farm's lot (generation 0) to it. */
+let chain: { code: string; ids: string[]; codes: string[] };
+/** A cooperative's lot merged from 200 lots (their public codes, by id). */
 let merged: { id: string; code: string; parents: string[] };
 /** A lot split in ten, the first part handed on to a stall. */
 let fan: { id: string; code: string; parts: string[]; handed: string };
 
 interface Box { key: string; cls: string; x: number; y: number; width: number; height: number; texts: string[] }
 
-/** The diagram's boxes as the browser drew them. */
+/** The diagram's boxes as the browser drew them; the public page names them by public code (`more` for a folded box). */
 const boxesOf = (page: Page, root: string): Promise<Box[]> => page.$$eval(`${root} g.box`, (gs) => gs.map((g) => {
   const r = g.querySelector('rect')!;
   const n = (a: string) => Number(r.getAttribute(a));
-  return { key: g.getAttribute('data-key')!, cls: g.getAttribute('class')!, x: n('x'), y: n('y'), width: n('width'), height: n('height'), texts: [...g.querySelectorAll('text')].map((x) => x.textContent!) };
+  return { key: (g.getAttribute('data-key') ?? g.getAttribute('data-code'))!, cls: g.getAttribute('class')!, x: n('x'), y: n('y'), width: n('width'), height: n('height'), texts: [...g.querySelectorAll('text')].map((x) => x.textContent!) };
 }));
 
 /** A phone or desk tab that records console errors, failed requests and anything asked of another origin. */
@@ -54,19 +54,19 @@ beforeAll(async () => {
   f = await fixture(t);
   const ops = await Promise.all(['青山农场 Qingshan Farm', '县城批发部 County Wholesale', '李记蔬菜摊 Li Stall'].map((name, i) => makeOperator(t, f.admin, { name, kind: ['FARM', 'WHOLESALER', 'MARKET_VENDOR'][i] })));
   const root = await makeBatch(t, f.admin, ops[0].id, { productName: '小青菜 Bok choy', lotCode: 'QS-0', quantity: 1000 });
-  chain = { code: root.publicCode, ids: [root.id] };
+  chain = { code: root.publicCode, ids: [root.id], codes: [root.publicCode] };
   for (let g = 1; g <= 30; g++) {
     const next = ok(await t.gql(TRANSFER, { input: { batchId: chain.ids[g - 1], toOperatorId: ops[g % 3].id, quantity: 1000 - g } }, f.admin)).transferBatch;
-    chain = { code: next.publicCode, ids: [...chain.ids, next.id] };
+    chain = { code: next.publicCode, ids: [...chain.ids, next.id], codes: [...chain.codes, next.publicCode] };
   }
 
   const coop = await makeOperator(t, f.admin, { name: '绿源合作社 Green Source Coop', kind: 'COOPERATIVE' });
-  const leaves: string[] = [];
+  const leaves: { id: string; publicCode: string }[] = [];
   for (let i = 0; i < 200; i += 25) {
-    leaves.push(...(await Promise.all(Array.from({ length: 25 }, (_, j) => makeBatch(t, f.admin, coop.id, { productName: '番茄 Tomato', lotCode: `T-${i + j}`, quantity: 10 })))).map((b) => b.id));
+    leaves.push(...(await Promise.all(Array.from({ length: 25 }, (_, j) => makeBatch(t, f.admin, coop.id, { productName: '番茄 Tomato', lotCode: `T-${i + j}`, quantity: 10 })))));
   }
-  const top = ok(await t.gql(MERGE, { input: { inputs: leaves.map((batchId) => ({ batchId })), lotCode: 'T-ALL' } }, f.admin)).mergeBatches;
-  merged = { id: top.id, code: top.publicCode, parents: leaves.sort((a, b) => Number(a) - Number(b)) };
+  const top = ok(await t.gql(MERGE, { input: { inputs: leaves.map((b) => ({ batchId: b.id })), lotCode: 'T-ALL' } }, f.admin)).mergeBatches;
+  merged = { id: top.id, code: top.publicCode, parents: leaves.sort((a, b) => Number(a.id) - Number(b.id)).map((b) => b.publicCode) };
 
   const lot = await makeBatch(t, f.admin, ops[0].id, { productName: '黄瓜 Cucumber', lotCode: 'CU-1', quantity: 100 });
   const parts = ok(await t.gql(SPLIT, { input: { batchId: lot.id, parts: Array.from({ length: 10 }, () => ({ quantity: 10 })) } }, f.admin)).splitBatch;
@@ -131,8 +131,10 @@ describe('the lineage diagram on the consumer page', () => {
     );
     const boxes = await boxesOf(page, '#lineage');
     expect(boxes).toHaveLength(31);
-    expect(boxes.map((b) => b.key)).toEqual(chain.ids.slice().reverse().map((id) => `b${id}`));
-    expect(boxes.filter((b) => b.cls.includes('current')).map((b) => b.key)).toEqual([`b${chain.ids[30]}`]);
+    expect(boxes.map((b) => b.key)).toEqual(chain.codes.slice().reverse());
+    expect(boxes.filter((b) => b.cls.includes('current')).map((b) => b.key)).toEqual([chain.code]);
+    // a public page names lots by public code only: no database id in the drawing
+    expect(await page.$$eval('#lineage [data-key]', (els) => els.length)).toBe(0);
     expect(overlapping(boxes)).toEqual([]);
     // each generation below the one made from it
     expect(boxes.every((b, i) => i === 0 || b.y > boxes[i - 1].y + boxes[i - 1].height)).toBe(true);
@@ -144,7 +146,7 @@ describe('the lineage diagram on the consumer page', () => {
     const view = await page.$eval('#lineage .diagram', (d) => ({ width: d.clientWidth, tabindex: d.getAttribute('tabindex') }));
     expect(view.tabindex).toBe('0');
     expect(boxes[0].x + boxes[0].width).toBeLessThanOrEqual(view.width);
-    expect(await page.textContent('#lineage p.sub')).toBe('This lot came through 31 lots from 1 producer. The journey below lists every step.');
+    expect(await page.textContent('#lineage p.sub')).toBe('This lot came through 31 lots from 1 producer. Every step is listed below.');
     await page.screenshot({ path: path.join(SHOTS, 'lineage-30-generations-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
@@ -156,7 +158,7 @@ describe('the lineage diagram on the consumer page', () => {
     await page.goto(`${base}/t/${merged.code}`);
     const boxes = await boxesOf(page, '#lineage');
     expect(boxes.map((b) => [b.key, b.cls])).toEqual([
-      [`b${merged.id}`, 'box lot current'], [`b${merged.parents[0]}`, 'box lot'], [`b${merged.parents[1]}`, 'box lot'], [`m${merged.id}`, 'box more'],
+      [merged.code, 'box lot current'], [merged.parents[0], 'box lot'], [merged.parents[1], 'box lot'], ['more', 'box more'],
     ]);
     expect(boxes[3].texts).toEqual(['另有 198 个批次']);
     expect(overlapping(boxes)).toEqual([]);
@@ -165,7 +167,7 @@ describe('the lineage diagram on the consumer page', () => {
     // the merged lot sits at the left, in the phone's first screen of the diagram
     const view = await page.$eval('#lineage .diagram', (d) => d.clientWidth);
     expect(boxes[0].x + boxes[0].width).toBeLessThanOrEqual(view);
-    expect(await page.textContent('#lineage p.sub')).toBe('本批次由 201 个批次、1 个生产者流转而来。 图中合并显示了 198 个批次。 下方“流转过程”逐一列出每个环节。');
+    expect(await page.textContent('#lineage p.sub')).toBe('本批次由 201 个批次、1 个生产者流转而来。 图中合并显示了 198 个批次。 下方逐一列出每个流转环节。');
     // the journey below lists all 201 lots: the phone's first screens and the diagram, not the whole page
     await page.locator('#lineage').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'lineage-200-merge-phone.png') });

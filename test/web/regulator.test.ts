@@ -193,7 +193,7 @@ test('gate staff, an unknown token and bad input are refused with a clear messag
   expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   expect(res.headers.get('content-language')).toBe('en');
   const markup = await res.text();
-  expect(markup.match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="regulator-text">', '<script src="/static/regulator.js" defer>']);
+  expect(markup.match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="desk-charts-text">', '<script type="application/json" id="regulator-text">', '<script src="/static/regulator.js" defer>']);
   const script = await fetch(`${base}/static/regulator.js`);
   expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   expect((await fetch(`${base}/static/regulator.js`, { headers: { 'if-none-match': script.headers.get('etag')! } })).status).toBe(304);
