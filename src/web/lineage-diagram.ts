@@ -140,37 +140,50 @@ function dedupe(links: { from: string; to: string }[]): { from: string; to: stri
   return links.filter((l) => !seen.has(`${l.from}>${l.to}`) && !!seen.add(`${l.from}>${l.to}`));
 }
 
-/** Layouts by the text they place: the same chain asked for again costs a map lookup, not a layout. */
-const cache = new Map<string, Diagram>();
+/** Layouts by the shape they place (boxes have fixed sizes, so the text does not move them): the same chain asked for again, in either language, costs a map lookup, not a layout. */
+const cache = new Map<string, Layout>();
 const CACHE_SIZE = 256;
 
 /** How many layouts were computed (not served from the cache) since start; a test reads it. */
 export const layoutCount = { value: 0 };
 
+interface Layout {
+  width: number;
+  height: number;
+  places: Map<string, { x: number; y: number; width: number; height: number }>;
+  edges: DiagramEdge[];
+}
+
 /**
  * The diagram of the graph around `rootId`: folded by `bounds` (see foldGraph), laid out by dagre with parents above
- * children, or, upstream, the lot on top and what it came from below it. Cached by what it shows.
+ * children, or, upstream, the lot on top and what it came from below it. Layouts are cached by the folded shape.
  */
 export function lineageDiagram(
   lots: DiagramLot[], links: DiagramLink[], rootId: number, direction: DiagramDirection, bounds: DiagramBounds, expand: ReadonlySet<number> = new Set(),
 ): Diagram {
   const folded = foldGraph(lots, links, rootId, direction, bounds, expand);
-  const key = createHash('sha256').update(JSON.stringify([direction, folded.lots, folded.more, folded.links])).digest('base64url');
-  const hit = cache.get(key);
-  if (hit) {
+  const key = createHash('sha256').update(JSON.stringify([direction, folded.lots.map((l) => l.id), folded.more, folded.links])).digest('base64url');
+  let layout = cache.get(key);
+  if (layout) {
     // most recently used last, so the oldest is dropped first
     cache.delete(key);
-    cache.set(key, hit);
-    return { ...hit, hiddenLots: folded.hiddenLots };
+  } else {
+    layout = layOut(folded, direction);
+    layoutCount.value++;
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }
-  const diagram = layOut(folded, direction);
-  layoutCount.value++;
-  cache.set(key, diagram);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return diagram;
+  cache.set(key, layout);
+  const boxes: DiagramBox[] = [
+    ...folded.lots.map((l) => ({
+      key: lotKey(l.id), kind: 'lot' as const, batchId: l.id, hidden: 0, ...layout.places.get(lotKey(l.id))!,
+      lines: l.lines.map((s, i) => fitText(s, undefined, i === 0 ? BOX.fontSize + 1 : BOX.fontSize)),
+    })),
+    ...folded.more.map((m) => ({ key: m.key, kind: 'more' as const, batchId: m.batchId, lines: [], hidden: m.hidden, ...layout.places.get(m.key)! })),
+  ];
+  return { width: layout.width, height: layout.height, boxes, edges: layout.edges, hiddenLots: folded.hiddenLots };
 }
 
-function layOut(folded: Folded, direction: DiagramDirection): Diagram {
+function layOut(folded: Folded, direction: DiagramDirection): Layout {
   const g = new graphlib.Graph();
   // upstream: the lot on top, where it came from below (edges still point parent → child); either way the lot is
   // aligned to the left, so a phone's first screen shows it before the reader scrolls sideways
@@ -180,17 +193,14 @@ function layOut(folded: Folded, direction: DiagramDirection): Diagram {
   for (const m of folded.more) g.setNode(m.key, { width: MORE_BOX.width, height: MORE_BOX.height });
   for (const l of folded.links) g.setEdge(l.from, l.to);
   dagreLayout(g);
-  const place = (key: string) => {
+  const places = new Map<string, { x: number; y: number; width: number; height: number }>();
+  for (const key of g.nodes()) {
     const n = g.node(key) as unknown as { x: number; y: number; width: number; height: number };
-    return { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height };
-  };
-  const boxes: DiagramBox[] = [
-    ...folded.lots.map((l) => ({ key: lotKey(l.id), kind: 'lot' as const, batchId: l.id, lines: l.lines.map((s, i) => fitText(s, undefined, i === 0 ? BOX.fontSize + 1 : BOX.fontSize)), hidden: 0, ...place(lotKey(l.id)) })),
-    ...folded.more.map((m) => ({ key: m.key, kind: 'more' as const, batchId: m.batchId, lines: [], hidden: m.hidden, ...place(m.key) })),
-  ];
+    places.set(key, { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height });
+  }
   const edges = folded.links.map((l) => ({ from: l.from, to: l.to, points: (g.edge(l.from, l.to) as unknown as { points: { x: number; y: number }[] }).points }));
   const graph = g.graph() as { width?: number; height?: number };
-  return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), boxes, edges, hiddenLots: folded.hiddenLots };
+  return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), places, edges };
 }
 
 /** Two boxes overlap when their rectangles share more than an edge; a test holds every diagram to none. */

@@ -101,12 +101,12 @@ describe.each(['zh', 'en'] as const)('every page in %s', (lang) => {
 
     const head = await page.evaluate(() => {
       const meta = (name: string) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null;
-      const link = (rel: string) => [...document.querySelectorAll(`link[rel="${rel}"]`)].map((l) => l.getAttribute('href'));
+      const link = (rel: string) => Array.from(document.querySelectorAll(`link[rel="${rel}"]`)).map((l) => l.getAttribute('href'));
       return {
         lang: document.documentElement.lang, title: document.title, description: meta('description'), viewport: meta('viewport'), robots: meta('robots'),
         themeColour: meta('theme-color'), charset: document.characterSet, icons: link('icon'), manifest: link('manifest'),
-        hreflang: [...document.querySelectorAll('[hreflang]')].map((a) => a.getAttribute('hreflang')),
-        links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')!).filter((h) => h.startsWith('/')),
+        hreflang: Array.from(document.querySelectorAll('[hreflang]')).map((a) => a.getAttribute('hreflang')),
+        links: Array.from(document.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')!).filter((h) => h.startsWith('/')),
       };
     });
     expect(head.lang).toBe(lang === 'zh' ? 'zh-CN' : 'en');
