@@ -29,7 +29,7 @@ function expanded(raw: string | undefined): Set<number> {
 
 /** The forward trace laid out for the desk: boxes and routed links, and what the desk shows of each lot shown. */
 function forwardGraph(f: ForwardTrace, expand: Set<number>, lang: Lang) {
-  const lots = f.nodes.map((n) => ({ id: n.id, lines: [n.productName, n.owner.name, `${n.lotCode} · ${formatQuantity(n.quantity, n.unit, lang)}`] }));
+  const lots = f.nodes.map((n) => ({ id: n.id, name: n.productName, holder: n.owner.name, lotCode: n.lotCode, quantity: formatQuantity(n.quantity, n.unit, lang) }));
   const d = lineageDiagram(lots, f.edges, f.batch.id, 'downstream', FORWARD_GRAPH_BOUNDS, expand);
   const shown = new Set(d.boxes.filter((b) => b.kind === 'lot').map((b) => b.batchId));
   const status = new Map(f.nodes.map((n) => [n.id, n.status]));

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
 
-/** A lot as a diagram shows it: its id and up to three short lines of text. */
+/** A lot as a diagram shows it: three lines, its name, its holder, its lot code and quantity. */
 export interface DiagramLot {
   id: number;
-  lines: string[];
+  name: string;
+  holder: string;
+  lotCode: string;
+  quantity: string;
 }
 
 /** A link parent → child between two lots of the graph. */
@@ -75,6 +78,19 @@ export function fitText(text: string, width: number = BOX.width - 2 * BOX.padX, 
     out += ch;
   }
   return `${out}…`;
+}
+
+/** The text cut in the middle to fit `width` pixels, keeping both ends: a derived lot code differs at its end. */
+export function fitMiddle(text: string, width: number = BOX.width - 2 * BOX.padX, fontSize: number = BOX.fontSize): string {
+  if (textWidth(text, fontSize) <= width) return text;
+  const chars = [...text];
+  let head = Math.ceil(chars.length / 2);
+  let tail = chars.length - head;
+  while (head + tail > 0 && textWidth(`${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`, fontSize) > width) {
+    if (head > tail) head--;
+    else tail--;
+  }
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
 interface Folded {
@@ -176,11 +192,17 @@ export function lineageDiagram(
   const boxes: DiagramBox[] = [
     ...folded.lots.map((l) => ({
       key: lotKey(l.id), kind: 'lot' as const, batchId: l.id, hidden: 0, ...layout.places.get(lotKey(l.id))!,
-      lines: l.lines.map((s, i) => fitText(s, undefined, i === 0 ? BOX.fontSize + 1 : BOX.fontSize)),
+      lines: boxLines(l),
     })),
     ...folded.more.map((m) => ({ key: m.key, kind: 'more' as const, batchId: m.batchId, lines: [], hidden: m.hidden, ...layout.places.get(m.key)! })),
   ];
   return { width: layout.width, height: layout.height, boxes, edges: layout.edges, hiddenLots: folded.hiddenLots };
+}
+
+/** The name in bold and the holder, cut at their ends; the lot code cut in the middle so the quantity after it fits. */
+function boxLines(l: DiagramLot): string[] {
+  const quantity = ` · ${l.quantity}`;
+  return [fitText(l.name, undefined, BOX.fontSize + 1), fitText(l.holder), `${fitMiddle(l.lotCode, BOX.width - 2 * BOX.padX - textWidth(quantity))}${quantity}`];
 }
 
 function layOut(folded: Folded, direction: DiagramDirection): Layout {

@@ -29,7 +29,7 @@ const T = {
 
 /** The consumer page's lineage: the diagram of the trace's upstream graph, laid out once per chain (cached). */
 export function traceDiagram(trace: Trace, lang: Lang): Diagram {
-  const lots = trace.nodes.map((n) => ({ id: n.id, lines: [n.productName, n.owner.name, `${n.lotCode} · ${formatQuantity(n.quantity, n.unit, lang)}`] }));
+  const lots = trace.nodes.map((n) => ({ id: n.id, name: n.productName, holder: n.owner.name, lotCode: n.lotCode, quantity: formatQuantity(n.quantity, n.unit, lang) }));
   return lineageDiagram(lots, trace.edges, trace.batch.id, 'upstream', TRACE_DIAGRAM_BOUNDS);
 }
 

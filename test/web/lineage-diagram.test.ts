@@ -81,7 +81,7 @@ afterAll(async () => {
 });
 
 describe('folding a graph for a diagram', () => {
-  const lots = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, lines: [`lot ${i + 1}`] }));
+  const lots = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, name: 'Tomato', holder: 'Coop', lotCode: `T-${i + 1}`, quantity: '10 kg' }));
   // 1 ← 2..6 (a merge of five); 2 ← 7 ← 8
   const links = [2, 3, 4, 5, 6].map((p) => ({ parentId: p, childId: 1 })).concat([{ parentId: 7, childId: 2 }, { parentId: 8, childId: 7 }]);
 
@@ -139,6 +139,9 @@ describe('the lineage diagram on the consumer page', () => {
     // each generation below the one made from it
     expect(boxes.every((b, i) => i === 0 || b.y > boxes[i - 1].y + boxes[i - 1].height)).toBe(true);
     expect(boxes[30].texts.slice(0, 2)).toEqual(['小青菜 Bok choy', '青山农场 Qingshan Farm']);
+    // a long derived lot code keeps both ends and the quantity after it
+    expect(boxes[0].texts[2]).toMatch(/^QS-0\/.*….*\/T5 · 970 kg$/);
+    expect(boxes[1].texts[2]).toMatch(/^QS-0\/.*….* · 971 kg$/);
     // legible: no text under 13 px; the page itself never scrolls sideways, the diagram scrolls in its own box
     const sizes = await page.$$eval('#lineage text', (els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(13);
