@@ -42,6 +42,8 @@ const LAYERS = [
   ['audit'],
   // data exchange: EPCIS capture and query, regulators' spreadsheets, registry imports
   ['exchange'],
+  // the regulator desk's charts: counts over the credit archive, gate entries, tests and incidents
+  ['charts'],
   // translation: request limits, HTTP routes and pages, GraphQL resolvers
   ['limits'],
   ['web'],

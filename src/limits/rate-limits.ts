@@ -37,6 +37,9 @@ export const EXPORT_PATH = /^\/(exports|epcis|imports|assessment)\/|^\/ledger\/(
 /** A capture job's status: one row read by id, polled until the job has run; it draws from the lookup budget, not the exports'. */
 export const CAPTURE_JOB_PATH = /^\/epcis\/capture\/[^/]+$/;
 
+/** The regulator desk's charts and forward-impact graph: each aggregates or walks much of the database, like an export. */
+export const DESK_PATH = /^\/regulator\/(charts$|forward-graph\/)/;
+
 const MAX_CLASSIFY_TOKENS = 2000;
 
 /** Lookups by public code: counted per client address even when the caller is signed in. */
@@ -126,7 +129,7 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: Limit
     const token = bearerToken(request.headers.authorization);
     // budgets first: they are keyed by the token (or address) as sent, so they cost no database work, and a token
     // nobody holds spends only its own budget; then the token is checked, and only a failure counts against the address
-    if (EXPORT_PATH.test(path)) {
+    if (EXPORT_PATH.test(path) || DESK_PATH.test(path)) {
       const bucket: RateBucket = request.method === 'GET' && CAPTURE_JOB_PATH.test(path) ? 'public' : 'heavy';
       if (await charge(request, reply, [{ bucket, key: token ? tokenKey(token) : `ip:${request.ip}`, cost: 1 }], false)) return;
       // the route itself answers a missing or bad token (401)

@@ -3,6 +3,7 @@ import { CreditSource, OperatorStatus, type Grade, type OperatorKind } from '../
 import type {
   ArchiveCriteria, ArchiveEventRow, CanonicalEvent, ChainHistory, CreditEventData, CreditState, ScoredEvent, StoredLink,
 } from '../credit/credit.model';
+import type { ChartCount, OperatorScoredEvent } from '../charts/desk-charts.model';
 import { toDate } from './sql-time';
 import { defineTable } from './table';
 
@@ -454,4 +455,22 @@ export async function* archiveInChunks(ctx: Db, c: ArchiveCriteria, chunkRows: n
     // read-only: ending it either way releases the cursor and the connection
     await trx.commit().catch(() => undefined);
   }
+}
+
+/** Every operator's events that occurred before `until`, in chain order, as the score reads them (the desk's grades over time). */
+export async function scoredEventsOfAll(ctx: Db, until: Date): Promise<OperatorScoredEvent[]> {
+  const rows = await ctx.em.execute<(ScoredRow & { operator_id: number })[]>(
+    'select operator_id, id, points, occurred_at, expires_at, forces_d_until, reverses_id from credit_event where occurred_at < ? order by operator_id, seq',
+    [until],
+  );
+  return rows.map((r) => ({ operatorId: r.operator_id, ...toScored(r) }));
+}
+
+/** Events per rule that occurred in [from, to), reversals left out; one grouped statement. */
+export function eventCountsByRule(ctx: Db, from: Date, to: Date): Promise<ChartCount[]> {
+  return ctx.em.execute<ChartCount[]>(
+    `select rule_code as bucket, 'events' as series, count(*)::int as count
+       from credit_event where occurred_at >= ? and occurred_at < ? and reverses_id is null group by rule_code`,
+    [from, to],
+  );
 }

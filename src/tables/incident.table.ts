@@ -2,6 +2,7 @@ import type { Db } from './table';
 import type { IncidentKind, IncidentPlaceKind, IncidentStatus } from '../entities/enums';
 import type { IncidentFilter, IncidentFinding, IncidentModel } from '../incident/incident.model';
 import { toDate } from './sql-time';
+import type { ChartCount } from '../charts/desk-charts.model';
 import { defineTable } from './table';
 
 export interface IncidentRow {
@@ -147,5 +148,14 @@ export async function incidentStatsRows(ctx: Db, from: Date, to: Date, village: 
       where reported_at >= ? and reported_at < ?${village !== null ? ' and village = ?' : ''}
       group by status, drill order by status, drill`,
     [JSON.stringify(reportWindows), now, now, from, to, ...(village !== null ? [village] : [])],
+  );
+}
+
+/** Incidents reported per local month (in `timeZone`) in [from, to), real ones and drills as two series. */
+export function incidentCountsByMonth(ctx: Db, from: Date, to: Date, timeZone: string): Promise<ChartCount[]> {
+  return ctx.em.execute<ChartCount[]>(
+    `select to_char(reported_at at time zone ?, 'YYYY-MM') as bucket, case when drill then 'drills' else 'incidents' end as series, count(*)::int as count
+       from incident where reported_at >= ? and reported_at < ? group by 1, 2`,
+    [timeZone, from, to],
   );
 }

@@ -3,6 +3,7 @@ import type { InspectionKind } from '../entities/enums';
 import type { BoardTestModel, RecordedTestAnswer } from '../gate/gate.model';
 import type { InspectionItemModel, InspectionRecord } from '../gate/inspection.model';
 import { insertOnce, type InsertedOnce } from './insert-once';
+import type { ChartCount } from '../charts/desk-charts.model';
 import { defineTable } from './table';
 
 export interface InspectionRow extends InspectionRecord {
@@ -96,4 +97,13 @@ export async function boardTests(ctx: Db, marketId: number, from: Date, to: Date
     result: r.result,
     tester: r.tester,
   }));
+}
+
+/** Rapid and lab tests per local month (in `timeZone`) and result, for tests in [from, to). */
+export function resultCountsByMonth(ctx: Db, from: Date, to: Date, timeZone: string): Promise<ChartCount[]> {
+  return ctx.em.execute<ChartCount[]>(
+    `select to_char(inspected_at at time zone ?, 'YYYY-MM') as bucket, result as series, count(*)::int as count
+       from inspection where inspected_at >= ? and inspected_at < ? group by 1, 2`,
+    [timeZone, from, to],
+  );
 }

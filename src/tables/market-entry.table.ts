@@ -3,6 +3,7 @@ import { GateDecision } from '../entities/enums';
 import type { BoardRefusalModel, GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
 import type { QuantityUnit } from '../entities/enums';
 import { insertOnce, type InsertedOnce } from './insert-once';
+import type { ChartCount } from '../charts/desk-charts.model';
 import { defineTable } from './table';
 
 export interface MarketEntryRow extends MarketEntryRecord {
@@ -139,4 +140,13 @@ export async function vendorsOfMarket(ctx: Db, marketId: number, operatorIds: re
     [marketId, `{${operatorIds.join(',')}}`],
   );
   return rows.map((r) => r.vendor_id);
+}
+
+/** Gate decisions per local day (in `timeZone`) and market, `series` as `<marketId>:<decision>`, for entries in [from, to). */
+export function decisionCountsByDay(ctx: Db, from: Date, to: Date, timeZone: string): Promise<ChartCount[]> {
+  return ctx.em.execute<ChartCount[]>(
+    `select to_char(created_at at time zone ?, 'YYYY-MM-DD') as bucket, market_id || ':' || decision as series, count(*)::int as count
+       from market_entry where created_at >= ? and created_at < ? group by 1, 2`,
+    [timeZone, from, to],
+  );
 }

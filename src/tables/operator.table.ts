@@ -329,3 +329,9 @@ export async function operatorIdByRegistrationCard(ctx: Db, cardNo: string): Pro
   const [row] = await ctx.em.execute<Pick<OperatorRow, 'id'>[]>('select id from operator where registration_card_no = ?', [cardNo]);
   return row?.id ?? null;
 }
+
+/** When each operator was registered (the desk counts an operator's grade from then on). */
+export async function operatorsRegisteredBefore(ctx: Db, until: Date): Promise<{ id: number; registeredAt: Date }[]> {
+  const rows = await ctx.em.execute<{ id: number; created_at: Date | string }[]>('select id, created_at from operator where created_at < ? order by id', [until]);
+  return rows.map((r) => ({ id: r.id, registeredAt: toDate(r.created_at)! }));
+}

@@ -4,6 +4,8 @@ import { badInput, notFound } from '../errors';
 import { isPublicCode } from '../public-code';
 import { quantityLeft } from '../quantity';
 import type { PublicOperator } from '../registry/operator.model';
+import { batchIdByPublicCode } from '../tables/batch.table';
+import * as v from '../validation';
 import type {
   ForwardTrace, LineageGraph, SubtreeImpact, Trace, TraceBatch, TraceDetails, TraceLink, Walk, WalkBounds,
 } from './trace.model';
@@ -215,4 +217,12 @@ export async function subtreeImpact(ctx: Db, batchId: number): Promise<SubtreeIm
 
 function impactFromJson(impact: SubtreeImpact): SubtreeImpact {
   return { ...impact, quantities: impact.quantities.map((q) => ({ unit: q.unit, batches: q.batches, onHand: Number(q.onHand) })) };
+}
+
+/** The forward trace of a lot named by its batch id or by the public code on its label (default bounds); NOT_FOUND for neither. */
+export async function traceForwardOf(ctx: Db, lot: string): Promise<ForwardTrace> {
+  if (/^\d{1,10}$/.test(lot)) return traceForward(ctx, v.id('lot', lot));
+  const id = isPublicCode(lot) ? await batchIdByPublicCode(ctx, lot) : null;
+  if (id === null) throw notFound('Batch', lot);
+  return traceForward(ctx, id);
 }

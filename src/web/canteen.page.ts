@@ -63,5 +63,5 @@ ${signInSection(t)}
 </div>
 ${raw(jsonData('canteen-text', { ...t, lang, timeZone }))}
 </main>`;
-  return layout({ lang, title: t.title, body, path: '/canteen', bodyClass: 'canteen', scripts: ['/static/canteen.js'] });
+  return layout({ lang, title: t.title, body, path: '/canteen', bodyClass: 'canteen', private: true, scripts: ['/static/canteen.js'] });
 }

@@ -1,4 +1,5 @@
 import { UNIT, label, type Lang } from './i18n';
+import { appDescription, manifestName } from './app-manifest';
 import { html, jsonData, layout, raw, signInSection } from './html';
 
 /** Texts the gate script shows; shipped in the page as data, never as script. */
@@ -173,5 +174,5 @@ ${signInSection(t)}
 </section>
 </main>
 ${raw(jsonData('gate-text', { lang, ...texts }))}`;
-  return layout({ lang, title: t.title, body, bodyClass: 'gate', path: '/gate', scripts: ['/static/gate.js', '/static/gate-recalls.js'] });
+  return layout({ lang, title: t.title, body, bodyClass: 'gate', path: '/gate', private: true, manifest: `/static/${manifestName('gate', lang)}`, description: appDescription('gate', lang), scripts: ['/static/gate.js', '/static/gate-recalls.js'] });
 }

@@ -1,3 +1,5 @@
+import { THEME_COLOUR } from './app-manifest';
+
 /** Markup that is already safe to place in a page; only `html` and `raw` make one. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -49,7 +51,18 @@ export interface PageOptions {
   refreshSeconds?: number;
   /** Further stylesheets of ours after site.css, e.g. /static/label.css for printed labels. */
   stylesheets?: string[];
+  /** What a search result says of the page; the platform's own line when not given. */
+  description?: string;
+  /** A page for signed-in staff (gate, desk, forms): search engines are asked not to index it. */
+  private?: boolean;
+  /** The web app manifest that makes the page installable on a phone's home screen (/static/…webmanifest). */
+  manifest?: string;
 }
+
+const SITE_DESCRIPTION = {
+  zh: '县食品安全追溯平台：食用农产品的来源、承诺达标合格证、检测结果、流转过程与经营主体信用。',
+  en: 'County food-safety traceability: where farm produce came from, its certificate, test results, the chain of hands and the credit of those who sold it.',
+};
 
 /** The shell every page shares: one stylesheet from our server, no third-party origin. */
 export function layout(opts: PageOptions): string {
@@ -61,6 +74,13 @@ export function layout(opts: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="description" content="${opts.description ?? SITE_DESCRIPTION[opts.lang]}">
+${opts.private ? html`<meta name="robots" content="noindex, nofollow">` : ''}
+<meta name="theme-color" content="${THEME_COLOUR}">
+<link rel="icon" href="/favicon.ico" sizes="48x48">
+<link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+<link rel="apple-touch-icon" href="/static/apple-touch-icon.png">
+${opts.manifest ? html`<link rel="manifest" href="${opts.manifest}">` : ''}
 ${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
 <title>${opts.title}</title>
 <link rel="stylesheet" href="/static/site.css">

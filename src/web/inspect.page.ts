@@ -1,4 +1,5 @@
 import { OPERATOR_KIND, type Lang } from './i18n';
+import { appDescription, manifestName } from './app-manifest';
 import { html, jsonData, layout, raw, signInSection } from './html';
 
 /** Texts the inspection script shows; shipped in the page as data, never as script. */
@@ -150,5 +151,5 @@ ${signInSection(t)}
 </section>
 </main>
 ${raw(jsonData('inspect-text', { lang, kinds, ...t }))}`;
-  return layout({ lang, title: t.title, body, bodyClass: 'gate inspect', path: '/inspect', scripts: ['/static/inspect.js'] });
+  return layout({ lang, title: t.title, body, bodyClass: 'gate inspect', path: '/inspect', private: true, manifest: `/static/${manifestName('inspect', lang)}`, description: appDescription('inspect', lang), scripts: ['/static/inspect.js'] });
 }

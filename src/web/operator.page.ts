@@ -6,6 +6,7 @@ import { gradeBadge } from './trace.page';
 const T = {
   zh: {
     title: '经营主体信用卡片',
+    description: (name: string, grade: string) => `${name}的经营主体信用卡片：信用等级 ${grade}、登记信息和最近的检查。`,
     kind: '类型',
     regNo: '登记号',
     village: '村/地址',
@@ -25,6 +26,7 @@ const T = {
   },
   en: {
     title: 'Operator credit card',
+    description: (name: string, grade: string) => `The credit card of ${name}: credit grade ${grade}, registration and latest inspections.`,
     kind: 'Kind',
     regNo: 'Registration no.',
     village: 'Village / place',
@@ -71,7 +73,7 @@ ${card.latestInspections.length
 </section>
 </main>
 <footer>${t.footer}</footer>`;
-  return layout({ lang, title: `${card.name} · ${t.title}`, body, bodyClass: 'operator', path: `/o/${encodeURIComponent(card.publicCode)}` });
+  return layout({ lang, title: `${card.name} · ${t.title}`, description: t.description(card.name, card.grade), body, bodyClass: 'operator', path: `/o/${encodeURIComponent(card.publicCode)}` });
 }
 
 export function renderOperatorNotFound(lang: Lang, path: string): string {

@@ -1,6 +1,7 @@
 import { CREDIT_RULES } from '../credit/rules';
 import { utcOffset } from '../local-time';
 import { renderDeskIncidents } from './desk-incidents';
+import { deskChartSections } from './desk-charts.page';
 import { html, jsonData, layout, raw, signInSection } from './html';
 import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, type Lang } from './i18n';
 
@@ -8,6 +9,7 @@ import { OPERATOR_KIND, OPERATOR_STATUS, UNIT, type Lang } from './i18n';
 const TEXT = {
   zh: {
     title: '监管工作台',
+    description: '监管人员的工作台：信用档案、统计图表、检查计划、追溯与召回。',
     signInTitle: '监管人员登录',
     token: '登录令牌',
     signIn: '登录',
@@ -89,6 +91,7 @@ const TEXT = {
   },
   en: {
     title: "Regulator's desk",
+    description: "The regulators' desk: the credit archive, charts, the inspection plan, traces and recalls.",
     signInTitle: 'Regulator sign-in',
     token: 'Access token',
     signIn: 'Sign in',
@@ -271,8 +274,9 @@ ${renderDeskIncidents(lang, timeZone, utcOffset(timeZone))}
 <p class="fail" id="recall-error" role="alert"></p>
 <div id="recall-result" class="hidden"><h3 id="recall-title"></h3><dl id="recall-summary"></dl></div>
 </section>
+${deskChartSections(lang)}
 </div>
 </main>
 ${raw(jsonData('regulator-text', { lang, timeZone, utcOffset: utcOffset(timeZone), ...texts, kinds: labels(OPERATOR_KIND, lang), statuses: labels(OPERATOR_STATUS, lang), units: labels(UNIT, lang), rules }))}`;
-  return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', scripts: ['/static/regulator.js', '/static/desk-incidents.js'] });
+  return layout({ lang, title: t.title, body, bodyClass: 'regulator', path: '/regulator', private: true, description: t.description, scripts: ['/static/regulator.js', '/static/desk-incidents.js'] });
 }

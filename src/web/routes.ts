@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAssessmentRoutes } from './assessment.routes';
 import { registerBanquetRoutes } from './banquet.routes';
 import { registerCreditExportRoutes } from './credit-export.routes';
+import { registerDeskRoutes } from './desk.routes';
 import { registerEpcisRoutes } from './epcis.routes';
 import { registerExchangeRoutes } from './exchange.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -27,4 +28,5 @@ export async function registerRoutes(fastify: FastifyInstance, deps: WebDeps): P
   await registerBanquetRoutes(fastify);
   await registerReportRoutes(fastify, deps);
   await registerAssessmentRoutes(fastify, deps);
+  await registerDeskRoutes(fastify);
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import sharp from 'sharp';
+import { appManifest, ICON_SIZES, manifestName, type InstallablePage } from './app-manifest';
 
 interface Asset {
   body: Buffer;
@@ -43,6 +45,9 @@ function graphqlWsClient(): { client: Asset; common: Asset } {
   };
 }
 
+/** Chart.js's build folder (its package exports only the module entry points, so the UMD file is found beside them). */
+const chartJsDist = path.dirname(require.resolve('chart.js'));
+
 /** Every file served under /static/, read once at start; nothing else on disk is reachable. */
 function assetTable(): Record<string, Asset> {
   const dir = assetDir();
@@ -71,23 +76,77 @@ function assetTable(): Record<string, Asset> {
     'recall-notice.js': asset(path.join(dir, 'recall-notice.js'), SCRIPT),
     // the camera fallback where the browser has no BarcodeDetector; served by us, never from a CDN
     'jsQR.js': asset(require.resolve('jsqr/dist/jsQR.js'), SCRIPT),
+    // the desk's charts and forward-impact graph, loaded only when the desk shows them; Chart.js served by us
+    'desk-charts.js': asset(path.join(dir, 'desk-charts.js'), SCRIPT),
+    'forward-graph.js': asset(path.join(dir, 'forward-graph.js'), SCRIPT),
+    'chart.umd.min.js': asset(path.join(chartJsDist, 'chart.umd.min.js'), SCRIPT),
+    'chart.umd.min.js.map': asset(path.join(chartJsDist, 'chart.umd.min.js.map'), 'application/json; charset=utf-8'),
+    'icon.svg': asset(path.join(dir, 'icon.svg'), 'image/svg+xml'),
+    ...Object.fromEntries(
+      (['gate', 'inspect'] as InstallablePage[]).flatMap((page) =>
+        (['zh', 'en'] as const).map((lang) => [manifestName(page, lang), assetOf(Buffer.from(JSON.stringify(appManifest(page, lang))), 'application/manifest+json; charset=utf-8')]),
+      ),
+    ),
   };
 }
 
-/** `GET /static/:name`: the stylesheet and scripts, with an etag (304 on a match) and gzip when asked for. */
+/** One PNG wrapped as a Windows icon file (an ICO may hold PNG images whole). */
+function icoOf(png: Buffer, size: number): Buffer {
+  const header = Buffer.alloc(22);
+  header.writeUInt16LE(0, 0); // reserved
+  header.writeUInt16LE(1, 2); // an icon
+  header.writeUInt16LE(1, 4); // one image
+  header.writeUInt8(size % 256, 6);
+  header.writeUInt8(size % 256, 7);
+  header.writeUInt16LE(1, 10); // colour planes
+  header.writeUInt16LE(32, 12); // bits per pixel
+  header.writeUInt32LE(png.length, 14);
+  header.writeUInt32LE(22, 18); // the image follows the directory
+  return Buffer.concat([header, png]);
+}
+
+/** The icons made from icon.svg with sharp, once at start: the manifest's PNGs (rounded, and full-bleed for masks), the touch icon and favicon.ico. */
+async function iconAssets(): Promise<{ icons: Record<string, Asset>; favicon: Asset }> {
+  const svg = readFileSync(path.join(assetDir(), 'icon.svg'));
+  const png = (size: number, fullBleed = false) => {
+    const image = sharp(svg, { density: Math.ceil((72 * size) / 512) * 2 }).resize(size, size);
+    return (fullBleed ? image.flatten({ background: '#1b7a35' }) : image).png({ compressionLevel: 9 }).toBuffer();
+  };
+  const icons: Record<string, Asset> = {};
+  for (const size of ICON_SIZES) {
+    icons[`icon-${size}.png`] = assetOf(await png(size), 'image/png');
+    icons[`icon-maskable-${size}.png`] = assetOf(await png(size, true), 'image/png');
+  }
+  icons['apple-touch-icon.png'] = assetOf(await png(180, true), 'image/png');
+  return { icons, favicon: assetOf(icoOf(await png(48), 48), 'image/x-icon') };
+}
+
+/** Crawlers may read the public pages; the field pages, the desk and the APIs are no business of theirs. */
+const ROBOTS_TXT = ['User-agent: *', 'Disallow: /graphql', 'Disallow: /gate', 'Disallow: /inspect', 'Disallow: /regulator', 'Disallow: /canteen', 'Disallow: /exports/', 'Disallow: /epcis/', ''].join('\n');
+
+/** `GET /static/:name` (the stylesheet, scripts, icons and manifests), `/favicon.ico` and `/robots.txt`, with an etag (304 on a match) and gzip when asked for. */
 export async function registerStaticRoutes(fastify: FastifyInstance): Promise<void> {
-  const assets = assetTable();
+  const { icons, favicon } = await iconAssets();
+  const assets = { ...assetTable(), ...icons };
+  const robots = assetOf(Buffer.from(ROBOTS_TXT), 'text/plain; charset=utf-8');
+
+  fastify.get('/favicon.ico', async (request, reply) => sendAsset(request, reply, favicon));
+  fastify.get('/robots.txt', async (request, reply) => sendAsset(request, reply, robots));
 
   fastify.get<{ Params: { name: string } }>('/static/:name', async (request, reply) => {
     const a = Object.prototype.hasOwnProperty.call(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-    reply.header('etag', a.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
     // a field page's service worker lives with the other assets but looks after its page (/gate, /inspect)
     const worker = /^([a-z]+)-sw\.js$/.exec(request.params.name);
-    if (worker) reply.header('service-worker-allowed', `/${worker[1]}`).header('cache-control', 'no-cache');
-    reply.header('vary', 'Accept-Encoding');
-    if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.type(a.type).header('content-encoding', 'gzip').send(a.gzip);
-    return reply.type(a.type).send(a.body);
+    if (worker) reply.header('service-worker-allowed', `/${worker[1]}`);
+    return sendAsset(request, reply, a, worker ? 'no-cache' : undefined);
   });
+}
+
+/** An asset with its etag (304 on a match), gzip when asked for. */
+function sendAsset(request: FastifyRequest, reply: FastifyReply, a: Asset, cacheControl = 'public, max-age=300'): FastifyReply {
+  reply.header('etag', a.etag).header('cache-control', cacheControl).header('x-content-type-options', 'nosniff').header('vary', 'Accept-Encoding');
+  if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
+  if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.type(a.type).header('content-encoding', 'gzip').send(a.gzip);
+  return reply.type(a.type).send(a.body);
 }

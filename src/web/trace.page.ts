@@ -3,6 +3,7 @@ import type { PublicOperator } from '../registry/operator.model';
 import type { HandoverDocument } from '../trace/lineage.model';
 import type { Trace, TraceBatch, TraceCertificate } from '../trace/trace.model';
 import { html, layout, type SafeHtml } from './html';
+import { lineageFigure } from './lineage-figure';
 import {
   BASIS, CATEGORY, DOCUMENT_TYPE, INSPECTION_KIND, LINK_KIND, OPERATOR_KIND, TEST_RESULT, formatDate, formatQuantity, gradeMeaning, label, type Lang,
 } from './i18n';
@@ -10,6 +11,7 @@ import {
 const T = {
   zh: {
     title: '产品溯源',
+    description: (product: string, lot: string) => `${product}（批次号 ${lot}）的来源、生产者信用、承诺达标合格证、检测记录和流转过程。`,
     product: '产品',
     lot: '批次号',
     category: '品类',
@@ -51,6 +53,7 @@ const T = {
   },
   en: {
     title: 'Product trace',
+    description: (product: string, lot: string) => `${product}, lot ${lot}: where it came from, its producer's credit grade, certificate, tests and the chain of hands.`,
     product: 'Product',
     lot: 'Lot',
     category: 'Category',
@@ -201,6 +204,7 @@ ${trace.inspections.length
       )}</ul>`
     : html`<p>${t.noTests}</p>`}
 </section>
+${trace.nodes.length > 1 ? lineageFigure(trace, lang) : ''}
 <section class="card" id="journey">
 <h2>${t.journey}</h2>
 <ol class="journey">${journeySteps(trace, lang).map(
@@ -210,7 +214,7 @@ ${trace.truncated ? html`<p class="sub">${t.truncated}</p>` : ''}
 </section>
 </main>
 <footer>${t.footer}</footer>`;
-  return layout({ lang, title: `${b.productName} · ${t.title}`, body, bodyClass: 'trace', path: `/t/${encodeURIComponent(trace.code)}` });
+  return layout({ lang, title: `${b.productName} · ${t.title}`, description: t.description(b.productName, b.lotCode), body, bodyClass: 'trace', path: `/t/${encodeURIComponent(trace.code)}` });
 }
 
 /** A hand-over's document type, shipping date and places as the public sees them (never the number), and its note. */

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import sharp from 'sharp';
 import { makeBatch } from '../support/factories';
 import { CALLERS, buildWorld, type Caller, type World } from './operations';
+import { routesOf } from '../support/routes';
 
 let t: TestApp;
 let w: World;
@@ -64,6 +65,11 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   '/canteen': { url: () => '/canteen', allow: 'public', ok: 200 },
   '/inspect': { url: () => '/inspect', allow: 'public', ok: 200 },
   '/static/:name': { url: () => '/static/site.css', allow: 'public', ok: 200 },
+  '/favicon.ico': { url: () => '/favicon.ico', allow: 'public', ok: 200 },
+  '/robots.txt': { url: () => '/robots.txt', allow: 'public', ok: 200 },
+  // the desk's charts and forward-impact graph (test/web/desk-charts.test.ts, test/web/lineage-diagram.test.ts)
+  '/regulator/charts': { url: () => '/regulator/charts', allow: ['REGULATOR', 'ADMIN'], ok: 200 },
+  '/regulator/forward-graph/:lot': { url: (w) => `/regulator/forward-graph/${w.batch.id}`, allow: ['REGULATOR', 'ADMIN'], ok: 200 },
   '/t/:code': { url: (w) => `/t/${w.batch.publicCode}`, allow: 'public', ok: 200 },
   '/o/:code': { url: (w) => `/o/${w.operatorCode}`, allow: 'public', ok: 200 },
   // the certificate as printed on the goods: its contact is on the label (registry/certificate.rules.ts, SECURITY.md)
@@ -102,20 +108,6 @@ const ROUTES: Record<string, RouteRule | 'graphql'> = {
   // a recall's notice: a page shell like /regulator; who sees which holdings is the recall query's (test/web/recall-notice.test.ts)
   '/recall/:id': { url: () => '/recall/1', allow: 'public', ok: 200 },
 };
-
-/** The routes of fastify's printed tree; a route printed under another (its path extends that one) gets its full path. */
-function routesOf(printed: string): string[] {
-  const stack: { depth: number; path: string }[] = [];
-  const out: string[] = [];
-  for (const m of printed.matchAll(/^(.*?)[├└]── (\/\S*) \(/gm)) {
-    const depth = m[1].length;
-    while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop();
-    const path = (stack.length ? stack[stack.length - 1].path : '') + m[2];
-    stack.push({ depth, path });
-    out.push(path);
-  }
-  return out;
-}
 
 describe('HTTP routes besides GraphQL', () => {
   it('has a rule for every route and none for routes that are gone', () => {

@@ -194,7 +194,7 @@ test('gate staff, an unknown token and bad input are refused with a clear messag
   expect(res.headers.get('content-language')).toBe('en');
   const markup = await res.text();
   expect(markup.match(/<script[^>]*>/g)).toEqual([
-    '<script type="application/json" id="desk-incidents-text">', '<script type="application/json" id="regulator-text">',
+    '<script type="application/json" id="desk-incidents-text">', '<script type="application/json" id="desk-charts-text">', '<script type="application/json" id="regulator-text">',
     '<script src="/static/regulator.js" defer>', '<script src="/static/desk-incidents.js" defer>',
   ]);
   // graphql-ws's browser client, its one chunk served under our own name

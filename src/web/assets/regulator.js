@@ -112,6 +112,8 @@ import('/static/client.js').then(function (client) {
       search();
       loadPlan();
       announce('desk:signed-in', { token: token });
+      // the charts and the forward-impact graph live in their own module, loaded once the desk is open
+      import('/static/desk-charts.js').then(function (charts) { charts.attach(token); });
     }, function (e) {
       if (e.code === 'UNAUTHENTICATED') forget(T.badToken);
       else { state.token = null; showSignIn(e.message); }
