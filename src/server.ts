@@ -11,6 +11,7 @@ import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
+import { postgresRateStore } from './limits/shared-budgets';
 import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
 import { registerRequestContext } from './web/request-context';
@@ -72,7 +73,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
         return !(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED');
       }
     },
-  });
+  }, config.rateLimitStore === 'postgres' ? postgresRateStore(orm) : undefined);
   // one rule for text at the edge: bodies are strict UTF-8, GraphQL arguments and route parameters well-formed
   registerStrictUtf8Bodies(fastify);
   registerTextInputCheck(fastify);

@@ -22,6 +22,7 @@ import { Notification, NotificationOutbox } from './notification.entity';
 import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
+import { RateCounter } from './rate-counter.entity';
 import { Recall } from './recall.entity';
 import { RectificationOrder } from './rectification-order.entity';
 import { RecallClosure, RecallDisposition } from './recall-progress.entity';
@@ -40,5 +41,5 @@ export const ENTITIES = [
   RuralChef, Banquet, BanquetChef, BanquetIngredient, BanquetIncidentRequest, CanteenReceipt, CanteenSample, CanteenMorningCheck,
   EpcisCapture, EpcisEvent, ExchangeIdentifier,
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
-  WebhookSubscription, WebhookDelivery,
+  WebhookSubscription, WebhookDelivery, RateCounter,
 ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { bearerToken } from '../auth/bearer';
@@ -57,15 +57,19 @@ const BOUNDED_TRACES: Record<string, { maxDepth: number; maxNodes: number }> = {
  * except a sign-in: a token's validity is checked first, so a valid token always passes however many unknown ones
  * came from its address, and only the failures are counted and refused.
  */
-export async function registerRateLimits(fastify: FastifyInstance, limits: Limits, hooks: RateLimitHooks): Promise<void> {
-  await fastify.register(rateLimit, { global: false, cache: 10_000 });
+export async function registerRateLimits(fastify: FastifyInstance, limits: Limits, hooks: RateLimitHooks, store?: FastifyRateLimitStoreCtor): Promise<void> {
+  // a shared store (shared-budgets.ts) that fails lets the request through: the handler then answers as it would
+  await fastify.register(rateLimit, { global: false, cache: 10_000, ...(store ? { store, skipOnError: true } : {}) });
+  // the bucket leads the key, so budgets stay apart when every bucket shares one store
+  const budget = (bucket: RateBucket, max: number) =>
+    fastify.createRateLimit({ max, timeWindow: limits.rateWindowMs, keyGenerator: (request) => `${bucket}:${keyOf(request)}` });
   const check = {
-    public: fastify.createRateLimit({ max: limits.publicPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    gate: fastify.createRateLimit({ max: limits.gateScansPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    write: fastify.createRateLimit({ max: limits.writesPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    auth: fastify.createRateLimit({ max: limits.authFailuresPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    heavy: fastify.createRateLimit({ max: limits.heavyPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    report: fastify.createRateLimit({ max: limits.reportsPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
+    public: budget('public', limits.publicPerWindow),
+    gate: budget('gate', limits.gateScansPerWindow),
+    write: budget('write', limits.writesPerWindow),
+    auth: budget('auth', limits.authFailuresPerWindow),
+    heavy: budget('heavy', limits.heavyPerWindow),
+    report: budget('report', limits.reportsPerWindow),
   };
 
   const refuse = (reply: FastifyReply, bucket: RateBucket, ttlInSeconds: number, graphql: boolean) => {

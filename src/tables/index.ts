@@ -37,6 +37,7 @@ import { recallClosureTable } from './recall-closure.table';
 import { recallDispositionTable } from './recall-disposition.table';
 import { webhookDeliveryTable } from './webhook-delivery.table';
 import { webhookSubscriptionTable } from './webhook-subscription.table';
+import { rateCounterTable } from './rate-counter.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -80,4 +81,5 @@ export const TABLES: readonly Table<unknown>[] = [
   recallClosureTable as Table<unknown>,
   webhookSubscriptionTable as Table<unknown>,
   webhookDeliveryTable as Table<unknown>,
+  rateCounterTable as Table<unknown>,
 ];

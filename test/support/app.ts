@@ -55,6 +55,8 @@ const TEST_APP_PASSWORD = 'foodtrace-app-test';
 const TABLES = [
   // the outbox is not tied to an account: events a previous test left undelivered would reach this test's accounts
   'notification_outbox',
+  // shared rate-limit budgets (RATE_LIMIT_STORE=postgres): each test starts with full ones
+  'rate_counter',
   'exchange_identifier', 'epcis_event', 'epcis_capture', 'rectification_order', 'field_inspection', 'field_photo', 'checkpoint', 'credit_appeal', 'recall',
   'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator',
 ];

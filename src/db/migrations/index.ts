@@ -22,6 +22,7 @@ import { Migration20261201500000_hazard_sites } from './Migration20261201500000_
 import { Migration20261201700000_product_categories } from './Migration20261201700000_product_categories';
 import { Migration20261201710000_handover_documents } from './Migration20261201710000_handover_documents';
 import { Migration20261201800000_reminders } from './Migration20261201800000_reminders';
+import { Migration20261202100000_rate_counter } from './Migration20261202100000_rate_counter';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201700000_product_categories', class: Migration20261201700000_product_categories },
   { name: 'Migration20261201710000_handover_documents', class: Migration20261201710000_handover_documents },
   { name: 'Migration20261201800000_reminders', class: Migration20261201800000_reminders },
+  { name: 'Migration20261202100000_rate_counter', class: Migration20261202100000_rate_counter },
 ];
