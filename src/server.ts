@@ -15,6 +15,8 @@ import { postgresRateStore } from './limits/shared-budgets';
 import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
 import { registerRequestContext } from './web/request-context';
+import { registerReadYourWrites } from './web/read-your-writes';
+import type { ReadRoute } from './db/read-route';
 import { registerRoutes } from './web/routes';
 import { registerTextInputCheck } from './web/text-input';
 import { NotificationHub } from './notify/live';
@@ -36,6 +38,8 @@ export interface AppOptions {
   plugins?: ApolloServerPlugin<Context>[];
   /** Where log lines go (standard output when unset). */
   logStream?: NodeJS.WritableStream;
+  /** A streaming replica for public lookups (READ_DATABASE_URL). */
+  readRoute?: ReadRoute | null;
 }
 
 /** Fastify with Apollo at POST /graphql, health routes and the web pages. */
@@ -96,7 +100,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   });
   await apollo.start();
 
-  const contexts = registerRequestContext(fastify, orm, config);
+  const contexts = registerRequestContext(fastify, orm, config, options.readRoute ?? null);
+  if (options.readRoute) registerReadYourWrites(fastify, options.readRoute);
   const contextFor = contexts.contextFor;
 
   fastify.route({

@@ -179,6 +179,18 @@ export function classifyGraphqlRequest(request: FastifyRequest): RateCharge[] {
   return heavyCharge;
 }
 
+/** Whether a GraphQL request runs a mutation (false for a query, a subscription, or a document that does not parse). */
+export function isGraphqlMutation(request: FastifyRequest): boolean {
+  const payload = (request.method === 'GET' ? request.query : request.body) as { query?: unknown; operationName?: unknown } | unknown[] | null;
+  if (!payload || Array.isArray(payload) || typeof payload.query !== 'string') return false;
+  try {
+    const document = parse(payload.query, { noLocation: true, maxTokens: MAX_CLASSIFY_TOKENS });
+    return pickOperation(document, typeof payload.operationName === 'string' ? payload.operationName : null)?.operation === 'mutation';
+  } catch {
+    return false;
+  }
+}
+
 /** GraphQL variables as sent: an object in a POST body, a JSON string in a GET query string. */
 function parseVariables(raw: unknown): Record<string, unknown> {
   if (typeof raw === 'string') {

@@ -5,8 +5,10 @@ import { bearerToken } from '../auth/bearer';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.model';
 import type { Config } from '../config';
 import { buildContext, type Context } from '../context';
+import type { ReadRoute } from '../db/read-route';
 import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../format-error';
+import { readRequestOf } from './read-your-writes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +31,12 @@ export interface WebDeps {
 }
 
 /** One hook for every route: GraphQL and HTTP handlers get their context from the request the same way. */
-export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config): WebDeps {
+export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config, readRoute: ReadRoute | null = null): WebDeps {
+  // public lookups of this request read the replica while it keeps up with the primary and with the client's writes
+  const withReads = (ctx: Context, request: import('fastify').FastifyRequest): Context => {
+    if (readRoute) ctx.publicEm = () => readRoute.replicaEm(readRequestOf(request));
+    return ctx;
+  };
   const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
     if (!token) return ANONYMOUS;
     const viewer = await viewerForToken({ em: orm.em.fork() }, token);
@@ -55,13 +62,13 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
   fastify.decorateRequest('context', function (this: import('fastify').FastifyRequest) {
     let ctx = built.get(this);
     if (!ctx) {
-      ctx = contextFor(bearerToken(this.headers.authorization), this.ip);
+      ctx = contextFor(bearerToken(this.headers.authorization), this.ip).then((c) => withReads(c, this));
       built.set(this, ctx);
     }
     return ctx;
   });
   fastify.decorateRequest('publicContext', function (this: import('fastify').FastifyRequest) {
-    return buildContext(orm, config, ANONYMOUS, this.ip);
+    return withReads(buildContext(orm, config, ANONYMOUS, this.ip), this);
   });
 
   return { orm, config, contextFor };
