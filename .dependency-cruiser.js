@@ -49,7 +49,7 @@ const LAYERS = [
   ['web'],
   ['resolvers'],
   // wiring
-  ['server.ts', 'database.ts'],
+  ['server.ts', 'database.ts', 'cluster.ts'],
   ['main.ts', 'admin.ts'],
 ];
 

@@ -38,6 +38,17 @@ export interface Config {
   readyCheckIntervalMs: number;
   /** The complaint telephone number the markets' public boards show (market rules); 12315 is the regulator's national line. */
   complaintPhone: string;
+  /** WEB_CONCURRENCY: how many app processes share the port (node's cluster module); 1 runs the server in this process. */
+  webConcurrency: number;
+  /**
+   * Where rate-limit budgets and sign-in failure counts live: `memory` (this process alone) or `postgres` (an UNLOGGED
+   * table every process shares). RATE_LIMIT_STORE; by default `postgres` when WEB_CONCURRENCY is above 1.
+   */
+  rateLimitStore: 'memory' | 'postgres';
+  /** READ_DATABASE_URL: a streaming replica public lookups read from while it keeps up; null: everything reads the primary. */
+  readDatabaseUrl: string | null;
+  /** READ_MAX_LAG_MS: a replica further behind the primary than this is not read from. */
+  readMaxLagMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -132,13 +143,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const complaintPhone = (env.COMPLAINT_PHONE ?? '12315').trim();
   if (!/^[0-9+][0-9 -]{2,23}$/.test(complaintPhone)) problems.push(`COMPLAINT_PHONE must be a telephone number (digits, spaces, dashes, a leading +), got "${env.COMPLAINT_PHONE}"`);
 
+  const scaling = loadScaling(env, problems);
+
   if (problems.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return {
     port: port!, host, publicUrl, databaseUrl, databaseOwnerUrl, ledgerSigningKey, nodeEnv, logLevel, dataDir, timeZone, limits,
-    trustProxy, tokenDefaultTtlDays, samplingSecret, embeddedDatabase, readyCheckIntervalMs, complaintPhone,
+    trustProxy, tokenDefaultTtlDays, samplingSecret, embeddedDatabase, readyCheckIntervalMs, complaintPhone, ...scaling,
   };
+}
+
+/** Several processes, shared budgets and a read replica (docs/SCALING.md). */
+function loadScaling(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'webConcurrency' | 'rateLimitStore' | 'readDatabaseUrl' | 'readMaxLagMs'> {
+  let webConcurrency = 1;
+  const concurrency = env.WEB_CONCURRENCY?.trim();
+  if (concurrency) {
+    if (!/^\d{1,2}$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 64) {
+      problems.push(`WEB_CONCURRENCY must be a whole number of processes between 1 and 64, got "${env.WEB_CONCURRENCY}"`);
+    } else webConcurrency = Number(concurrency);
+  }
+  const store = env.RATE_LIMIT_STORE?.trim() || (webConcurrency > 1 ? 'postgres' : 'memory');
+  if (store !== 'memory' && store !== 'postgres') problems.push(`RATE_LIMIT_STORE must be memory or postgres, got "${env.RATE_LIMIT_STORE}"`);
+  const readDatabaseUrl = env.READ_DATABASE_URL?.trim() || null;
+  if (readDatabaseUrl && !/^postgres(ql)?:\/\//.test(readDatabaseUrl)) problems.push('READ_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  let readMaxLagMs = 1000;
+  const lag = env.READ_MAX_LAG_MS?.trim();
+  if (lag) {
+    if (!/^\d{1,6}$/.test(lag) || Number(lag) > 600_000) problems.push(`READ_MAX_LAG_MS must be an integer between 0 and 600000, got "${env.READ_MAX_LAG_MS}"`);
+    else readMaxLagMs = Number(lag);
+  }
+  return { webConcurrency, rateLimitStore: store === 'postgres' ? 'postgres' : 'memory', readDatabaseUrl, readMaxLagMs };
 }
 
 /** `TRUST_PROXY`: unset or false, true, a hop count, or a comma-separated list of addresses, CIDRs or proxy-addr names. */

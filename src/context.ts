@@ -15,6 +15,8 @@ export interface Context {
   clientIp: string | null;
   /** The public lookups' own read-only, time-bounded connections (see PublicReads). */
   reads: PublicReads;
+  /** The replica's EntityManager when public lookups may read it now (db/read-route.ts); unset or null: `em`. */
+  publicEm?: () => EntityManager | null;
 }
 
 /** What a function that only speaks SQL needs of the context (table modules, walks). */
@@ -59,7 +61,8 @@ export function withReadOnlyTransaction<C extends Db, T>(ctx: C, ms: number, fn:
   );
 }
 
-/** A public lookup (trace, consumer pages): read-only and bounded by PUBLIC_STATEMENT_TIMEOUT_MS. */
-export function withPublicLookup<C extends Db & Pick<Context, 'config'>, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
-  return withReadOnlyTransaction(ctx, ctx.config.limits.publicStatementTimeoutMs, fn);
+/** A public lookup (trace, consumer pages): read-only, bounded by PUBLIC_STATEMENT_TIMEOUT_MS, on the replica when one keeps up. */
+export function withPublicLookup<C extends Db & Pick<Context, 'config' | 'publicEm'>, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
+  const replica = ctx.publicEm?.();
+  return withReadOnlyTransaction(replica ? { ...ctx, em: replica } : ctx, ctx.config.limits.publicStatementTimeoutMs, fn);
 }

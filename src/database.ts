@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { connectOrm, openOrm } from './db/orm';
 import { grantAppRole, withCredentials } from './db/roles';
+import { openReadRoute, replicaSettings, type ReadRoute } from './db/read-route';
 
 export interface Database {
   orm: MikroORM;
@@ -14,8 +15,13 @@ export interface Database {
   appUrl: string;
   /** The owner that migrates, when it is another role. */
   ownerUrl: string | null;
+  /** The streaming replica public lookups read while it keeps up (READ_DATABASE_URL); null without one. */
+  readRoute: ReadRoute | null;
   close(): Promise<void>;
 }
+
+/** Set by a cluster's primary for its workers: the schema is migrated and DATABASE_URL names the server's role. */
+export const SCHEMA_READY_ENV = 'FOODTRACE_SCHEMA_READY';
 
 /** The role the server connects as under the embedded PostgreSQL: it may append to the ledger, never rewrite it. */
 export const APP_ROLE = 'foodtrace_app';
@@ -38,6 +44,18 @@ function appRolePassword(dataDir: string): string {
  * - DATABASE_URL alone: that role migrates and is the server's role (no separation; SECURITY.md).
  */
 export async function openDatabase(config: Config, log: (line: string) => void): Promise<Database> {
+  if (config.databaseUrl && process.env[SCHEMA_READY_ENV] === '1') {
+    // a cluster worker: the primary migrated, granted and started any embedded PostgreSQL
+    const orm = await connectOrm({ clientUrl: config.databaseUrl });
+    const readRoute = await openReplica(orm, config);
+    return {
+      orm, embedded: null, appUrl: config.databaseUrl, ownerUrl: null, readRoute,
+      async close() {
+        await readRoute?.close();
+        await orm.close(true);
+      },
+    };
+  }
   let embedded: EmbeddedDatabase | null = null;
   let ownerUrl = config.databaseOwnerUrl;
   let appUrl = config.databaseUrl;
@@ -60,12 +78,15 @@ export async function openDatabase(config: Config, log: (line: string) => void):
       log('DATABASE_OWNER_URL is not set: migrations run as DATABASE_URL, which can then rewrite the ledger (see SECURITY.md)');
       orm = await openOrm({ clientUrl: appUrl });
     }
+    const readRoute = await openReplica(orm, config);
     return {
       orm,
       embedded,
       appUrl,
       ownerUrl: ownerUrl ?? null,
+      readRoute,
       async close() {
+        await readRoute?.close();
         await orm.close(true);
         await embedded?.stop();
       },
@@ -74,4 +95,10 @@ export async function openDatabase(config: Config, log: (line: string) => void):
     await embedded?.stop();
     throw e;
   }
+}
+
+/** The replica of READ_DATABASE_URL, probed against the primary; null without one. */
+async function openReplica(orm: MikroORM, config: Config): Promise<ReadRoute | null> {
+  const settings = replicaSettings(config);
+  return settings ? openReadRoute(orm, settings) : null;
 }

@@ -12,10 +12,13 @@ import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
+import { postgresRateStore } from './limits/shared-budgets';
 import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
 import { compiledExecutor, type CompiledExecutorOptions } from './resolvers/compiled-executor';
 import { registerRequestContext } from './web/request-context';
+import { registerReadYourWrites } from './web/read-your-writes';
+import type { ReadRoute } from './db/read-route';
 import { registerRoutes } from './web/routes';
 import { registerTextInputCheck } from './web/text-input';
 import { NotificationHub } from './notify/live';
@@ -41,6 +44,8 @@ export interface AppOptions {
   compiledExecutor?: CompiledExecutorOptions;
   /** Sees the name of each statement of the public lookups' pool (tests count round trips). */
   onPublicQuery?: (name: string) => void;
+  /** A streaming replica for public lookups (READ_DATABASE_URL). */
+  readRoute?: ReadRoute | null;
 }
 
 /** Fastify with Apollo at POST /graphql, health routes and the web pages. */
@@ -78,7 +83,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
         return !(e instanceof AppError && e.extensions.code === 'UNAUTHENTICATED');
       }
     },
-  });
+  }, config.rateLimitStore === 'postgres' ? postgresRateStore(orm) : undefined);
   // one rule for text at the edge: bodies are strict UTF-8, GraphQL arguments and route parameters well-formed
   registerStrictUtf8Bodies(fastify);
   registerTextInputCheck(fastify);
@@ -104,7 +109,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
   });
   await apollo.start();
 
-  const contexts = registerRequestContext(fastify, orm, config, options.onPublicQuery);
+  const contexts = registerRequestContext(fastify, orm, config, { onPublicQuery: options.onPublicQuery, readRoute: options.readRoute ?? null });
+  if (options.readRoute) registerReadYourWrites(fastify, options.readRoute);
   const contextFor = contexts.contextFor;
 
   fastify.route({

@@ -1,7 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { withTransaction, type Context, type Db } from '../context';
 import { notFound } from '../errors';
-import { allCheckpoints, checkpointById, insertCheckpoint, latestCheckpoint } from '../tables/checkpoint.table';
+import { allCheckpoints, checkpointById, insertCheckpoint, latestCheckpoint, lockCheckpointSigning } from '../tables/checkpoint.table';
 import { storedEventsAfter } from '../tables/credit-event.table';
 import { chainHeadsForCheckpoint, recordedHeadsAndCredit } from '../tables/operator.table';
 import { CURRENT_HASH_VERSION } from './chain-hash';
@@ -14,11 +14,13 @@ type LedgerCtx = Db & Pick<Context, 'config'>;
 /**
  * Signs and stores a checkpoint: the RFC 6962 Merkle root over every operator's recorded chain head, in operator id
  * order, with its size and time, signed with the ledger's Ed25519 key (kept outside the database). With `onlyIfChanged`
- * (the schedule) nothing is stored when the heads are those of the latest checkpoint; that one is returned.
+ * (the schedule) nothing is stored when the heads are those of the latest checkpoint; that one is returned. Signers
+ * take turns, so app processes on the same schedule never sign the same heads twice.
  */
 export function createLedgerCheckpoint(ctx: LedgerCtx, onlyIfChanged = false): Promise<CheckpointWithHeads> {
   const key = ledgerKey(ctx.config);
   return withTransaction(ctx, async (tx) => {
+    await lockCheckpointSigning(tx);
     const heads = await chainHeadsForCheckpoint(tx);
     const root = merkleRoot(heads);
     if (onlyIfChanged) {

@@ -22,6 +22,7 @@ import { Notification, NotificationOutbox } from './notification.entity';
 import { MarketEntry } from './market-entry.entity';
 import { Operator } from './operator.entity';
 import { OriginCertificate } from './origin-certificate.entity';
+import { RateCounter } from './rate-counter.entity';
 import { Recall } from './recall.entity';
 import { RectificationOrder } from './rectification-order.entity';
 import { RecallClosure, RecallDisposition } from './recall-progress.entity';
@@ -45,4 +46,5 @@ export const ENTITIES = [
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
   WebhookSubscription, WebhookDelivery,
   Training, TrainingAttendee, PlanItem, PlanProgress,
+  WebhookSubscription, WebhookDelivery, RateCounter,
 ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { bearerToken } from '../auth/bearer';
@@ -63,15 +63,19 @@ const BOUNDED_TRACES: Record<string, { maxDepth: number; maxNodes: number }> = {
  * except a sign-in: a token's validity is checked first, so a valid token always passes however many unknown ones
  * came from its address, and only the failures are counted and refused.
  */
-export async function registerRateLimits(fastify: FastifyInstance, limits: Limits, hooks: RateLimitHooks): Promise<void> {
-  await fastify.register(rateLimit, { global: false, cache: 10_000 });
+export async function registerRateLimits(fastify: FastifyInstance, limits: Limits, hooks: RateLimitHooks, store?: FastifyRateLimitStoreCtor): Promise<void> {
+  // a shared store (shared-budgets.ts) that fails lets the request through: the handler then answers as it would
+  await fastify.register(rateLimit, { global: false, cache: 10_000, ...(store ? { store, skipOnError: true } : {}) });
+  // the bucket leads the key, so budgets stay apart when every bucket shares one store
+  const budget = (bucket: RateBucket, max: number) =>
+    fastify.createRateLimit({ max, timeWindow: limits.rateWindowMs, keyGenerator: (request) => `${bucket}:${keyOf(request)}` });
   const check = {
-    public: fastify.createRateLimit({ max: limits.publicPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    gate: fastify.createRateLimit({ max: limits.gateScansPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    write: fastify.createRateLimit({ max: limits.writesPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    auth: fastify.createRateLimit({ max: limits.authFailuresPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    heavy: fastify.createRateLimit({ max: limits.heavyPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
-    report: fastify.createRateLimit({ max: limits.reportsPerWindow, timeWindow: limits.rateWindowMs, keyGenerator: keyOf }),
+    public: budget('public', limits.publicPerWindow),
+    gate: budget('gate', limits.gateScansPerWindow),
+    write: budget('write', limits.writesPerWindow),
+    auth: budget('auth', limits.authFailuresPerWindow),
+    heavy: budget('heavy', limits.heavyPerWindow),
+    report: budget('report', limits.reportsPerWindow),
   };
 
   const refuse = (reply: FastifyReply, bucket: RateBucket, ttlInSeconds: number, graphql: boolean) => {
@@ -180,6 +184,18 @@ export function classifyGraphqlRequest(request: FastifyRequest): RateCharge[] {
   const lookups = roots.filter((r) => PUBLIC_LOOKUPS.has(r)).length;
   if (!token || lookups) return [{ bucket: 'public', key: `ip:${request.ip}`, cost: token ? Math.min(cost, lookups) : cost }, ...heavyCharge];
   return heavyCharge;
+}
+
+/** Whether a GraphQL request runs a mutation (false for a query, a subscription, or a document that does not parse). */
+export function isGraphqlMutation(request: FastifyRequest): boolean {
+  const payload = (request.method === 'GET' ? request.query : request.body) as { query?: unknown; operationName?: unknown } | unknown[] | null;
+  if (!payload || Array.isArray(payload) || typeof payload.query !== 'string') return false;
+  try {
+    const document = parse(payload.query, { noLocation: true, maxTokens: MAX_CLASSIFY_TOKENS });
+    return pickOperation(document, typeof payload.operationName === 'string' ? payload.operationName : null)?.operation === 'mutation';
+  } catch {
+    return false;
+  }
 }
 
 /** GraphQL variables as sent: an object in a POST body, a JSON string in a GET query string. */

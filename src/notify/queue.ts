@@ -7,7 +7,7 @@ import { WEBHOOK_REPLAY_CHANNEL } from '../tables/webhook-delivery.table';
 import { deliverOutboxEvent, markDispatched, pendingOutbox, undeliveredOutbox } from './delivery';
 import { markDead, pendingWebhooks, postWebhook } from './webhook';
 import type { NotificationHub } from './live';
-import type { LiveNotice } from './notify.model';
+import { listenToChannels, parseLiveNotice } from './listen';
 
 /** The queue each outbox event goes through; its failures land in the dead-letter queue after the retries. */
 export const FANOUT_QUEUE = 'notify-fanout';
@@ -45,6 +45,8 @@ export interface NotificationQueueOptions {
   ownerConnectionString?: string | null;
   hub?: NotificationHub | null;
   log: QueueLog;
+  /** The queues exist already (installNotificationQueue ran, e.g. in a cluster's primary): nothing is installed. */
+  installed?: boolean;
   /** How often undispatched outbox rows are looked for, besides the announcement of each commit. */
   sweepMs?: number;
   /** How often an idle worker asks the queue for jobs (pg-boss's minimum is 0.5 s). */
@@ -104,14 +106,16 @@ async function install(ownerUrl: string, appRole: string | null, queueOptions: O
   }
 }
 
+type InstallOptions = Pick<NotificationQueueOptions, 'connectionString' | 'ownerConnectionString' | 'retryLimit' | 'retryDelaySeconds' | 'expireSeconds'> & {
+  /** The queues of the workers the processes will run besides delivery (EPCIS capture …). */
+  queues?: string[];
+};
+
 /**
- * Starts delivery: pg-boss on the same PostgreSQL works the fan-out queue (retries with backoff, a dead-letter queue
- * after the limit, a lost job retried once it expires); a listener hands each committed outbox row to the queue at
- * once (and a sweep catches any the announcement missed) and forwards each new inbox row to this process's live
- * connections. On start, events whose delivery was cut short are sent again; delivery is idempotent per account.
+ * As the owner: pg-boss's schema and the queues, and the server's role allowed to use them. Once per start of the
+ * deployment: the primary of a cluster runs it before forking, and its workers start with `installed`.
  */
-export async function startNotificationQueue(options: NotificationQueueOptions): Promise<NotificationQueue> {
-  const { orm, log } = options;
+export async function installNotificationQueue(options: InstallOptions): Promise<void> {
   const ownerUrl = options.ownerConnectionString ?? options.connectionString;
   const appUser = decodeURIComponent(new URL(options.connectionString).username);
   const ownerUser = decodeURIComponent(new URL(ownerUrl).username);
@@ -121,8 +125,19 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     retryBackoff: true,
     expireInSeconds: options.expireSeconds ?? 300,
   };
+  await install(ownerUrl, appUser !== ownerUser ? appUser : null, queueOptions, options.queues ?? []);
+}
+
+/**
+ * Starts delivery: pg-boss on the same PostgreSQL works the fan-out queue (retries with backoff, a dead-letter queue
+ * after the limit, a lost job retried once it expires); a listener hands each committed outbox row to the queue at
+ * once (and a sweep catches any the announcement missed) and forwards each new inbox row to this process's live
+ * connections. On start, events whose delivery was cut short are sent again; delivery is idempotent per account.
+ */
+export async function startNotificationQueue(options: NotificationQueueOptions): Promise<NotificationQueue> {
+  const { orm, log } = options;
   const workers = options.workers ?? [];
-  await install(ownerUrl, appUser !== ownerUser ? appUser : null, queueOptions, workers.map((w) => w.queue));
+  if (!options.installed) await installNotificationQueue({ ...options, queues: workers.map((w) => w.queue) });
 
   const boss = new PgBoss({ connectionString: options.connectionString, schema: QUEUE_SCHEMA, migrate: false, schedule: false, supervise: true, max: 3 });
   boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'notification queue error'));
@@ -188,38 +203,20 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
   await sweep();
   for (const w of workers) await w.start(boss);
 
-  let stopped = false;
-  let listener: Client | null = null;
-  const listen = async () => {
-    const client = new Client({ connectionString: options.connectionString });
-    client.on('notification', (msg) => {
-      if (msg.channel === OUTBOX_CHANNEL) void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed'));
-      else if (msg.channel === WEBHOOK_REPLAY_CHANNEL && msg.payload) {
-        void sendWebhook(Number(msg.payload)).catch((err: Error) => log.warn({ err: { message: err.message } }, 'webhook replay not queued'));
-      } else if (msg.channel === NOTIFICATION_CHANNEL && msg.payload && options.hub) {
-        try {
-          options.hub.publish(JSON.parse(msg.payload) as LiveNotice);
-        } catch (err) {
-          log.warn({ err: { message: (err as Error).message } }, 'bad notification announcement');
-        }
-      } else {
-        workers.find((w) => w.channel === msg.channel)?.announced(msg.payload);
-      }
-    });
-    client.on('error', (err) => {
-      log.warn({ err: { message: err.message } }, 'notification listener lost; reconnecting');
-      listener = null;
-      client.end().catch(() => undefined);
-      if (!stopped) setTimeout(() => void listen().catch(() => undefined), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`listen ${OUTBOX_CHANNEL}`);
-    await client.query(`listen ${NOTIFICATION_CHANNEL}`);
-    await client.query(`listen ${WEBHOOK_REPLAY_CHANNEL}`);
-    for (const w of workers) await client.query(`listen ${w.channel}`);
-    listener = client;
-  };
-  await listen();
+  // each new inbox row is announced once, when its transaction commits: every process's listener hears it
+  const channels = [OUTBOX_CHANNEL, NOTIFICATION_CHANNEL, WEBHOOK_REPLAY_CHANNEL, ...workers.map((w) => w.channel)];
+  const listener = await listenToChannels(options.connectionString, channels, (channel, payload) => {
+    if (channel === OUTBOX_CHANNEL) void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed'));
+    else if (channel === WEBHOOK_REPLAY_CHANNEL && payload) {
+      void sendWebhook(Number(payload)).catch((err: Error) => log.warn({ err: { message: err.message } }, 'webhook replay not queued'));
+    } else if (channel === NOTIFICATION_CHANNEL && options.hub) {
+      const notice = parseLiveNotice(payload);
+      if (notice) options.hub.publish(notice);
+      else log.warn({ payload: payload.slice(0, 200) }, 'bad notification announcement');
+    } else {
+      workers.find((w) => w.channel === channel)?.announced(payload);
+    }
+  }, log);
 
   const timer = setInterval(() => {
     void sweep().catch((err: Error) => log.warn({ err: { message: err.message } }, 'outbox sweep failed'));
@@ -231,10 +228,9 @@ export async function startNotificationQueue(options: NotificationQueueOptions):
     boss,
     sweep,
     async stop() {
-      stopped = true;
       clearInterval(timer);
       await sweeping?.catch(() => undefined);
-      await (listener as Client | null)?.end().catch(() => undefined);
+      await listener.stop();
       await boss.stop({ graceful: true, wait: true, close: true, timeout: 10_000 });
     },
   };

@@ -55,3 +55,11 @@ export async function allCheckpoints(ctx: Db): Promise<CheckpointWithHeads[]> {
   const rows = await ctx.em.execute<CheckpointRow[]>(`select ${checkpointTable.list} from checkpoint order by id`);
   return rows.map(toCheckpoint);
 }
+
+/**
+ * Holds the right to sign until the transaction ends: a second signer (another app process on the same schedule) waits,
+ * then finds the heads it would sign already signed.
+ */
+export async function lockCheckpointSigning(ctx: Db): Promise<void> {
+  await ctx.em.execute(`select pg_advisory_xact_lock(hashtext('foodtrace.checkpoint'))`);
+}

@@ -41,6 +41,7 @@ import { trainingTable } from './training.table';
 import { trainingAttendeeTable } from './training-attendee.table';
 import { planItemTable } from './plan-item.table';
 import { planProgressTable } from './plan-progress.table';
+import { rateCounterTable } from './rate-counter.table';
 import type { Table } from './table';
 
 /** Every table module's declaration; a test holds each against the migrated database. */
@@ -88,4 +89,5 @@ export const TABLES: readonly Table<unknown>[] = [
   trainingAttendeeTable as Table<unknown>,
   planItemTable as Table<unknown>,
   planProgressTable as Table<unknown>,
+  rateCounterTable as Table<unknown>,
 ];

@@ -7,8 +7,10 @@ import { ANONYMOUS, type Viewer } from '../auth/viewer.model';
 import type { Config } from '../config';
 import { buildContext, type Context } from '../context';
 import { PublicReads } from '../db/public-reads';
+import type { ReadRoute } from '../db/read-route';
 import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../format-error';
+import { readRequestOf } from './read-your-writes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,10 +33,23 @@ export interface WebDeps {
 }
 
 /** One hook for every route: GraphQL and HTTP handlers get their context from the request the same way. */
-export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, config: Config, onPublicQuery?: (name: string) => void): WebDeps {
-  const reads = new PublicReads(orm.config.get('clientUrl')!, config.limits.publicStatementTimeoutMs, onPublicQuery);
-  fastify.addHook('onClose', () => reads.end());
+export function registerRequestContext(
+  fastify: FastifyInstance, orm: MikroORM, config: Config, options: { onPublicQuery?: (name: string) => void; readRoute?: ReadRoute | null } = {},
+): WebDeps {
+  const readRoute = options.readRoute ?? null;
+  const timeout = config.limits.publicStatementTimeoutMs;
+  const reads = new PublicReads(orm.config.get('clientUrl')!, timeout, options.onPublicQuery);
+  const replicaReads = readRoute ? new PublicReads(readRoute.settings.url, timeout, options.onPublicQuery) : null;
+  fastify.addHook('onClose', () => Promise.all([reads.end(), replicaReads?.end()]).then(() => undefined));
   const viewers = new ViewerCache(config.limits.viewerCacheMs);
+  // public lookups of this request read the replica while it keeps up with the primary and with the client's writes
+  const withReads = (ctx: Context, request: import('fastify').FastifyRequest): Context => {
+    if (!readRoute) return ctx;
+    const asked = readRequestOf(request);
+    ctx.publicEm = () => readRoute.replicaEm(asked);
+    if (replicaReads && readRoute.readTarget(asked) === 'replica') ctx.reads = replicaReads;
+    return ctx;
+  };
   const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
     if (!token) return ANONYMOUS;
     const viewer = await viewerForToken({ em: orm.em.fork() }, token, viewers);
@@ -60,13 +75,13 @@ export function registerRequestContext(fastify: FastifyInstance, orm: MikroORM, 
   fastify.decorateRequest('context', function (this: import('fastify').FastifyRequest) {
     let ctx = built.get(this);
     if (!ctx) {
-      ctx = contextFor(bearerToken(this.headers.authorization), this.ip);
+      ctx = contextFor(bearerToken(this.headers.authorization), this.ip).then((c) => withReads(c, this));
       built.set(this, ctx);
     }
     return ctx;
   });
   fastify.decorateRequest('publicContext', function (this: import('fastify').FastifyRequest) {
-    return buildContext(orm, config, ANONYMOUS, this.ip, reads);
+    return withReads(buildContext(orm, config, ANONYMOUS, this.ip, reads), this);
   });
 
   return { orm, config, contextFor };

@@ -56,6 +56,8 @@ const TABLES = [
   // the outbox is not tied to an account: events a previous test left undelivered would reach this test's accounts
   'notification_outbox',
   'plan_progress', 'plan_item', 'training_attendee', 'training',
+  // shared rate-limit budgets (RATE_LIMIT_STORE=postgres): each test starts with full ones
+  'rate_counter',
   'exchange_identifier', 'epcis_event', 'epcis_capture', 'rectification_order', 'field_inspection', 'field_photo', 'checkpoint', 'credit_appeal', 'recall',
   'credit_event', 'inspection', 'market_entry', 'origin_certificate', 'batch_link', 'batch', 'account', 'market', 'operator',
 ];

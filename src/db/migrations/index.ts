@@ -25,6 +25,7 @@ import { Migration20261201800000_reminders } from './Migration20261201800000_rem
 import { Migration20261201900000_more_notification_kinds } from './Migration20261201900000_more_notification_kinds';
 import { Migration20261202100000_epcis_capture_queue } from './Migration20261202100000_epcis_capture_queue';
 import { Migration20261202100000_assessment } from './Migration20261202100000_assessment';
+import { Migration20261202100000_rate_counter } from './Migration20261202100000_rate_counter';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261201900000_more_notification_kinds', class: Migration20261201900000_more_notification_kinds },
   { name: 'Migration20261202100000_epcis_capture_queue', class: Migration20261202100000_epcis_capture_queue },
   { name: 'Migration20261202100000_assessment', class: Migration20261202100000_assessment },
+  { name: 'Migration20261202100000_rate_counter', class: Migration20261202100000_rate_counter },
 ];
