@@ -46,5 +46,5 @@ export const ENTITIES = [
   Incident, IncidentStep, NotificationOutbox, Notification, RecallDisposition, RecallClosure,
   WebhookSubscription, WebhookDelivery,
   Training, TrainingAttendee, PlanItem, PlanProgress,
-  WebhookSubscription, WebhookDelivery, RateCounter,
+  RateCounter,
 ];
