@@ -54,7 +54,8 @@ export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecuto
     const variables = rc.request.variables ?? {};
     const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
     // queries only: a mutation's writes keep graphql-js's well-trodden serial execution
-    const query = rc.operation.operation === 'query' ? compiledFor(key, rc.document, rc.operationName ?? undefined) : null;
+    // (no operation: the name matches none, or several need one; graphql-js answers that as Apollo expects)
+    const query = rc.operation?.operation === 'query' ? compiledFor(key, rc.document, rc.operationName ?? undefined) : null;
     if (query) {
       // variables are checked by graphql-js, so a bad one gets graphql-js's own error (BAD_USER_INPUT) on either path
       const coerced = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });

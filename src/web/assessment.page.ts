@@ -43,5 +43,10 @@ ${report.villages.length ? html`<table id="villages"><caption>${t.villages}</cap
 <tbody>${report.villages.map((v) => html`<tr><th scope="row">${v.village}</th><td class="num">${v.total ?? t.notApplicable}</td></tr>`)}</tbody></table>` : ''}
 <p class="source">${t.source}: ${INDICATORS_SOURCE}</p>
 </main>`;
-  return layout({ lang, title: t.title(town.year), body, path, stylesheets: ['/static/assessment.css'] });
+  return layout({
+    lang, title: t.title(town.year), body, path, private: true, stylesheets: ['/static/assessment.css'],
+    description: lang === 'zh'
+      ? `${town.year} 年食品安全示范创建自评报告：每项评价指标的得分、依据和不足。`
+      : `The ${town.year} self-assessment against the county's food-safety evaluation indicators: each score, its evidence and the shortcomings.`,
+  });
 }

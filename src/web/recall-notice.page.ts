@@ -107,5 +107,10 @@ ${signInSection(t)}
 </div>
 </main>
 ${raw(jsonData('recall-notice-text', { lang, recallId, timeZone, utcOffset: utcOffset(timeZone), ...t, kinds: labels(OPERATOR_KIND, lang), units: labels(UNIT, lang) }))}`;
-  return layout({ lang, title: `${t.title} #${recallId}`, body, bodyClass: 'recall-notice', path: `/recall/${recallId}`, scripts: ['/static/recall-notice.js'] });
+  return layout({
+    lang, title: `${t.title} #${recallId}`, body, bodyClass: 'recall-notice', path: `/recall/${recallId}`, private: true, scripts: ['/static/recall-notice.js'],
+    description: lang === 'zh'
+      ? '召回通知：被召回的批次、原因、您持有的数量，以及退回、销毁或已售出的处置登记。'
+      : 'A recall notice: what was recalled and why, what you hold of it, and where you record what was returned, destroyed or already sold.',
+  });
 }
