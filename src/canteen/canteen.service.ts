@@ -5,9 +5,9 @@ import { CertificateStatus, Meal, OperatorKind, OperatorStatus, QuantityUnit, Re
 import { badInput, conflict, notFound, unauthenticated } from '../errors';
 import { clientKey } from '../gate/client-key';
 import { parseScannedCode } from '../gate/code';
+import { asLotCode, scanFacts } from '../gate/gate.sql';
 import { localDate, localDayStart } from '../local-time';
 import { toMilli } from '../quantity';
-import { batchByGtinLot, batchIdByPublicCode, lockBatchForScan } from '../tables/batch.table';
 import {
   canteenReceiptsBetween, completeCanteenReceipt, insertCanteenReceiptOnce, receiptFromStored, receiptLightCounts,
 } from '../tables/canteen-receipt.table';
@@ -17,7 +17,6 @@ import {
 import { latestInspectionOf } from '../tables/field-inspection.table';
 import { insertCanteenSample, sampleCounts, samplesOfCanteen } from '../tables/canteen-sample.table';
 import { publicOperatorById } from '../tables/operator.table';
-import { certificatesOfBatch } from '../tables/origin-certificate.table';
 import { transferWithin } from '../trace/batch-flow';
 import * as v from '../validation';
 import type { CanteenOverviewModel, CanteenReceiptModel, CanteenSampleModel, CanteenSampleStatusModel, MorningCheckModel } from './canteen.model';
@@ -46,14 +45,6 @@ async function canteenOf(tx: Db & Pick<Context, 'viewer'>, raw: string | number)
   return id;
 }
 
-async function batchIdOfCode(tx: Db, raw: string): Promise<number | null> {
-  const scanned = parseScannedCode(raw);
-  if (scanned.kind === 'PUBLIC_CODE') return batchIdByPublicCode(tx, scanned.code);
-  if (scanned.kind === 'DIGITAL_LINK') return (await batchByGtinLot(tx, scanned.gtin, scanned.lot))?.id ?? null;
-  if (scanned.kind === 'TEXT') return batchIdByPublicCode(tx, scanned.text);
-  return null;
-}
-
 /**
  * The receiving check (进货查验): the delivery's code is read, its lot checked against the rule table, and the answer
  * recorded in the receiving ledger. A GREEN or AMBER delivery is received: the quantity passes to the canteen as a new
@@ -73,10 +64,9 @@ export async function receiveDelivery(ctx: Context, input: ReceiveDeliveryData):
       client_key: key, request_hash: key === null ? null : requestHash([canteenId, code, quantity, input.unit]),
     });
     if (once.answer) return receiptFromStored(once.answer);
-    const batchId = await batchIdOfCode(tx, code);
-    const batch = batchId === null ? null : await lockBatchForScan(tx, batchId);
-    const certificates = batch ? await certificatesOfBatch(tx, batch.id) : [];
-    const supplier = batch ? await publicOperatorById(tx, batch.owner_id) : null;
+    // the lot, locked with its certificates, and its owner, in one statement as the gate reads them
+    const { batch, certificates, operators } = await scanFacts(tx, asLotCode(parseScannedCode(code)));
+    const supplier = operators.find((o) => o.id === batch?.owner_id) ?? null;
     const facts: ReceivingFacts = {
       found: !!batch,
       batchStatus: batch?.status ?? null,

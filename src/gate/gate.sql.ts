@@ -43,6 +43,14 @@ from lot`;
 
 const FACTS_SQL = Object.fromEntries(Object.entries(TARGETS).map(([kind, target]) => [kind, factsSql(target)])) as Record<keyof typeof TARGETS, string>;
 
+/**
+ * A scanned code read as naming a lot only (receiving checks at canteens, banquet ingredients): a bare text is a
+ * public code, never a certificate number.
+ */
+export function asLotCode(scanned: ScannedCode): ScannedCode {
+  return scanned.kind === 'TEXT' ? { kind: 'PUBLIC_CODE', code: scanned.text } : scanned;
+}
+
 export async function scanFacts(tx: Db, scanned: ScannedCode): Promise<ScanFacts> {
   if (scanned.kind === 'UNRECOGNISED') return { batch: null, scannedCertificateId: null, certificates: [], operators: [] };
   const params = scanned.kind === 'PUBLIC_CODE' ? [scanned.code] : scanned.kind === 'DIGITAL_LINK' ? [scanned.gtin, scanned.lot] : [scanned.text.toUpperCase(), scanned.text];

@@ -90,11 +90,6 @@ export async function certificateByNumber(ctx: Db, number: string): Promise<Orig
   return row ?? null;
 }
 
-/** The certificates of one batch, by id. */
-export async function certificatesOfBatch(ctx: Db, batchId: number): Promise<OriginCertificateRow[]> {
-  return ctx.em.execute<OriginCertificateRow[]>(`select ${originCertificateTable.list} from origin_certificate where batch_id = ? order by id`, [batchId]);
-}
-
 /** The certificates of several batches, by id. */
 export async function certificatesOfBatches(ctx: Db, batchIds: readonly number[]): Promise<OriginCertificateRow[]> {
   if (!batchIds.length) return [];

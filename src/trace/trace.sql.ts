@@ -1,6 +1,6 @@
 /**
- * The lineage walks as single SQL statements. Placeholders are `?` (MikroORM `em.execute` / knex);
- * the `_PG` variants use `$1…` for the plain `pg` driver.
+ * The lineage walks as single SQL statements. Placeholders are `?` (MikroORM `em.execute` / knex); `pgPlaceholders`
+ * numbers them `$1…` for the plain `pg` driver (the public lookups' prepared statements).
  *
  * A walk visits each (batch, depth) pair once (UNION, not UNION ALL), so a diamond in a merge tree is
  * not re-walked per path, and the depth bound ends it even if the data held a cycle. A node's depth is
@@ -138,7 +138,6 @@ export function pgPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
-export const UPSTREAM_SQL_PG = pgPlaceholders(UPSTREAM_SQL);
 
 /**
  * Certificates, inspections and market entries of a set of batches, as one statement.
