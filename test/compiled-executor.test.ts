@@ -53,6 +53,15 @@ describe('the compiled executor', () => {
     expect(await raw(TRACE, { c: 'AAAAAAAAAAAAAAAA' })).toMatch(/"code":"NOT_FOUND"/);
   });
 
+  it('runs nothing when the operation name names no operation, even for the only operation of the document', async () => {
+    const res = await t.app.fastify.inject({
+      method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${f.admin}` },
+      payload: JSON.stringify({ query: 'mutation { registerMarket(input: { name: "Named nowhere" }) { id } }', operationName: 'A' }),
+    });
+    expect([res.statusCode, res.json()]).toEqual([400, { errors: [{ message: 'Unknown operation named "A".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] }]);
+    expect(await t.sql(`select count(*)::int as n from market where name = 'Named nowhere'`)).toEqual([{ n: 0 }]);
+  });
+
   it('keeps only the most recently used compiled documents', async () => {
     compiled = 0;
     const docs = ['{ __typename }', 'query A { __typename }', 'query B { __typename }'];

@@ -65,7 +65,8 @@ export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecuto
       if (result.errors) return { ...result, errors: result.errors.map(asGraphqlJsError) };
       return result;
     }
-    return execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName });
+    // the name the client asked for: when it names no operation, graphql-js says so and runs nothing
+    return execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.request.operationName });
   };
 
   return {
