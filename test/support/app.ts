@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { ensureDatabase } from '../../src/db/embedded';
+import { SEED_CHECKLISTS } from '../../src/db/migrations/checklists-v1';
 import { connectOrm, openOrm } from '../../src/db/orm';
 import { grantAppRole, withCredentials } from '../../src/db/roles';
 import { createApp, type App, type AppOptions } from '../../src/server';
@@ -115,8 +116,10 @@ export async function createTestApp(
       return statements.slice(before).filter((s) => !/^\s*\[query\]\s*(begin|commit|rollback|start transaction|set local statement_timeout)/i.test(strip(s))).length;
     },
     async reset() {
-      // the seeded checklists (version 1) stay; a version a test added goes, so the next test sees the seed
-      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; delete from checklist_template where version > 1; set session_replication_role = origin;`);
+      // the seeded checklists (version 1 of the seeded kinds) stay; a version or a kind a test added goes, so the next test sees the seed
+      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart`);
+      await admin.query('delete from checklist_template where version > 1 or operator_kind <> all($1::text[])', [SEED_CHECKLISTS.map((c) => c.kind)]);
+      await admin.query('set session_replication_role = origin');
       // and the queue's jobs for them, where a test app started the queue
       await admin.query(`do $$ begin if to_regclass('pgboss.job') is not null then truncate pgboss.job; end if; end $$`);
       statements.length = 0;
