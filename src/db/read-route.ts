@@ -92,9 +92,9 @@ export class ReadRoute {
     return 'replica';
   }
 
-  /** An EntityManager of the replica when `readTarget` chooses it; null: read the primary. */
-  replicaEm(request: ReadRequest): EntityManager | null {
-    return this.readTarget(request) === 'replica' ? this.replica.em.fork() : null;
+  /** An EntityManager of the replica, for a request `readTarget` sent there. */
+  replicaEm(): EntityManager {
+    return this.replica.em.fork();
   }
 
   /** The primary's WAL position now: everything committed so far is at or before it. */

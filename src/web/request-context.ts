@@ -44,10 +44,10 @@ export function registerRequestContext(
   const viewers = new ViewerCache(config.limits.viewerCacheMs);
   // public lookups of this request read the replica while it keeps up with the primary and with the client's writes
   const withReads = (ctx: Context, request: import('fastify').FastifyRequest): Context => {
-    if (!readRoute) return ctx;
-    const asked = readRequestOf(request);
-    ctx.publicEm = () => readRoute.replicaEm(asked);
-    if (replicaReads && readRoute.readTarget(asked) === 'replica') ctx.reads = replicaReads;
+    // decided once per request, so the ORM's reads and the prepared statements of one lookup never disagree
+    if (!readRoute || readRoute.readTarget(readRequestOf(request)) !== 'replica') return ctx;
+    ctx.publicEm = () => readRoute.replicaEm();
+    if (replicaReads) ctx.reads = replicaReads;
     return ctx;
   };
   const viewerFor = async (token: string | null | undefined): Promise<Viewer> => {
