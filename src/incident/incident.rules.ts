@@ -1,5 +1,14 @@
 import { IncidentKind } from '../entities/enums';
 
+/** What each kind of incident is called, in both languages of the town. */
+export const INCIDENT_KIND_NAMES: Record<IncidentKind, { zh: string; en: string }> = {
+  [IncidentKind.FOOD_POISONING]: { zh: '食物中毒', en: 'Food poisoning' },
+  [IncidentKind.COMPLAINT]: { zh: '投诉', en: 'Complaint' },
+  [IncidentKind.HAZARD]: { zh: '隐患', en: 'Hazard' },
+  [IncidentKind.FAILED_TEST]: { zh: '检测不合格', en: 'Failed test' },
+  [IncidentKind.OTHER]: { zh: '其他', en: 'Other' },
+};
+
 /**
  * Deadlines per kind of incident, in hours: report within `reportWithin` of it happening, start investigating within
  * `investigateWithin` and have it handled within `handleWithin` of the report. The town's emergency plan sets them;

@@ -13,7 +13,7 @@ import { traceSuspects } from './finding';
 import type {
   AdvanceIncidentData, IncidentFilter, IncidentModel, IncidentPeriod, IncidentStatsModel, IncidentStepModel, ReportIncidentData,
 } from './incident.model';
-import { deadlinesFor, reportWindows } from './incident.rules';
+import { deadlinesFor, INCIDENT_KIND_NAMES, reportWindows } from './incident.rules';
 
 export interface IncidentWithSteps extends IncidentModel {
   steps: IncidentStepModel[];
@@ -98,7 +98,7 @@ async function report(ctx: Context, input: ReportIncidentData, now: Date): Promi
       investigate_due_at: due.investigateDueAt, handle_due_at: due.handleDueAt,
     });
     await insertIncidentStep(tx, { incident_id: row.id, status: IncidentStatus.REPORTED, at: now, by_id: tx.viewer.accountId, notes: null, evidence: [], due_at: due.investigateDueAt });
-    const label = `${r.drill ? '[演练 drill] ' : ''}${KIND_LABEL[r.kind]}: ${village ?? r.placeRef ?? ''}`.trim();
+    const label = `${r.drill ? '[演练 drill] ' : ''}${INCIDENT_KIND_NAMES[r.kind].zh} ${INCIDENT_KIND_NAMES[r.kind].en}: ${village ?? r.placeRef ?? ''}`.trim();
     await recordNotification(tx, {
       kind: NotificationKind.INCIDENT_REPORTED,
       subject: `${label} (#${row.id})`,
@@ -110,13 +110,6 @@ async function report(ctx: Context, input: ReportIncidentData, now: Date): Promi
   });
 }
 
-const KIND_LABEL: Record<IncidentKind, string> = {
-  FOOD_POISONING: '食物中毒 Food poisoning',
-  COMPLAINT: '投诉 Complaint',
-  HAZARD: '隐患 Hazard',
-  FAILED_TEST: '检测不合格 Failed test',
-  OTHER: '其他 Other',
-};
 
 function assertHandles(ctx: Context): void {
   if (!ctx.viewer.role) throw unauthenticated();

@@ -1,5 +1,8 @@
+import { INCIDENT_KIND_NAMES } from '../incident/incident.rules';
 import { html, jsonData, raw, type SafeHtml } from './html';
 import type { Lang } from './i18n';
+
+const kindNames = (lang: Lang) => Object.fromEntries(Object.entries(INCIDENT_KIND_NAMES).map(([kind, name]) => [kind, name[lang]]));
 
 /** Texts of the desk's live alerts and incidents panel; shipped in the page as data, read by /static/desk-incidents.js. */
 const TEXT = {
@@ -25,7 +28,7 @@ const TEXT = {
     overdueMark: '已逾期',
     noIncidents: '没有未结案的事故。',
     more: '更多',
-    kinds: { FOOD_POISONING: '食物中毒', COMPLAINT: '投诉', HAZARD: '隐患', FAILED_TEST: '检测不合格', OTHER: '其他' },
+    kinds: kindNames('zh'),
     places: { VILLAGE: '村', OPERATOR: '经营主体', CANTEEN: '食堂', BANQUET: '宴席' },
     statuses: { REPORTED: '已报告', INVESTIGATING: '调查中', HANDLED: '已处置', CLOSED: '已结案' },
     peopleIll: '不适人数',
@@ -54,7 +57,7 @@ const TEXT = {
     overdueMark: 'overdue',
     noIncidents: 'No open incidents.',
     more: 'More',
-    kinds: { FOOD_POISONING: 'Food poisoning', COMPLAINT: 'Complaint', HAZARD: 'Hazard', FAILED_TEST: 'Failed test', OTHER: 'Other' },
+    kinds: kindNames('en'),
     places: { VILLAGE: 'Village', OPERATOR: 'Operator', CANTEEN: 'Canteen', BANQUET: 'Banquet' },
     statuses: { REPORTED: 'Reported', INVESTIGATING: 'Investigating', HANDLED: 'Handled', CLOSED: 'Closed' },
     peopleIll: 'People ill',
