@@ -13,7 +13,7 @@ import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
 import { registerRateLimits } from './limits/rate-limits';
 import { postgresRateStore } from './limits/shared-budgets';
-import { registerStrictUtf8Bodies, textInputPlugin } from './limits/text-input';
+import { registerStrictUtf8Bodies } from './limits/text-input';
 import { buildAppSchema } from './resolvers';
 import { compiledExecutor, type CompiledExecutorOptions } from './resolvers/compiled-executor';
 import { registerRequestContext } from './web/request-context';
@@ -103,7 +103,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     plugins: [
       // no field declares a cache hint; the default plugin would still wrap every resolved field to look for one
       ApolloServerPluginCacheControlDisabled(),
-      fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log), textInputPlugin<Context>(), ...(limits.plugins as ApolloServerPlugin<Context>[]),
+      fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log), ...(limits.plugins as ApolloServerPlugin<Context>[]),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,26 +1,28 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { FastifyInstance } from 'fastify';
 import { wellFormedTextTree } from '../validation';
 
 /**
  * Every argument of every GraphQL field — literals and variables alike, input objects and lists at any depth —
  * passes `wellFormedText` before its resolver runs: a bad string is BAD_USER_INPUT naming its field, and the
- * resolver never runs (so nothing is written); an accepted string reaches the resolver in NFC.
+ * resolver never runs (so nothing is written); an accepted string reaches the resolver in NFC. Only the resolvers
+ * (and subscription sources) of fields that take arguments are wrapped: every other field resolves untouched, so a
+ * large answer pays nothing per field for the rule.
  */
-export function textInputPlugin<T extends object>(): ApolloServerPlugin<T> {
-  return {
-    async requestDidStart() {
-      return {
-        async executionDidStart() {
-          return {
-            willResolveField({ args }) {
-              for (const name in args) args[name] = wellFormedTextTree(name, args[name]);
-            },
-          };
-        },
-      };
-    },
+export function applyTextRule(schema: GraphQLSchema): GraphQLSchema {
+  const checked = <S, C>(fn: GraphQLFieldResolver<S, C>): GraphQLFieldResolver<S, C> => (source, args, ctx, info) => {
+    for (const name in args) args[name] = wellFormedTextTree(name, args[name]);
+    return fn(source, args, ctx, info);
   };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!field.args.length) continue;
+      field.resolve = checked(field.resolve ?? defaultFieldResolver);
+      if (field.subscribe) field.subscribe = checked(field.subscribe);
+    }
+  }
+  return schema;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -12,6 +12,7 @@ import { CanteenResolver } from './canteen.resolver';
 import { CREDIT_RESOLVERS } from './credit.resolver';
 import { EpcisResolver } from './epcis.resolver';
 import { applyFieldRules } from './field-rules';
+import { applyTextRule } from '../limits/text-input';
 import { GateResolver } from './gate.resolver';
 import { IncidentResolver } from './incident.resolver';
 import { RecallProgressResolver } from './incident.recall.resolver';
@@ -46,6 +47,6 @@ const NO_TOPICS = {
 let cached: Promise<GraphQLSchema> | null = null;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: RESOLVERS as never, pubSub: NO_TOPICS, authChecker, authMode: 'error', validate: false }).then(applyFieldRules);
+  cached ??= buildSchema({ resolvers: RESOLVERS as never, pubSub: NO_TOPICS, authChecker, authMode: 'error', validate: false }).then(applyFieldRules).then(applyTextRule);
   return cached;
 }
