@@ -67,23 +67,21 @@ export async function scanFacts(tx: Db, scanned: ScannedCode): Promise<ScanFacts
   return { batch: row.batch, scannedCertificateId: row.certificate_id, certificates: row.certificates, operators: row.operators };
 }
 
+/** The lot a scanned code names, with `$11`, `$12` for the code's parts (after the entry's ten); an unreadable code names none. */
+const SCAN_TARGETS: Record<ScannedCode['kind'], string> = {
+  ...(Object.fromEntries(Object.entries(TARGETS).map(([kind, sql]) => {
+    let n = 10;
+    return [kind, sql.replace(/\?/g, () => `$${++n}`)];
+  })) as typeof TARGETS),
+  UNRECOGNISED: 'select null::int as id, null::int as certificate_id where false',
+};
+
 /**
  * A scan recorded and its facts read in one statement. The entry is inserted under its unique scanId (a retry waits
  * here for the first scan's transaction and inserts nothing); only a scan recorded now goes on to lock the lot and its
  * certificates, so a retry costs no lock. The vendor is read in the same statement, and no entry is written for one
  * that does not exist.
  */
-const SCAN_TARGETS: Record<ScannedCode['kind'], string> = {
-  PUBLIC_CODE: 'select b.id, null::int as certificate_id from batch b where b.public_code = $11',
-  DIGITAL_LINK: 'select b.id, null::int as certificate_id from batch b where b.gtin = $11 and b.lot_code = $12 order by b.id limit 1',
-  TEXT: `select id, certificate_id from (
-      select c.batch_id as id, c.id as certificate_id, 0 as preference from origin_certificate c where c.number = $11
-      union all
-      select b.id, null::int, 1 from batch b where b.public_code = $12) x
-    order by preference limit 1`,
-  UNRECOGNISED: 'select null::int as id, null::int as certificate_id where false',
-};
-
 function recordScanSql(target: string): string {
   return `with vendor as (select status from operator where id = $1),
 entry as (
