@@ -52,6 +52,11 @@ async function rawScan(input: Record<string, unknown>): Promise<string> {
   return res.body;
 }
 
+/** The last `n` statements sent, each by its first 30 characters. */
+function lastStatements(n: number): string[] {
+  return t.statements.slice(-n).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').replace(/\s+/g, ' ').slice(0, 30));
+}
+
 async function counts() {
   const [r] = await t.sql(`select (select count(*)::int from market_entry) as entries, (select count(*)::int from batch_link) as links,
     (select count(*)::int from batch) as batches, (select count(*)::int from credit_event) as events, (select count(*)::int from inspection) as tests`);
@@ -242,24 +247,82 @@ describe('scanAtGate: exactly once', () => {
   });
 
   it('sends a fixed number of statements for an accepted scan with a transfer, whatever was scanned before', async () => {
-    const { batch } = await certified();
+    const { batch } = await certified(100, { lotCode: 'BOK-7' });
     ok(await scan({ code: batch.publicCode, declaredQuantity: 5, scanId: unsampled('warm') }));
     const n = await t.countStatements(async () => ok(await scan({ code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('counted') })));
-    // token, vendor status, entry insert, the lot locked with its certificates and producer (one statement), claim,
-    // take from the lot, lot-code lock, next serial, child batch, link, decision, audit row
-    expect(n).toBe(12);
+    // token; the entry inserted with the vendor, the lot locked, its certificates and producer; the claim, the take, the
+    // received lot, its link and the decision; the audit row
+    expect(n).toBe(4);
+    expect(lastStatements(6)).toEqual(['with found as ( select id, nam', 'begin', 'with vendor as (select status ', 'with claim as ( update origin_', 'commit', 'insert into audit_event (accou']);
+    // and the transfer is whole: the lot's quantity taken, the received lot, its link and the stored answer name each other
+    const [entry] = await t.sql(`select received_batch_id::text, response -> 'receivedBatch' as received from market_entry where decision = 'ACCEPTED' order by id desc limit 1`);
+    const [child] = await t.sql(`select b.id::text, b.lot_code, b.public_code, l.parent_id::text from batch b join batch_link l on l.child_id = b.id where b.id = $1`, [entry.received_batch_id]);
+    expect(entry.received).toEqual({ id: Number(child.id), publicCode: child.public_code, lotCode: 'BOK-7/T2', quantity: 10, unit: 'KG', ownerId: Number(vendor.id) });
+    expect([child.lot_code, child.parent_id]).toEqual(['BOK-7/T2', batch.id]);
+    expect(await t.sql(`select remaining::float from batch where id = $1`, [batch.id])).toEqual([{ remaining: 85 }]);
   });
 
-  it('answers a retry with the token lookup, the vendor\'s status, the refused insert, one read and its audit row', async () => {
+  it('sends the same statements for a load sampled for a test, which claims its quantity without a transfer', async () => {
+    const { batch } = await certified();
+    const n = await t.countStatements(async () => expect(ok(await scan({ code: batch.publicCode, scanId: sampled('counted') })).scanAtGate.decision).toBe('TEST_REQUIRED'));
+    expect(n).toBe(4);
+    expect(lastStatements(6)).toEqual(['with found as ( select id, nam', 'begin', 'with vendor as (select status ', 'with claim as ( update origin_', 'commit', 'insert into audit_event (accou']);
+  });
+
+  it('answers a retry with the token lookup, the refused insert, one read and its audit row', async () => {
     const { batch } = await certified();
     const input = { code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('cheap') };
     ok(await scan(input));
     const n = await t.countStatements(async () => ok(await scan(input)));
-    expect(n).toBe(5);
-    expect(t.statements.slice(-7).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, '').slice(0, 30))).toEqual([
-      'with found as ( select id, nam', 'select status from operator wh', 'begin', 'insert into market_entry (mark', 'select request_hash, response ', 'commit',
-      'insert into audit_event (accou',
+    expect(n).toBe(4);
+    expect(lastStatements(6)).toEqual([
+      'with found as ( select id, nam', 'begin', 'with vendor as (select status ', 'select request_hash, response ', 'commit', 'insert into audit_event (accou',
     ]);
+  });
+
+  it('redoes the decision when the claim on the certificate fails, and the failed statement wrote nothing', async () => {
+    // a claim by another scan between the read and the claim, as the conditional claim must withstand: here made by a
+    // trigger as the entry is inserted, after the statement that inserts it has read the certificate
+    const { batch, certificate } = await certified(100, { lotCode: 'BOK-8' });
+    await t.sql(`create function gate_test_claim_all() returns trigger language plpgsql as $$
+      begin update origin_certificate set quantity_admitted = quantity where id = ${Number(certificate.id)}; return null; end $$`);
+    await t.sql(`create trigger gate_test_claim_all after insert on market_entry for each row execute function gate_test_claim_all()`);
+    let res;
+    try {
+      res = ok(await scan({ code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('raced') })).scanAtGate;
+    } finally {
+      await t.sql(`drop trigger gate_test_claim_all on market_entry; drop function gate_test_claim_all()`);
+    }
+    expect([res.decision, res.reasons, res.receivedBatch, res.certificate.quantityAdmitted]).toEqual(['REJECTED', [text('CERTIFICATE_QUANTITY_EXCEEDED')], null, 0]);
+    expect(await t.sql(`select quantity_admitted::float from origin_certificate`)).toEqual([{ quantity_admitted: 100 }]);
+    expect(await t.sql(`select remaining::float, status from batch where id = $1`, [batch.id])).toEqual([{ remaining: 100, status: 'ACTIVE' }]);
+    expect(await counts()).toMatchObject({ entries: 1, links: 0, batches: 1, events: 1 });
+    expect(await t.sql(`select decision, received_batch_id, response -> 'decision' as answered from market_entry`)).toEqual([
+      { decision: 'REJECTED', received_batch_id: null, answered: 'REJECTED' },
+    ]);
+    // the refused statement did not draw a serial either
+    await t.sql(`update origin_certificate set quantity_admitted = 0`);
+    const next = ok(await scan({ code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('after') })).scanAtGate;
+    expect([next.decision, next.receivedBatch.lotCode]).toEqual(['ACCEPTED', 'BOK-8/T1']);
+  });
+
+  it('hands the load over under the next free code when a lot registered by hand holds the serial it drew', async () => {
+    const { batch } = await certified(100, { lotCode: 'BOK-9' });
+    await makeBatch(t, f.admin, vendor.id, { lotCode: 'BOK-9/T1', quantity: 5 });
+    const input = {
+      code: batch.publicCode, declaredQuantity: 10, scanId: unsampled('taken'),
+      handover: { documentType: 'INVOICE', documentNumber: 'FP-1', shipFrom: 'Farm shed', shipTo: 'Stall 3' },
+    };
+    const first = await rawScan(input);
+    const res = JSON.parse(first).data.scanAtGate;
+    const [child] = await t.sql(`select id::text, lot_code, quantity::float from batch where owner_id = $1 and lot_code = $2`, [vendor.id, 'BOK-9/T2']);
+    expect([res.decision, res.receivedBatch]).toEqual(['ACCEPTED', { id: child.id, lotCode: 'BOK-9/T2', quantity: 10, unit: 'KG', ownerId: vendor.id }]);
+    expect(await t.sql(`select kind, quantity::float, document_type, document_number, ship_from, ship_to from batch_link where child_id = $1`, [child.id])).toEqual([
+      { kind: 'TRANSFER', quantity: 10, document_type: 'INVOICE', document_number: 'FP-1', ship_from: 'Farm shed', ship_to: 'Stall 3' },
+    ]);
+    expect(await t.sql(`select remaining::float from batch where id = $1`, [batch.id])).toEqual([{ remaining: 90 }]);
+    expect(await t.sql(`select received_batch_id::text from market_entry`)).toEqual([{ received_batch_id: child.id }]);
+    expect(await rawScan(input)).toBe(first);
   });
 
   it('100 parallel calls with one scanId: one entry, one transfer, identical responses', async () => {

@@ -3,14 +3,15 @@ import { assertWorksAt } from '../auth/access';
 import { withTransaction, type Context, type Db } from '../context';
 import { chargeCreditOnce } from '../credit/ledger.append';
 import { GRADE_SUPERVISION } from '../credit/rules';
-import { CertificateStatus, CreditSource, GateDecision, type Grade, NotificationKind, OperatorStatus, QuantityUnit, Role } from '../entities/enums';
+import { CertificateStatus, CreditSource, GateDecision, type Grade, LinkKind, NotificationKind, OperatorStatus, QuantityUnit, Role } from '../entities/enums';
 import { ensureSamplingSecret } from '../config';
 import { badInput } from '../errors';
 import { recordNotification } from '../notify/outbox';
-import { quantityLeft, toMilli } from '../quantity';
-import { insertEntryOnce, recordEntryDecision } from '../tables/market-entry.table';
+import { newPublicCode } from '../public-code';
+import { fromMilli, quantityLeft, toMilli } from '../quantity';
+import { recordEntryDecision, storedScanAnswer } from '../tables/market-entry.table';
 import { asStored } from '../tables/insert-once';
-import { transferWithin } from '../trace/batch-flow';
+import { insertDerivedChild, transferWithin } from '../trace/batch-flow';
 import { checkHandover, handoverToJson } from '../trace/handover';
 import type { HandoverDocument, HandoverDocumentData } from '../trace/lineage.model';
 import { setTransferDocument } from '../tables/batch-link.table';
@@ -19,10 +20,10 @@ import { clientKey } from './client-key';
 import { parseScannedCode } from './code';
 import type { GateAnswer, GateReceivedBatchModel } from './gate.model';
 import type { ScannedBatchRow } from '../tables/batch.table';
-import { operatorStatus, toPublicOperator } from '../tables/operator.table';
-import { claimCertificateQuantity, type OriginCertificateRow as CertificateRow } from '../tables/origin-certificate.table';
-import { scanFacts } from './gate.sql';
-import { decide, type GateFacts } from './gate.rules';
+import { toPublicOperator, type PublicOperatorRow } from '../tables/operator.table';
+import type { OriginCertificateRow as CertificateRow } from '../tables/origin-certificate.table';
+import { decideScan, recordScan, type DecidedScan, type ScanFacts, type TakenLot } from './gate.sql';
+import { decide, type GateFacts, type GateOutcome } from './gate.rules';
 import { certificateRequired } from '../registry/certificate.rules';
 
 export interface GateScanData {
@@ -69,9 +70,10 @@ function chooseCertificate(rows: CertificateRow[], scannedId: number | null): Ce
 
 /**
  * Decides a gate scan and records it exactly once: the market_entry row is inserted first under the unique
- * scanId, so concurrent retries wait for the first and return its stored answer; a reuse of the scanId for a
- * different load is a CONFLICT. Quantity against the certificate is claimed by a conditional update, credit
- * events and the transfer to the vendor commit in the same transaction.
+ * scanId, in the statement that reads the load's facts, so concurrent retries wait for the first and return its
+ * stored answer; a reuse of the scanId for a different load is a CONFLICT. The decision is made here from the facts;
+ * what it writes (the claim on the certificate, the transfer to the vendor, the stored answer) is one statement, and
+ * credit events commit in the same transaction.
  */
 export async function scanAtGate(ctx: Context, input: GateScanData): Promise<GateAnswer> {
   const marketId = v.id('marketId', input.marketId);
@@ -83,20 +85,20 @@ export async function scanAtGate(ctx: Context, input: GateScanData): Promise<Gat
   if (!Object.values(QuantityUnit).includes(input.unit)) throw badInput('unit', `must be one of ${Object.values(QuantityUnit).join(', ')}`);
   const unit = input.unit;
   const handover = checkHandover(input.handover);
-  const vendorStatus = await operatorStatus(ctx, vendorId);
-  if (!vendorStatus) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
   const hash = requestHash({ code, marketId, vendorId, declaredQuantity, unit, handover });
+  const samplingSecret = ensureSamplingSecret(ctx.config);
 
   return withTransaction(ctx, async (tx) => {
-    const once = await insertEntryOnce(tx, {
+    const recorded = await recordScan(tx, {
       market_id: marketId, staff_id: tx.viewer.accountId, scan_id: scanId, request_hash: hash, code_scanned: code, vendor_id: vendorId,
       declared_quantity: declaredQuantity, unit, handover: handover && handoverToJson(handover),
-    });
-    if (once.answer) return once.answer;
-    const entry = once.row!;
-    return decideEntry(tx, tx.viewer.accountId, ensureSamplingSecret(tx.config), {
-      entryId: entry.id, scannedAt: new Date(entry.created_at), scanId, code, marketId, vendorId, vendorStatus, declaredQuantity, unit, handover,
-    });
+    }, parseScannedCode(code));
+    if (!recorded.vendorStatus) throw badInput('vendorOperatorId', `operator ${vendorId} does not exist`);
+    if (!recorded.entry) return storedScanAnswer(tx, scanId, hash);
+    return decideEntry(tx, tx.viewer.accountId, samplingSecret, {
+      entryId: recorded.entry.id, scannedAt: recorded.entry.createdAt, scanId, code, marketId, vendorId, vendorStatus: recorded.vendorStatus,
+      declaredQuantity, unit, handover,
+    }, recorded.facts);
   });
 }
 
@@ -105,14 +107,19 @@ interface EntryInput {
   declaredQuantity: number; unit: QuantityUnit; handover: HandoverDocument | null;
 }
 
+/** The certificate as the answer shows it once `quantity` is claimed on it (the row is locked, so nothing else moved it). */
+function afterClaim(c: CertificateRow, quantity: number): CertificateRow {
+  return { ...c, quantity_admitted: String(fromMilli(toMilli(c.quantity_admitted) + toMilli(quantity))) };
+}
+
 /** Decides a recorded scan from what the gate knows of its load, writes the decision and its effects, and returns the stored answer. */
-async function decideEntry(tx: Db, staffId: number | null, samplingSecret: string, e: EntryInput): Promise<GateAnswer> {
+async function decideEntry(tx: Db, staffId: number | null, samplingSecret: string, e: EntryInput, scan: ScanFacts): Promise<GateAnswer> {
   if (e.vendorStatus !== OperatorStatus.ACTIVE) throw badInput('vendorOperatorId', `operator ${e.vendorId} is ${e.vendorStatus}`);
 
-  // every scan of one lot is serialised here (the lot is locked); what a certificate still covers is claimed by a
-  // conditional update below, so a count read before another scan's claim committed can never admit too much
-  const { batch, scannedCertificateId, certificates, operators } = await scanFacts(tx, parseScannedCode(e.code));
-  let certificate = batch ? chooseCertificate(certificates, scannedCertificateId) : null;
+  // every scan of one lot is serialised (the lot and its certificates were locked as they were read); what a
+  // certificate still covers is claimed by a conditional update all the same, so it can never admit too much
+  const { batch, scannedCertificateId, certificates, operators } = scan;
+  const certificate = batch ? chooseCertificate(certificates, scannedCertificateId) : null;
   const producerId = certificate?.issuer_id ?? batch?.owner_id ?? null;
   const producer = operators.find((o) => o.id === producerId) ?? null;
 
@@ -130,17 +137,18 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
     sampled: !!producer && isSampled(e.scanId, producer.credit_grade, samplingSecret),
   };
   let outcome = decide(facts);
-  if (outcome.decision !== GateDecision.REJECTED && certificate?.status === CertificateStatus.VALID) {
-    const claimed = await claimCertificateQuantity(tx, certificate.id, e.declaredQuantity);
-    if (claimed) certificate = claimed;
-    else {
-      facts.certificateCoversQuantity = false;
-      outcome = decide(facts);
-    }
+  let written = await writeDecision(tx, e, outcome, batch, certificate, producer);
+  if (written.decided.kind === 'CLAIM_FAILED') {
+    // another claim got there first: the certificate no longer covers the load, and the decision is made again
+    facts.certificateCoversQuantity = false;
+    outcome = decide(facts);
+    written = await writeDecision(tx, e, outcome, batch, certificate, producer);
   }
-
-  let received: GateReceivedBatchModel | null = null;
-  if (outcome.decision === GateDecision.ACCEPTED) received = await admit(tx, batch!, e.vendorId, e.declaredQuantity, e.handover);
+  const { decided } = written;
+  let answer: GateAnswer;
+  if (decided.kind === 'DECIDED') answer = decided.answer;
+  else if (decided.kind === 'CODE_TAKEN') answer = await finishTransfer(tx, e, decided.taken, written.answer);
+  else throw new Error(`market entry ${e.entryId}: a decision without a claim cannot fail its claim`);
 
   // a cause is charged once: a burst of refused scans of one certificate or lot within the rule's window is one event
   for (const rule of outcome.rules) {
@@ -155,8 +163,67 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
       occurredAt: e.scannedAt,
     }, { lotId: batch!.id, certificateId: certificate?.id ?? null });
   }
+  if (answer.decision === GateDecision.REJECTED) await tellRefusal(tx, answer, e.vendorId);
+  return answer;
+}
 
-  const answer: GateAnswer = {
+/**
+ * Composes the answer to an outcome and writes it with everything it implies, in one statement: a load that is not
+ * refused claims its quantity on its valid certificate, and an accepted one is handed to the vendor.
+ */
+async function writeDecision(
+  tx: Db, e: EntryInput, outcome: GateOutcome, batch: ScannedBatchRow | null, certificate: CertificateRow | null, producer: PublicOperatorRow | null,
+): Promise<{ decided: DecidedScan; answer: GateAnswer }> {
+  const claims = outcome.decision !== GateDecision.REJECTED && certificate?.status === CertificateStatus.VALID;
+  const accepted = outcome.decision === GateDecision.ACCEPTED;
+  // a producer selling its own goods at the market keeps its lot: the received batch is the lot itself
+  const ownLot = accepted && batch!.owner_id === e.vendorId;
+  const transferTo = accepted && !ownLot ? { vendorId: e.vendorId, publicCode: newPublicCode(), handover: e.handover } : null;
+  const shown = certificate && claims ? afterClaim(certificate, e.declaredQuantity) : certificate;
+  const received = !accepted ? null : {
+    // a transferred lot's id and code are filled in as it is inserted
+    id: ownLot ? batch!.id : 0, publicCode: transferTo?.publicCode ?? batch!.public_code, lotCode: ownLot ? batch!.lot_code : '',
+    quantity: e.declaredQuantity, unit: batch!.unit, ownerId: e.vendorId,
+  };
+  const answer = composeAnswer(e, outcome, batch, shown, producer, received);
+  const stored = transferTo ? { ...answer, receivedBatch: { publicCode: received!.publicCode, quantity: received!.quantity, unit: received!.unit, ownerId: received!.ownerId } } : answer;
+  const decided = await decideScan(tx, {
+    entryId: e.entryId,
+    lotId: batch?.id ?? null,
+    claimCertificateId: claims ? certificate!.id : null,
+    quantity: e.declaredQuantity,
+    transferTo,
+    decision: outcome.decision,
+    reasons: answer.reasons,
+    certificateId: certificate?.id ?? null,
+    answer: stored as GateAnswer,
+    receivedBatchId: ownLot ? batch!.id : null,
+    decidedAt: outcome.decision === GateDecision.TEST_REQUIRED ? null : e.scannedAt,
+  });
+  return { decided, answer };
+}
+
+/** The received lot when its code was taken by a lot registered by hand: inserted under the next free code, then the decision. */
+async function finishTransfer(tx: Db, e: EntryInput, taken: TakenLot, answer: GateAnswer): Promise<GateAnswer> {
+  const received = answer.receivedBatch!;
+  const child = await insertDerivedChild(tx, {
+    ownerId: e.vendorId, productName: taken.product_name, category: taken.category, quantity: e.declaredQuantity, unit: taken.unit,
+    producedAt: new Date(taken.produced_at), originPlace: taken.origin_place, gtin: taken.gtin, publicCode: received.publicCode,
+  }, taken.lot_code, 'T', LinkKind.TRANSFER, [{ id: taken.id, quantity: e.declaredQuantity }]);
+  if (e.handover) await setTransferDocument(tx, taken.id, child.id, e.handover);
+  const full: GateAnswer = { ...answer, receivedBatch: { ...received, id: child.id, lotCode: child.lot_code } };
+  await recordEntryDecision(tx, e.entryId, {
+    batchId: taken.id, certificateId: full.certificate?.id ?? null, decision: full.decision, reasons: full.reasons, receivedBatchId: child.id,
+    answer: full, decidedAt: e.scannedAt,
+  });
+  return asStored(full);
+}
+
+function composeAnswer(
+  e: EntryInput, outcome: GateOutcome, batch: ScannedBatchRow | null, certificate: CertificateRow | null, producer: PublicOperatorRow | null,
+  received: GateReceivedBatchModel | null,
+): GateAnswer {
+  return {
     entryId: e.entryId,
     scanId: e.scanId,
     marketId: e.marketId,
@@ -184,17 +251,6 @@ async function decideEntry(tx: Db, staffId: number | null, samplingSecret: strin
     producer: producer ? toPublicOperator(producer) : null,
     receivedBatch: received,
   };
-  await recordEntryDecision(tx, e.entryId, {
-    batchId: batch?.id ?? null,
-    certificateId: certificate?.id ?? null,
-    decision: answer.decision,
-    reasons: answer.reasons,
-    receivedBatchId: received?.id ?? null,
-    answer,
-    decidedAt: answer.decision === GateDecision.TEST_REQUIRED ? null : e.scannedAt,
-  });
-  if (answer.decision === GateDecision.REJECTED) await tellRefusal(tx, answer, e.vendorId);
-  return asStored(answer);
 }
 
 /** A refused load, told to the office, the producer and the vendor, and the market's gate staff; once, with the entry (a replay returns before). */

@@ -2,7 +2,7 @@ import type { Db } from './table';
 import { GateDecision } from '../entities/enums';
 import type { BoardRefusalModel, GateAnswer, GateReasonModel, MarketEntryRecord } from '../gate/gate.model';
 import type { QuantityUnit } from '../entities/enums';
-import { insertOnce, type InsertedOnce } from './insert-once';
+import { conflict } from '../errors';
 import type { ChartCount } from '../charts/desk-charts.model';
 import { defineTable } from './table';
 
@@ -49,12 +49,15 @@ export interface NewEntry extends Pick<MarketEntryRow, 'market_id' | 'scan_id' |
 }
 
 /**
- * Records a scan under its scanId, or hands back the answer stored by the first scan with that id. The decision
- * written here is a placeholder: `recordEntryDecision` replaces it before commit, so no reader ever sees it.
+ * The answer stored by the first scan with this scanId, for a retry whose insert found the key taken; a reuse of the
+ * scanId for another load (another request hash) is a CONFLICT.
  */
-export function insertEntryOnce(tx: Db, entry: NewEntry): Promise<InsertedOnce<MarketEntryRow, Pick<MarketEntryRow, 'id' | 'created_at'>>> {
-  const values = { ...entry, decision: GateDecision.REJECTED, reasons: [] };
-  return insertOnce(tx, marketEntryTable, 'scan_id', values, ['id', 'created_at'], `scanId ${entry.scan_id} was already used for a different scan`);
+export async function storedScanAnswer(tx: Db, scanId: string, requestHash: string): Promise<GateAnswer> {
+  const [stored] = await tx.em.execute<Pick<MarketEntryRow, 'request_hash' | 'response'>[]>(
+    'select request_hash, response from market_entry where scan_id = ?', [scanId],
+  );
+  if (!stored || stored.request_hash !== requestHash || stored.response == null) throw conflict(`scanId ${scanId} was already used for a different scan`);
+  return stored.response;
 }
 
 /** Writes the gate's decision and the answer every retry of the scan gets. */

@@ -99,20 +99,6 @@ export async function certificatesOfBatches(ctx: Db, batchIds: readonly number[]
   );
 }
 
-/**
- * Claims `quantity` of a VALID certificate for a gate admission. The claim is conditional, so a certificate never
- * covers more than its quantity whatever else reads it; null when it is not VALID or too little is left.
- */
-export async function claimCertificateQuantity(ctx: Db, id: number, quantity: number): Promise<OriginCertificateRow | null> {
-  const [row] = await ctx.em.execute<OriginCertificateRow[]>(
-    `update origin_certificate set quantity_admitted = quantity_admitted + ?
-      where id = ? and status = 'VALID' and quantity_admitted + ? <= quantity
-      returning ${originCertificateTable.list}`,
-    [quantity, id, quantity],
-  );
-  return row ?? null;
-}
-
 export async function revokeCertificateRow(ctx: Db, id: number, reason: string, at: Date): Promise<OriginCertificateRow | undefined> {
   const [row] = await ctx.em.execute<OriginCertificateRow[]>(
     `update origin_certificate set status = 'REVOKED', revoked_at = ?, revoke_reason = ? where id = ? and status <> 'REVOKED' returning ${originCertificateTable.list}`,

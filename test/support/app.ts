@@ -117,7 +117,7 @@ export async function createTestApp(
     },
     async reset() {
       // the seeded checklists (version 1 of the seeded kinds) stay; a version or a kind a test added goes, so the next test sees the seed
-      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart`);
+      await admin.query(`set session_replication_role = replica; truncate ${TABLES.join(', ')} restart identity cascade; alter sequence registration_card_seq restart; alter sequence received_lot_serial restart`);
       await admin.query('delete from checklist_template where version > 1 or operator_kind <> all($1::text[])', [SEED_CHECKLISTS.map((c) => c.kind)]);
       await admin.query('set session_replication_role = origin');
       // and the queue's jobs for them, where a test app started the queue
