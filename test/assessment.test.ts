@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { ASSESSMENT_LINK_TTL_MS, assessmentLink } from '../src/assessment/assessment-link.service';
 import { assessmentPdf } from '../src/assessment/assessment.pdf';
 import { createPlanItem, updatePlanProgress } from '../src/assessment/plan.service';
+import type { ScorecardModel } from '../src/assessment/assessment.model';
 import { townAssessment, unitScorecard, villageScorecard } from '../src/assessment/scorecard.service';
 import { recordTraining } from '../src/assessment/training.service';
 import { createAccount } from '../src/auth/account.service';
@@ -135,6 +136,16 @@ describe('the scorecard of a hand-built town', () => {
     ]);
     // (8 + 7.5 + 5.26 + 5 + 5 + 5 + 5 + 6.25) = 47.01 of the 80 points that apply → 58.76… → 58.8 of 100
     expect(card.total).toBe(58.8);
+
+    // the self-assessment reads every village at once, the town's records grouped by village, in three statements
+    // whatever the number of villages (the town's card, the villages, their counts): each card as villageScorecard gives it
+    let report: Awaited<ReturnType<typeof townAssessment>> | undefined;
+    expect(await t.countStatements(async () => { report = await townAssessment(town.regulator, year); })).toBe(3);
+    const numbers = (c: ScorecardModel) => [c.village, c.total, c.indicators.map((i) => [i.code, i.numerator, i.denominator, i.value, i.score, i.met])];
+    expect(report!.villages.map(numbers)).toEqual([
+      numbers(await villageScorecard(town.regulator, year, 'Dongcun')), numbers(await villageScorecard(town.regulator, year, 'Xicun')),
+    ]);
+    expect(report!.villages[0].total).toBe(58.8);
 
     // the drill-down lists exactly the counted records, page by page
     const registration = row('REGISTRATION_COVERAGE').evidence;

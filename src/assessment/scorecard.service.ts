@@ -7,8 +7,8 @@ import { marketById } from '../tables/market.table';
 import { operatorById } from '../tables/operator.table';
 import * as v from '../validation';
 import type { EvidenceModel, IndicatorScoreModel, ScorecardModel, ScorecardScope } from './assessment.model';
-import { INDICATORS, scoreOf, totalOf, type IndicatorCode } from './indicators';
-import { indicatorEvidence, knownVillages, scorecardCounts } from './scorecard.sql';
+import { INDICATORS, scoreOf, totalOf, type Indicator, type IndicatorCode } from './indicators';
+import { indicatorEvidence, knownVillages, scorecardCounts, villageScorecardCounts } from './scorecard.sql';
 
 /** A scorecard reads much of a year: its statements get ten times the public lookup's time. */
 const timeoutOf = (ctx: Context) => ctx.config.limits.publicStatementTimeoutMs * 10;
@@ -38,10 +38,8 @@ function assertSeesVillage(ctx: Context, village: string | null): void {
   throw forbidden('This account may see only its own village');
 }
 
-/** The scorecard of one scope, read within `tx`; one statement. */
-async function scorecardIn(tx: Db, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
-  const indicators = INDICATORS.filter((i) => i.appliesTo.includes(scope.kind));
-  const counts = await scorecardCounts(tx, indicators.map((i) => i.code), scope);
+/** A scorecard of `scope` from its indicators' counts. */
+function scorecardFrom(scope: ScorecardScope, unitName: string | null, indicators: readonly Indicator[], counts: Map<IndicatorCode, { counted: number; total: number }>): ScorecardModel {
   const scores: IndicatorScoreModel[] = indicators.map((indicator) => {
     const { counted, total } = counts.get(indicator.code)!;
     const denominator = indicator.perYear ?? total;
@@ -53,18 +51,28 @@ async function scorecardIn(tx: Db, scope: ScorecardScope, unitName: string | nul
   return { year: scope.year, kind: scope.kind, village: scope.village, unitId: scope.unitId, unitName, indicators: scores, total: totalOf(scores), asOf: scope.asOf };
 }
 
+const indicatorsOf = (kind: ScorecardScope['kind']) => INDICATORS.filter((i) => i.appliesTo.includes(kind));
+
+/** The scorecard of one scope, read within `tx`; one statement. */
+async function scorecardIn(tx: Db, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
+  const indicators = indicatorsOf(scope.kind);
+  return scorecardFrom(scope, unitName, indicators, await scorecardCounts(tx, indicators.map((i) => i.code), scope));
+}
+
 function scorecardOf(ctx: Context, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
   return withReadOnlyTransaction(ctx, timeoutOf(ctx), (tx) => scorecardIn(tx, scope, unitName));
 }
 
 /**
- * Every known village's scorecard for the year, read within the caller's transaction (one statement for the villages,
- * one a village). The caller has checked that its viewer sees every village (a regulator or an admin).
+ * Every known village's scorecard for the year, read within the caller's transaction: two statements however many
+ * villages (the town's records grouped by village), each card what `villageScorecard` gives for its village. The caller
+ * has checked that its viewer sees every village (a regulator or an admin).
  */
 export async function villageScorecardsIn(tx: Db, year: number, timeZone: string, now: Date): Promise<ScorecardModel[]> {
-  const cards: ScorecardModel[] = [];
-  for (const village of await knownVillages(tx)) cards.push(await scorecardIn(tx, scopeOf(timeZone, 'VILLAGE', year, village, null, now), null));
-  return cards;
+  const villages = await knownVillages(tx);
+  const indicators = indicatorsOf('VILLAGE');
+  const counts = await villageScorecardCounts(tx, indicators.map((i) => i.code), scopeOf(timeZone, 'TOWN', year, null, null, now), villages);
+  return villages.map((village) => scorecardFrom(scopeOf(timeZone, 'VILLAGE', year, village, null, now), null, indicators, counts.get(village)!));
 }
 
 /** The village's scorecard for the year: every indicator that applies to a village, computed from what was recorded. */
