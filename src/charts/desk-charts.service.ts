@@ -118,7 +118,8 @@ const VILLAGE_INDICATORS = INDICATORS.filter((i) => i.appliesTo.includes('VILLAG
 
 /**
  * Each known village's scorecard for this local year, as `villageScorecard` works it out: the total (out of 100 over
- * the indicators that apply) and each indicator's score, null where it does not apply; one statement a village.
+ * the indicators that apply) and each indicator's score, null where it does not apply; two statements however many
+ * villages.
  */
 async function villageScorecards(tx: Db, now: Date, timeZone: string): Promise<DeskChart> {
   const year = Number(localDate(now, timeZone).slice(0, 4));
@@ -145,7 +146,7 @@ const CHART_SOURCES: ((tx: Db, w: ChartWindow, now: Date, timeZone: string) => P
 
 /**
  * The regulator desk's charts over the window ending `now` (the village scorecards: this local year so far), read in
- * one read-only transaction: seven statements and one a known village.
+ * one read-only transaction: at most nine statements.
  */
 export async function deskCharts(ctx: Db & Pick<Context, 'config'>, w: ChartWindow, now: Date): Promise<DeskChart[]> {
   const timeZone = ctx.config.timeZone;
