@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { INDICATORS } from '../../src/assessment/indicators';
-import { chartWindow } from '../../src/charts/desk-charts.service';
+import { chartWindow, deskCharts } from '../../src/charts/desk-charts.service';
 import { DEFAULT_LIMITS } from '../../src/config';
 import { CREDIT_RULES } from '../../src/credit/rules';
 import { Grade, Role } from '../../src/entities/enums';
@@ -165,6 +165,13 @@ describe('GET /regulator/charts', () => {
       const card = ok(await t.gql(`query($year: Int!, $village: String!) { villageScorecard(year: $year, village: $village) { total indicators { code score } } }`, { year, village }, regulator)).villageScorecard;
       expect([village, ...chart.series.map((s: { values: (number | null)[] }) => s.values[i])]).toEqual([village, card.total, ...card.indicators.map((x: { score: number | null }) => x.score)]);
     }
+  });
+
+  it('reads every chart in nine statements, the villages in two however many there are', async () => {
+    const now = new Date();
+    const read = () => deskCharts({ em: t.orm.em.fork(), config: t.config }, chartWindow(now, t.config.timeZone), now);
+    // grades 2, rules 1, gate decisions 2 (the counts, their markets), tests 1, incidents 1, villages 2 (their names, their counts)
+    expect(await t.countStatements(read)).toBe(9);
   });
 
   it('shortens the window on request and refuses what it cannot read', async () => {
