@@ -24,6 +24,7 @@ import { registerTextInputCheck } from './web/text-input';
 import { NotificationHub } from './notify/live';
 import { registerGraphqlWsRoutes } from './web/graphql-ws.routes';
 import { registerLiveNotificationRoutes } from './web/notify-live.routes';
+import { dropSilentConnectionsOnClose } from './web/silent-connections';
 
 export interface App {
   fastify: FastifyInstance;
@@ -61,6 +62,8 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     // (a boolean, a hop count or a list; the cast only picks one of fastify's overloads)
     trustProxy: config.trustProxy as boolean,
   });
+
+  dropSilentConnectionsOnClose(fastify);
 
   // main.ts keeps the secret under the data dir; an app built without one (tests) draws with its own
   config.samplingSecret ??= randomBytes(32).toString('hex');

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ASSESSMENT_LINK_TTL_MS, assessmentLink } from '../src/assessment/assessment-link.service';
 import { assessmentPdf } from '../src/assessment/assessment.pdf';
 import { createPlanItem, updatePlanProgress } from '../src/assessment/plan.service';
+import type { ScorecardModel } from '../src/assessment/assessment.model';
 import { townAssessment, unitScorecard, villageScorecard } from '../src/assessment/scorecard.service';
 import { recordTraining } from '../src/assessment/training.service';
 import { createAccount } from '../src/auth/account.service';
@@ -135,6 +137,16 @@ describe('the scorecard of a hand-built town', () => {
     // (8 + 7.5 + 5.26 + 5 + 5 + 5 + 5 + 6.25) = 47.01 of the 80 points that apply → 58.76… → 58.8 of 100
     expect(card.total).toBe(58.8);
 
+    // the self-assessment reads every village at once, the town's records grouped by village, in three statements
+    // whatever the number of villages (the town's card, the villages, their counts): each card as villageScorecard gives it
+    let report: Awaited<ReturnType<typeof townAssessment>> | undefined;
+    expect(await t.countStatements(async () => { report = await townAssessment(town.regulator, year); })).toBe(3);
+    const numbers = (c: ScorecardModel) => [c.village, c.total, c.indicators.map((i) => [i.code, i.numerator, i.denominator, i.value, i.score, i.met])];
+    expect(report!.villages.map(numbers)).toEqual([
+      numbers(await villageScorecard(town.regulator, year, 'Dongcun')), numbers(await villageScorecard(town.regulator, year, 'Xicun')),
+    ]);
+    expect(report!.villages[0].total).toBe(58.8);
+
     // the drill-down lists exactly the counted records, page by page
     const registration = row('REGISTRATION_COVERAGE').evidence;
     expect(registration.nodes).toEqual([
@@ -254,6 +266,54 @@ describe('the plan, the work ledger and the self-assessment', () => {
     expect([wrong.statusCode, wrong.json().error.field]).toEqual([400, 'file']);
     const anonymous = await t.app.fastify.inject({ url: `/ledger/work/${month}.csv` });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('opens the self-assessment by a short-lived link made under a regulator token, for that year, while the account may read it', async () => {
+    const auth = (tok: string) => ({ authorization: `Bearer ${tok}` });
+    const made = await t.app.fastify.inject({ url: `/assessment/${year}.link?lang=en`, headers: auth(f.regulator) });
+    expect([made.statusCode, made.headers['cache-control']]).toEqual([200, 'no-store']);
+    const link = made.json();
+    const key = new URL(link.url, 'http://x').searchParams.get('key')!;
+    expect(link.url).toBe(`/assessment/${year}?lang=en&key=${encodeURIComponent(key)}`);
+    expect(link.pdfUrl).toBe(`/assessment/${year}.pdf?lang=en&key=${encodeURIComponent(key)}`);
+    // 15 minutes, to the second
+    expect(Math.abs(new Date(link.expiresAt).getTime() - (Date.now() + ASSESSMENT_LINK_TTL_MS))).toBeLessThan(2_000);
+
+    // no token: the page, its PDF and its other language, each link carrying the key along
+    const page = await t.app.fastify.inject({ url: link.url });
+    expect([page.statusCode, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.body).toContain(`<a href="/assessment/${year}.pdf?lang=en&amp;key=${key}">Download PDF</a>`);
+    expect(page.body).toContain(`<a href="/assessment/${year}?key=${key}&amp;lang=zh" hreflang="zh" lang="zh">`);
+    const pdf = await t.app.fastify.inject({ url: link.pdfUrl });
+    expect([pdf.statusCode, pdf.headers['content-type'], pdf.rawPayload.subarray(0, 5).toString('latin1')]).toEqual([200, 'application/pdf', '%PDF-']);
+
+    const refused = async (url: string) => {
+      const res = await t.app.fastify.inject({ url });
+      return [res.statusCode, res.json().error.code];
+    };
+    // another year, a changed signature, a changed account or expiry, a key that is no key
+    expect(await refused(`/assessment/${year - 1}?key=${key}`)).toEqual([401, 'UNAUTHENTICATED']);
+    const regulator = await as(Role.REGULATOR);
+    const [id, expires, sig] = key.split('.');
+    const flipped = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+    for (const k of [`${id}.${expires}.${flipped}`, `${regulator.id}.${expires}.${sig}`, `${id}.${Number(expires) + 600}.${sig}`, 'x', '']) {
+      expect([k, ...(await refused(`/assessment/${year}?key=${encodeURIComponent(k)}`))]).toEqual([k, 401, 'UNAUTHENTICATED']);
+    }
+    // an expired link, made 16 minutes ago
+    const old = assessmentLink(regulator.ctx, year, 'zh', new Date(Date.now() - 16 * 60_000));
+    expect(await refused(old.url)).toEqual([401, 'UNAUTHENTICATED']);
+    // a live one stops when its account is revoked
+    const fresh = assessmentLink(regulator.ctx, year, 'zh');
+    expect((await t.app.fastify.inject({ url: fresh.url })).statusCode).toBe(200);
+    await t.sql(`update account set revoked_at = now() where id = $1`, [regulator.id]);
+    expect(await refused(fresh.url)).toEqual([401, 'UNAUTHENTICATED']);
+
+    // only a regulator's or an admin's token makes one, and a link makes none
+    expect((await t.app.fastify.inject({ url: `/assessment/${year}.link` })).statusCode).toBe(401);
+    expect((await t.app.fastify.inject({ url: `/assessment/${year}.link`, headers: auth((await as(Role.INSPECTOR)).token) })).statusCode).toBe(403);
+    const chained = await t.app.fastify.inject({ url: `/assessment/${year}.link?key=${encodeURIComponent(key)}`, headers: auth(f.regulator) });
+    expect([chained.statusCode, chained.json().error.field]).toEqual([400, 'key']);
+    expect((await t.app.fastify.inject({ url: `/assessment/${year}.link?key=${encodeURIComponent(key)}` })).statusCode).toBe(401);
   });
 
   it('writes the self-assessment as a page and as a PDF with every indicator', async () => {

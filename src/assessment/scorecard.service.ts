@@ -1,5 +1,5 @@
 import { isRegulator } from '../auth/access';
-import { withReadOnlyTransaction, type Context } from '../context';
+import { withReadOnlyTransaction, type Context, type Db } from '../context';
 import { AssessedUnitKind, OperatorKind, Role } from '../entities/enums';
 import { badInput, forbidden, notFound, unauthenticated } from '../errors';
 import { localDate, localDayStart } from '../local-time';
@@ -7,8 +7,8 @@ import { marketById } from '../tables/market.table';
 import { operatorById } from '../tables/operator.table';
 import * as v from '../validation';
 import type { EvidenceModel, IndicatorScoreModel, ScorecardModel, ScorecardScope } from './assessment.model';
-import { INDICATORS, scoreOf, totalOf, type IndicatorCode } from './indicators';
-import { indicatorCounts, indicatorEvidence, knownVillages } from './scorecard.sql';
+import { INDICATORS, scoreOf, totalOf, type Indicator, type IndicatorCode } from './indicators';
+import { indicatorEvidence, knownVillages, scorecardCounts, villageScorecardCounts } from './scorecard.sql';
 
 /** A scorecard reads much of a year: its statements get ten times the public lookup's time. */
 const timeoutOf = (ctx: Context) => ctx.config.limits.publicStatementTimeoutMs * 10;
@@ -20,14 +20,13 @@ export function assessmentYear(field: string, value: number | string): number {
 }
 
 /** The year's bounds in the county's local time; what has fallen due is judged now, or at the year's end once it is over. */
-function scopeOf(ctx: Context, kind: ScorecardScope['kind'], year: number, village: string | null, unitId: number | null, now: Date): ScorecardScope {
-  const tz = ctx.config.timeZone;
+function scopeOf(timeZone: string, kind: ScorecardScope['kind'], year: number, village: string | null, unitId: number | null, now: Date): ScorecardScope {
   const startDate = `${year}-01-01`;
   const endDate = `${year + 1}-01-01`;
-  const start = localDayStart(startDate, tz);
-  const end = localDayStart(endDate, tz);
+  const start = localDayStart(startDate, timeZone);
+  const end = localDayStart(endDate, timeZone);
   const asOf = new Date(Math.max(start.getTime(), Math.min(now.getTime(), end.getTime())));
-  return { kind, year, village, unitId, start, end, startDate, endDate, asOf, asOfDate: localDate(new Date(Math.max(start.getTime(), asOf.getTime() - 1)), tz) };
+  return { kind, year, village, unitId, start, end, startDate, endDate, asOf, asOfDate: localDate(new Date(Math.max(start.getTime(), asOf.getTime() - 1)), timeZone) };
 }
 
 /** Regulators and admins see every scorecard; a village assistant its own village's and its units'. */
@@ -39,21 +38,41 @@ function assertSeesVillage(ctx: Context, village: string | null): void {
   throw forbidden('This account may see only its own village');
 }
 
-async function scorecardOf(ctx: Context, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
-  const indicators = INDICATORS.filter((i) => i.appliesTo.includes(scope.kind));
-  const scores = await withReadOnlyTransaction(ctx, timeoutOf(ctx), async (tx) => {
-    const out: IndicatorScoreModel[] = [];
-    for (const indicator of indicators) {
-      const { counted, total } = await indicatorCounts(tx, indicator.code, scope);
-      const denominator = indicator.perYear ?? total;
-      out.push({
-        code: indicator.code, zh: indicator.zh, en: indicator.en, formulaZh: indicator.formulaZh, formulaEn: indicator.formulaEn,
-        weight: indicator.weight, target: indicator.target, numerator: counted, denominator, ...scoreOf(indicator, counted, denominator), scope,
-      });
-    }
-    return out;
+/** A scorecard of `scope` from its indicators' counts. */
+function scorecardFrom(scope: ScorecardScope, unitName: string | null, indicators: readonly Indicator[], counts: Map<IndicatorCode, { counted: number; total: number }>): ScorecardModel {
+  const scores: IndicatorScoreModel[] = indicators.map((indicator) => {
+    const { counted, total } = counts.get(indicator.code)!;
+    const denominator = indicator.perYear ?? total;
+    return {
+      code: indicator.code, zh: indicator.zh, en: indicator.en, formulaZh: indicator.formulaZh, formulaEn: indicator.formulaEn,
+      weight: indicator.weight, target: indicator.target, numerator: counted, denominator, ...scoreOf(indicator, counted, denominator), scope,
+    };
   });
   return { year: scope.year, kind: scope.kind, village: scope.village, unitId: scope.unitId, unitName, indicators: scores, total: totalOf(scores), asOf: scope.asOf };
+}
+
+const indicatorsOf = (kind: ScorecardScope['kind']) => INDICATORS.filter((i) => i.appliesTo.includes(kind));
+
+/** The scorecard of one scope, read within `tx`; one statement. */
+async function scorecardIn(tx: Db, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
+  const indicators = indicatorsOf(scope.kind);
+  return scorecardFrom(scope, unitName, indicators, await scorecardCounts(tx, indicators.map((i) => i.code), scope));
+}
+
+function scorecardOf(ctx: Context, scope: ScorecardScope, unitName: string | null): Promise<ScorecardModel> {
+  return withReadOnlyTransaction(ctx, timeoutOf(ctx), (tx) => scorecardIn(tx, scope, unitName));
+}
+
+/**
+ * Every known village's scorecard for the year, read within the caller's transaction: two statements however many
+ * villages (the town's records grouped by village), each card what `villageScorecard` gives for its village. The caller
+ * has checked that its viewer sees every village (a regulator or an admin).
+ */
+export async function villageScorecardsIn(tx: Db, year: number, timeZone: string, now: Date): Promise<ScorecardModel[]> {
+  const villages = await knownVillages(tx);
+  const indicators = indicatorsOf('VILLAGE');
+  const counts = await villageScorecardCounts(tx, indicators.map((i) => i.code), scopeOf(timeZone, 'TOWN', year, null, null, now), villages);
+  return villages.map((village) => scorecardFrom(scopeOf(timeZone, 'VILLAGE', year, village, null, now), null, indicators, counts.get(village)!));
 }
 
 /** The village's scorecard for the year: every indicator that applies to a village, computed from what was recorded. */
@@ -61,7 +80,7 @@ export async function villageScorecard(ctx: Context, yearInput: number | string,
   const year = assessmentYear('year', yearInput);
   const village = v.text('village', villageInput, 100);
   assertSeesVillage(ctx, village);
-  return scorecardOf(ctx, scopeOf(ctx, 'VILLAGE', year, village, null, now), null);
+  return scorecardOf(ctx, scopeOf(ctx.config.timeZone, 'VILLAGE', year, village, null, now), null);
 }
 
 /** A canteen's (an operator of kind CANTEEN) or a market's scorecard for the year. */
@@ -85,17 +104,17 @@ export async function unitScorecard(ctx: Context, yearInput: number | string, ki
     throw badInput('kind', 'must be CANTEEN or MARKET');
   }
   assertSeesVillage(ctx, village);
-  return scorecardOf(ctx, scopeOf(ctx, kind, year, village, id, now), name);
+  return scorecardOf(ctx, scopeOf(ctx.config.timeZone, kind, year, village, id, now), name);
 }
 
 /** The whole town's scorecard, and each known village's: what the year's self-assessment reports. Regulators and admins. */
 export async function townAssessment(ctx: Context, yearInput: number | string, now = new Date()): Promise<{ town: ScorecardModel; villages: ScorecardModel[] }> {
   const year = assessmentYear('year', yearInput);
   if (!isRegulator(ctx.viewer)) throw forbidden('Requires role ADMIN or REGULATOR');
-  const town = await scorecardOf(ctx, scopeOf(ctx, 'TOWN', year, null, null, now), null);
-  const villages: ScorecardModel[] = [];
-  for (const village of await knownVillages(ctx)) villages.push(await scorecardOf(ctx, scopeOf(ctx, 'VILLAGE', year, village, null, now), null));
-  return { town, villages };
+  return withReadOnlyTransaction(ctx, timeoutOf(ctx), async (tx) => ({
+    town: await scorecardIn(tx, scopeOf(ctx.config.timeZone, 'TOWN', year, null, null, now), null),
+    villages: await villageScorecardsIn(tx, year, ctx.config.timeZone, now),
+  }));
 }
 
 function encodeEvidenceCursor(e: Pick<EvidenceModel, 'kind' | 'id'>): string {

@@ -14,7 +14,7 @@ export interface OperatorScoredEvent extends ScoredEvent {
 
 /** One line or bar series of a chart: a value per label, null where there is nothing to show (a rate of no tests). */
 export interface ChartSeries {
-  /** What the series counts: a grade, a decision, a test result … the desk names it in the page's language. */
+  /** What the series counts: a grade, a decision, a test result, a score … the desk names it in the page's language. */
   key: string;
   /** The market a series of gate decisions belongs to. */
   market?: { id: number; name: string };
@@ -23,9 +23,11 @@ export interface ChartSeries {
 
 /** The data of one chart on the regulator's desk; the same numbers fill the table behind it. */
 export interface DeskChart {
-  /** grades, creditRules, gateDecisions, testPassRate, incidents (and any chart added to CHART_SOURCES). */
+  /** grades, creditRules, gateDecisions, testPassRate, incidents, villageScorecards (and any chart added to CHART_SOURCES). */
   key: string;
-  /** Local months (YYYY-MM), local days (YYYY-MM-DD) or codes (rule codes). */
+  /** The year a chart of one year covers (the village scorecards). */
+  year?: number;
+  /** Local months (YYYY-MM), local days (YYYY-MM-DD), codes (rule codes) or names (villages). */
   labels: string[];
   series: ChartSeries[];
 }

@@ -1,3 +1,6 @@
+import type { ScorecardModel } from '../assessment/assessment.model';
+import { INDICATORS } from '../assessment/indicators';
+import { villageScorecardsIn } from '../assessment/scorecard.service';
 import { withReadOnlyTransaction, type Context, type Db } from '../context';
 import { CREDIT_RULES } from '../credit/rules';
 import { computeCredit } from '../credit/score';
@@ -110,9 +113,27 @@ async function incidents(tx: Db, w: ChartWindow, timeZone: string): Promise<Desk
   return { key: 'incidents', labels: w.months, series: seriesOf(counts, w.months, ['incidents', 'drills']) };
 }
 
+/** The indicators a village is scored on, in the scorecard's order: the columns of the village chart's table. */
+const VILLAGE_INDICATORS = INDICATORS.filter((i) => i.appliesTo.includes('VILLAGE')).map((i) => i.code);
+
+/**
+ * Each known village's scorecard for this local year, as `villageScorecard` works it out: the total (out of 100 over
+ * the indicators that apply) and each indicator's score, null where it does not apply; two statements however many
+ * villages.
+ */
+async function villageScorecards(tx: Db, now: Date, timeZone: string): Promise<DeskChart> {
+  const year = Number(localDate(now, timeZone).slice(0, 4));
+  const cards = await villageScorecardsIn(tx, year, timeZone, now);
+  const scoreOf = (card: ScorecardModel, code: string) => card.indicators.find((i) => i.code === code)?.score ?? null;
+  return {
+    key: 'villageScorecards', year, labels: cards.map((c) => c.village!),
+    series: [{ key: 'total', values: cards.map((c) => c.total) }, ...VILLAGE_INDICATORS.map((code) => ({ key: code, values: cards.map((c) => scoreOf(c, code)) }))],
+  };
+}
+
 /**
  * The charts the desk draws, in order. Another chart is one more entry here (and, for its own colours and texts, one
- * in assets/desk-charts.js): the village scorecards hang here once `villageScorecard` exists.
+ * in assets/desk-charts.js).
  */
 const CHART_SOURCES: ((tx: Db, w: ChartWindow, now: Date, timeZone: string) => Promise<DeskChart>)[] = [
   (tx, w, now, tz) => gradesOverTime(tx, w, now, tz),
@@ -120,9 +141,13 @@ const CHART_SOURCES: ((tx: Db, w: ChartWindow, now: Date, timeZone: string) => P
   (tx, w, _now, tz) => gateDecisions(tx, w, tz),
   (tx, w, _now, tz) => testPassRate(tx, w, tz),
   (tx, w, _now, tz) => incidents(tx, w, tz),
+  (tx, _w, now, tz) => villageScorecards(tx, now, tz),
 ];
 
-/** The regulator desk's charts over the window ending `now`, read in one read-only transaction; six statements. */
+/**
+ * The regulator desk's charts over the window ending `now` (the village scorecards: this local year so far), read in
+ * one read-only transaction: at most nine statements.
+ */
 export async function deskCharts(ctx: Db & Pick<Context, 'config'>, w: ChartWindow, now: Date): Promise<DeskChart[]> {
   const timeZone = ctx.config.timeZone;
   return withReadOnlyTransaction(ctx, ctx.config.limits.publicStatementTimeoutMs * 10, async (tx) => {

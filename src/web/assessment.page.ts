@@ -19,8 +19,11 @@ function row(s: IndicatorScoreModel, lang: Lang) {
 </tr>`;
 }
 
-/** The year's self-assessment: the town's total, every indicator with its evidence counts, the shortcomings, each village's total. */
-export function renderAssessmentPage(report: { town: ScorecardModel; villages: ScorecardModel[] }, lang: Lang, timeZone: string, path: string): string {
+/**
+ * The year's self-assessment: the town's total, every indicator with its evidence counts, the shortcomings, each
+ * village's total. Opened by a link's `key`, its own links (the PDF, the other language) carry the key along.
+ */
+export function renderAssessmentPage(report: { town: ScorecardModel; villages: ScorecardModel[] }, lang: Lang, timeZone: string, path: string, key?: string): string {
   const t = REPORT_TEXT[lang];
   const p = PAGE_TEXT[lang];
   const { town } = report;
@@ -29,7 +32,7 @@ export function renderAssessmentPage(report: { town: ScorecardModel; villages: S
 <h1>${t.title(town.year)}</h1>
 <p class="lead">${t.asOf} ${localDate(town.asOf, timeZone)}</p>
 <p class="total">${t.total}: <span id="total">${town.total ?? t.notApplicable}</span> / 100</p>
-<p class="actions"><a href="${`/assessment/${town.year}.pdf?lang=${lang}`}">${p.pdf}</a></p>
+<p class="actions"><a href="${`/assessment/${town.year}.pdf?${new URLSearchParams({ lang, ...(key ? { key } : {}) })}`}">${p.pdf}</a></p>
 <table id="indicators">
 <caption>${t.indicator}</caption>
 <thead><tr><th scope="col">${t.indicator} · ${t.formula}</th><th scope="col">${t.counts}</th><th scope="col">${t.value}</th><th scope="col">${t.target}</th><th scope="col">${t.score}</th><th scope="col">${t.met}</th></tr></thead>
@@ -44,7 +47,7 @@ ${report.villages.length ? html`<table id="villages"><caption>${t.villages}</cap
 <p class="source">${t.source}: ${INDICATORS_SOURCE}</p>
 </main>`;
   return layout({
-    lang, title: t.title(town.year), body, path, private: true, stylesheets: ['/static/assessment.css'],
+    lang, title: t.title(town.year), body, path, keepQuery: key ? { key } : undefined, private: true, stylesheets: ['/static/assessment.css'],
     description: lang === 'zh'
       ? `${town.year} 年食品安全示范创建自评报告：每项评价指标的得分、依据和不足。`
       : `The ${town.year} self-assessment against the county's food-safety evaluation indicators: each score, its evidence and the shortcomings.`,

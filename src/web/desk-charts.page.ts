@@ -1,3 +1,4 @@
+import { INDICATORS } from '../assessment/indicators';
 import { CREDIT_RULES } from '../credit/rules';
 import { html, jsonData, raw, type SafeHtml } from './html';
 import { OPERATOR_KIND, TEST_RESULT, UNIT, type Lang } from './i18n';
@@ -18,8 +19,17 @@ const TEXT = {
       gateDecisions: '各市场每日入场查验结果',
       testPassRate: '检测合格率（每月）',
       incidents: '每月报告的食品安全事件',
+      villageScorecards: '各村考核得分（{year} 年，满分 100）',
     },
-    columns: { month: '月份', day: '日期', rule: '规则', events: '记录数', passRate: '合格率 %', PASS: '合格', FAIL: '不合格', incidents: '事件', drills: '演练' },
+    columns: {
+      month: '月份', day: '日期', rule: '规则', events: '记录数', passRate: '合格率 %', PASS: '合格', FAIL: '不合格', incidents: '事件', drills: '演练',
+      village: '村', total: '总分',
+    },
+    villageDetail: '查看一个村的各项得分',
+    village: '村',
+    pickVillage: '请选择',
+    notApplicable: '不适用',
+    scoreOf: '{score} / {weight} 分',
     decisions: { ACCEPTED: '准入', TEST_REQUIRED: '需快检', REJECTED: '拒绝' },
     impact: '向下影响图',
     impactIntro: '输入批次编号或标签上的追溯码，查看该批次流向了谁、到了哪些市场。用方向键在批次间移动，回车查看详情或展开。',
@@ -59,8 +69,17 @@ const TEXT = {
       gateDecisions: 'Gate decisions per market per day',
       testPassRate: 'Test pass rate (per month)',
       incidents: 'Food-safety incidents reported per month',
+      villageScorecards: 'Village scorecards ({year}, out of 100)',
     },
-    columns: { month: 'Month', day: 'Day', rule: 'Rule', events: 'Events', passRate: 'Pass rate %', PASS: 'Pass', FAIL: 'Fail', incidents: 'Incidents', drills: 'Drills' },
+    columns: {
+      month: 'Month', day: 'Day', rule: 'Rule', events: 'Events', passRate: 'Pass rate %', PASS: 'Pass', FAIL: 'Fail', incidents: 'Incidents', drills: 'Drills',
+      village: 'Village', total: 'Total',
+    },
+    villageDetail: "One village's score on each indicator",
+    village: 'Village',
+    pickVillage: 'Choose',
+    notApplicable: 'n/a',
+    scoreOf: '{score} of {weight}',
     decisions: { ACCEPTED: 'Accepted', TEST_REQUIRED: 'Test required', REJECTED: 'Rejected' },
     impact: 'Forward impact graph',
     impactIntro: 'Enter a batch id or the code on a label to see who received the lot and where it went. Arrow keys move between lots; Enter shows details or expands.',
@@ -97,6 +116,7 @@ const labels = (table: Record<string, { zh: string; en: string }>, lang: Lang) =
 export function deskChartSections(lang: Lang): SafeHtml {
   const t = TEXT[lang];
   const rules = Object.fromEntries(Object.values(CREDIT_RULES).map((r) => [r.code, lang === 'zh' ? r.zh : r.en]));
+  const indicators = Object.fromEntries(INDICATORS.map((i) => [i.code, { name: lang === 'zh' ? i.zh : i.en, weight: i.weight }]));
   return html`<section class="card" id="charts" aria-labelledby="charts-title">
 <h2 id="charts-title">${t.charts}</h2>
 <p class="sub">${t.chartsIntro}</p>
@@ -120,5 +140,5 @@ export function deskChartSections(lang: Lang): SafeHtml {
 <section id="impact-details" class="hidden" aria-live="polite" aria-labelledby="impact-details-title"><h3 id="impact-details-title">${t.details}</h3><dl id="impact-facts"></dl></section>
 </div>
 </section>
-${raw(jsonData('desk-charts-text', { lang, ...t, rules, kinds: labels(OPERATOR_KIND, lang), results: labels(TEST_RESULT, lang), units: labels(UNIT, lang) }))}`;
+${raw(jsonData('desk-charts-text', { lang, ...t, rules, indicators, kinds: labels(OPERATOR_KIND, lang), results: labels(TEST_RESULT, lang), units: labels(UNIT, lang) }))}`;
 }

@@ -87,6 +87,13 @@ const TEXT = {
     needBatch: '请填写批次编号。',
     needReason: '请填写召回原因。',
     needOperator: '请填写经营主体编号。',
+    assessment: '年度自评报告',
+    assessmentIntro: '按县级考核指标生成的本镇自评报告：各项得分、依据与不足。报告在新标签页中打开，可打印或下载 PDF；打开链接 15 分钟内有效。',
+    year: '年度',
+    openAssessment: '打开自评报告',
+    assessmentLinks: '报告链接（{time} 前有效）：',
+    assessmentPage: '网页版',
+    assessmentPdf: 'PDF',
     error: '出错',
   },
   en: {
@@ -169,6 +176,13 @@ const TEXT = {
     needBatch: 'Enter a batch id.',
     needReason: 'Enter the reason for the recall.',
     needOperator: 'Enter an operator id.',
+    assessment: 'Self-assessment',
+    assessmentIntro: "The town's self-assessment against the county's evaluation indicators: each score, its evidence, the shortcomings. It opens in a new tab, to print or save as PDF; its link works for 15 minutes.",
+    year: 'Year',
+    openAssessment: 'Open the self-assessment',
+    assessmentLinks: 'Links (valid until {time}):',
+    assessmentPage: 'page',
+    assessmentPdf: 'PDF',
     error: 'Error',
   },
 };
@@ -273,6 +287,17 @@ ${renderDeskIncidents(lang, timeZone, utcOffset(timeZone))}
 </div>
 <p class="fail" id="recall-error" role="alert"></p>
 <div id="recall-result" class="hidden"><h3 id="recall-title"></h3><dl id="recall-summary"></dl></div>
+</section>
+
+<section class="card" id="assessment" aria-labelledby="assessment-title">
+<h2 id="assessment-title">${t.assessment}</h2>
+<p class="sub">${t.assessmentIntro}</p>
+<form id="assessment-form" autocomplete="off" class="row">
+<div><label for="assessment-year">${t.year}</label><input id="assessment-year" name="year" type="text" inputmode="numeric" maxlength="4" pattern="[0-9]{4}"></div>
+<div><button type="submit" id="assessment-open">${t.openAssessment}</button></div>
+</form>
+<p class="sub hidden" id="assessment-links"><span id="assessment-until"></span> <a id="assessment-page" target="_blank" rel="noopener">${t.assessmentPage}</a> · <a id="assessment-pdf" target="_blank" rel="noopener">${t.assessmentPdf}</a></p>
+<p class="fail" id="assessment-error" role="alert"></p>
 </section>
 ${deskChartSections(lang)}
 </div>

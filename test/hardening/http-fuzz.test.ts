@@ -119,7 +119,7 @@ const ROUTES: Record<string, Route> = {
   '/exports/credit.csv': () => fc.constant('/exports/credit.csv'),
   '/exports/registry.csv': () => fc.constant('/exports/registry.csv'),
   '/ledger/work/:file': () => fc.tuple(fc.constantFrom('2026-11', '2026-13', '1999-01', 'x'), fc.constantFrom('.csv', '.xlsx', '', '.pdf')).map(([m, e]) => `/ledger/work/${m}${e}`),
-  '/assessment/:file': () => fc.constantFrom('2026', '2026.pdf', '1999', '99999', 'x.pdf', '2026.csv').map((f) => `/assessment/${f}`),
+  '/assessment/:file': () => fc.constantFrom('2026', '2026.pdf', '2026.link', '1999', '99999', 'x.pdf', '2026.csv').map((f) => `/assessment/${f}`),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
   '/exports/fsma204/batches/:file': (s) => fc.tuple(near([s.batchId]), fc.constantFrom('.csv', '.xlsx', '', '.pdf')).map(([id, e]) => `/exports/fsma204/batches/${id}${e}`),
   '/exports/fsma204/:file': () => fc.constantFrom('events.csv', 'events.xlsx', 'events', 'x.csv').map((n) => `/exports/fsma204/${n}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`),

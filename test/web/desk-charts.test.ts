@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { chartWindow } from '../../src/charts/desk-charts.service';
+import { INDICATORS } from '../../src/assessment/indicators';
+import { chartWindow, deskCharts } from '../../src/charts/desk-charts.service';
 import { DEFAULT_LIMITS } from '../../src/config';
 import { CREDIT_RULES } from '../../src/credit/rules';
 import { Grade, Role } from '../../src/entities/enums';
@@ -89,6 +90,12 @@ beforeAll(async () => {
   await report(false);
   await report(true);
   await t.sql(`update incident set reported_at = $1, occurred_at = $1 where id = $2`, [inMonth(1, 12), lastMonth]);
+
+  // a wedding in Dongcun today, filed and never guided: Dongcun's one banquet and its only record
+  ok(await t.gql(`mutation($input: FileBanquetInput!) { fileBanquet(input: $input) { number } }`, { input: {
+    hostName: 'Zhang San', hostPhone: '13900001111', village: 'Dongcun', kind: 'WEDDING', heldOn: days[days.length - 1], meal: 'DINNER', guests: 150,
+    venue: 'Courtyard', menu: 'Noodles', chefs: [{ name: 'Chef Liu' }], ingredients: [{ name: 'Flour' }],
+  } }, null));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 120_000);
 
@@ -105,7 +112,7 @@ describe('GET /regulator/charts', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     const byKey = Object.fromEntries(body.charts.map((c: { key: string }) => [c.key, c]));
-    expect(body.charts.map((c: { key: string }) => c.key)).toEqual(['grades', 'creditRules', 'gateDecisions', 'testPassRate', 'incidents']);
+    expect(body.charts.map((c: { key: string }) => c.key)).toEqual(['grades', 'creditRules', 'gateDecisions', 'testPassRate', 'incidents', 'villageScorecards']);
     expect(byKey.grades).toEqual({
       key: 'grades', labels: months,
       series: [
@@ -139,9 +146,37 @@ describe('GET /regulator/charts', () => {
     expect(byKey.incidents).toEqual({ key: 'incidents', labels: months, series: [{ key: 'incidents', values: lastMonths([1, 1]) }, { key: 'drills', values: lastMonths([0, 1]) }] });
   });
 
+  it("charts each village's scorecard of this year, the numbers villageScorecard gives and those worked out by hand", async () => {
+    const body = await (await charts(regulator)).json();
+    const chart = body.charts.find((c: { key: string }) => c.key === 'villageScorecards');
+    const year = Number(days[days.length - 1].slice(0, 4));
+    expect([chart.year, chart.labels]).toEqual([year, ['Dongcun', 'Qingshan']]);
+    const codes = INDICATORS.filter((i) => i.appliesTo.includes('VILLAGE')).map((i) => i.code);
+    expect(chart.series.map((s: { key: string }) => s.key)).toEqual(['total', ...codes]);
+    const byKey = Object.fromEntries(chart.series.map((s: { key: string; values: (number | null)[] }) => [s.key, s.values]));
+    // Dongcun has only its banquet, not guided (0 of 1), and no training of the 2 a year: 0 of weights 10 + 5; nothing else applies
+    expect(Object.fromEntries(codes.map((code) => [code, byKey[code][0]]))).toEqual(Object.fromEntries(codes.map((code) => [code, code === 'BANQUET_GUIDED' || code === 'TRAININGS_HELD' ? 0 : null])));
+    expect(byKey.total[0]).toBe(0);
+    // Qingshan's farm: its lot entered three times, each under its certificate (5 of 5); 4 of its 5 tests passed, 10 × 0.8 / 0.98
+    // (in January last month's one passing test falls in the year before: 3 of 4, 10 × 0.75 / 0.98)
+    expect([byKey.GATE_CERTIFICATE_COVERAGE[1], byKey.GATE_TEST_PASS[1]]).toEqual([5, months[10].startsWith(String(year)) ? 8.16 : 7.65]);
+    // and each village's column is its scorecard, number for number
+    for (const [i, village] of chart.labels.entries()) {
+      const card = ok(await t.gql(`query($year: Int!, $village: String!) { villageScorecard(year: $year, village: $village) { total indicators { code score } } }`, { year, village }, regulator)).villageScorecard;
+      expect([village, ...chart.series.map((s: { values: (number | null)[] }) => s.values[i])]).toEqual([village, card.total, ...card.indicators.map((x: { score: number | null }) => x.score)]);
+    }
+  });
+
+  it('reads every chart in nine statements, the villages in two however many there are', async () => {
+    const now = new Date();
+    const read = () => deskCharts({ em: t.orm.em.fork(), config: t.config }, chartWindow(now, t.config.timeZone), now);
+    // grades 2, rules 1, gate decisions 2 (the counts, their markets), tests 1, incidents 1, villages 2 (their names, their counts)
+    expect(await t.countStatements(read)).toBe(9);
+  });
+
   it('shortens the window on request and refuses what it cannot read', async () => {
     const short = await (await charts(regulator, '?months=2&days=3')).json();
-    expect(short.charts.map((c: { labels: string[] }) => c.labels.length)).toEqual([2, Object.keys(CREDIT_RULES).length, 3, 2, 2]);
+    expect(short.charts.map((c: { labels: string[] }) => c.labels.length)).toEqual([2, Object.keys(CREDIT_RULES).length, 3, 2, 2, 2]);
     expect(short.charts[0].series[0].values).toEqual([1, 2]);
     for (const [query, field] of [['?months=0', 'months'], ['?months=25', 'months'], ['?days=x', 'days'], ['?months=1&months=2', 'months'], ['?year=2026', 'year']]) {
       const res = await charts(regulator, query);
@@ -187,6 +222,7 @@ describe('the charts on the desk', () => {
       { id: 'chart-gateDecisions', role: 'img', name: 'Gate decisions per market per day', drawn: true, rows: 14, hidden: true },
       { id: 'chart-testPassRate', role: 'img', name: 'Test pass rate (per month)', drawn: true, rows: 12, hidden: true },
       { id: 'chart-incidents', role: 'img', name: 'Food-safety incidents reported per month', drawn: true, rows: 12, hidden: true },
+      { id: 'chart-villageScorecards', role: 'img', name: `Village scorecards (${days[days.length - 1].slice(0, 4)}, out of 100)`, drawn: true, rows: 2, hidden: true },
     ]);
     // the table behind a chart, opened: the same numbers, in words where the chart has codes
     await page.click('#chart-testPassRate .toggle');
@@ -198,6 +234,26 @@ describe('the charts on the desk', () => {
     expect(gateHead.slice(0, 3)).toEqual(['Day', 'Qingshan market · Accepted', 'Qingshan market · Test required']);
     const ruleRow = await page.$$eval('#chart-creditRules-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
     expect(ruleRow).toContainEqual([CREDIT_RULES.INSPECTION_VIOLATION.en, '1']);
+
+    // the village chart's table: the total and every indicator's score, by name; a village picked shows its scorecard
+    const villageHead = await page.$$eval('#chart-villageScorecards-table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(villageHead).toEqual(['Village', 'Total', ...INDICATORS.filter((i) => i.appliesTo.includes('VILLAGE')).map((i) => i.en)]);
+    await page.selectOption('#chart-villageScorecards-village', { label: 'Dongcun' });
+    const detail = await page.$$eval('#chart-villageScorecards-detail > *', (els) => els.map((e) => e.textContent));
+    expect(detail.slice(0, 2)).toEqual(['Total', '0 of 100']);
+    expect(detail).toContain(`${INDICATORS.find((i) => i.code === 'BANQUET_GUIDED')!.en}`);
+    expect(detail[detail.indexOf(INDICATORS.find((i) => i.code === 'REGISTRATION_COVERAGE')!.en) + 1]).toBe('n/a');
+    expect(detail[detail.indexOf(INDICATORS.find((i) => i.code === 'TRAININGS_HELD')!.en) + 1]).toBe('0 of 5');
+    // a click on Qingshan's bar shows Qingshan's
+    await page.locator('#chart-villageScorecards-canvas').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#chart-villageScorecards-canvas').boundingBox())!;
+    const bar = await page.evaluate(() => {
+      const drawn = (window as unknown as { Chart: { getChart(id: string): { getDatasetMeta(i: number): { data: { x: number; y: number; base: number }[] } } } })
+        .Chart.getChart('chart-villageScorecards-canvas').getDatasetMeta(0).data[1];
+      return { x: (drawn.x + drawn.base) / 2, y: drawn.y };
+    });
+    await page.mouse.click(box.x + bar.x, box.y + bar.y);
+    expect(await page.inputValue('#chart-villageScorecards-village')).toBe('1');
 
     for (const f of figures) await page.locator(`#${f.id}`).screenshot({ path: path.join(SHOTS, `desk-${f.id}.png`) });
     expect(problems).toEqual([]);

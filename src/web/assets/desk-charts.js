@@ -14,7 +14,7 @@ var charts = {};
 var COLOURS = {
   A: '#1b7a35', B: '#2c6fb7', C: '#b86e00', D: '#b00020',
   ACCEPTED: '#1b7a35', TEST_REQUIRED: '#b86e00', REJECTED: '#b00020',
-  PASS: '#1b7a35', FAIL: '#b00020', passRate: '#0b4f9c', events: '#0b4f9c', incidents: '#b00020', drills: '#6b6b6b',
+  PASS: '#1b7a35', FAIL: '#b00020', passRate: '#0b4f9c', events: '#0b4f9c', incidents: '#b00020', drills: '#6b6b6b', total: '#1b7a35',
 };
 
 /* How each chart is drawn: its type, whether bars stack, the column naming its labels, and how a series is named.
@@ -25,6 +25,7 @@ var KINDS = {
   gateDecisions: { type: 'bar', stacked: true, labelColumn: 'day' },
   testPassRate: { type: 'line', labelColumn: 'month', only: ['passRate'], percent: true },
   incidents: { type: 'bar', labelColumn: 'month' },
+  villageScorecards: { type: 'bar', labelColumn: 'village', horizontal: true, only: ['total'], outOf: 100, drill: true },
 };
 
 function el(tag, text, className) {
@@ -35,7 +36,7 @@ function el(tag, text, className) {
 }
 
 function seriesName(s) {
-  var name = T.decisions[s.key] || T.columns[s.key] || s.key;
+  var name = T.decisions[s.key] || T.columns[s.key] || (T.indicators[s.key] && T.indicators[s.key].name) || s.key;
   return s.market ? s.market.name + ' · ' + name : name;
 }
 
@@ -46,12 +47,14 @@ function labelText(kind, label) {
 
 function cell(v) { return v === null || v === undefined ? T.none : String(v); }
 
+function titleOf(chart) { return (T.titles[chart.key] || chart.key).replace('{year}', String(chart.year)); }
+
 /* The table behind a chart: a row per label, a column per series. */
 function dataTable(chart, kind, id) {
   var wrap = el('div', null, 'chart-table visually-hidden');
   wrap.id = id;
   var table = el('table');
-  table.appendChild(el('caption', T.titles[chart.key] || chart.key));
+  table.appendChild(el('caption', titleOf(chart)));
   var head = el('tr');
   head.appendChild(el('th', T.columns[kind.labelColumn] || ''));
   chart.series.forEach(function (s) { head.appendChild(el('th', seriesName(s))); });
@@ -72,12 +75,48 @@ function dataTable(chart, kind, id) {
   return wrap;
 }
 
+/* A village's score on each indicator, picked from a list or by clicking its bar: what its scorecard says, with each
+   indicator's weight, and "n/a" where the indicator has nothing to count. */
+function villageDetail(chart, id) {
+  var wrap = el('div', null, 'village-detail');
+  var label = el('label', T.villageDetail);
+  label.htmlFor = id + '-village';
+  var select = el('select');
+  select.id = id + '-village';
+  select.appendChild(el('option', T.pickVillage));
+  select.options[0].value = '';
+  chart.labels.forEach(function (village, i) {
+    var option = el('option', village);
+    option.value = String(i);
+    select.appendChild(option);
+  });
+  var list = el('dl');
+  list.id = id + '-detail';
+  list.setAttribute('aria-live', 'polite');
+  function show(i) {
+    select.value = String(i);
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (i === '' || i === null || i === undefined) return;
+    chart.series.forEach(function (s) {
+      var v = s.values[i];
+      list.appendChild(el('dt', seriesName(s)));
+      var weight = s.key === 'total' ? 100 : T.indicators[s.key] && T.indicators[s.key].weight;
+      list.appendChild(el('dd', v === null ? T.notApplicable : T.scoreOf.replace('{score}', String(v)).replace('{weight}', String(weight))));
+    });
+  }
+  select.addEventListener('change', function () { show(select.value === '' ? '' : Number(select.value)); });
+  wrap.appendChild(label);
+  wrap.appendChild(select);
+  wrap.appendChild(list);
+  return { node: wrap, show: show };
+}
+
 function draw(chart) {
   var kind = KINDS[chart.key] || { type: 'bar', labelColumn: 'label' };
   var id = 'chart-' + chart.key;
   var figure = el('figure', null, 'chart');
   figure.id = id;
-  var title = el('h3', T.titles[chart.key] || chart.key);
+  var title = el('h3', titleOf(chart));
   title.id = id + '-title';
   var caption = el('figcaption');
   caption.appendChild(title);
@@ -88,6 +127,8 @@ function draw(chart) {
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-labelledby', title.id);
   canvas.setAttribute('aria-describedby', id + '-table');
+  // a bar per village: the box grows with the villages so each bar keeps its height
+  if (kind.labelColumn === 'village') box.style.height = Math.max(8, 2 * chart.labels.length + 4) + 'rem';
   box.appendChild(canvas);
   figure.appendChild(box);
   var toggle = el('button', T.showTable, 'secondary toggle');
@@ -103,6 +144,8 @@ function draw(chart) {
   });
   figure.appendChild(toggle);
   figure.appendChild(table);
+  var detail = kind.drill ? villageDetail(chart, id) : null;
+  if (detail) figure.appendChild(detail.node);
   byId('chart-list').appendChild(figure);
 
   var shown = chart.series.filter(function (s) { return !kind.only || kind.only.indexOf(s.key) >= 0; });
@@ -121,8 +164,9 @@ function draw(chart) {
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, indexAxis: kind.horizontal ? 'y' : 'x',
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 14 } } },
+      onClick: detail ? function (_event, bars) { if (bars.length) detail.show(bars[0].index); } : undefined,
       scales: {
-        x: { stacked: !!kind.stacked, ticks: { precision: 0 } },
+        x: kind.outOf ? { min: 0, max: kind.outOf } : { stacked: !!kind.stacked, ticks: { precision: 0 } },
         y: kind.percent ? { min: 0, max: 100 } : { stacked: !!kind.stacked, beginAtZero: true, ticks: { precision: 0 } },
       },
     },

@@ -96,6 +96,7 @@ import('/static/client.js').then(function (client) {
     announce('desk:signed-out', {});
     card.forget();
     state.token = null;
+    $('assessment-links').classList.add('hidden');
     showSignIn(message);
   }
 
@@ -108,6 +109,7 @@ import('/static/client.js').then(function (client) {
       card.hide();
       $('who').textContent = T.signedInAs + ': ' + data.me.name;
       $('plan-month').value = townMonth();
+      $('assessment-year').value = townMonth().slice(0, 4);
       loadOverview();
       search();
       loadPlan();
@@ -208,6 +210,26 @@ import('/static/client.js').then(function (client) {
         $('csv-status').textContent = T.csvReady + ' (' + blob.size + ' B)';
       });
     }).catch(function (e) { $('csv-status').textContent = ''; failInto('archive-error')(e); });
+  }
+
+  /* ---------- self-assessment ---------- */
+
+  /* A browser tab cannot send the bearer token, so the desk asks for a short-lived link under it and opens that. */
+  function openAssessment() {
+    $('assessment-error').textContent = '';
+    var year = $('assessment-year').value.trim() || townMonth().slice(0, 4);
+    return fetch('/assessment/' + encodeURIComponent(year) + '.link?lang=' + T.lang, { headers: client.bearer(state.token) }).then(function (res) {
+      return res.json().then(function (body) {
+        if (!res.ok) throw new DeskError(body.error ? body.error.message : 'HTTP ' + res.status);
+        return body;
+      }, function () { throw new DeskError('HTTP ' + res.status); });
+    }).then(function (link) {
+      $('assessment-page').href = link.url;
+      $('assessment-pdf').href = link.pdfUrl;
+      $('assessment-until').textContent = fill(T.assessmentLinks, { time: when(link.expiresAt) });
+      $('assessment-links').classList.remove('hidden');
+      window.open(link.url, '_blank', 'noopener');
+    }).catch(failInto('assessment-error'));
   }
 
   /* ---------- inspection plan ---------- */
@@ -372,6 +394,7 @@ import('/static/client.js').then(function (client) {
   $('archive-next').addEventListener('click', loadArchive);
   $('archive-csv').addEventListener('click', downloadCsv);
   $('plan-form').addEventListener('submit', function (e) { e.preventDefault(); loadPlan(); });
+  $('assessment-form').addEventListener('submit', function (e) { e.preventDefault(); openAssessment(); });
   $('lookup-form').addEventListener('submit', function (e) { e.preventDefault(); lookup(); });
   $('trace-forward').addEventListener('click', traceForward);
   $('trace-backward').addEventListener('click', traceBackward);
