@@ -3,7 +3,7 @@ import { INDICATORS } from '../assessment/indicators';
 import { villageScorecardsIn } from '../assessment/scorecard.service';
 import { withReadOnlyTransaction, type Context, type Db } from '../context';
 import { CREDIT_RULES } from '../credit/rules';
-import { computeCredit } from '../credit/score';
+import { computeCreditAt } from '../credit/score';
 import { Grade, GateDecision, TestResult } from '../entities/enums';
 import { badInput } from '../errors';
 import { addDays, localDate, localDayStart } from '../local-time';
@@ -63,16 +63,15 @@ async function gradesOverTime(tx: Db, w: ChartWindow, now: Date, timeZone: strin
     byOperator.get(e.operatorId)!.push(e);
   }
   const ends = w.months.map((m, i) => (i === w.months.length - 1 ? now : new Date(localDayStart(`${addMonths(m, 1)}-01`, timeZone).getTime() - 1)));
-  const counts: ChartCount[] = [];
-  ends.forEach((end, i) => {
-    const tally = new Map<Grade, number>();
-    for (const o of operators) {
-      if (o.registeredAt > end) continue;
-      const { grade } = computeCredit(byOperator.get(o.id) ?? [], end);
-      tally.set(grade, (tally.get(grade) ?? 0) + 1);
-    }
-    for (const [grade, count] of tally) counts.push({ bucket: w.months[i], series: grade, count });
-  });
+  const tallies = ends.map(() => new Map<Grade, number>());
+  for (const o of operators) {
+    const states = computeCreditAt(byOperator.get(o.id) ?? [], ends);
+    states.forEach(({ grade }, i) => {
+      if (o.registeredAt > ends[i]) return;
+      tallies[i].set(grade, (tallies[i].get(grade) ?? 0) + 1);
+    });
+  }
+  const counts: ChartCount[] = tallies.flatMap((tally, i) => [...tally].map(([grade, count]) => ({ bucket: w.months[i], series: grade, count })));
   return { key: 'grades', labels: w.months, series: seriesOf(counts, w.months, GRADES) };
 }
 

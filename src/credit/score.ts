@@ -28,18 +28,31 @@ const clamp = (score: number) => Math.max(0, Math.min(MAX_SCORE, score));
  * absorb a later deduction. A forcing event that has happened and is not reversed holds D until its end.
  */
 export function computeCredit(events: ScoredEvent[], asOf: Date): CreditState {
-  const t = asOf.getTime();
+  return stateAt(inTimeOrder(events), asOf.getTime());
+}
+
+/** The credit states at several moments (as `computeCredit` at each), the events put in time order once. */
+export function computeCreditAt(events: ScoredEvent[], moments: Date[]): CreditState[] {
+  const ordered = inTimeOrder(events);
+  return moments.map((m) => stateAt(ordered, m.getTime()));
+}
+
+/** The events in the order they apply: by occurred_at; the sort is stable, so events of one moment keep their chain order. */
+function inTimeOrder(events: ScoredEvent[]): ScoredEvent[] {
+  return [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+}
+
+function stateAt(ordered: ScoredEvent[], t: number): CreditState {
   const reversed = new Set<number>();
-  for (const e of events) {
-    if (e.reversesId !== null && e.occurredAt.getTime() <= t) reversed.add(e.reversesId);
+  for (const e of ordered) {
+    if (e.occurredAt.getTime() > t) break;
+    if (e.reversesId !== null) reversed.add(e.reversesId);
   }
-  // the sort is stable, so events of the same moment keep their chain order
-  const counting = events
-    .filter((e) => e.occurredAt.getTime() <= t && e.reversesId === null && !reversed.has(e.id))
-    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   let score = MAX_SCORE;
   let forcedUntil: Date | null = null;
-  for (const e of counting) {
+  for (const e of ordered) {
+    if (e.occurredAt.getTime() > t) break;
+    if (e.reversesId !== null || reversed.has(e.id)) continue;
     const expiry = expiryOf(e);
     if (!expiry || expiry.getTime() > t) score = clamp(score + e.points);
     if (e.forcesDUntil && e.forcesDUntil.getTime() > t && (!forcedUntil || e.forcesDUntil > forcedUntil)) forcedUntil = e.forcesDUntil;

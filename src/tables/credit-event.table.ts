@@ -459,11 +459,15 @@ export async function* archiveInChunks(ctx: Db, c: ArchiveCriteria, chunkRows: n
 
 /** Every operator's events that occurred before `until`, in chain order, as the score reads them (the desk's grades over time). */
 export async function scoredEventsOfAll(ctx: Db, until: Date): Promise<OperatorScoredEvent[]> {
-  const rows = await ctx.em.execute<(ScoredRow & { operator_id: number })[]>(
-    'select operator_id, id, points, occurred_at, expires_at, forces_d_until, reverses_id from credit_event where occurred_at < ? order by operator_id, seq',
+  // moments as epoch milliseconds: a county's two million rows are read several times faster than as timestamps
+  const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+  const rows = await ctx.em.execute<{ o: number; i: number; p: number; t: number; e: number | null; f: number | null; r: number | null }[]>(
+    `select operator_id as o, id as i, points as p, ${ms('occurred_at')} as t, ${ms('expires_at')} as e, ${ms('forces_d_until')} as f, reverses_id as r
+       from credit_event where occurred_at < ? order by operator_id, seq`,
     [until],
   );
-  return rows.map((r) => ({ operatorId: r.operator_id, ...toScored(r) }));
+  const at = (n: number | null) => (n === null ? null : new Date(n));
+  return rows.map((r) => ({ operatorId: r.o, id: r.i, points: r.p, occurredAt: new Date(r.t), expiresAt: at(r.e), forcesDUntil: at(r.f), reversesId: r.r }));
 }
 
 /** Events per rule that occurred in [from, to), reversals left out; one grouped statement. */

@@ -245,15 +245,21 @@ describe('the charts on the desk', () => {
     expect(detail[detail.indexOf(INDICATORS.find((i) => i.code === 'REGISTRATION_COVERAGE')!.en) + 1]).toBe('n/a');
     expect(detail[detail.indexOf(INDICATORS.find((i) => i.code === 'TRAININGS_HELD')!.en) + 1]).toBe('0 of 5');
     // a click on Qingshan's bar shows Qingshan's
-    await page.locator('#chart-villageScorecards-canvas').scrollIntoViewIfNeeded();
-    const box = (await page.locator('#chart-villageScorecards-canvas').boundingBox())!;
-    const bar = await page.evaluate(() => {
-      const drawn = (window as unknown as { Chart: { getChart(id: string): { getDatasetMeta(i: number): { data: { x: number; y: number; base: number }[] } } } })
-        .Chart.getChart('chart-villageScorecards-canvas').getDatasetMeta(0).data[1];
-      return { x: (drawn.x + drawn.base) / 2, y: drawn.y };
-    });
-    await page.mouse.click(box.x + bar.x, box.y + bar.y);
-    expect(await page.inputValue('#chart-villageScorecards-village')).toBe('1');
+    // the bar's place is read from the chart as drawn; a resize still pending (the picked village's detail changed the
+    // layout) moves it, so the place is read again until the click lands (Playwright waits for the canvas to be still)
+    const canvas = page.locator('#chart-villageScorecards-canvas');
+    let picked = '';
+    for (let attempt = 0; attempt < 5 && picked !== '1'; attempt++) {
+      const bar = await page.evaluate(() => {
+        const drawn = (window as unknown as { Chart: { getChart(id: string): { getDatasetMeta(i: number): { data: { x: number; y: number; base: number }[] } } } })
+          .Chart.getChart('chart-villageScorecards-canvas').getDatasetMeta(0).data[1];
+        return { x: (drawn.x + drawn.base) / 2, y: drawn.y };
+      });
+      await canvas.click({ position: bar });
+      picked = await page.inputValue('#chart-villageScorecards-village');
+      if (picked !== '1') await page.waitForTimeout(200);
+    }
+    expect(picked).toBe('1');
 
     for (const f of figures) await page.locator(`#${f.id}`).screenshot({ path: path.join(SHOTS, `desk-${f.id}.png`) });
     expect(problems).toEqual([]);
