@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badInput } from '../errors';
 import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
-import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
+import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfSelection, writeFsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
 import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
 import { positionOf, queryEpcisEvents } from '../exchange/query.service';
 import { registryCsv } from '../exchange/registry-export.service';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { ProductCategory } from '../entities/enums';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
 import * as v from '../validation';
 import { failureOf, sendFailure } from './http-errors';
@@ -94,10 +95,19 @@ function spreadsheetFile(file: string, stem: RegExp): { stem: string; format: 'c
   return { stem: m[1], format: m[2] as 'csv' | 'xlsx' };
 }
 
-async function sendSpreadsheet(reply: FastifyReply, rows: FsmaRow[], format: 'csv' | 'xlsx', name: string) {
+/**
+ * The spreadsheet streamed into the reply as its rows come. A failure after the first byte can only cut the reply
+ * short (the status is sent): it is logged and the connection closed, so a client never takes a part for the whole.
+ */
+function sendSpreadsheet(request: FastifyRequest, reply: FastifyReply, rows: AsyncIterable<FsmaRow> | Iterable<FsmaRow>, format: 'csv' | 'xlsx', name: string) {
   reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}.${format}"`);
-  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(fsmaCsv(rows));
-  return reply.header('content-type', XLSX).send(await fsmaXlsx(rows));
+  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(Readable.from(fsmaCsv(rows), { objectMode: false }));
+  const out = new PassThrough();
+  writeFsmaXlsx(rows, out).catch((e: unknown) => {
+    request.log.error({ err: e }, 'the spreadsheet stopped part way');
+    out.destroy(e as Error);
+  });
+  return reply.header('content-type', XLSX).send(out);
 }
 
 /**
@@ -192,27 +202,38 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       singleValues(request.query as Record<string, unknown>, [], 'parameter');
       const { stem, format } = spreadsheetFile(request.params.file, /^\d{1,10}$/);
       const batchId = v.id('id', stem);
-      return await sendSpreadsheet(reply, await fsmaRowsOfLot(ctx, batchId), format, `fsma204-lot-${batchId}`);
+      return sendSpreadsheet(request, reply, await fsmaRowsOfLot(ctx, batchId), format, `fsma204-lot-${batchId}`);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }
   });
 
-  // the same spreadsheet of the events captured in a time range: ?from=…&to=… (ISO 8601, at most 366 days)
+  // the same spreadsheet of every CTE recorded or captured in a time range (?from=…&to=…, ISO 8601, at most 366 days),
+  // of a product (?product= its name, ?category= its category), or of a product in a range
   fastify.get('/exports/fsma204/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const ctx = await regulatorOrRefuse(request, reply);
     if (!ctx) return reply;
     try {
       const { format } = spreadsheetFile(request.params.file, /^events$/);
       const q = request.query as Record<string, unknown>;
-      singleValues(q, ['from', 'to'], 'parameter');
+      const given = singleValues(q, ['from', 'to', 'product', 'category'], 'parameter');
+      const productName = given.product === undefined ? null : v.text('product', given.product, 200);
+      const category = given.category === undefined ? null : given.category.trim().toUpperCase();
+      if (category !== null && !(Object.values(ProductCategory) as string[]).includes(category)) {
+        throw badInput('category', `must be one of ${Object.values(ProductCategory).join(', ')}`);
+      }
       const from = time(q, 'from');
       const to = time(q, 'to');
-      if (!from) throw badInput('from', 'is required');
-      if (!to) throw badInput('to', 'is required');
-      if (to <= from) throw badInput('to', 'must be after from');
-      if (to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
-      return await sendSpreadsheet(reply, await fsmaRowsOfRange(ctx, from, to), format, `fsma204-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}`);
+      // a product's spreadsheet may cover its whole history; a range of every product is bounded
+      if (productName === null && category === null) {
+        if (!from) throw badInput('from', 'is required');
+        if (!to) throw badInput('to', 'is required');
+      }
+      if (from && to && to <= from) throw badInput('to', 'must be after from');
+      if (from && to && to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
+      const name = ['fsma204', productName ?? category, from?.toISOString().slice(0, 10), to?.toISOString().slice(0, 10)]
+        .filter((x): x is string => !!x).join('-').replace(/[^\w.-]+/g, '_');
+      return sendSpreadsheet(request, reply, fsmaRowsOfSelection(ctx, { from, to, productName, category }), format, name);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }
