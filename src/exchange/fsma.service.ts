@@ -10,8 +10,7 @@ import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes } from '../tables/operator.table';
 import { EpcisDirection, eventUuid, lineageEpcisDocument, UOM, type EpcisEvent } from '../trace/epcis.service';
 import {
-  capturedParams, FSMA_CAPTURED_SQL, FSMA_PRODUCED_SQL, openCursors, producedCteParams, type CapturedCteRow, type ProducedCteQuery,
-  type ProducedCteRow,
+  capturedEvents as capturedStatement, openCursors, producedCtes, type CapturedCteRow, type ProducedCteQuery, type ProducedCteRow,
 } from './fsma.sql';
 
 /**
@@ -246,8 +245,9 @@ const PLACE_URI = /^[a-z][a-z0-9+.-]*:\S+$/i;
 export function producedRow(r: ProducedCteRow, publicUrl: string, timeZone: string): FsmaRow {
   const cte = CTE_OF_KIND[r.kind];
   const handover = r.kind === 'shipping' || r.kind === 'receiving';
+  // a place given as a URI is a location on both sides; a place in words is told with the shipping only
   const partyWithPlace = (name: string | null, place: string | null) =>
-    (name ?? '') + (place === null ? '' : PLACE_URI.test(place) ? `; ${place}` : ` (${place})`);
+    (name ?? '') + (place === null ? '' : PLACE_URI.test(place) ? `; ${place}` : r.kind === 'shipping' ? ` (${place})` : '');
   const from = handover ? partyWithPlace(r.from_name, r.ship_from) : '';
   const to = handover ? partyWithPlace(r.to_name, r.ship_to) : '';
   // the lineage export names the maker of a split's parts as the split's owner, the giver; of the rest the lot's own
@@ -297,8 +297,8 @@ export function fsmaRowsOfSelection(ctx: Context, q: FsmaSelection): AsyncGenera
 async function* selectionRows(ctx: Context, q: FsmaSelection): AsyncGenerator<FsmaRow> {
   const { publicUrl, timeZone } = ctx.config;
   const cursors = await openCursors(ctx, [
-    { name: 'fsma_produced', sql: FSMA_PRODUCED_SQL, params: producedCteParams(q) },
-    { name: 'fsma_captured', sql: FSMA_CAPTURED_SQL, params: capturedParams(q) },
+    { name: 'fsma_produced', ...producedCtes(q) },
+    { name: 'fsma_captured', ...capturedStatement(q) },
   ]);
   try {
     const produced = chunks<ProducedCteRow>(cursors.fetch.bind(cursors), 'fsma_produced');

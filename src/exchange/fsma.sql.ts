@@ -10,68 +10,77 @@ import type { HandoverDocumentType, QuantityUnit } from '../entities/enums';
  * - `split`: each part of a split, the parts of one split (same parent, same instant) keyed together;
  * - `shipping` and `receiving`: both sides of a hand-over, at the gate's decision when a gate admitted the load to the
  *   vendor there (the latest such entry, as the export tells it), else when it was recorded.
- * Params: from, to (either may be null), product name (or null), category (or null). Read through a cursor: the
- * tables are scanned once and the rows leave in order without being held.
+ * Each kind is read by its time index within the range (an open end reads to the first or last record); a product
+ * (its name, any case, or its category) keeps the rows naming its lots. Read through a cursor, the rows leave in order
+ * without being held.
  */
-export const FSMA_PRODUCED_SQL = `
-with p as (select ?::timestamptz as from_at, ?::timestamptz as to_at, lower(?::text) as product, ?::text as category),
-gate as (
-  select distinct on (e.received_batch_id) e.received_batch_id as lot, coalesce(e.decided_at, e.created_at) as at, m.name as market
-  from market_entry e join market m on m.id = e.market_id
-  where e.received_batch_id is not null and e.batch_id is distinct from e.received_batch_id
-  order by e.received_batch_id, e.id desc
-),
-made as (
-  select b.produced_at as at, 0 as rank, b.id as tie, 'commissioning' as kind, b.id::text as key, b.id as lot_id,
-    null::numeric as link_quantity, null::text as inputs, null::int as from_id, null::int as to_id, null::text as market,
-    null::text as ship_from, null::text as ship_to, null::timestamptz as shipped_at, null::text as document_type, null::text as document_number
-  from batch b, p
-  where not exists (select 1 from batch_link l where l.child_id = b.id)
-    and (p.from_at is null or b.produced_at >= p.from_at) and (p.to_at is null or b.produced_at < p.to_at)
-),
-joined as (
-  select (array_agg(l.created_at order by l.id))[1] as at, 1 as rank, min(l.id) as tie, lower(min(l.kind)) as kind, l.child_id::text as key,
-    l.child_id as lot_id, null::numeric, string_agg(i.lot_code, '; ' order by l.id) as inputs, null::int, null::int, null::text,
-    null::text, null::text, null::timestamptz, null::text, null::text
-  from batch_link l join batch i on i.id = l.parent_id
-  where l.kind in ('PROCESS', 'MERGE')
-  group by l.child_id
-),
-split as (
-  select l.created_at as at, 1 as rank, min(l.id) over w as tie, 'split' as kind,
-    l.parent_id || '>' || string_agg(l.child_id::text, ',') over w as key, l.child_id as lot_id, null::numeric, null::text,
-    l.parent_id as from_id, null::int, null::text, null::text, null::text, null::timestamptz, null::text, null::text
-  from batch_link l, p
-  where l.kind = 'SPLIT' and (p.from_at is null or l.created_at >= p.from_at) and (p.to_at is null or l.created_at < p.to_at)
-  window w as (partition by l.parent_id, l.created_at order by l.id rows between unbounded preceding and unbounded following)
-),
-handed as (
-  select coalesce(g.at, l.created_at) as at, l.id, l.parent_id, l.child_id, l.quantity, g.market,
-    l.ship_from, l.ship_to, l.shipped_at, l.document_type, l.document_number
-  from batch_link l left join gate g on g.lot = l.child_id, p
-  where l.kind = 'TRANSFER'
-    and (p.from_at is null or coalesce(g.at, l.created_at) >= p.from_at) and (p.to_at is null or coalesce(g.at, l.created_at) < p.to_at)
-),
-events as (
-  select * from made
-  union all select j.* from joined j, p where (p.from_at is null or j.at >= p.from_at) and (p.to_at is null or j.at < p.to_at)
-  union all select * from split
+const FSMA_PRODUCED = `
+with handed(at, link_id, market) as (
+  select l.created_at, l.id, null::text from batch_link l
+  where l.kind = 'TRANSFER' and l.created_at >= $from and l.created_at < $to
+    and not exists (
+      select 1 from market_entry e where e.received_batch_id = l.child_id and e.batch_id is distinct from e.received_batch_id)
   union all
-  select h.at, s.rank, h.id, s.kind, h.parent_id || '>' || h.child_id, case when s.rank = 3 then h.parent_id else h.child_id end,
-    h.quantity, null, h.parent_id, h.child_id, h.market, h.ship_from, h.ship_to, h.shipped_at, h.document_type, h.document_number
-  from handed h cross join (values (3, 'shipping'), (4, 'receiving')) as s(rank, kind)
+  select coalesce(e.decided_at, e.created_at), l.id, m.name
+  from market_entry e
+  join batch_link l on l.child_id = e.received_batch_id and l.kind = 'TRANSFER'
+  join market m on m.id = e.market_id
+  where e.received_batch_id is not null and e.batch_id is distinct from e.received_batch_id
+    and coalesce(e.decided_at, e.created_at) >= $from and coalesce(e.decided_at, e.created_at) < $to
+    and not exists (
+      select 1 from market_entry n
+      where n.received_batch_id = e.received_batch_id and n.batch_id is distinct from n.received_batch_id and n.id > e.id)
+),
+events(at, rank, tie, kind, key, lot_id, link_quantity, inputs, from_id, to_id, market, link_id) as (
+  select b.produced_at, 0, b.id, 'commissioning', b.id::text, b.id, null::numeric, null::text, null::int, null::int, null::text, null::int
+  from batch b
+  where b.produced_at >= $from and b.produced_at < $to and not exists (select 1 from batch_link l where l.child_id = b.id)
+  union all
+  -- a processing or a merge is told at its first link
+  select l.created_at, 1, l.id, lower(l.kind), l.child_id::text, l.child_id, null, (
+      select string_agg(i.lot_code, '; ' order by x.id) from batch_link x join batch i on i.id = x.parent_id
+      where x.child_id = l.child_id and x.kind in ('PROCESS', 'MERGE')), null, null, null, null
+  from batch_link l
+  where l.kind in ('PROCESS', 'MERGE') and l.created_at >= $from and l.created_at < $to
+    and not exists (select 1 from batch_link f where f.child_id = l.child_id and f.kind in ('PROCESS', 'MERGE') and f.id < l.id)
+  union all
+  -- the parts of one split (same parent, same instant) are one event
+  select l.created_at, 1, min(l.id) over w, 'split', l.parent_id || '>' || string_agg(l.child_id::text, ',') over w, l.child_id,
+    null, null, l.parent_id, null, null, null
+  from batch_link l
+  where l.kind = 'SPLIT' and l.created_at >= $from and l.created_at < $to
+  window w as (partition by l.parent_id, l.created_at order by l.id rows between unbounded preceding and unbounded following)
+  union all
+  select h.at, s.rank, l.id, s.kind, l.parent_id || '>' || l.child_id, case when s.rank = 3 then l.parent_id else l.child_id end,
+    case when s.rank = 3 then l.quantity end, null, l.parent_id, l.child_id, h.market, l.id
+  from handed h join batch_link l on l.id = h.link_id cross join (values (3, 'shipping'), (4, 'receiving')) as s(rank, kind)
 )
 select x.at, x.kind, x.key, b.lot_code, b.product_name, b.category, coalesce(x.link_quantity, b.quantity) as quantity, b.unit, b.origin_place,
-  o.name as owner_name, f.name as from_name, t.name as to_name, x.inputs, x.market, x.ship_from, x.ship_to, x.shipped_at, x.document_type, x.document_number
+  o.name as owner_name, f.name as from_name, t.name as to_name, x.inputs, x.market,
+  l.ship_from, l.ship_to, l.shipped_at, l.document_type, l.document_number
 from events x
 join batch b on b.id = x.lot_id
 join operator o on o.id = b.owner_id
 left join batch fb on fb.id = x.from_id
 left join operator f on f.id = fb.owner_id
 left join batch tb on tb.id = x.to_id
-left join operator t on t.id = tb.owner_id, p
-where (p.product is null or lower(b.product_name) = p.product) and (p.category is null or b.category = p.category)
+left join operator t on t.id = tb.owner_id
+left join batch_link l on l.id = x.link_id
+where ($product::text is null or lower(b.product_name) = lower($product::text)) and ($category::text is null or b.category = $category::text)
 order by x.at, x.rank, x.tie, x.kind, b.id`;
+
+/** `$name` placeholders as the driver's positional ones, with the values in their order. */
+function bind(sql: string, values: Record<string, unknown>): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  return {
+    sql: sql.replace(/\$([a-z]+)/g, (_m, name: string) => {
+      if (!(name in values)) throw new Error(`no value for $${name}`);
+      params.push(values[name]);
+      return '?';
+    }),
+    params,
+  };
+}
 
 /** One produced CTE as `FSMA_PRODUCED_SQL` reads it: the lot it names (for shipping, the giver's), and the hand-over. */
 export interface ProducedCteRow {
@@ -108,18 +117,20 @@ export interface ProducedCteQuery {
   category: string | null;
 }
 
-export function producedCteParams(q: ProducedCteQuery): unknown[] {
-  return [q.from, q.to, q.productName, q.category];
+/** The statement of the produced CTEs a selection covers. */
+export function producedCtes(q: ProducedCteQuery): { sql: string; params: unknown[] } {
+  return bind(FSMA_PRODUCED, {
+    from: q.from ?? '-infinity', to: q.to ?? 'infinity', product: q.productName, category: q.category,
+  });
 }
 
 /**
  * The captured events with an event time in the range, corrected ones and error declarations left out, in (event
- * time, event hash) order. Params: from, to (either may be null).
+ * time, event hash) order.
  */
-export const FSMA_CAPTURED_SQL = `
+const FSMA_CAPTURED = `
 select e.event_time, e.body from epcis_event e
-where e.corrected_by_id is null and e.body->'errorDeclaration' is null
-  and (?::timestamptz is null or e.event_time >= ?::timestamptz) and (?::timestamptz is null or e.event_time < ?::timestamptz)
+where e.corrected_by_id is null and e.body->'errorDeclaration' is null and e.event_time >= $from and e.event_time < $to
 order by e.event_time, e.event_hash`;
 
 export interface CapturedCteRow {
@@ -127,8 +138,9 @@ export interface CapturedCteRow {
   body: Record<string, unknown>;
 }
 
-export function capturedParams(q: Pick<ProducedCteQuery, 'from' | 'to'>): unknown[] {
-  return [q.from, q.from, q.to, q.to];
+/** The statement of the captured events a selection's range covers (a product is matched on their lot data). */
+export function capturedEvents(q: Pick<ProducedCteQuery, 'from' | 'to'>): { sql: string; params: unknown[] } {
+  return bind(FSMA_CAPTURED, { from: q.from ?? '-infinity', to: q.to ?? 'infinity' });
 }
 
 export interface Cursors {

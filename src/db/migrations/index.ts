@@ -26,6 +26,7 @@ import { Migration20261201900000_more_notification_kinds } from './Migration2026
 import { Migration20261202100000_epcis_capture_queue } from './Migration20261202100000_epcis_capture_queue';
 import { Migration20261202100000_assessment } from './Migration20261202100000_assessment';
 import { Migration20261202100000_rate_counter } from './Migration20261202100000_rate_counter';
+import { Migration20261203100000_cte_time_indexes } from './Migration20261203100000_cte_time_indexes';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202100000_epcis_capture_queue', class: Migration20261202100000_epcis_capture_queue },
   { name: 'Migration20261202100000_assessment', class: Migration20261202100000_assessment },
   { name: 'Migration20261202100000_rate_counter', class: Migration20261202100000_rate_counter },
+  { name: 'Migration20261203100000_cte_time_indexes', class: Migration20261203100000_cte_time_indexes },
 ];
