@@ -3,7 +3,7 @@ import { badInput } from '../errors';
 import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
 import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfSelection, writeFsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
-import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
+import { importRegistry, ImportTooLarge, limitedBody, sheetRecords, type ImportKind, type SheetFormat } from '../exchange/import.service';
 import { positionOf, queryEpcisEvents } from '../exchange/query.service';
 import { registryCsv } from '../exchange/registry-export.service';
 import { PassThrough, Readable } from 'node:stream';
@@ -130,13 +130,23 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     }
   });
 
-  // registry spreadsheets arrive as they are: CSV text or an XLSX workbook, read by the import itself
-  fastify.addContentTypeParser(['text/csv', XLSX], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // registry spreadsheets are read by the import itself as they arrive (CSV text or an XLSX workbook); a body
+  // announced larger than the limit is refused before it is read, and one that turns out larger when the excess comes
+  fastify.addContentTypeParser(['text/csv', XLSX], (request, body, done) => {
+    if (Number(request.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT) {
+      return done(Object.assign(new Error(`The file is larger than ${IMPORT_BODY_LIMIT} bytes`), { statusCode: 413 }), undefined);
+    }
+    done(null, limitedBody(body, IMPORT_BODY_LIMIT));
+  });
 
-  // bulk registry import, all or nothing: ?dryRun=true checks every row and writes nothing
-  fastify.post('/imports/:kind', { bodyLimit: IMPORT_BODY_LIMIT }, async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
+  // bulk registry import, all or nothing, read and written as the body arrives: ?dryRun=true checks every row and
+  // writes nothing
+  fastify.post('/imports/:kind', async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
+    const body = request.body;
+    // a refused request does not read its body: it is drained so the connection can carry the answer
+    const drain = () => (body instanceof Readable ? body.resume() : undefined);
     const ctx = await regulatorOrRefuse(request, reply);
-    if (!ctx) return reply;
+    if (!ctx) return (drain(), reply);
     try {
       const kind = request.params.kind;
       if (kind !== 'operators' && kind !== 'markets' && kind !== 'lots') throw badInput('kind', 'must be operators, markets or lots');
@@ -144,15 +154,18 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       if (q.dryRun !== undefined && q.dryRun !== 'true' && q.dryRun !== 'false') throw badInput('dryRun', 'must be true or false');
       const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format: SheetFormat | null = type === 'text/csv' ? 'csv' : type === XLSX ? 'xlsx' : null;
-      if (!format || !Buffer.isBuffer(request.body)) throw badInput('content-type', `must be text/csv or ${XLSX}`);
-      const rows = await readSheet(request.body, format);
-      const report = await importRegistry(ctx, kind as ImportKind, rows, q.dryRun === 'true');
+      if (!format || !(body instanceof Readable)) throw badInput('content-type', `must be text/csv or ${XLSX}`);
+      const report = await importRegistry(ctx, kind as ImportKind, sheetRecords(body, format), q.dryRun === 'true');
       reply.header('cache-control', 'no-store');
-      if (report.errors.length) {
-        return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: `${report.errors.length} of ${report.rows} rows refused; nothing was imported` }, report });
+      if (report.refused) {
+        return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: `${report.refused} of ${report.rows} rows refused; nothing was imported` }, report });
       }
       return reply.send(report);
     } catch (e) {
+      drain();
+      if (e instanceof ImportTooLarge) {
+        return reply.code(413).header('cache-control', 'no-store').send({ error: { code: 'PAYLOAD_TOO_LARGE', message: e.message } });
+      }
       return sendFailure(reply, failureOf(e, request.log));
     }
   });
