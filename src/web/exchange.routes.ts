@@ -143,8 +143,8 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
   // writes nothing
   fastify.post('/imports/:kind', async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
     const body = request.body;
-    // a refused request does not read its body: it is drained so the connection can carry the answer
-    const drain = () => (body instanceof Readable ? body.resume() : undefined);
+    // a request refused before its body was read whole: the rest is drained so the connection can carry the answer
+    const drain = () => void request.raw.resume();
     const ctx = await regulatorOrRefuse(request, reply);
     if (!ctx) return (drain(), reply);
     try {
@@ -164,7 +164,9 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     } catch (e) {
       drain();
       if (e instanceof ImportTooLarge) {
-        return reply.code(413).header('cache-control', 'no-store').send({ error: { code: 'PAYLOAD_TOO_LARGE', message: e.message } });
+        // the client may still be sending: the connection is closed once the answer is out
+        return reply.code(413).header('cache-control', 'no-store').header('connection', 'close')
+          .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: e.message } });
       }
       return sendFailure(reply, failureOf(e, request.log));
     }
