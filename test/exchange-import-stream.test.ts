@@ -31,6 +31,13 @@ describe('bulk import of thousands of lines, read as the body arrives', () => {
     expect(await t.sql(`select count(*)::int as n, count(distinct public_code)::int as codes, min(name) as first from operator where village = 'Qingshan'`))
       .toEqual([{ n: 2500, codes: 2500, first: 'Farm 1' }]);
 
+    // the registry export reads them back through its cursor, two thousand at a time, in id order
+    const registry = await t.app.fastify.inject({ method: 'GET', url: '/exports/registry.csv', headers: { authorization: `Bearer ${f.regulator}` } });
+    const exported = registry.body.trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
+    expect(exported).toHaveLength(2500);
+    expect(exported.map((r) => r[3])).toEqual(codes);
+    expect(exported.map((r) => Number(r[0]))).toEqual([...exported.map((r) => Number(r[0]))].sort((a, b) => a - b));
+
     // two lots per farm, every other one certified; the lots of the first 100 farms already half there
     const lines = codes.flatMap((c, i) => [`${c},Spinach,VEGETABLE,A-${i},20,KG,2026-11-01,,SELF_TEST,15`, `${c},Eggs,EGGS,B-${i},100,PIECE,2026-11-02,Hen house,,`]);
     const header = 'owner,productName,category,lotCode,quantity,unit,producedAt,originPlace,certificateBases,certificateQuantity\n';

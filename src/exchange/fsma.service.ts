@@ -10,8 +10,9 @@ import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes } from '../tables/operator.table';
 import { EpcisDirection, eventUuid, lineageEpcisDocument, UOM, type EpcisEvent } from '../trace/epcis.service';
 import {
-  capturedEvents as capturedStatement, openCursors, producedCtes, type CapturedCteRow, type ProducedCteQuery, type ProducedCteRow,
+  capturedEvents as capturedStatement, producedCtes, type CapturedCteRow, type ProducedCteQuery, type ProducedCteRow,
 } from './fsma.sql';
+import { openCursors } from './cursor';
 
 /**
  * The FDA FSMA 204 "electronic sortable spreadsheet": one row per critical tracking event (CTE) with its key data
