@@ -20,7 +20,7 @@ import { peakRssMiB, resetPeakRss, rssMiB, startTs, type Server } from './lib/se
  * server's resident peak during that request (reset before it, Linux VmHWM).
  */
 
-const PORT = 4711;
+const PORT = Number(process.env.BENCH_EXCHANGE_PORT ?? '4731');
 const COPY_DB = `${DATASET_DB}_exchange`;
 const RANGE = { from: '2026-10-22T00:00:00Z', to: '2026-11-21T00:00:00Z' };
 const PRODUCT = '菠菜 Spinach';

@@ -95,6 +95,18 @@ function spreadsheetFile(file: string, stem: RegExp): { stem: string; format: 'c
   return { stem: m[1], format: m[2] as 'csv' | 'xlsx' };
 }
 
+/** The rows with the first one already read (or its failure thrown), the rest read as they are asked for. */
+async function primed<T>(rows: AsyncGenerator<T>): Promise<AsyncIterable<T>> {
+  const first = await rows.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      yield* rows;
+    },
+  };
+}
+
 /**
  * The spreadsheet streamed into the reply as its rows come. A failure after the first byte can only cut the reply
  * short (the status is sent): it is logged and the connection closed, so a client never takes a part for the whole.
@@ -248,7 +260,13 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       if (from && to && to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
       const name = ['fsma204', productName ?? category, from?.toISOString().slice(0, 10), to?.toISOString().slice(0, 10)]
         .filter((x): x is string => !!x).join('-').replace(/[^\w.-]+/g, '_');
-      return sendSpreadsheet(request, reply, fsmaRowsOfSelection(ctx, { from, to, productName, category }), format, name);
+      // the first rows are read before the status is sent: the statement's sort happens then, and its failure (a
+      // timeout) is still an error answer rather than a spreadsheet cut short
+      const source = fsmaRowsOfSelection(ctx, { from, to, productName, category });
+      const rows = await primed(source);
+      // however the reply ends (sent, or the client gone at any point), the cursors are closed
+      reply.raw.once('close', () => void source.return(undefined));
+      return sendSpreadsheet(request, reply, rows, format, name);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }
