@@ -254,9 +254,9 @@ export function producedRow(r: ProducedCteRow, publicUrl: string, timeZone: stri
   // the lineage export names the maker of a split's parts as the split's owner, the giver; of the rest the lot's own
   const owner = r.kind === 'split' ? r.from_name ?? '' : handover ? '' : r.owner_name;
   const shipped = r.kind === 'shipping' && r.shipped_at ? new Date(r.shipped_at) : new Date(r.at);
-  // a hand-over's record is keyed by its two lots, as the export names it
-  const transfer = eventUuid(publicUrl, `transfer:${r.key}`).slice('urn:uuid:'.length);
   const documented = handover && r.document_type !== null && r.document_number !== null;
+  // without a document, the hand-over's own record stands in: keyed by its two lots, as the export names it
+  const record = () => eventUuid(publicUrl, `transfer:${r.key}`).slice('urn:uuid:'.length);
   return {
     'Traceability Lot Code (TLC)': r.lot_code,
     'Product Description': r.product_name,
@@ -271,7 +271,7 @@ export function producedRow(r: ProducedCteRow, publicUrl: string, timeZone: stri
     'Ship To / Immediate Subsequent Recipient': to,
     'Input TLCs (Transformation)': r.inputs ?? '',
     'Reference Document Type': !handover ? '' : documented ? documentName(r.document_type!) : 'Transfer Record',
-    'Reference Document Number': !handover ? '' : documented ? r.document_number! : transfer,
+    'Reference Document Number': !handover ? '' : documented ? r.document_number! : record(),
     'EPCIS Event ID': eventUuid(publicUrl, `${r.kind}:${r.key}`),
   };
 }
