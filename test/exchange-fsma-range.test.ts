@@ -36,6 +36,8 @@ async function chain() {
   ok(await t.t.gql(`mutation($i: ProcessBatchesInput!) { processBatches(input: $i) { batch { id } } }`, {
     i: { inputs: [{ batchId: received.id, quantity: 40 }], productName: 'Salad mix', category: 'VEGETABLE', quantity: 30, unit: 'KG', lotCode: 'SAL-1', originPlace: 'Market Road 5', producedAt: '2026-11-03T02:00:00.000Z' },
   }, wholesaler));
+  // 30 kg of what the farm kept is split off as its own lot
+  ok(await t.t.gql(`mutation($i: SplitBatchInput!) { splitBatch(input: $i) { id } }`, { i: { batchId: lettuce.id, parts: [{ lotCode: 'LET-1-A', quantity: 30 }] } }, f.admin));
   const [rec] = await t.t.sql('select lot_code from batch where id = $1', [received.id]);
   const exported = (await get(`/epcis/batches/${lettuce.id}.jsonld`, f.regulator)).json().epcisBody.eventList as Record<string, any>[];
   return { lettuce, receivedLot: rec.lot_code as string, exported };
@@ -45,7 +47,8 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
   it('tells every CTE recorded in the range, cell by cell, as the lot export tells it, in CSV and XLSX', async () => {
     const { lettuce, receivedLot, exported } = await chain();
     const ev = (step: string) => exported.find((e) => e.bizStep === step && (step !== 'commissioning' || e.type === 'ObjectEvent'))!;
-    const transformation = exported.find((e) => e.type === 'TransformationEvent')!;
+    const transformation = exported.find((e) => e.type === 'TransformationEvent' && e['foodtrace:linkKind'] === 'PROCESS')!;
+    const split = exported.find((e) => e.type === 'TransformationEvent' && e['foodtrace:linkKind'] === 'SPLIT')!;
     const recordedAt = ev('receiving').eventTime as string;
     const expected = [
       ['LET-1', 'Lettuce', '100', 'kg', 'Harvesting', '2026-11-01', '2026-11-01T06:00:00.000Z', 'Green Farm', 'Green Farm, Qingshan', '', '', '', '', '', ev('commissioning').eventID],
@@ -55,6 +58,8 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
       [receivedLot, 'Lettuce', '40', 'kg', 'Receiving', shanghaiDate(recordedAt), recordedAt, 'City Wholesale; urn:epc:id:sgln:4012345.00001.0',
         'City Wholesale; urn:epc:id:sgln:4012345.00001.0, Qingshan', 'Green Farm', 'City Wholesale; urn:epc:id:sgln:4012345.00001.0', '', 'Delivery Note', 'DN-7', ev('receiving').eventID],
       ['SAL-1', 'Salad mix', '30', 'kg', 'Transformation', shanghaiDate(transformation.eventTime), transformation.eventTime, 'City Wholesale', 'City Wholesale, Market Road 5', '', '', receivedLot, '', '', transformation.eventID],
+      // a split's part names its lot, product and origin as any lot does, and the lot it came from as its input
+      ['LET-1-A', 'Lettuce', '30', 'kg', 'Transformation', shanghaiDate(split.eventTime), split.eventTime, 'Green Farm', 'Green Farm, Qingshan', '', '', 'LET-1', '', '', split.eventID],
     ];
     // the lot's own export gives the same rows (it sorts by the time column, which the shipping date leads)
     const lot = await get(`/exports/fsma204/batches/${lettuce.id}.csv`, f.regulator);
@@ -92,11 +97,11 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
   it('tells a product by its name (any case) or its category, over its whole history or a range', async () => {
     const { receivedLot } = await chain();
     const tlcAndCte = (body: string) => csvRows(body).slice(1).map((r) => `${r[0]} ${r[4]}`);
-    expect(tlcAndCte((await get('/exports/fsma204/events.csv?product=lettuce', f.regulator)).body)).toEqual(['LET-1 Harvesting', 'LET-1 Shipping', `${receivedLot} Receiving`]);
+    expect(tlcAndCte((await get('/exports/fsma204/events.csv?product=lettuce', f.regulator)).body)).toEqual(['LET-1 Harvesting', 'LET-1 Shipping', `${receivedLot} Receiving`, 'LET-1-A Transformation']);
     expect(tlcAndCte((await get('/exports/fsma204/events.csv?product=Salad%20mix', f.regulator)).body)).toEqual(['SAL-1 Transformation']);
     expect(tlcAndCte((await get('/exports/fsma204/events.csv?category=dairy', f.regulator)).body)).toEqual(['MILK-1 Harvesting']);
     expect(tlcAndCte((await get(`/exports/fsma204/events.csv?category=VEGETABLE&from=2026-11-01T07:00:00Z&to=${tomorrow()}`, f.regulator)).body))
-      .toEqual(['LET-1 Shipping', `${receivedLot} Receiving`, 'SAL-1 Transformation']);
+      .toEqual(['LET-1 Shipping', `${receivedLot} Receiving`, 'SAL-1 Transformation', 'LET-1-A Transformation']);
     const named = await get('/exports/fsma204/events.xlsx?product=Lettuce&from=2026-10-01T00:00:00Z&to=2026-11-02T00:00:00Z', f.regulator);
     expect(named.headers['content-disposition']).toBe('attachment; filename="fsma204-Lettuce-2026-10-01-2026-11-02.xlsx"');
     expect((await get('/exports/fsma204/events.csv?product=Durian', f.regulator)).body).toBe(`\ufeff${FSMA_COLUMNS.join(',')}\r\n`);

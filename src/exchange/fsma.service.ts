@@ -10,7 +10,7 @@ import { marketTable } from '../tables/market.table';
 import { operatorsByPublicCodes } from '../tables/operator.table';
 import { EpcisDirection, eventUuid, lineageEpcisDocument, UOM, type EpcisEvent } from '../trace/epcis.service';
 import {
-  capturedEvents as capturedStatement, producedCtes, type CapturedCteRow, type ProducedCteQuery, type ProducedCteRow,
+  capturedEvents as capturedStatement, lotsOfClasses, producedCtes, type CapturedCteRow, type ProducedCteQuery, type ProducedCteRow,
 } from './fsma.sql';
 import { openCursors } from './cursor';
 
@@ -122,9 +122,9 @@ function localParts(e: EpcisEvent): { date: string; utc: string } {
   return { date: new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 10), utc: at.toISOString() };
 }
 
-/** The rows of the events that are CTEs, sorted by their time column. */
-export function fsmaRows(events: EpcisEvent[], names: Names): FsmaRow[] {
-  const facts: LotFacts = new Map();
+/** The rows of the events that are CTEs, sorted by their time column; `known` tells of lots no event identifies. */
+export function fsmaRows(events: EpcisEvent[], names: Names, known: LotFacts = new Map()): FsmaRow[] {
+  const facts: LotFacts = new Map(known);
   for (const e of events) learnLots(facts, e);
   const rows = events.flatMap((e) => rowsOfEvent(e, facts, names));
   const key = (r: FsmaRow) => `${r['Event Time (UTC)']}`;
@@ -215,12 +215,49 @@ function regulator(ctx: Context): void {
   if (ctx.viewer.role !== Role.ADMIN && ctx.viewer.role !== Role.REGULATOR) throw forbidden('Requires role ADMIN or REGULATOR');
 }
 
-/** The spreadsheet of a lot: every CTE of its lineage, both directions, within the regulator trace bounds. */
+/**
+ * The spreadsheet of a lot: every CTE of its lineage, both directions, within the regulator trace bounds. The parts
+ * of a split carry no lot data in their event (EPCIS gives it where a lot is first identified by a commissioning
+ * or receiving), so the lots the events name are read too.
+ */
 export async function fsmaRowsOfLot(ctx: Context, batchId: number): Promise<FsmaRow[]> {
   regulator(ctx);
   const doc = await lineageEpcisDocument(ctx, batchId, EpcisDirection.BOTH);
   const events = doc.epcisBody.eventList;
-  return withTransaction(ctx, async (tx) => fsmaRows(events, await namesOf(tx, events)), { readOnly: true });
+  return withTransaction(ctx, async (tx) => fsmaRows(events, await namesOf(tx, events), await lotsNamed(tx, events)), { readOnly: true });
+}
+
+/** Our lots the events name by class (trace page or Digital Link under our address), as lot facts (one statement). */
+async function lotsNamed(tx: Db & Pick<Context, 'config'>, events: EpcisEvent[]): Promise<LotFacts> {
+  const { publicUrl } = tx.config;
+  const classes = new Set<string>();
+  for (const e of events) {
+    for (const q of [...(e.quantityList ?? []), ...(e.inputQuantityList ?? []), ...(e.outputQuantityList ?? [])] as { epcClass?: unknown }[]) {
+      if (typeof q.epcClass === 'string' && q.epcClass.startsWith(`${publicUrl}/`)) classes.add(q.epcClass);
+    }
+  }
+  const codes: string[] = [];
+  const links: { gtin: string; lot: string }[] = [];
+  for (const c of classes) {
+    const rest = c.slice(publicUrl.length);
+    const page = /^\/t\/([^/?#]+)$/.exec(rest);
+    if (page && isPublicCode(page[1])) codes.push(page[1]);
+    const link = /^\/01\/(\d{14})\/10\/([^/?#]+)$/.exec(rest);
+    if (link) {
+      try {
+        links.push({ gtin: link[1], lot: decodeURIComponent(link[2]) });
+      } catch {
+        // not a lot code of ours
+      }
+    }
+  }
+  const facts: LotFacts = new Map();
+  for (const l of await lotsOfClasses(tx, codes, links)) {
+    const fact = { lot: l.lot_code, product: l.product_name, category: l.category, origin: l.origin_place ?? '' };
+    facts.set(`${publicUrl}/t/${l.public_code}`, fact);
+    if (l.gtin) facts.set(`${publicUrl}/01/${l.gtin}/10/${encodeURIComponent(l.lot_code)}`, fact);
+  }
+  return facts;
 }
 
 /** What a range spreadsheet covers: an event time range and a product (by name or category), each optional. */

@@ -49,7 +49,7 @@ events(at, rank, tie, kind, key, lot_id, link_quantity, inputs, from_id, to_id, 
   union all
   -- the parts of one split (same parent, same instant) are one event
   select l.created_at, 1, min(l.id) over w, 'split', l.parent_id || '>' || string_agg(l.child_id::text, ',') over w, l.child_id,
-    null, null, l.parent_id, null, null, null, null, null, null, null
+    null, (select p.lot_code from batch p where p.id = l.parent_id), l.parent_id, null, null, null, null, null, null, null
   from batch_link l
   where l.kind = 'SPLIT' and l.created_at >= $from and l.created_at < $to
   window w as (partition by l.parent_id, l.created_at order by l.id rows between unbounded preceding and unbounded following)
@@ -151,4 +151,32 @@ export interface CapturedCteRow {
 /** The statement of the captured events a selection's range covers (a product is matched on their lot data). */
 export function capturedEvents(q: Pick<ProducedCteQuery, 'from' | 'to'>): { sql: string; params: unknown[] } {
   return bind(FSMA_CAPTURED, { from: q.from ?? '-infinity', to: q.to ?? 'infinity' });
+}
+
+/** What a lot's rows tell of it: lot code, product, category and origin place. */
+export interface LotOfClass {
+  public_code: string;
+  gtin: string | null;
+  lot_code: string;
+  product_name: string;
+  category: string;
+  origin_place: string | null;
+}
+
+/**
+ * The lots named by trace pages (`/t/{code}`) and by Digital Links (`/01/{gtin}/10/{lot}`, the oldest lot with that
+ * GTIN and lot code, which is the one the link names), in one statement.
+ */
+export async function lotsOfClasses(ctx: Db, publicCodes: string[], links: { gtin: string; lot: string }[]): Promise<LotOfClass[]> {
+  if (!publicCodes.length && !links.length) return [];
+  return ctx.em.execute<LotOfClass[]>(
+    `select b.public_code, b.gtin, b.lot_code, b.product_name, b.category, b.origin_place from batch b where b.public_code = any(?::text[])
+     union all
+     select * from (
+       select distinct on (b.gtin, b.lot_code) b.public_code, b.gtin, b.lot_code, b.product_name, b.category, b.origin_place
+       from batch b join jsonb_to_recordset(?::jsonb) as x(gtin text, lot text) on b.gtin = x.gtin and b.lot_code = x.lot
+       order by b.gtin, b.lot_code, b.id
+     ) oldest`,
+    [`{${publicCodes.join(',')}}`, JSON.stringify(links)],
+  );
 }
