@@ -118,7 +118,7 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
 
   it('streams a range of many rows: the reply comes chunked and holds exactly every row, in time order', async () => {
     const farm = await makeOperator(t.t, f.admin, { name: 'Big Farm' });
-    const n = 3000;
+    const n = 20_000;
     // many harvests at once, straight into the table (the GraphQL path is tested above)
     await t.t.sql(
       `insert into batch (owner_id, product_name, category, lot_code, quantity, remaining, unit, produced_at, public_code)
@@ -144,6 +144,22 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
     expect(rows).toHaveLength(n);
     expect(rows.map((r) => r[0])).toEqual(Array.from({ length: n }, (_x, i) => `SP-${i + 1}`));
     expect(new Set(rows.map((r) => r[4]))).toEqual(new Set(['Harvesting']));
+
+    // a client that goes away after the first chunk: the snapshot and its cursors end with the reply
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${t.base}/exports/fsma204/events.csv?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z`, { agent: false, headers: { authorization: `Bearer ${f.regulator}` } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+      setTimeout(() => reject(new Error('no first chunk')), 10_000);
+    });
+    const open = async () => (await t.t.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`))[0].n;
+    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await open()).toBe(0);
 
     const xlsx = await get('/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z', f.regulator);
     const book = new ExcelJS.Workbook();
