@@ -156,7 +156,10 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
   fastify.post('/imports/:kind', async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
     const body = request.body;
     // a request refused before its body was read whole: the rest is drained so the connection can carry the answer
-    const drain = () => void request.raw.resume();
+    const drain = () => {
+      if (body instanceof Readable) body.resume();
+      request.raw.resume();
+    };
     const ctx = await regulatorOrRefuse(request, reply);
     if (!ctx) return (drain(), reply);
     try {
