@@ -25,10 +25,10 @@ describe('bulk import of lots and certificates', () => {
     ].join('\n') + '\n';
 
     const dry = await post(csv, f.admin, '?dryRun=true');
-    expect(dry.json()).toEqual({ kind: 'lots', dryRun: true, committed: false, rows: 3, created: 3, existing: 0, errors: [] });
+    expect(dry.json()).toEqual({ kind: 'lots', dryRun: true, committed: false, rows: 3, created: 3, existing: 0, refused: 0, errors: [] });
     expect(await lots()).toEqual([]);
 
-    expect((await post(csv, f.regulator)).json()).toEqual({ kind: 'lots', dryRun: false, committed: true, rows: 3, created: 3, existing: 0, errors: [] });
+    expect((await post(csv, f.regulator)).json()).toEqual({ kind: 'lots', dryRun: false, committed: true, rows: 3, created: 3, existing: 0, refused: 0, errors: [] });
     expect(await lots()).toEqual([
       { owner: 'Plum Farm', product_name: 'Shiitake', category: 'EDIBLE_FUNGI', lot_code: 'SH-1', quantity: 80, unit: 'KG', produced: '2026-11-01 16:00:00+00', origin_place: 'South slope',
         certificates: [{ quantity: 50, bases: ['SELF_TEST', 'COMMISSIONED_TEST'], test: 'LAB-9' }] },
@@ -38,7 +38,7 @@ describe('bulk import of lots and certificates', () => {
     ]);
 
     // sent again: nothing new, no second certificate
-    expect((await post(csv, f.admin)).json()).toEqual({ kind: 'lots', dryRun: false, committed: true, rows: 3, created: 0, existing: 3, errors: [] });
+    expect((await post(csv, f.admin)).json()).toEqual({ kind: 'lots', dryRun: false, committed: true, rows: 3, created: 0, existing: 3, refused: 0, errors: [] });
     expect(await t.sql('select count(*)::int as n from origin_certificate')).toEqual([{ n: 2 }]);
   });
 

@@ -19,11 +19,11 @@ describe('bulk registry import', () => {
 
     const dry = await post('operators', csv, f.admin, 'text/csv; charset=utf-8', '?dryRun=true');
     expect(dry.statusCode).toBe(200);
-    expect(dry.json()).toEqual({ kind: 'operators', dryRun: true, committed: false, rows: 3, created: 3, existing: 0, errors: [] });
+    expect(dry.json()).toEqual({ kind: 'operators', dryRun: true, committed: false, rows: 3, created: 3, existing: 0, refused: 0, errors: [] });
     expect(await operators()).toEqual([]);
 
     const done = await post('operators', csv, f.regulator);
-    expect(done.json()).toEqual({ kind: 'operators', dryRun: false, committed: true, rows: 3, created: 3, existing: 0, errors: [] });
+    expect(done.json()).toEqual({ kind: 'operators', dryRun: false, committed: true, rows: 3, created: 3, existing: 0, refused: 0, errors: [] });
     expect(await operators()).toEqual([
       { kind: 'FARM', name: 'Plum Farm', credit_code: a, carded: false, village: 'Qingshan', contact_phone: '13800000001' },
       { kind: 'PROCESSOR', name: 'Hill Dairy', credit_code: b, carded: false, village: 'Xiahe', contact_phone: null },
@@ -46,7 +46,7 @@ describe('bulk registry import', () => {
     expect(res.json()).toEqual({
       error: { code: 'BAD_USER_INPUT', message: '5 of 6 rows refused; nothing was imported' },
       report: {
-        kind: 'operators', dryRun: false, committed: false, rows: 6, created: 0, existing: 0,
+        kind: 'operators', dryRun: false, committed: false, rows: 6, created: 0, existing: 0, refused: 5,
         errors: [
           { line: 3, field: 'kind', message: 'kind: must be one of FARM, COOPERATIVE, DAIRY_FARM, PROCESSOR, WHOLESALER, MARKET_VENDOR, SMALL_WORKSHOP, STREET_VENDOR, CANTEEN, RURAL_CHEF' },
           { line: 4, field: 'name', message: expect.stringMatching(/^name: /) },
@@ -68,7 +68,7 @@ describe('bulk registry import', () => {
     sheet.addRow(['West Market', 'Xiahe', 'River Road 2']);
     const body = Buffer.from(await book.xlsx.writeBuffer());
     const res = await post('markets', body, f.admin, XLSX);
-    expect(res.json()).toEqual({ kind: 'markets', dryRun: false, committed: true, rows: 2, created: 1, existing: 1, errors: [] });
+    expect(res.json()).toEqual({ kind: 'markets', dryRun: false, committed: true, rows: 2, created: 1, existing: 1, refused: 0, errors: [] });
     expect(await t.sql('select name, village, address from market order by id')).toEqual([
       { name: 'East Market', village: null, address: null },
       { name: 'West Market', village: 'Xiahe', address: 'River Road 2' },

@@ -10,6 +10,7 @@ import { foreignKey, insertedAt } from './schema-options';
 @Check({ name: 'batch_link_document_number_check', expression: 'length(document_number) > 0' })
 @Unique({ name: 'batch_link_parent_id_child_id_key', properties: ['parent', 'child'] })
 @Index({ name: 'batch_link_child_idx', properties: ['child', 'parent'] })
+@Index({ name: 'batch_link_created_at_idx', properties: ['createdAt'] })
 export class BatchLink {
   [OptionalProps]?: 'createdAt' | 'documentType' | 'documentNumber' | 'shippedAt' | 'shipFrom' | 'shipTo';
 

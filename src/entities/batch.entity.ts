@@ -12,6 +12,7 @@ import { Operator } from './operator.entity';
 @Check({ name: 'batch_process_yield_check', expression: 'process_yield > 0' })
 @Unique({ name: 'batch_owner_id_lot_code_key', properties: ['owner', 'lotCode'] })
 @Index({ name: 'batch_gtin_lot_idx', expression: 'create index batch_gtin_lot_idx on batch (gtin, lot_code) where gtin is not null' })
+@Index({ name: 'batch_produced_at_idx', properties: ['producedAt'] })
 export class Batch {
   [OptionalProps]?: 'status' | 'nonConformant' | 'createdAt' | 'originPlace' | 'gtin' | 'processYield';
 

@@ -22,6 +22,11 @@ export interface EntryReason {
   name: 'market_entry_received_batch_idx',
   expression: 'create index market_entry_received_batch_idx on market_entry (received_batch_id) where received_batch_id is not null',
 })
+@Index({
+  name: 'market_entry_handover_at_idx',
+  expression: `create index market_entry_handover_at_idx on market_entry ((coalesce(decided_at, created_at)))
+    where received_batch_id is not null and batch_id is distinct from received_batch_id`,
+})
 export class MarketEntry {
   [OptionalProps]?: 'createdAt' | 'decidedAt' | 'batch' | 'certificate' | 'receivedBatch' | 'response' | 'handover';
 

@@ -1,18 +1,20 @@
+import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { recordAuditEvent } from '../audit/audit.service';
 import { withTransaction, type Context } from '../context';
-import { AuditKind, CommitmentBasis, OperatorKind, ProductCategory, QuantityUnit, Role } from '../entities/enums';
+import { AuditKind, CommitmentBasis, OperatorKind, OperatorStatus, ProductCategory, QuantityUnit, Role } from '../entities/enums';
 import { AppError, badInput, forbidden, unauthenticated } from '../errors';
-import { registerMarket } from '../registry/market.service';
-import { registerOperator } from '../registry/operator.service';
-import { marketIdByName } from '../tables/market.table';
-import { operatorIdByCreditCode, operatorIdByRegistrationCard } from '../tables/operator.table';
-import { batchIdByOwnerLot } from '../tables/batch.table';
-import { createBatch } from '../registry/batch.service';
-import { issueCertificate } from '../registry/certificate.service';
 import { localDate, localDayStart } from '../local-time';
+import { newPublicCode } from '../public-code';
+import { CARD_KINDS, cardNumber } from '../registry/operator.service';
+import { newCertificateNumber, STANDARD_STATEMENT } from '../registry/certificate.service';
+import { insertBatches } from '../tables/batch.table';
 import * as v from '../validation';
+import {
+  existingCreditCodes, existingLots, existingMarketNames, insertCertificates, insertMarkets, insertOperators, operatorsByCodes,
+  registrationCardSerials, type NewImportedCertificate, type RegisteredOwner,
+} from './import.sql';
 
 /** What a registry import takes: operators (idempotent by credit code), markets (by name) or lots (by owner and lot code). */
 export type ImportKind = 'operators' | 'markets' | 'lots';
@@ -48,87 +50,126 @@ export interface ImportReport {
   created: number;
   /** Rows naming a record already registered (same credit code, or same market name): left as they are. */
   existing: number;
+  /** How many rows were refused; `errors` lists the first `MAX_LISTED_ERRORS` of them. */
+  refused: number;
   errors: ImportRowError[];
+}
+
+/** At most this many refused rows are listed: enough to fix a file by, without a reply as large as the file. */
+export const MAX_LISTED_ERRORS = 1000;
+
+/** Rows checked, looked up and written together: one statement per table for each this many rows. */
+const BATCH_ROWS = 1000;
+
+/** The body was larger than the import takes; refused with 413 whenever the excess arrives. */
+export class ImportTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`The file is larger than ${limit} bytes`);
+  }
+}
+
+/** The body stream, failing with `ImportTooLarge` once more than `limit` bytes have come. */
+export function limitedBody(body: Readable, limit: number): Readable {
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      seen += chunk.length;
+      if (seen > limit) return done(new ImportTooLarge(limit));
+      done(null, chunk);
+    },
+  });
+  body.on('error', (e) => counter.destroy(e));
+  return body.pipe(counter);
+}
+
+/**
+ * The records of a CSV (UTF-8, a byte order mark allowed) or of the first sheet of an XLSX workbook, read from the
+ * stream as they arrive (csv-parse's stream parser, exceljs's streaming workbook reader): the header row first.
+ */
+export async function* sheetRecords(body: Readable, format: SheetFormat): AsyncGenerator<string[]> {
+  if (format === 'csv') {
+    const parser = body.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+    body.on('error', (e) => parser.destroy(e));
+    try {
+      for await (const record of parser) yield record as string[];
+    } catch (e) {
+      if (e instanceof ImportTooLarge) throw e;
+      throw badInput('file', `is not a readable CSV: ${(e as Error).message.slice(0, 200)}`);
+    }
+    return;
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(body, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  let sheets = 0;
+  try {
+    for await (const sheet of reader) {
+      // only the first sheet is read; the rest are passed over as they stream by
+      if (sheets++) {
+        for await (const _row of sheet as AsyncIterable<ExcelJS.Row>) void _row;
+        continue;
+      }
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values = row.values as unknown[];
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+        // an empty row is skipped, as the CSV parser skips an empty line
+        if (cells.some((c) => c !== '')) yield cells;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ImportTooLarge || e instanceof AppError) throw e;
+    throw badInput('file', 'is not a readable XLSX workbook');
+  }
+  if (!sheets) throw badInput('file', 'is not a readable XLSX workbook');
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
+    if (v.richText) return v.richText.map((r) => r.text).join('').trim();
+    if (v.text !== undefined) return String(v.text).trim();
+    if (v.result !== undefined) return String(v.result).trim();
+  }
+  return String(value).trim();
 }
 
 type Row = Record<string, string>;
 
-/** The rows of a CSV (UTF-8, a byte order mark allowed) or of the first sheet of an XLSX workbook, keyed by the header row. */
-export async function readSheet(body: Buffer, format: SheetFormat): Promise<Row[]> {
-  if (format === 'csv') {
-    let records: string[][];
-    try {
-      records = parse(body, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
-    } catch (e) {
-      throw badInput('file', `is not a readable CSV: ${(e as Error).message.slice(0, 200)}`);
-    }
-    return keyed(records);
-  }
-  const book = new ExcelJS.Workbook();
-  try {
-    await book.xlsx.load(body as unknown as ArrayBuffer);
-  } catch {
-    throw badInput('file', 'is not a readable XLSX workbook');
-  }
-  const sheet = book.worksheets[0];
-  if (!sheet) throw badInput('file', 'has no sheet');
-  const records: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, n) => {
-    const cells: string[] = [];
-    for (let i = 1; i <= sheet.columnCount; i++) {
-      const value = row.getCell(i).value;
-      cells.push(value === null || value === undefined ? '' : typeof value === 'object' && 'text' in value ? String(value.text) : String(value).trim());
-    }
-    records[n - 1] = cells;
-  });
-  return keyed(Array.from(records, (r) => r ?? []));
-}
-
-function keyed(records: string[][]): Row[] {
-  if (!records.length) throw badInput('file', 'is empty: the first line must name the columns');
-  const [header, ...data] = records;
-  if (data.length > MAX_IMPORT_ROWS) throw badInput('file', `has more than ${MAX_IMPORT_ROWS} rows`);
-  return data.map((cells) => Object.fromEntries(header.map((h, i) => [h.trim(), cells[i] ?? ''])));
-}
-
 const KINDS = new Set<string>(Object.values(OperatorKind));
+const CATEGORIES = new Set<string>(Object.values(ProductCategory));
+const UNITS = new Set<string>(Object.values(QuantityUnit));
+const BASES = new Set<string>(Object.values(CommitmentBasis));
 
 /**
- * Registers the rows of a spreadsheet, all or nothing: every row is checked as its GraphQL registration checks it,
- * and any refused row leaves the registry as it was, with an error per refused row (its line, field and why). A dry
- * run checks the same way and writes nothing. ADMIN and REGULATOR.
+ * Registers the rows of a spreadsheet as they are read, all or nothing, in one transaction: each row is checked as
+ * its GraphQL registration checks it, rows are looked up and written a thousand at a time (multi-row inserts that
+ * leave a credit code, market name or owner's lot code already registered as it is), and any refused row rolls
+ * everything back, with an error per refused row (its line, field and why). A dry run checks the same way and
+ * writes nothing. ADMIN and REGULATOR.
  */
-export async function importRegistry(ctx: Context, kind: ImportKind, rows: Row[], dryRun: boolean): Promise<ImportReport> {
+export async function importRegistry(ctx: Context, kind: ImportKind, records: AsyncIterable<string[]>, dryRun: boolean): Promise<ImportReport> {
   if (!ctx.viewer.accountId) throw unauthenticated();
   if (ctx.viewer.role !== Role.ADMIN && ctx.viewer.role !== Role.REGULATOR) throw forbidden('Requires role ADMIN or REGULATOR');
-  const columns = IMPORT_COLUMNS[kind];
-  const header = rows.length ? Object.keys(rows[0]) : [];
-  const missing = columns.required.filter((c) => !header.includes(c));
-  if (rows.length && missing.length) throw badInput('file', `lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-  const unknown = header.filter((c) => c && !columns.required.includes(c) && !columns.optional.includes(c));
-  if (unknown.length) throw badInput('file', `has unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (use ${[...columns.required, ...columns.optional].join(', ')})`);
-
-  const report: ImportReport = { kind, dryRun, committed: false, rows: rows.length, created: 0, existing: 0, errors: [] };
+  const report: ImportReport = { kind, dryRun, committed: false, rows: 0, created: 0, existing: 0, refused: 0, errors: [] };
   const rollback = new Error('rollback');
-  const seen = new Map<string, number>();
   try {
     await withTransaction(ctx, async (tx) => {
-      for (const [i, row] of rows.entries()) {
-        const line = i + 2;
-        try {
-          // each row in its own savepoint: a refused row leaves nothing behind, and the rest are still checked
-          await withTransaction(tx, async (sp) => {
-            if (kind === 'operators') await importOperator(sp, row, line, seen, report);
-            else if (kind === 'markets') await importMarket(sp, row, line, seen, report);
-            else await importLot(sp, row, line, seen, report);
-          });
-        } catch (e) {
-          if (!(e instanceof AppError) || e.extensions.code !== 'BAD_USER_INPUT') throw e;
-          const field = typeof e.extensions.field === 'string' ? e.extensions.field : null;
-          report.errors.push({ line, field, message: e.message });
+      const importer = IMPORTERS[kind](tx, report, dryRun);
+      let header: string[] | null = null;
+      let batch: { line: number; row: Row }[] = [];
+      for await (const cells of records) {
+        if (!header) {
+          header = checkedHeader(kind, cells.map((h) => h.trim()));
+          continue;
         }
+        if (++report.rows > MAX_IMPORT_ROWS) throw badInput('file', `has more than ${MAX_IMPORT_ROWS} rows`);
+        batch.push({ line: report.rows + 1, row: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) });
+        if (batch.length === BATCH_ROWS) (await importBatch(importer, batch, report), (batch = []));
       }
-      if (report.errors.length || dryRun) throw rollback;
+      if (!header) throw badInput('file', 'is empty: the first line must name the columns');
+      if (batch.length) await importBatch(importer, batch, report);
+      if (report.refused || dryRun) throw rollback;
       report.committed = true;
       await recordAuditEvent(tx, {
         accountId: ctx.viewer.accountId, role: ctx.viewer.role, kind: AuditKind.MUTATION, operation: `POST /imports/${kind}`,
@@ -139,33 +180,169 @@ export async function importRegistry(ctx: Context, kind: ImportKind, rows: Row[]
     if (e !== rollback) throw e;
   }
   // a refused import tells its errors only; a dry run's counts tell what the import would do
-  if (report.errors.length) report.created = report.existing = 0;
+  if (report.refused) report.created = report.existing = 0;
   return report;
 }
 
-async function importOperator(tx: Context, row: Row, line: number, seen: Map<string, number>, report: ImportReport): Promise<void> {
-  const kind = row.kind?.trim().toUpperCase();
-  if (!KINDS.has(kind)) throw badInput('kind', `must be one of ${[...KINDS].join(', ')}`);
-  const creditCode = row.creditCode?.trim() ? v.creditCode('creditCode', row.creditCode) : null;
-  if (creditCode) {
-    const first = seen.get(creditCode);
-    if (first !== undefined) throw badInput('creditCode', `repeats line ${first}`);
-    seen.set(creditCode, line);
-    if ((await operatorIdByCreditCode(tx, creditCode)) !== null) {
-      report.existing++;
-      return;
-    }
-  }
-  await registerOperator(tx, {
-    kind: kind as OperatorKind, name: row.name ?? '', creditCode, village: row.village || null, address: row.address || null,
-    contactPerson: row.contactPerson || null, contactPhone: row.contactPhone || null,
-  });
-  report.created++;
+function checkedHeader(kind: ImportKind, header: string[]): string[] {
+  const columns = IMPORT_COLUMNS[kind];
+  const missing = columns.required.filter((c) => !header.includes(c));
+  if (missing.length) throw badInput('file', `lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  const unknown = header.filter((c) => c && !columns.required.includes(c) && !columns.optional.includes(c));
+  if (unknown.length) throw badInput('file', `has unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (use ${[...columns.required, ...columns.optional].join(', ')})`);
+  return header;
 }
 
-const CATEGORIES = new Set<string>(Object.values(ProductCategory));
-const UNITS = new Set<string>(Object.values(QuantityUnit));
-const BASES = new Set<string>(Object.values(CommitmentBasis));
+type Importer = (rows: { line: number; row: Row }[]) => Promise<void>;
+
+/** Checks one row; a refused row is reported (its first error) and left out. */
+function checked<T>(report: ImportReport, line: number, check: () => T): T | null {
+  try {
+    return check();
+  } catch (e) {
+    if (!(e instanceof AppError) || e.extensions.code !== 'BAD_USER_INPUT') throw e;
+    refuse(report, line, e);
+    return null;
+  }
+}
+
+function refuse(report: ImportReport, line: number, e: AppError): void {
+  report.refused++;
+  report.errors.push({ line, field: typeof e.extensions.field === 'string' ? e.extensions.field : null, message: e.message });
+}
+
+/** Imports a batch of rows; its errors (found row by row, then on look-up) are listed in line order, the first ones only. */
+async function importBatch(importer: Importer, rows: { line: number; row: Row }[], report: ImportReport): Promise<void> {
+  const listed = report.errors.length;
+  await importer(rows);
+  const added = report.errors.splice(listed).sort((a, b) => a.line - b.line);
+  report.errors.push(...added.slice(0, Math.max(0, MAX_LISTED_ERRORS - listed)));
+}
+
+/** Whether rows are still to be written: never on a dry run, nor once a row was refused (all of it rolls back). */
+const writing = (report: ImportReport, dryRun: boolean) => !dryRun && report.refused === 0;
+
+const IMPORTERS: Record<ImportKind, (tx: Context, report: ImportReport, dryRun: boolean) => Importer> = {
+  operators: (tx, report, dryRun) => {
+    const seen = new Map<string, number>();
+    return async (rows) => {
+      const valid = rows.flatMap(({ line, row }) => {
+        const o = checked(report, line, () => operatorOfRow(row));
+        if (!o) return [];
+        if (o.creditCode) {
+          const first = seen.get(o.creditCode);
+          if (first !== undefined) return (refuse(report, line, badInput('creditCode', `repeats line ${first}`)), []);
+          seen.set(o.creditCode, line);
+        }
+        return [o];
+      });
+      const taken = await existingCreditCodes(tx, valid.flatMap((o) => (o.creditCode ? [o.creditCode] : [])));
+      const fresh = valid.filter((o) => !o.creditCode || !taken.has(o.creditCode));
+      report.existing += valid.length - fresh.length;
+      report.created += fresh.length;
+      if (!writing(report, dryRun) || !fresh.length) return;
+      const createdAt = new Date();
+      const serials = await registrationCardSerials(tx, fresh.filter((o) => !o.creditCode).length);
+      const inserted = await insertOperators(tx, fresh.map((o) => ({
+        kind: o.kind, name: o.name, credit_code: o.creditCode, registration_card_no: o.creditCode ? null : cardNumber(serials.shift()!, createdAt),
+        village: o.village, address: o.address, contact_person: o.contactPerson, contact_phone: o.contactPhone, public_code: newPublicCode(), created_at: createdAt,
+      })));
+      // a credit code registered since the look-up (another import at once) is left as it is
+      report.created -= fresh.length - inserted;
+      report.existing += fresh.length - inserted;
+    };
+  },
+  markets: (tx, report, dryRun) => {
+    const seen = new Map<string, number>();
+    return async (rows) => {
+      const valid = rows.flatMap(({ line, row }) => {
+        const m = checked(report, line, () => ({
+          name: v.text('name', row.name ?? '', 200), village: v.text('village', row.village, 100, { optional: true }),
+          address: v.text('address', row.address, 300, { optional: true }),
+        }));
+        if (!m) return [];
+        const first = seen.get(m.name);
+        if (first !== undefined) return (refuse(report, line, badInput('name', `repeats line ${first}`)), []);
+        seen.set(m.name, line);
+        return [m];
+      });
+      const taken = await existingMarketNames(tx, valid.map((m) => m.name));
+      const fresh = valid.filter((m) => !taken.has(m.name));
+      report.existing += valid.length - fresh.length;
+      report.created += fresh.length;
+      if (writing(report, dryRun) && fresh.length) await insertMarkets(tx, fresh);
+    };
+  },
+  lots: (tx, report, dryRun) => {
+    const seen = new Map<string, number>();
+    const owners = new Map<string, RegisteredOwner | null>();
+    const days = new Map<string, Date | null>();
+    return async (rows) => {
+      const parsed = rows.flatMap(({ line, row }) => {
+        const lot = checked(report, line, () => lotOfRow(row, tx.config.timeZone, days));
+        return lot ? [{ line, lot }] : [];
+      });
+      const unknown = [...new Set(parsed.map((p) => p.lot.owner))].filter((o) => !owners.has(o));
+      const found = await operatorsByCodes(tx, unknown);
+      for (const code of unknown) owners.set(code, found.get(code.toUpperCase()) ?? found.get(code) ?? null);
+      const valid = parsed.flatMap(({ line, lot }) => {
+        const owner = owners.get(lot.owner)!;
+        const refused = (field: string, message: string) => (refuse(report, line, badInput(field, message)), []);
+        if (!owner) return refused('owner', `no operator has the credit code or registration-card number ${lot.owner}`);
+        const key = `${owner.id}/${lot.lotCode}`;
+        const first = seen.get(key);
+        if (first !== undefined) return refused('lotCode', `repeats line ${first}`);
+        seen.set(key, line);
+        if (owner.status !== OperatorStatus.ACTIVE) return refused('owner', `operator ${owner.id} is ${owner.status}`);
+        return [{ ...lot, ownerId: owner.id, originPlace: lot.originPlace ?? owner.village }];
+      });
+      const taken = await existingLots(tx, valid.map((l) => ({ ownerId: l.ownerId, lotCode: l.lotCode })));
+      const fresh = valid.filter((l) => !taken.has(`${l.ownerId}/${l.lotCode}`));
+      report.existing += valid.length - fresh.length;
+      report.created += fresh.length;
+      if (!writing(report, dryRun) || !fresh.length) return;
+      const inserted = await insertBatches(tx, fresh.map((l) => ({
+        ownerId: l.ownerId, productName: l.productName, category: l.category, lotCode: l.lotCode, quantity: l.quantity, unit: l.unit,
+        producedAt: l.producedAt, originPlace: l.originPlace, gtin: l.gtin,
+      })), true);
+      const certificates: NewImportedCertificate[] = [];
+      for (const [i, row] of inserted.entries()) {
+        const l = fresh[i];
+        if (!row) {
+          // registered since the look-up: left as it is, certificates and all
+          report.created--;
+          report.existing++;
+          continue;
+        }
+        if (!l.bases.length) continue;
+        certificates.push({
+          number: newCertificateNumber(l.producedAt), batchId: row.id, issuerId: l.ownerId, quantity: l.certificateQuantity ?? l.quantity, unit: l.unit,
+          issuedAt: l.producedAt, bases: l.bases, statement: STANDARD_STATEMENT, testReference: l.testReference,
+        });
+      }
+      await insertCertificates(tx, certificates);
+    };
+  },
+};
+
+/** An operator row checked as `registerOperator` checks its input (the credit code's registration is looked up later). */
+function operatorOfRow(row: Row) {
+  const kind = row.kind?.trim().toUpperCase();
+  if (!KINDS.has(kind)) throw badInput('kind', `must be one of ${[...KINDS].join(', ')}`);
+  const name = v.text('name', row.name ?? '', 200);
+  const creditCode = row.creditCode?.trim() ? v.creditCode('creditCode', row.creditCode) : null;
+  if (!creditCode && !CARD_KINDS.has(kind as OperatorKind)) {
+    throw badInput('creditCode', `is required for ${kind} (only farms, small workshops and vendors may register with a town card)`);
+  }
+  const contactPhone = v.text('contactPhone', row.contactPhone, 32, { optional: true });
+  if (contactPhone && !/^\+?[0-9][0-9 -]{4,30}$/.test(contactPhone)) throw badInput('contactPhone', 'must be a phone number');
+  return {
+    kind: kind as OperatorKind, name, creditCode, contactPhone,
+    village: v.text('village', row.village, 100, { optional: true }),
+    address: v.text('address', row.address, 300, { optional: true }),
+    contactPerson: v.text('contactPerson', row.contactPerson, 100, { optional: true }),
+  };
+}
 
 /** A number written in a cell: digits with at most one decimal point, no sign, no exponent. */
 function cellNumber(field: string, raw: string | undefined): number {
@@ -174,12 +351,21 @@ function cellNumber(field: string, raw: string | undefined): number {
   return Number(text);
 }
 
-/** An ISO 8601 time with its offset, or a date (taken as the start of that day in the county's time zone). */
-function cellTime(field: string, raw: string | undefined, timeZone: string): Date {
+/**
+ * An ISO 8601 time with its offset, or a date (taken as the start of that day in the county's time zone). A day's
+ * start is worked out once per import (`days`): the zone arithmetic costs far more than the rest of a row's checks,
+ * and the rows of a file share a few hundred dates at most.
+ */
+function cellTime(field: string, raw: string | undefined, timeZone: string, days: Map<string, Date | null>): Date {
   const text = (raw ?? '').trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const day = localDayStart(text, timeZone);
-    if (!Number.isNaN(day.getTime()) && localDate(day, timeZone) === text) return day;
+    let day = days.get(text);
+    if (day === undefined) {
+      const start = localDayStart(text, timeZone);
+      day = !Number.isNaN(start.getTime()) && localDate(start, timeZone) === text ? start : null;
+      days.set(text, day);
+    }
+    if (day) return new Date(day);
   } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) {
     return new Date(text);
   }
@@ -187,56 +373,42 @@ function cellTime(field: string, raw: string | undefined, timeZone: string): Dat
 }
 
 /**
- * A lot of an operator named by credit code or registration-card number, with its certificate when bases are given.
- * A lot code the owner already has is left as it is (with whatever certificates it has), so an import may be sent again.
+ * A lot row checked as `createBatch` and `issueCertificate` check their inputs; its owner (by credit code or
+ * registration-card number) is looked up with the rest of its batch. A lot code the owner already has is left as it
+ * is (with whatever certificates it has), so an import may be sent again.
  */
-async function importLot(tx: Context, row: Row, line: number, seen: Map<string, number>, report: ImportReport): Promise<void> {
+function lotOfRow(row: Row, timeZone: string, days: Map<string, Date | null>) {
   const owner = v.text('owner', row.owner ?? '', 64);
-  const ownerId = (await operatorIdByCreditCode(tx, owner.toUpperCase())) ?? (await operatorIdByRegistrationCard(tx, owner));
-  if (ownerId === null) throw badInput('owner', `no operator has the credit code or registration-card number ${owner}`);
   const lotCode = v.text('lotCode', row.lotCode ?? '', 64);
-  const key = `${ownerId}/${lotCode}`;
-  const first = seen.get(key);
-  if (first !== undefined) throw badInput('lotCode', `repeats line ${first}`);
-  seen.set(key, line);
   const category = (row.category ?? '').trim().toUpperCase();
   if (!CATEGORIES.has(category)) throw badInput('category', `must be one of ${[...CATEGORIES].join(', ')}`);
   const unit = (row.unit ?? '').trim().toUpperCase();
   if (!UNITS.has(unit)) throw badInput('unit', `must be one of ${[...UNITS].join(', ')}`);
   const quantity = cellNumber('quantity', row.quantity);
-  const producedAt = cellTime('producedAt', row.producedAt, tx.config.timeZone);
-  const bases = (row.certificateBases ?? '').split(/[;,]/).map((b) => b.trim().toUpperCase()).filter(Boolean);
+  const producedAt = cellTime('producedAt', row.producedAt, timeZone, days);
+  const bases = [...new Set((row.certificateBases ?? '').split(/[;,]/).map((b) => b.trim().toUpperCase()).filter(Boolean))];
   const wrong = bases.find((b) => !BASES.has(b));
   if (wrong) throw badInput('certificateBases', `${wrong} is not one of ${[...BASES].join(', ')}`);
   if (!bases.length && (row.certificateQuantity?.trim() || row.testReference?.trim())) {
     throw badInput('certificateBases', 'name the bases when a certificate quantity or test reference is given');
   }
   const certificateQuantity = row.certificateQuantity?.trim() ? cellNumber('certificateQuantity', row.certificateQuantity) : null;
-  if ((await batchIdByOwnerLot(tx, ownerId, lotCode)) !== null) {
-    report.existing++;
-    return;
-  }
-  const batch = await createBatch(tx, {
-    ownerId, productName: row.productName ?? '', category: category as ProductCategory, lotCode, quantity, unit: unit as QuantityUnit, producedAt,
-    originPlace: row.originPlace || null, gtin: row.gtin || null,
-  });
+  // what createBatch checks
+  const productName = v.text('productName', row.productName ?? '', 200);
+  if (!/^[\p{L}\p{N}._\-/]+$/u.test(lotCode)) throw badInput('lotCode', 'may contain only letters, digits, ".", "_", "-" and "/"');
+  v.quantity('quantity', quantity);
+  v.pastDate('producedAt', producedAt);
+  const gtin = row.gtin?.trim() ? v.gtin('gtin', row.gtin) : null;
+  const originPlace = v.text('originPlace', row.originPlace, 300, { optional: true });
+  // what issueCertificate checks
+  const testReference = v.text('testReference', row.testReference, 100, { optional: true });
   if (bases.length) {
-    await issueCertificate(tx, {
-      batchId: batch.id, bases: bases as CommitmentBasis[], quantity: certificateQuantity, testReference: row.testReference || null, issuedAt: producedAt,
-    });
+    if (certificateQuantity !== null) v.quantity('quantity', certificateQuantity);
+    if (certificateQuantity !== null && certificateQuantity > quantity) throw badInput('quantity', `must not exceed the batch quantity ${quantity} ${unit}`);
+    if (bases.includes(CommitmentBasis.COMMISSIONED_TEST) && !testReference) throw badInput('testReference', 'is required when the basis includes COMMISSIONED_TEST');
   }
-  report.created++;
-}
-
-async function importMarket(tx: Context, row: Row, line: number, seen: Map<string, number>, report: ImportReport): Promise<void> {
-  const name = v.text('name', row.name ?? '', 200);
-  const first = seen.get(name);
-  if (first !== undefined) throw badInput('name', `repeats line ${first}`);
-  seen.set(name, line);
-  if ((await marketIdByName(tx, name)) !== null) {
-    report.existing++;
-    return;
-  }
-  await registerMarket(tx, { name, village: row.village || null, address: row.address || null });
-  report.created++;
+  return {
+    owner, lotCode, productName, category: category as ProductCategory, unit: unit as QuantityUnit, quantity, producedAt, gtin, originPlace,
+    bases: bases as CommitmentBasis[], certificateQuantity, testReference,
+  };
 }

@@ -3,7 +3,8 @@ import { withTransaction, type Context } from '../context';
 import { csvCell } from '../credit/archive.service';
 import { AuditKind, Role } from '../entities/enums';
 import { forbidden, unauthenticated } from '../errors';
-import { listOperatorRows, type OperatorRow } from '../tables/operator.table';
+import { operatorTable, type OperatorRow } from '../tables/operator.table';
+import { openCursors } from './cursor';
 
 /** The registry (备案登记) columns other departments take in: who, where, how to reach them, standing. */
 export const REGISTRY_COLUMNS = [
@@ -20,8 +21,9 @@ function line(o: OperatorRow): string {
 }
 
 /**
- * The whole operator registry as CSV, by id, `chunkRows` at a time (keyset pages, so memory stays flat). It carries
- * contact data: ADMIN and REGULATOR only, and the export is written to the audit trail before the first byte.
+ * The whole operator registry as CSV, by id, read `chunkRows` at a time through a server-side cursor in one snapshot
+ * (memory stays flat however large the county). It carries contact data: ADMIN and REGULATOR only, and the export
+ * is written to the audit trail before the first byte.
  */
 export async function registryCsv(ctx: Context, chunkRows = 2000): Promise<AsyncGenerator<string>> {
   if (!ctx.viewer.accountId) throw unauthenticated();
@@ -34,12 +36,15 @@ export async function registryCsv(ctx: Context, chunkRows = 2000): Promise<Async
   async function* chunks(): AsyncGenerator<string> {
     // the byte-order mark makes spreadsheet programs read the Chinese text as UTF-8
     yield `\uFEFF${REGISTRY_COLUMNS.join(',')}\r\n`;
-    let after: number | null = null;
-    for (;;) {
-      const rows = await listOperatorRows(ctx, {}, after, chunkRows);
-      if (rows.length) yield rows.map(line).join('');
-      if (rows.length < chunkRows) return;
-      after = rows[rows.length - 1].id;
+    const cursors = await openCursors(ctx, [{ name: 'registry_export', sql: `select ${operatorTable.list} from operator order by id`, params: [] }]);
+    try {
+      for (;;) {
+        const rows = await cursors.fetch<OperatorRow>('registry_export', chunkRows);
+        if (rows.length) yield rows.map(line).join('');
+        if (rows.length < chunkRows) return;
+      }
+    } finally {
+      await cursors.close();
     }
   }
   return chunks();

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badInput } from '../errors';
 import { captureDocument, captureJob } from '../exchange/capture.service';
 import type { CaptureJob, EventQuery } from '../exchange/exchange.model';
-import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfRange, fsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
-import { importRegistry, readSheet, type ImportKind, type SheetFormat } from '../exchange/import.service';
+import { fsmaCsv, fsmaRowsOfLot, fsmaRowsOfSelection, writeFsmaXlsx, type FsmaRow } from '../exchange/fsma.service';
+import { importRegistry, ImportTooLarge, limitedBody, sheetRecords, type ImportKind, type SheetFormat } from '../exchange/import.service';
 import { positionOf, queryEpcisEvents } from '../exchange/query.service';
 import { registryCsv } from '../exchange/registry-export.service';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { ProductCategory } from '../entities/enums';
 import { EPCIS_CONTEXT_URL } from '../trace/epcis.service';
 import * as v from '../validation';
 import { failureOf, sendFailure } from './http-errors';
@@ -94,10 +95,31 @@ function spreadsheetFile(file: string, stem: RegExp): { stem: string; format: 'c
   return { stem: m[1], format: m[2] as 'csv' | 'xlsx' };
 }
 
-async function sendSpreadsheet(reply: FastifyReply, rows: FsmaRow[], format: 'csv' | 'xlsx', name: string) {
+/** The rows with the first one already read (or its failure thrown), the rest read as they are asked for. */
+async function primed<T>(rows: AsyncGenerator<T>): Promise<AsyncIterable<T>> {
+  const first = await rows.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      yield* rows;
+    },
+  };
+}
+
+/**
+ * The spreadsheet streamed into the reply as its rows come. A failure after the first byte can only cut the reply
+ * short (the status is sent): it is logged and the connection closed, so a client never takes a part for the whole.
+ */
+function sendSpreadsheet(request: FastifyRequest, reply: FastifyReply, rows: AsyncIterable<FsmaRow> | Iterable<FsmaRow>, format: 'csv' | 'xlsx', name: string) {
   reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}.${format}"`);
-  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(fsmaCsv(rows));
-  return reply.header('content-type', XLSX).send(await fsmaXlsx(rows));
+  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(Readable.from(fsmaCsv(rows), { objectMode: false }));
+  const out = new PassThrough();
+  writeFsmaXlsx(rows, out).catch((e: unknown) => {
+    request.log.error({ err: e }, 'the spreadsheet stopped part way');
+    out.destroy(e as Error);
+  });
+  return reply.header('content-type', XLSX).send(out);
 }
 
 /**
@@ -120,13 +142,26 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
     }
   });
 
-  // registry spreadsheets arrive as they are: CSV text or an XLSX workbook, read by the import itself
-  fastify.addContentTypeParser(['text/csv', XLSX], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // registry spreadsheets are read by the import itself as they arrive (CSV text or an XLSX workbook); a body
+  // announced larger than the limit is refused before it is read, and one that turns out larger when the excess comes
+  fastify.addContentTypeParser(['text/csv', XLSX], (request, body, done) => {
+    if (Number(request.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT) {
+      return done(Object.assign(new Error(`The file is larger than ${IMPORT_BODY_LIMIT} bytes`), { statusCode: 413 }), undefined);
+    }
+    done(null, limitedBody(body, IMPORT_BODY_LIMIT));
+  });
 
-  // bulk registry import, all or nothing: ?dryRun=true checks every row and writes nothing
-  fastify.post('/imports/:kind', { bodyLimit: IMPORT_BODY_LIMIT }, async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
+  // bulk registry import, all or nothing, read and written as the body arrives: ?dryRun=true checks every row and
+  // writes nothing
+  fastify.post('/imports/:kind', async (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
+    const body = request.body;
+    // a request refused before its body was read whole: the rest is drained so the connection can carry the answer
+    const drain = () => {
+      if (body instanceof Readable) body.resume();
+      request.raw.resume();
+    };
     const ctx = await regulatorOrRefuse(request, reply);
-    if (!ctx) return reply;
+    if (!ctx) return (drain(), reply);
     try {
       const kind = request.params.kind;
       if (kind !== 'operators' && kind !== 'markets' && kind !== 'lots') throw badInput('kind', 'must be operators, markets or lots');
@@ -134,15 +169,20 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       if (q.dryRun !== undefined && q.dryRun !== 'true' && q.dryRun !== 'false') throw badInput('dryRun', 'must be true or false');
       const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format: SheetFormat | null = type === 'text/csv' ? 'csv' : type === XLSX ? 'xlsx' : null;
-      if (!format || !Buffer.isBuffer(request.body)) throw badInput('content-type', `must be text/csv or ${XLSX}`);
-      const rows = await readSheet(request.body, format);
-      const report = await importRegistry(ctx, kind as ImportKind, rows, q.dryRun === 'true');
+      if (!format || !(body instanceof Readable)) throw badInput('content-type', `must be text/csv or ${XLSX}`);
+      const report = await importRegistry(ctx, kind as ImportKind, sheetRecords(body, format), q.dryRun === 'true');
       reply.header('cache-control', 'no-store');
-      if (report.errors.length) {
-        return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: `${report.errors.length} of ${report.rows} rows refused; nothing was imported` }, report });
+      if (report.refused) {
+        return reply.code(400).send({ error: { code: 'BAD_USER_INPUT', message: `${report.refused} of ${report.rows} rows refused; nothing was imported` }, report });
       }
       return reply.send(report);
     } catch (e) {
+      drain();
+      if (e instanceof ImportTooLarge) {
+        // the client may still be sending: the connection is closed once the answer is out
+        return reply.code(413).header('cache-control', 'no-store').header('connection', 'close')
+          .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: e.message } });
+      }
       return sendFailure(reply, failureOf(e, request.log));
     }
   });
@@ -192,27 +232,44 @@ export async function registerExchangeRoutes(fastify: FastifyInstance, _deps: We
       singleValues(request.query as Record<string, unknown>, [], 'parameter');
       const { stem, format } = spreadsheetFile(request.params.file, /^\d{1,10}$/);
       const batchId = v.id('id', stem);
-      return await sendSpreadsheet(reply, await fsmaRowsOfLot(ctx, batchId), format, `fsma204-lot-${batchId}`);
+      return sendSpreadsheet(request, reply, await fsmaRowsOfLot(ctx, batchId), format, `fsma204-lot-${batchId}`);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }
   });
 
-  // the same spreadsheet of the events captured in a time range: ?from=…&to=… (ISO 8601, at most 366 days)
+  // the same spreadsheet of every CTE recorded or captured in a time range (?from=…&to=…, ISO 8601, at most 366 days),
+  // of a product (?product= its name, ?category= its category), or of a product in a range
   fastify.get('/exports/fsma204/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const ctx = await regulatorOrRefuse(request, reply);
     if (!ctx) return reply;
     try {
       const { format } = spreadsheetFile(request.params.file, /^events$/);
       const q = request.query as Record<string, unknown>;
-      singleValues(q, ['from', 'to'], 'parameter');
+      const given = singleValues(q, ['from', 'to', 'product', 'category'], 'parameter');
+      const productName = given.product === undefined ? null : v.text('product', given.product, 200);
+      const category = given.category === undefined ? null : given.category.trim().toUpperCase();
+      if (category !== null && !(Object.values(ProductCategory) as string[]).includes(category)) {
+        throw badInput('category', `must be one of ${Object.values(ProductCategory).join(', ')}`);
+      }
       const from = time(q, 'from');
       const to = time(q, 'to');
-      if (!from) throw badInput('from', 'is required');
-      if (!to) throw badInput('to', 'is required');
-      if (to <= from) throw badInput('to', 'must be after from');
-      if (to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
-      return await sendSpreadsheet(reply, await fsmaRowsOfRange(ctx, from, to), format, `fsma204-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}`);
+      // a product's spreadsheet may cover its whole history; a range of every product is bounded
+      if (productName === null && category === null) {
+        if (!from) throw badInput('from', 'is required');
+        if (!to) throw badInput('to', 'is required');
+      }
+      if (from && to && to <= from) throw badInput('to', 'must be after from');
+      if (from && to && to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('to', 'the range is at most 366 days');
+      const name = ['fsma204', productName ?? category, from?.toISOString().slice(0, 10), to?.toISOString().slice(0, 10)]
+        .filter((x): x is string => !!x).join('-').replace(/[^\w.-]+/g, '_');
+      // the first rows are read before the status is sent: the statement's sort happens then, and its failure (a
+      // timeout) is still an error answer rather than a spreadsheet cut short
+      const source = fsmaRowsOfSelection(ctx, { from, to, productName, category });
+      const rows = await primed(source);
+      // however the reply ends (sent, or the client gone at any point), the cursors are closed
+      reply.raw.once('close', () => void source.return(undefined));
+      return sendSpreadsheet(request, reply, rows, format, name);
     } catch (e) {
       return sendFailure(reply, failureOf(e, request.log));
     }

@@ -122,7 +122,10 @@ const ROUTES: Record<string, Route> = {
   '/assessment/:file': () => fc.constantFrom('2026', '2026.pdf', '2026.link', '1999', '99999', 'x.pdf', '2026.csv').map((f) => `/assessment/${f}`),
   '/epcis/batches/:file': (s) => near([s.batchId]).map((id) => `/epcis/batches/${id}.jsonld`),
   '/exports/fsma204/batches/:file': (s) => fc.tuple(near([s.batchId]), fc.constantFrom('.csv', '.xlsx', '', '.pdf')).map(([id, e]) => `/exports/fsma204/batches/${id}${e}`),
-  '/exports/fsma204/:file': () => fc.constantFrom('events.csv', 'events.xlsx', 'events', 'x.csv').map((n) => `/exports/fsma204/${n}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`),
+  '/exports/fsma204/:file': () => fc.tuple(
+    fc.constantFrom('events.csv', 'events.xlsx', 'events', 'x.csv'),
+    fc.constantFrom('from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z', 'product=Bok%20choy', 'category=dairy', 'category=x', 'product=', 'product=%E8%8F%A0&to=2026-12-01T00:00:00Z', 'product=a&product=b'),
+  ).map(([n, q]) => `/exports/fsma204/${n}?${q}`),
   '/epcis/capture/:id': () => near(['1', '2']).map((id) => `/epcis/capture/${id}`),
   '/epcis/events': () => fc.constant('/epcis/events'),
   '/graphql (GET)': () => fc.constant('/graphql'),
