@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { cpuSeconds, type Server } from './servers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -77,4 +78,28 @@ export function processTree(pid: number): number[] {
 /** CPU seconds used so far by a process and its descendants alive now: a cluster's primary and its workers. */
 export function treeCpuSeconds(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + (cpuSeconds(p) || 0), 0);
+}
+
+/**
+ * Waits until no other session of `url`'s database runs a statement for two seconds (polled every 250 ms), so what a
+ * server does once when it starts — worker 1's first credit upkeep pass and ledger checkpoint, the job queue's set-up —
+ * is not measured as part of a contender's first run. Returns the seconds waited; gives up after `timeoutMs`.
+ */
+export async function settled(url: string, timeoutMs = 180_000): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const t0 = Date.now();
+  try {
+    let quiet = 0;
+    while (quiet < 8 && Date.now() - t0 < timeoutMs) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()",
+      );
+      quiet = rows[0].n === 0 ? quiet + 1 : 0;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return (Date.now() - t0) / 1000;
+  } finally {
+    await client.end();
+  }
 }

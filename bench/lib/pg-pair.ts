@@ -52,7 +52,8 @@ export interface PgPairOptions {
 /**
  * A new PostgreSQL cluster on a spare port in a temporary directory, and a streaming replica of it made with
  * `pg_basebackup -R` on a second port. Durability is off (`fsync`, full-page writes): the pair lives as long as a
- * test or a benchmark.
+ * test or a benchmark. The base backup asks for an immediate checkpoint: after a bulk load the default spread one
+ * takes most of `checkpoint_timeout`.
  */
 export async function startPrimaryAndReplica(bin: string, options: PgPairOptions = {}): Promise<PgPair> {
   const dir = mkdtempSync(join(tmpdir(), 'foodtrace-cluster-'));
@@ -81,7 +82,7 @@ export async function startPrimaryAndReplica(bin: string, options: PgPairOptions
     asServerUser(bin, 'pg_ctl', ['start', '-D', primary, '-w', '-l', join(dir, 'primary.log'), '-o', `${serverOptions(primaryPort)} -c wal_level=replica -c max_wal_senders=4`]);
     started.push(primary);
     await options.load?.((database) => url(primaryPort, database));
-    asServerUser(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replica, '-R', '-X', 'stream', '--no-sync']);
+    asServerUser(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replica, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
     asServerUser(bin, 'pg_ctl', ['start', '-D', replica, '-w', '-l', join(dir, 'replica.log'), '-o', `${serverOptions(replicaPort)} -c hot_standby=on`]);
     started.push(replica);
   } catch (e) {
