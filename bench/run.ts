@@ -8,13 +8,13 @@ import type { DatasetMeta } from './lib/generate';
 import { interleave, measure, median, type Contender, type Interleaved, type LoadOptions, type LoadSummary } from './lib/load';
 import { cpuSeconds, NODE22, PEER_DIR, peakRssMiB, resetPeakRss, rssMiB, startPeer, startTs, type Server } from './lib/servers';
 import { settled, startMain, treeCpuSeconds } from './lib/app';
-import { postgresBin, startPrimaryAndReplica } from './lib/pg-pair';
+import { postgresBin, startPrimaryAndReplica, type PgPair } from './lib/pg-pair';
 
 /**
  * `npm run bench`: our server, the peer (PostGraphile 5) and the limit (bare http + pg) on one copy of the
  * data set, loaded from this process over loopback. Knobs: BENCH_SECONDS (per run, default 10), BENCH_RUNS
  * (measured runs per case, default 3), BENCH_CONNECTIONS (default 10), BENCH_ONLY (comma-separated case numbers; 6 and 7
- * are the scale-out cases), BENCH_REPLICA_SCALE (the data set of case 7, default 0.1).
+ * are the scale-out cases), BENCH_REPLICA_SCALE (the county of the scale-out cases, default 0.1).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -123,8 +123,13 @@ async function main(): Promise<void> {
     await step(5, 'GET /t/:code', () => pageCase(rows, extra, meta, ours));
     // the county's four servers leave the cores before the scale-out cases start their own
     for (const s of servers.splice(0).reverse()) await s.stop();
-    await step(6, 'one process vs two (WEB_CONCURRENCY)', () => processesCase(rows, extra, meta, runUrl));
-    await step(7, 'primary only vs replica reads (READ_DATABASE_URL)', () => replicaCase(rows, extra));
+    const county = scaleOutCounty();
+    try {
+      await step(6, 'one process vs two (WEB_CONCURRENCY)', async () => processesCase(rows, extra, await county.get()));
+      await step(7, 'primary only vs replica reads (READ_DATABASE_URL)', async () => replicaCase(rows, extra, await county.get()));
+    } finally {
+      await county.stop();
+    }
   } finally {
     for (const s of servers.reverse()) await s.stop();
     if (!process.env.BENCH_KEEP_COPY) await withAdmin((c) => dropDatabase(c, RUN_DB));
@@ -452,7 +457,7 @@ async function pageCase(rows: Row[], extra: Record<string, unknown>, meta: Datas
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scale-out (docs/SCALING.md): our server as `npm start` runs it, one process against two on one port, and public
-// lookups on the primary against a streaming replica, each pair of contenders interleaved like the trace case.
+// lookups on the primary against a streaming replica, the contenders of each interleaved like the trace case.
 
 const SCALE_OUT_PORTS = { one: 4711, oneShared: 4712, two: 4713, primary: 4714, replica: 4715 };
 const REPLICA_SCALE = Number(process.env.BENCH_REPLICA_SCALE ?? 0.1);
@@ -494,33 +499,100 @@ function scaleOutRows(rows: Row[], label: string, result: Interleaved, base: str
   return { base, vs };
 }
 
+/** The county both scale-out cases run on: a primary of its own and its streaming replica. */
+interface ScaleOutCounty {
+  pair: PgPair;
+  primaryUrl: string;
+  replicaUrl: string;
+  meta: DatasetMeta;
+  codes: string[];
+  label: string;
+  setupSeconds: number;
+}
+
 /**
- * One process against two (WEB_CONCURRENCY=2: a primary forking two workers on one port), on the run's copy of the
- * county. One process is measured twice, with its rate-limit budgets in memory (its default) and in PostgreSQL (what
- * several processes use by default), so the cost of sharing the budgets is told apart from the gain of a second process.
- * CPU is counted over each server's processes (a cluster's primary and its workers).
+ * A primary on a spare port loaded with a smaller county (BENCH_REPLICA_SCALE), and its replica made with
+ * `pg_basebackup`: a base backup of the shared server would copy every database on it, and on a server of their own
+ * the cases do not compete with whatever else runs on the shared one. Both run with the shared server's shared
+ * buffers on the same cores. Made on first use, once for both cases.
  */
-async function processesCase(rows: Row[], extra: Record<string, unknown>, meta: DatasetMeta, runUrl: string) {
-  const codes = (await traceCodes(meta, runUrl)).list;
+function scaleOutCounty(): { get(): Promise<ScaleOutCounty>; stop(): Promise<void> } {
+  let made: Promise<ScaleOutCounty> | null = null;
+  const make = async (): Promise<ScaleOutCounty> => {
+    const bin = postgresBin();
+    if (!bin) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) under /usr/lib/postgresql/*/bin');
+    const database = 'foodtrace_scaleout';
+    const t0 = Date.now();
+    const pair = await startPrimaryAndReplica(bin, {
+      // the pair's default is a test's 32 MB
+      settings: '-c shared_buffers=128MB',
+      load: async (url) => {
+        execFileSync(process.execPath, ['-r', '@swc-node/register', 'bench/data.ts'], {
+          cwd: join(__dirname, '..'), stdio: 'inherit',
+          env: { ...process.env, DATABASE_URL: url('postgres'), BENCH_DATABASE: database, BENCH_SCALE: String(REPLICA_SCALE) },
+        });
+      },
+    });
+    try {
+      const primaryUrl = pair.primaryUrl(database);
+      const [{ value: meta }] = await sql<{ value: DatasetMeta }>(primaryUrl, "select value from bench_meta where key = 'dataset'");
+      const codes = (await traceCodes(meta, primaryUrl)).list;
+      const label = `county at scale ${meta.scale} (${meta.counts.batch} lots)`;
+      say(`scale-out ${label}: primary :${pair.primaryPort}, replica :${pair.replicaPort}`);
+      return { pair, primaryUrl, replicaUrl: pair.replicaUrl(database), meta, codes, label, setupSeconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      pair.stop();
+      throw e;
+    }
+  };
+  return {
+    get: () => (made ??= make()),
+    async stop() {
+      const county = await made?.catch(() => null);
+      county?.pair.stop();
+    },
+  };
+}
+
+/** Starts the servers one after another (the first to start installs the job queue's schema), then lets their start-up work finish. */
+async function startAll(url: string, specs: [name: string, port: number, env: Record<string, string>][]): Promise<{ servers: Server[]; settleSeconds: number }> {
   const servers: Server[] = [];
   try {
-    // one after another: the first to start installs the job queue's schema in the copy
-    servers.push(await startMain('1 process', SCALE_OUT_PORTS.one, { DATABASE_URL: runUrl, WEB_CONCURRENCY: '1' }));
-    servers.push(await startMain('1 process, budgets in PostgreSQL', SCALE_OUT_PORTS.oneShared, { DATABASE_URL: runUrl, WEB_CONCURRENCY: '1', RATE_LIMIT_STORE: 'postgres' }));
-    servers.push(await startMain('2 processes', SCALE_OUT_PORTS.two, { DATABASE_URL: runUrl, WEB_CONCURRENCY: '2' }));
-    const settleSeconds = await settled(runUrl);
+    for (const [name, port, env] of specs) servers.push(await startMain(name, port, env));
+    const settleSeconds = await settled(url);
     say(`scale-out servers up: ${servers.map((s) => `${s.name} :${s.port}`).join(', ')}; their start-up work done after ${round(settleSeconds)} s more`);
+    return { servers, settleSeconds };
+  } catch (e) {
+    for (const s of servers.reverse()) await s.stop();
+    throw e;
+  }
+}
+
+/**
+ * One process against two (WEB_CONCURRENCY=2: a primary forking two workers on one port), all on the primary. One
+ * process is measured twice, with its rate-limit budgets in memory (its default) and in PostgreSQL (what several
+ * processes use by default), so the cost of sharing the budgets is told apart from the gain of a second process. CPU
+ * is counted over each server's processes (a cluster's primary and its workers).
+ */
+async function processesCase(rows: Row[], extra: Record<string, unknown>, county: ScaleOutCounty) {
+  const { primaryUrl: url, meta, codes } = county;
+  const { servers, settleSeconds } = await startAll(url, [
+    ['1 process', SCALE_OUT_PORTS.one, { DATABASE_URL: url, WEB_CONCURRENCY: '1' }],
+    ['1 process, budgets in PostgreSQL', SCALE_OUT_PORTS.oneShared, { DATABASE_URL: url, WEB_CONCURRENCY: '1', RATE_LIMIT_STORE: 'postgres' }],
+    ['2 processes', SCALE_OUT_PORTS.two, { DATABASE_URL: url, WEB_CONCURRENCY: '2' }],
+  ]);
+  try {
     await sameTraces(servers, codes.slice(0, 25));
     const trace = await interleave(servers.map((s) => traceContender(s, codes)), RUNS, WARMUP, SECONDS, treeCpuSeconds);
-    const traceRatios = scaleOutRows(rows, `6. trace(code), ${codes.length} codes rotated, c=${CONNECTIONS}`, trace, '1 process');
+    const traceRatios = scaleOutRows(rows, `6. trace(code), ${county.label}, ${codes.length} codes rotated, c=${CONNECTIONS}`, trace, '1 process');
 
     // gate scans at the market with the most vendors, as its clerk; every scan id new, the lots in transit dealt out
     // across all servers in one sequence so none rescans a lot another has drained
-    const [{ market_id: market }] = await sql<{ market_id: number }>(runUrl, `
+    const [{ market_id: market }] = await sql<{ market_id: number }>(url, `
       select market_id from market_entry where decision = 'ACCEPTED' group by market_id order by count(distinct vendor_id) desc, market_id limit 1`);
-    const vendors = await sql<{ vendor_id: number }>(runUrl, `
+    const vendors = await sql<{ vendor_id: number }>(url, `
       select distinct vendor_id from market_entry where decision = 'ACCEPTED' and market_id = $1 order by vendor_id`, [market]);
-    const lots = await sql<{ code: string; unit: string }>(runUrl, `
+    const lots = await sql<{ code: string; unit: string }>(url, `
       select b.public_code as code, b.unit from batch b join origin_certificate c on c.batch_id = b.id
        where b.status = 'ACTIVE' and b.remaining >= 10 and c.status = 'VALID' and c.quantity - c.quantity_admitted >= 10 and b.unit in ('KG', 'L', 'BOTTLE')
        order by md5(b.id::text) limit 5000`);
@@ -551,45 +623,27 @@ async function processesCase(rows: Row[], extra: Record<string, unknown>, meta: 
       };
     };
     const gate = await interleave(servers.map(gateContender), RUNS, WARMUP, SECONDS, treeCpuSeconds);
-    const gateRatios = scaleOutRows(rows, `6. scanAtGate, one market, ${lots.length} lots × ${vendors.length} vendors, c=${CONNECTIONS}`, gate, '1 process', (s) => `; decisions ${JSON.stringify(decisions[s])}`);
-    extra.processes = { settleSeconds, trace: { ...trace, ratios: traceRatios }, gate: { ...gate, ratios: gateRatios, market, lots: lots.length, vendors: vendors.length, decisions } };
+    const gateRatios = scaleOutRows(rows, `6. scanAtGate, ${county.label}, one market, ${lots.length} lots × ${vendors.length} vendors, c=${CONNECTIONS}`, gate, '1 process', (s) => `; decisions ${JSON.stringify(decisions[s])}`);
+    extra.processes = {
+      setupSeconds: county.setupSeconds, settleSeconds,
+      trace: { ...trace, ratios: traceRatios }, gate: { ...gate, ratios: gateRatios, market, lots: lots.length, vendors: vendors.length, decisions },
+    };
   } finally {
     for (const s of servers.reverse()) await s.stop();
   }
 }
 
 /**
- * Public traces read from the primary against the same server reading a streaming replica (READ_DATABASE_URL). The
- * replica is made with `pg_basebackup` of a separate primary on a spare port, loaded with a smaller county
- * (BENCH_REPLICA_SCALE): a base backup of the shared server would copy every database on it. Both PostgreSQL servers
- * run with the same settings on the same cores. The replica's own count of scans on `batch` shows it was read.
+ * Public traces read from the primary against the same server reading the streaming replica (READ_DATABASE_URL).
+ * The replica's own count of scans on `batch` shows it was read.
  */
-async function replicaCase(rows: Row[], extra: Record<string, unknown>) {
-  const bin = postgresBin();
-  if (!bin) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) under /usr/lib/postgresql/*/bin');
-  const database = 'foodtrace_scaleout';
-  const t0 = Date.now();
-  const pair = await startPrimaryAndReplica(bin, {
-    // the shared buffers of the benchmark's own server (the pair's default is a test's 32 MB)
-    settings: '-c shared_buffers=128MB',
-    load: async (url) => {
-      execFileSync(process.execPath, ['-r', '@swc-node/register', 'bench/data.ts'], {
-        cwd: join(__dirname, '..'), stdio: 'inherit',
-        env: { ...process.env, DATABASE_URL: url('postgres'), BENCH_DATABASE: database, BENCH_SCALE: String(REPLICA_SCALE) },
-      });
-    },
-  });
-  const setupSeconds = (Date.now() - t0) / 1000;
-  const servers: Server[] = [];
+async function replicaCase(rows: Row[], extra: Record<string, unknown>, county: ScaleOutCounty) {
+  const { primaryUrl, replicaUrl, codes } = county;
+  const { servers, settleSeconds } = await startAll(primaryUrl, [
+    ['primary only', SCALE_OUT_PORTS.primary, { DATABASE_URL: primaryUrl, WEB_CONCURRENCY: '1' }],
+    ['replica reads', SCALE_OUT_PORTS.replica, { DATABASE_URL: primaryUrl, READ_DATABASE_URL: replicaUrl, WEB_CONCURRENCY: '1' }],
+  ]);
   try {
-    const primaryUrl = pair.primaryUrl(database);
-    const replicaUrl = pair.replicaUrl(database);
-    const [{ value: meta }] = await sql<{ value: DatasetMeta }>(primaryUrl, "select value from bench_meta where key = 'dataset'");
-    const codes = (await traceCodes(meta, primaryUrl)).list;
-    servers.push(await startMain('primary only', SCALE_OUT_PORTS.primary, { DATABASE_URL: primaryUrl, WEB_CONCURRENCY: '1' }));
-    servers.push(await startMain('replica reads', SCALE_OUT_PORTS.replica, { DATABASE_URL: primaryUrl, READ_DATABASE_URL: replicaUrl, WEB_CONCURRENCY: '1' }));
-    const settleSeconds = await settled(primaryUrl);
-    say(`scale-out servers up: primary :${pair.primaryPort}, replica :${pair.replicaPort}; ${servers.map((s) => `${s.name} :${s.port}`).join(', ')}; their start-up work done after ${round(settleSeconds)} s more`);
     await sameTraces(servers, codes.slice(0, 25));
     const batchScans = async (url: string) =>
       Number((await sql<{ n: string }>(url, "select (coalesce(idx_scan, 0) + seq_scan)::text as n from pg_stat_user_tables where relname = 'batch'"))[0].n);
@@ -599,13 +653,12 @@ async function replicaCase(rows: Row[], extra: Record<string, unknown>) {
     await new Promise((r) => setTimeout(r, 1500));
     const scans = { primary: (await batchScans(primaryUrl)) - before.primary, replica: (await batchScans(replicaUrl)) - before.replica };
     const served = result.systems['replica reads'].requests;
-    const ratios = scaleOutRows(rows, `7. trace(code), county at scale ${meta.scale} (${meta.counts.batch} lots), ${codes.length} codes rotated, c=${CONNECTIONS}`, result, 'primary only',
+    const ratios = scaleOutRows(rows, `7. trace(code), ${county.label}, ${codes.length} codes rotated, c=${CONNECTIONS}`, result, 'primary only',
       (s) => (s === 'replica reads' ? `; ${scans.replica} scans of batch on the replica for ${served} measured traces` : `; ${scans.primary} scans of batch on the primary`));
-    extra.replica = { ...result, ratios, scale: meta.scale, counts: meta.counts, setupSeconds, settleSeconds, batchScans: scans, replicaServed: served };
+    extra.replica = { ...result, ratios, setupSeconds: county.setupSeconds, settleSeconds, batchScans: scans, replicaServed: served };
     if (scans.replica < served) throw new Error(`the replica counted ${scans.replica} scans of batch for ${served} traces: it was not read`);
   } finally {
     for (const s of servers.reverse()) await s.stop();
-    pair.stop();
   }
 }
 
