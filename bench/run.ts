@@ -7,7 +7,7 @@ import { copyDatabase, DATASET_DB, databaseUrl, dropDatabase, RUN_DB, withAdmin 
 import type { DatasetMeta } from './lib/generate';
 import { interleave, measure, median, type Contender, type Interleaved, type LoadOptions, type LoadSummary } from './lib/load';
 import { cpuSeconds, NODE22, PEER_DIR, peakRssMiB, resetPeakRss, rssMiB, startPeer, startTs, type Server } from './lib/servers';
-import { settled, startMain, treeCpuSeconds } from './lib/app';
+import { settled, startMain, treeCpuSeconds, type MainServer } from './lib/app';
 import { postgresBin, startPrimaryAndReplica, type PgPair } from './lib/pg-pair';
 
 /**
@@ -555,11 +555,11 @@ function scaleOutCounty(): { get(): Promise<ScaleOutCounty>; stop(): Promise<voi
 }
 
 /** Starts the servers one after another (the first to start installs the job queue's schema), then lets their start-up work finish. */
-async function startAll(url: string, specs: [name: string, port: number, env: Record<string, string>][]): Promise<{ servers: Server[]; settleSeconds: number }> {
-  const servers: Server[] = [];
+async function startAll(url: string, specs: [name: string, port: number, env: Record<string, string>][]): Promise<{ servers: MainServer[]; settleSeconds: number }> {
+  const servers: MainServer[] = [];
   try {
     for (const [name, port, env] of specs) servers.push(await startMain(name, port, env));
-    const settleSeconds = await settled(url);
+    const settleSeconds = await settled(url, 25 * servers.reduce((n, s) => n + s.processes, 0));
     say(`scale-out servers up: ${servers.map((s) => `${s.name} :${s.port}`).join(', ')}; their start-up work done after ${round(settleSeconds)} s more`);
     return { servers, settleSeconds };
   } catch (e) {
