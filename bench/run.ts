@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { copyDatabase, DATASET_DB, databaseUrl, dropDatabase, RUN_DB, withAdmin } from './lib/db';
 import type { DatasetMeta } from './lib/generate';
-import { interleave, measure, median, type Contender, type LoadOptions, type LoadSummary } from './lib/load';
+import { interleave, measure, median, type Contender, type Interleaved, type LoadOptions, type LoadSummary } from './lib/load';
 import { cpuSeconds, NODE22, PEER_DIR, peakRssMiB, resetPeakRss, rssMiB, startPeer, startTs, type Server } from './lib/servers';
+import { settled, startMain, treeCpuSeconds, type MainServer } from './lib/app';
+import { postgresBin, startPrimaryAndReplica, type PgPair } from './lib/pg-pair';
 
 /**
  * `npm run bench`: our server, the peer (PostGraphile 5) and the limit (bare http + pg) on one copy of the
  * data set, loaded from this process over loopback. Knobs: BENCH_SECONDS (per run, default 10), BENCH_RUNS
- * (measured runs per case, default 3), BENCH_CONNECTIONS (default 10), BENCH_ONLY (comma-separated case numbers).
+ * (measured runs per case, default 3), BENCH_CONNECTIONS (default 10), BENCH_ONLY (comma-separated case numbers; 6 and 7
+ * are the scale-out cases), BENCH_REPLICA_SCALE (the county of the scale-out cases, default 0.1).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -118,6 +121,15 @@ async function main(): Promise<void> {
     await step(3, 'traceForward + recall', () => forwardCase(rows, extra, meta, ours));
     await step(4, 'creditArchive', () => archiveCase(rows, extra, meta, ours, runUrl));
     await step(5, 'GET /t/:code', () => pageCase(rows, extra, meta, ours));
+    // the county's four servers leave the cores before the scale-out cases start their own
+    for (const s of servers.splice(0).reverse()) await s.stop();
+    const county = scaleOutCounty();
+    try {
+      await step(6, 'one process vs two (WEB_CONCURRENCY)', async () => processesCase(rows, extra, await county.get()));
+      await step(7, 'primary only vs replica reads (READ_DATABASE_URL)', async () => replicaCase(rows, extra, await county.get()));
+    } finally {
+      await county.stop();
+    }
   } finally {
     for (const s of servers.reverse()) await s.stop();
     if (!process.env.BENCH_KEEP_COPY) await withAdmin((c) => dropDatabase(c, RUN_DB));
@@ -480,6 +492,213 @@ async function pageCase(rows: Row[], extra: Record<string, unknown>, meta: Datas
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Scale-out (docs/SCALING.md): our server as `npm start` runs it, one process against two on one port, and public
+// lookups on the primary against a streaming replica, the contenders of each interleaved like the trace case.
+
+const SCALE_OUT_PORTS = { one: 4711, oneShared: 4712, two: 4713, primary: 4714, replica: 4715 };
+const REPLICA_SCALE = Number(process.env.BENCH_REPLICA_SCALE ?? 0.1);
+const SCAN_MUTATION = 'mutation Scan($input: GateScanInput!) { scanAtGate(input: $input) { entryId decision reasons { code } } }';
+
+/** A contender asking `server` for the trace of each code in turn. */
+function traceContender(server: Server, codes: string[]): Contender {
+  let i = 0;
+  return {
+    name: server.name, pid: server.child.pid!,
+    load: { url: `${server.url}/graphql`, method: 'POST', headers: JSON_HEADERS, nextBody: () => gql(TRACE_QUERY, { code: codes[(i = (i + 1) % codes.length)] }), connections: CONNECTIONS, seconds: SECONDS, check: noErrors },
+  };
+}
+
+/** Every server must answer the same batches for the same codes before their speeds mean anything. */
+async function sameTraces(servers: Server[], codes: string[]): Promise<void> {
+  for (const code of codes) {
+    const sets = await Promise.all(servers.map(async (s) => {
+      const trace = (await post(`${s.url}/graphql`, gql(TRACE_QUERY, { code }))).json.data?.trace;
+      return trace ? trace.nodes.map((n: { id: string }) => Number(n.id)).sort((x: number, y: number) => x - y).join(',') : 'no answer';
+    }));
+    if (new Set(sets).size !== 1) throw new Error(`the servers disagree on the chain of ${code}: ${JSON.stringify(Object.fromEntries(servers.map((s, k) => [s.name, sets[k]])))}`);
+  }
+}
+
+/** Each contender's rows, and its throughput as a ratio of `base`'s: over the medians and round by round. */
+function scaleOutRows(rows: Row[], label: string, result: Interleaved, base: string, note: (system: string) => string = () => ''): Record<string, unknown> {
+  const vs: Record<string, unknown> = {};
+  for (const [system, r] of Object.entries(result.systems)) {
+    rows.push({ case: label, system, rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed, note: `${round(r.cpuMsPerRequest, 2)} CPU ms/req${note(system)}` });
+    if (system !== base) {
+      vs[system] = {
+        rps: r.rps / result.systems[base].rps,
+        p99: r.p99 / result.systems[base].p99,
+        rounds: result.rounds.map((x) => round(x.runs[system].rps / x.runs[base].rps, 2)),
+      };
+    }
+  }
+  return { base, vs };
+}
+
+/** The county both scale-out cases run on: a primary of its own and its streaming replica. */
+interface ScaleOutCounty {
+  pair: PgPair;
+  primaryUrl: string;
+  replicaUrl: string;
+  meta: DatasetMeta;
+  codes: string[];
+  label: string;
+  setupSeconds: number;
+}
+
+/**
+ * A primary on a spare port loaded with a smaller county (BENCH_REPLICA_SCALE), and its replica made with
+ * `pg_basebackup`: a base backup of the shared server would copy every database on it, and on a server of their own
+ * the cases do not compete with whatever else runs on the shared one. Both run with the shared server's shared
+ * buffers on the same cores. Made on first use, once for both cases.
+ */
+function scaleOutCounty(): { get(): Promise<ScaleOutCounty>; stop(): Promise<void> } {
+  let made: Promise<ScaleOutCounty> | null = null;
+  const make = async (): Promise<ScaleOutCounty> => {
+    const bin = postgresBin();
+    if (!bin) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) under /usr/lib/postgresql/*/bin');
+    const database = 'foodtrace_scaleout';
+    const t0 = Date.now();
+    const pair = await startPrimaryAndReplica(bin, {
+      // the pair's default is a test's 32 MB
+      settings: '-c shared_buffers=128MB',
+      load: async (url) => {
+        execFileSync(process.execPath, ['-r', '@swc-node/register', 'bench/data.ts'], {
+          cwd: join(__dirname, '..'), stdio: 'inherit',
+          env: { ...process.env, DATABASE_URL: url('postgres'), BENCH_DATABASE: database, BENCH_SCALE: String(REPLICA_SCALE) },
+        });
+      },
+    });
+    try {
+      const primaryUrl = pair.primaryUrl(database);
+      const [{ value: meta }] = await sql<{ value: DatasetMeta }>(primaryUrl, "select value from bench_meta where key = 'dataset'");
+      const codes = (await traceCodes(meta, primaryUrl)).list;
+      const label = `county at scale ${meta.scale} (${meta.counts.batch} lots)`;
+      say(`scale-out ${label}: primary :${pair.primaryPort}, replica :${pair.replicaPort}`);
+      return { pair, primaryUrl, replicaUrl: pair.replicaUrl(database), meta, codes, label, setupSeconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      pair.stop();
+      throw e;
+    }
+  };
+  return {
+    get: () => (made ??= make()),
+    async stop() {
+      const county = await made?.catch(() => null);
+      county?.pair.stop();
+    },
+  };
+}
+
+/** Starts the servers one after another (the first to start installs the job queue's schema), then lets their start-up work finish. */
+async function startAll(url: string, specs: [name: string, port: number, env: Record<string, string>][]): Promise<{ servers: MainServer[]; settleSeconds: number }> {
+  const servers: MainServer[] = [];
+  try {
+    for (const [name, port, env] of specs) servers.push(await startMain(name, port, env));
+    const settleSeconds = await settled(url, 25 * servers.reduce((n, s) => n + s.processes, 0));
+    say(`scale-out servers up: ${servers.map((s) => `${s.name} :${s.port}`).join(', ')}; their start-up work done after ${round(settleSeconds)} s more`);
+    return { servers, settleSeconds };
+  } catch (e) {
+    for (const s of servers.reverse()) await s.stop();
+    throw e;
+  }
+}
+
+/**
+ * One process against two (WEB_CONCURRENCY=2: a primary forking two workers on one port), all on the primary. One
+ * process is measured twice, with its rate-limit budgets in memory (its default) and in PostgreSQL (what several
+ * processes use by default), so the cost of sharing the budgets is told apart from the gain of a second process. CPU
+ * is counted over each server's processes (a cluster's primary and its workers).
+ */
+async function processesCase(rows: Row[], extra: Record<string, unknown>, county: ScaleOutCounty) {
+  const { primaryUrl: url, meta, codes } = county;
+  const { servers, settleSeconds } = await startAll(url, [
+    ['1 process', SCALE_OUT_PORTS.one, { DATABASE_URL: url, WEB_CONCURRENCY: '1' }],
+    ['1 process, budgets in PostgreSQL', SCALE_OUT_PORTS.oneShared, { DATABASE_URL: url, WEB_CONCURRENCY: '1', RATE_LIMIT_STORE: 'postgres' }],
+    ['2 processes', SCALE_OUT_PORTS.two, { DATABASE_URL: url, WEB_CONCURRENCY: '2' }],
+  ]);
+  try {
+    await sameTraces(servers, codes.slice(0, 25));
+    const trace = await interleave(servers.map((s) => traceContender(s, codes)), RUNS, WARMUP, SECONDS, treeCpuSeconds);
+    const traceRatios = scaleOutRows(rows, `6. trace(code), ${county.label}, ${codes.length} codes rotated, c=${CONNECTIONS}`, trace, '1 process');
+
+    // gate scans at the market with the most vendors, as its clerk; every scan id new, the lots in transit dealt out
+    // across all servers in one sequence so none rescans a lot another has drained
+    const [{ market_id: market }] = await sql<{ market_id: number }>(url, `
+      select market_id from market_entry where decision = 'ACCEPTED' group by market_id order by count(distinct vendor_id) desc, market_id limit 1`);
+    const vendors = await sql<{ vendor_id: number }>(url, `
+      select distinct vendor_id from market_entry where decision = 'ACCEPTED' and market_id = $1 order by vendor_id`, [market]);
+    const lots = await sql<{ code: string; unit: string }>(url, `
+      select b.public_code as code, b.unit from batch b join origin_certificate c on c.batch_id = b.id
+       where b.status = 'ACTIVE' and b.remaining >= 10 and c.status = 'VALID' and c.quantity - c.quantity_admitted >= 10 and b.unit in ('KG', 'L', 'BOTTLE')
+       order by md5(b.id::text) limit 5000`);
+    if (!lots.length || !vendors.length) throw new Error('no certified lots in transit or no vendors in the data set');
+    const tag = Date.now().toString(36);
+    let n = 0;
+    const scanBody = () => {
+      n++;
+      const lot = lots[(n * 7919) % lots.length];
+      return gql(SCAN_MUTATION, { input: { code: lot.code, marketId: String(market), vendorOperatorId: String(vendors[n % vendors.length].vendor_id), declaredQuantity: 1, unit: lot.unit, scanId: `p-${tag}-${n}` } });
+    };
+    const headers = { ...JSON_HEADERS, authorization: `Bearer ${meta.tokens.gate[market]}` };
+    const probe = await post(`${servers[0].url}/graphql`, scanBody(), headers);
+    if (probe.json.errors || !probe.json.data?.scanAtGate) throw new Error(`scanAtGate answered ${JSON.stringify(probe.json).slice(0, 300)}`);
+    const decisions: Record<string, Record<string, number>> = {};
+    const gateContender = (server: Server): Contender => {
+      const tally: Record<string, number> = (decisions[server.name] = {});
+      return {
+        name: server.name, pid: server.child.pid!,
+        load: {
+          url: `${server.url}/graphql`, method: 'POST', headers, nextBody: scanBody, connections: CONNECTIONS, seconds: SECONDS,
+          check: (status, body) => {
+            const m = /"decision":"(\w+)"/.exec(body);
+            if (m) tally[m[1]] = (tally[m[1]] ?? 0) + 1;
+            return noErrors(status, body);
+          },
+        },
+      };
+    };
+    const gate = await interleave(servers.map(gateContender), RUNS, WARMUP, SECONDS, treeCpuSeconds);
+    const gateRatios = scaleOutRows(rows, `6. scanAtGate, ${county.label}, one market, ${lots.length} lots × ${vendors.length} vendors, c=${CONNECTIONS}`, gate, '1 process', (s) => `; decisions ${JSON.stringify(decisions[s])}`);
+    extra.processes = {
+      setupSeconds: county.setupSeconds, settleSeconds,
+      trace: { ...trace, ratios: traceRatios }, gate: { ...gate, ratios: gateRatios, market, lots: lots.length, vendors: vendors.length, decisions },
+    };
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
+  }
+}
+
+/**
+ * Public traces read from the primary against the same server reading the streaming replica (READ_DATABASE_URL).
+ * The replica's own count of scans on `batch` shows it was read.
+ */
+async function replicaCase(rows: Row[], extra: Record<string, unknown>, county: ScaleOutCounty) {
+  const { primaryUrl, replicaUrl, codes } = county;
+  const { servers, settleSeconds } = await startAll(primaryUrl, [
+    ['primary only', SCALE_OUT_PORTS.primary, { DATABASE_URL: primaryUrl, WEB_CONCURRENCY: '1' }],
+    ['replica reads', SCALE_OUT_PORTS.replica, { DATABASE_URL: primaryUrl, READ_DATABASE_URL: replicaUrl, WEB_CONCURRENCY: '1' }],
+  ]);
+  try {
+    await sameTraces(servers, codes.slice(0, 25));
+    const batchScans = async (url: string) =>
+      Number((await sql<{ n: string }>(url, "select (coalesce(idx_scan, 0) + seq_scan)::text as n from pg_stat_user_tables where relname = 'batch'"))[0].n);
+    const before = { primary: await batchScans(primaryUrl), replica: await batchScans(replicaUrl) };
+    const result = await interleave(servers.map((s) => traceContender(s, codes)), RUNS, WARMUP, SECONDS, treeCpuSeconds);
+    // a server's statistics reach the shared counts at most a second after its transactions, or when it goes idle
+    await new Promise((r) => setTimeout(r, 1500));
+    const scans = { primary: (await batchScans(primaryUrl)) - before.primary, replica: (await batchScans(replicaUrl)) - before.replica };
+    const served = result.systems['replica reads'].requests;
+    const ratios = scaleOutRows(rows, `7. trace(code), ${county.label}, ${codes.length} codes rotated, c=${CONNECTIONS}`, result, 'primary only',
+      (s) => (s === 'replica reads' ? `; ${scans.replica} scans of batch on the replica for ${served} measured traces` : `; ${scans.primary} scans of batch on the primary`));
+    extra.replica = { ...result, ratios, setupSeconds: county.setupSeconds, settleSeconds, batchScans: scans, replicaServed: served };
+    if (scans.replica < served) throw new Error(`the replica counted ${scans.replica} scans of batch for ${served} traces: it was not read`);
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 async function readMeta(): Promise<DatasetMeta> {
   try {
@@ -558,6 +777,12 @@ function render(started: Date, env: Record<string, string>, rows: Row[], extra: 
     );
   }
   if (extra.archive) lines.push(`Archive: page ${extra.archive.page} p50 is ${f(extra.archive.ratio, 2)}× page 1's (${extra.archive.matching} matching events, ${extra.archive.first} per page).`);
+  const vs = (x: { base: string; vs: Record<string, { rps: number; rounds: number[] }> }) =>
+    Object.entries(x.vs).map(([system, r]) => `${system} ${f(r.rps, 2)}× (rounds ${r.rounds.join(', ')})`).join('; ');
+  if (extra.processes) {
+    lines.push(`Scale-out, throughput as a ratio of one process's (medians of interleaved rounds): trace — ${vs(extra.processes.trace.ratios)}; gate scans — ${vs(extra.processes.gate.ratios)}.`);
+  }
+  if (extra.replica) lines.push(`Scale-out, trace throughput reading the replica as a ratio of the primary's: ${vs(extra.replica.ratios)}.`);
   if (extra.copySeconds) lines.push(`Copy of the data set for this run: ${f(extra.copySeconds)} s.`);
   lines.push('');
   return lines.join('\n');
