@@ -1,8 +1,8 @@
-import ExcelJS from 'exceljs';
 import { request as httpRequest } from 'node:http';
 import { Role } from '../src/entities/enums';
 import { FSMA_COLUMNS } from '../src/exchange/fsma.service';
 import { makeBatch, makeOperator, ok, token } from './support/factories';
+import { fsmaSheet } from './support/fsma-sheet';
 import { useTestApp } from './support/use-test-app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse } = require('csv-parse/sync');
@@ -77,11 +77,7 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
     const xlsx = await get(`/exports/fsma204/events.xlsx?${range}`, f.admin);
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    const sheet = book.getWorksheet('FSMA 204')!;
-    const sheetCells: string[][] = [];
-    sheet.eachRow((row) => sheetCells.push(FSMA_COLUMNS.map((_c, i) => (row.getCell(i + 1).value ?? '').toString())));
+    const { sheet, cells: sheetCells } = await fsmaSheet(xlsx.rawPayload);
     expect(sheetCells).toEqual([[...FSMA_COLUMNS], ...expected]);
     expect(sheet.getRow(2).getCell(3).value).toBe(100);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -163,9 +159,7 @@ describe('the FSMA 204 spreadsheet of a range or a product, over the events food
     expect(await open()).toBe(0);
 
     const xlsx = await get('/exports/fsma204/events.xlsx?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z', f.regulator);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    const sheet = book.getWorksheet('FSMA 204')!;
+    const { sheet } = await fsmaSheet(xlsx.rawPayload);
     expect(sheet.rowCount).toBe(n + 1);
     expect(sheet.getRow(n + 1).getCell(1).value).toBe(`SP-${n}`);
   });

@@ -1,8 +1,8 @@
-import ExcelJS from 'exceljs';
 import { Role } from '../src/entities/enums';
 import { FSMA_COLUMNS } from '../src/exchange/fsma.service';
 import { untilCaptured, useCaptureQueue } from './support/capture-queue';
 import { makeBatch, makeOperator, ok, token } from './support/factories';
+import { fsmaSheet } from './support/fsma-sheet';
 import { useTestApp } from './support/use-test-app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse } = require('csv-parse/sync');
@@ -62,11 +62,7 @@ describe('the FSMA 204 sortable spreadsheet', () => {
     const xlsx = await get(`/exports/fsma204/batches/${lettuce.id}.xlsx`, f.admin);
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    const sheet = book.getWorksheet('FSMA 204')!;
-    const sheetCells: string[][] = [];
-    sheet.eachRow((row) => sheetCells.push(FSMA_COLUMNS.map((_c, i) => (row.getCell(i + 1).value ?? '').toString())));
+    const { sheet, cells: sheetCells } = await fsmaSheet(xlsx.rawPayload);
     expect(sheetCells).toEqual([[...FSMA_COLUMNS], ...expected]);
     expect(sheet.getRow(2).getCell(3).value).toBe(100); // quantities are numbers a spreadsheet sorts and sums
   });
