@@ -4,20 +4,12 @@ import { withTransaction } from '../src/context';
 import { formatError } from '../src/format-error';
 import { executePrepared } from '../src/tables/prepared';
 import { useTestApp } from './support/use-test-app';
+import { failure } from './support/failure';
 
 const { t } = useTestApp({ each: 'reset' });
 
 const INSERT_MARKET = { name: 'gate_test_insert_market', text: 'insert into market (name) values ($1) returning name' };
 const PREPARED_HERE = { name: 'gate_test_prepared_here', text: 'select name from pg_prepared_statements where name = $1' };
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('prepared statements of the gate (tables/prepared.ts)', () => {
   it('run in the caller\'s transaction: committed with it, rolled back with it', async () => {

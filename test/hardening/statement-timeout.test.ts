@@ -6,21 +6,13 @@ import { DEFAULT_LIMITS } from '../../src/config';
 import { withPublicLookup as publicLookup, withReadOnlyTransaction } from '../../src/context';
 import { createTestApp, type TestApp } from '../support/app';
 import { fixture, makeBatch, makeOperator } from '../support/factories';
+import { failure } from '../support/failure';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ limits: { ...DEFAULT_LIMITS, publicStatementTimeoutMs: 100 } });
 });
 afterAll(async () => t.close());
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('statement timeout for public lookups', () => {
   it('cancels a statement that runs longer than the limit, quickly, with a TIMEOUT for clients', async () => {
