@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /** `npm start` on a machine with nothing but Node: embedded database, demo town, clean stop. */
 describe('starting the server on an embedded database', () => {
-  it('serves the seeded town over GraphQL and leaves no postgres behind after SIGINT', async () => {
+  it('serves the seeded town over GraphQL and stops cleanly on SIGINT, PostgreSQL last, leaving none behind', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'foodtrace-start-'));
     const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv;
     delete env.DATABASE_URL;
@@ -31,6 +31,9 @@ describe('starting the server on an embedded database', () => {
       const code = await exited;
       if (code !== 0) console.log(out);
       expect(code).toBe(0);
+      // the server's own stop ran to its end: PostgreSQL was stopped last, under no connection still in use
+      expect(out).toContain('SIGINT: finishing requests in flight, then stopping');
+      expect(out.split('\n').filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
       expect(postgresProcessesFor(dataDir)).toEqual([]);
       rmSync(dataDir, { recursive: true, force: true });
     }

