@@ -5,15 +5,10 @@ import('/static/client.js').then(function (client) {
   var T = JSON.parse(document.getElementById('canteen-text').textContent);
   var TOKEN_KEY = 'foodtrace.canteen.token';
   var $ = client.byId;
+  var el = client.el;
+  var clear = client.clear;
   var state = { token: null, canteenId: null };
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   var dateFormat = new Intl.DateTimeFormat(T.lang === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone: T.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
   });

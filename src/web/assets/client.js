@@ -4,6 +4,16 @@
 
 export function byId(id) { return document.getElementById(id); }
 
+/** A new element holding `text` as text (never as markup), with an optional class. */
+export function el(tag, text, className) {
+  var node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+export function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
 /* ---------- requests ---------- */
 
 /** No GraphQL answer came back: the network failed or the server answered something else. */

@@ -6,6 +6,8 @@ import('/static/client.js').then(function (client) {
 
   var T = JSON.parse(document.getElementById('recall-notice-text').textContent);
   var $ = client.byId;
+  var el = client.el;
+  var clear = client.clear;
   var state = { token: null, me: null };
 
   var FIELDS = 'id productName lotCode batchCode reason recalledAt closedAt summary effectiveness answered ' +
@@ -21,13 +23,6 @@ import('/static/client.js').then(function (client) {
   function qty(n, unit) { return (Math.round(n * 1000) / 1000) + ' ' + (T.units[unit] || unit); }
   function percent(rate) { return rate === null || rate === undefined ? '—' : (Math.round(rate * 1000) / 10) + ' %'; }
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function facts(dl, pairs) {
     clear(dl);
     pairs.forEach(function (p) { dl.appendChild(el('dt', p[0])); dl.appendChild(el('dd', p[1])); });

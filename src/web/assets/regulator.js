@@ -10,6 +10,8 @@ import('/static/client.js').then(function (client) {
   var DESK_ROLES = ['REGULATOR', 'ADMIN'];
 
   var $ = client.byId;
+  var el = client.el;
+  var clear = client.clear;
   var DeskError = client.RequestError;
   var state = { token: null, filter: {}, after: null, page: 0 };
   var ruleText = {};
@@ -17,12 +19,6 @@ import('/static/client.js').then(function (client) {
 
   /* ---------- helpers ---------- */
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
   function row(cells) {
     var tr = document.createElement('tr');
     cells.forEach(function (c) { tr.appendChild(c instanceof Node ? wrapCell(c) : el('td', c)); });
@@ -37,7 +33,6 @@ import('/static/client.js').then(function (client) {
     return tr;
   }
   function wrapCell(node) { var td = document.createElement('td'); td.appendChild(node); return td; }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function grade(g) { return el('span', g, 'grade grade-' + g); }
   function facts(dl, pairs) {
     clear(dl);
