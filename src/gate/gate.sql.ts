@@ -34,17 +34,35 @@ const TARGETS: Record<Exclude<ScannedCode['kind'], 'UNRECOGNISED'>, string> = {
     order by preference limit 1`,
 };
 
-function factsSql(target: string): string {
-  return `with target as (${target}),
-lot as (select ${SCANNED_COLUMNS} from batch where id = (select id from target limit 1) for no key update),
--- locked after the lot (they are found through it), so each is read as the last scan of this lot left it
-certificates as (select ${originCertificateTable.list} from origin_certificate where batch_id = (select id from lot) order by id for no key update)
-select row_to_json(lot) as batch, (select certificate_id from target limit 1) as certificate_id,
+/**
+ * After a CTE `target` (the lot a code names): the lot, locked, and its certificates, locked after it (they are
+ * found through it), so each is read as the last scan of this lot left it. `onlyIf` is a further condition on the lot.
+ */
+function lockedLotCtes(onlyIf = ''): string {
+  return `lot as (select ${SCANNED_COLUMNS} from batch where id = (select id from target limit 1)${onlyIf} for no key update),
+certificates as (select ${originCertificateTable.list} from origin_certificate where batch_id = (select id from lot) order by id for no key update)`;
+}
+
+/** The facts read beside the lot: the scanned certificate, the lot's certificates, their issuers and the lot's owner. */
+const FACT_COLUMNS = `(select certificate_id from target limit 1) as certificate_id,
   coalesce((select json_agg(c order by c.id) from certificates c), '[]'::json) as certificates,
   coalesce((select json_agg(o order by o.id) from (
     select ${PUBLIC_OPERATOR_COLUMNS} from operator
-     where id = lot.owner_id or id in (select issuer_id from certificates)) o), '[]'::json) as operators
+     where id = (select owner_id from lot) or id in (select issuer_id from certificates)) o), '[]'::json) as operators`;
+
+function factsSql(target: string): string {
+  return `with target as (${target}),
+${lockedLotCtes()}
+select row_to_json(lot) as batch, ${FACT_COLUMNS}
 from lot`;
+}
+
+/** A scanned code's parts, bound in order to its target's placeholders. */
+function targetParams(scanned: ScannedCode): string[] {
+  if (scanned.kind === 'PUBLIC_CODE') return [scanned.code];
+  if (scanned.kind === 'DIGITAL_LINK') return [scanned.gtin, scanned.lot];
+  if (scanned.kind === 'TEXT') return [scanned.text.toUpperCase(), scanned.text];
+  return [];
 }
 
 const FACTS_SQL = Object.fromEntries(Object.entries(TARGETS).map(([kind, target]) => [kind, factsSql(target)])) as Record<keyof typeof TARGETS, string>;
@@ -59,9 +77,8 @@ export function asLotCode(scanned: ScannedCode): ScannedCode {
 
 export async function scanFacts(tx: Db, scanned: ScannedCode): Promise<ScanFacts> {
   if (scanned.kind === 'UNRECOGNISED') return { batch: null, scannedCertificateId: null, certificates: [], operators: [] };
-  const params = scanned.kind === 'PUBLIC_CODE' ? [scanned.code] : scanned.kind === 'DIGITAL_LINK' ? [scanned.gtin, scanned.lot] : [scanned.text.toUpperCase(), scanned.text];
   const [row] = await tx.em.execute<{ batch: ScannedBatchRow; certificate_id: number | null; certificates: OriginCertificateRow[]; operators: PublicOperatorRow[] }[]>(
-    FACTS_SQL[scanned.kind], params,
+    FACTS_SQL[scanned.kind], targetParams(scanned),
   );
   if (!row) return { batch: null, scannedCertificateId: null, certificates: [], operators: [] };
   return { batch: row.batch, scannedCertificateId: row.certificate_id, certificates: row.certificates, operators: row.operators };
@@ -90,15 +107,8 @@ entry as (
   on conflict (scan_id) do nothing
   returning id, created_at),
 target as (${target}),
-lot as (select ${SCANNED_COLUMNS} from batch where id = (select id from target limit 1) and exists (select 1 from entry) for no key update),
--- locked after the lot (they are found through it), so each is read as the last scan of this lot left it
-certificates as (select ${originCertificateTable.list} from origin_certificate where batch_id = (select id from lot) order by id for no key update)
-select (select status from vendor) as vendor_status, e.id as entry_id, e.created_at,
-  (select row_to_json(l) from lot l) as batch, (select certificate_id from target limit 1) as certificate_id,
-  coalesce((select json_agg(c order by c.id) from certificates c), '[]'::json) as certificates,
-  coalesce((select json_agg(o order by o.id) from (
-    select ${PUBLIC_OPERATOR_COLUMNS} from operator
-     where id = (select owner_id from lot) or id in (select issuer_id from certificates)) o), '[]'::json) as operators
+${lockedLotCtes(' and exists (select 1 from entry)')}
+select (select status from vendor) as vendor_status, e.id as entry_id, e.created_at, (select row_to_json(l) from lot l) as batch, ${FACT_COLUMNS}
 from (select 1) one left join entry e on true`;
 }
 
@@ -117,9 +127,6 @@ export interface RecordedScan {
 
 /** Records a scan under its scanId and, when it is new, reads its facts with the lot and its certificates locked. */
 export async function recordScan(tx: Db, entry: NewEntry, scanned: ScannedCode): Promise<RecordedScan> {
-  const target = scanned.kind === 'PUBLIC_CODE' ? [scanned.code]
-    : scanned.kind === 'DIGITAL_LINK' ? [scanned.gtin, scanned.lot]
-      : scanned.kind === 'TEXT' ? [scanned.text.toUpperCase(), scanned.text] : [];
   const [row] = await executePrepared<{
     vendor_status: OperatorStatus | null; entry_id: number | null; created_at: Date | null; batch: ScannedBatchRow | null; certificate_id: number | null;
     certificates: OriginCertificateRow[]; operators: PublicOperatorRow[];
@@ -128,7 +135,7 @@ export async function recordScan(tx: Db, entry: NewEntry, scanned: ScannedCode):
     entry.handover && JSON.stringify(entry.handover),
     // a placeholder: the decision statement replaces it before commit, so no reader ever sees it
     GateDecision.REJECTED,
-    ...target,
+    ...targetParams(scanned),
   ]);
   return {
     vendorStatus: row.vendor_status,
