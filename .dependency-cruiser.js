@@ -12,7 +12,7 @@
  */
 const LAYERS = [
   // plain values every layer may use
-  ['errors.ts', 'log-safe.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts'],
+  ['errors.ts', 'log-safe.ts', 'quantity.ts', 'local-time.ts', 'public-code.ts', 'schedule.ts'],
   ['entities', 'config.ts', 'validation.ts', 'format-error.ts'],
   // GraphQL object types, built from the domain's types
   ['schema'],

@@ -1,11 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loggableError } from '../log-safe';
 import { MIN_AUDIT_RETENTION_DAYS, purgeExpiredAuditEvents } from './audit.service';
-
-interface Log {
-  info(obj: unknown, msg?: string): void;
-  error(obj: unknown, msg?: string): void;
-}
+import { runEvery, type ScheduleLog } from '../schedule';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 1095;
 
@@ -21,7 +17,7 @@ export function auditRetentionDays(env: NodeJS.ProcessEnv = process.env): number
 }
 
 /** Purges audit rows older than the retention at once, then every `everyMs` (daily by default). */
-export function startAuditRetention(orm: MikroORM, log: Log, retentionDays: number, everyMs = 86_400_000): () => void {
+export function startAuditRetention(orm: MikroORM, log: ScheduleLog, retentionDays: number, everyMs = 86_400_000): () => void {
   const run = async () => {
     try {
       const purged = await purgeExpiredAuditEvents({ em: orm.em.fork() }, retentionDays);
@@ -31,8 +27,5 @@ export function startAuditRetention(orm: MikroORM, log: Log, retentionDays: numb
       log.error({ err: loggableError(err) }, 'audit purge failed');
     }
   };
-  void run();
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(everyMs, run);
 }

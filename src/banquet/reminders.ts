@@ -10,7 +10,7 @@ import { claimChefExpiryReminders } from '../tables/rural-chef.table';
 import { dateText } from '../tables/sql-date';
 import { REMINDER_DAYS_BEFORE } from './banquet.rules';
 import { CERTIFICATE_NOTICE_DAYS } from './chef.service';
-
+import { runEvery, type ScheduleLog } from '../schedule';
 
 /**
  * Sends, through the notification outbox, the reminder of every banquet due within REMINDER_DAYS_BEFORE (to the
@@ -46,13 +46,8 @@ export async function sendReminders(ctx: Db & { config: Pick<Config, 'timeZone'>
   });
 }
 
-interface Log {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 /** Sends the reminders at start and then every `everyMs` (hourly), until the returned function is called. */
-export function startReminders(orm: MikroORM, config: Config, log: Log, everyMs = 3_600_000): () => void {
+export function startReminders(orm: MikroORM, config: Config, log: ScheduleLog, everyMs = 3_600_000): () => void {
   const run = async () => {
     try {
       const sent = await sendReminders({ em: orm.em.fork(), config });
@@ -62,8 +57,5 @@ export function startReminders(orm: MikroORM, config: Config, log: Log, everyMs 
       log.error({ err: loggableError(err) }, 'reminders failed');
     }
   };
-  void run();
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(everyMs, run);
 }

@@ -4,18 +4,14 @@ import { createLedgerCheckpoint } from './checkpoint.service';
 import { refreshLapsedCredit } from './ledger.service';
 import { loggableError } from '../log-safe';
 import { CREDIT_UPKEEP_MS } from './checkpoint.check';
-
-interface Log {
-  info(obj: unknown, msg?: string): void;
-  error(obj: unknown, msg?: string): void;
-}
+import { runEvery, type ScheduleLog } from '../schedule';
 
 /**
  * Keeps stored grades true while no events arrive: an event that expires (a deduction or an addition) or a forced D
  * that ends changes the grade with no write to trigger it, and gates sample by the stored grade. With `config`, each
  * run also signs a ledger checkpoint when any chain head moved since the latest one. Runs at once, then every `everyMs`.
  */
-export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = CREDIT_UPKEEP_MS, config: Config | null = null): () => void {
+export function startCreditUpkeep(orm: MikroORM, log: ScheduleLog, everyMs = CREDIT_UPKEEP_MS, config: Config | null = null): () => void {
   // after the first full pass, each run looks only at what lapsed since the previous one
   let since: Date | null = null;
   const run = async () => {
@@ -37,8 +33,5 @@ export function startCreditUpkeep(orm: MikroORM, log: Log, everyMs = CREDIT_UPKE
       log.error({ err: loggableError(err) }, 'ledger checkpoint failed');
     }
   };
-  void run();
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(everyMs, run);
 }

@@ -4,6 +4,7 @@ import { NotificationKind, Role } from '../entities/enums';
 import { loggableError } from '../log-safe';
 import { recordNotification } from '../notify/outbox';
 import { claimOverdueOrders } from '../tables/rectification-order.table';
+import { runEvery, type ScheduleLog } from '../schedule';
 
 /**
  * Tells, through the notification outbox, of every open rectification order past its deadline: to its operator, the
@@ -27,13 +28,8 @@ export async function tellOverdueOrders(ctx: Db, now = new Date()): Promise<numb
   });
 }
 
-interface Log {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 /** Looks for overdue orders at start and then every `everyMs` (hourly), until the returned function is called. */
-export function startOverdueOrders(orm: MikroORM, log: Log, everyMs = 3_600_000): () => void {
+export function startOverdueOrders(orm: MikroORM, log: ScheduleLog, everyMs = 3_600_000): () => void {
   const run = async () => {
     try {
       const told = await tellOverdueOrders({ em: orm.em.fork() });
@@ -43,8 +39,5 @@ export function startOverdueOrders(orm: MikroORM, log: Log, everyMs = 3_600_000)
       log.error({ err: loggableError(err) }, 'overdue orders check failed');
     }
   };
-  void run();
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(everyMs, run);
 }
