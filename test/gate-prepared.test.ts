@@ -2,6 +2,7 @@ import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/
 import { GraphQLError } from 'graphql';
 import { withTransaction } from '../src/context';
 import { formatError } from '../src/format-error';
+import { DECIDE_SCAN, RECORD_SCAN } from '../src/gate/gate.sql';
 import { executePrepared } from '../src/tables/prepared';
 import { useTestApp } from './support/use-test-app';
 import { failure } from './support/failure';
@@ -58,5 +59,33 @@ describe('prepared statements of the gate (tables/prepared.ts)', () => {
     const error = await failure(executePrepared({ em: t.orm.em.fork() }, INSERT_MARKET, ['Nowhere']));
     expect((error as Error).message).toBe('gate_test_insert_market runs inside a transaction');
     expect(await t.sql('select count(*)::int as n from market')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the scan\'s statements (gate/gate.sql.ts)', () => {
+  /** The tables a plan reads whole, with sequential scans made as dear as the planner allows. */
+  async function scannedWhole(name: string, text: string, values: unknown[]): Promise<string[]> {
+    return withTransaction({ em: t.orm.em.fork() }, async (tx) => {
+      await tx.em.execute('set local enable_seqscan = off');
+      const [row] = await executePrepared<{ 'QUERY PLAN': unknown }>(tx, { name: `explain_${name}`, text: `explain (format json) ${text}` }, values);
+      const found: string[] = [];
+      const walk = (node: Record<string, unknown>) => {
+        if (node['Node Type'] === 'Seq Scan') found.push(String(node['Relation Name']));
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      walk((row['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0].Plan);
+      return found;
+    });
+  }
+
+  it('read every county-sized table by an index: none is read whole, whatever the code names', async () => {
+    const entry = [1, 1, 1, 'scan-1', 'hash', 'CODE', 1, 'KG', null, 'REJECTED'];
+    const parts: Record<keyof typeof RECORD_SCAN, unknown[]> = { PUBLIC_CODE: ['CODE'], DIGITAL_LINK: ['09506000134352', 'L1'], TEXT: ['CODE', 'code'], UNRECOGNISED: [] };
+    const whole: Record<string, string[]> = {};
+    for (const kind of Object.keys(RECORD_SCAN) as (keyof typeof RECORD_SCAN)[]) {
+      whole[kind] = await scannedWhole(kind, RECORD_SCAN[kind].text, [...entry, ...parts[kind]]);
+    }
+    whole.decide = await scannedWhole('decide', DECIDE_SCAN.text, [1, 1, 1, 2, 'CODE2', null, null, null, null, null, 1, 1, 'ACCEPTED', '[]', null, '{}', null]);
+    expect(whole).toEqual({ PUBLIC_CODE: [], DIGITAL_LINK: [], TEXT: [], UNRECOGNISED: [], decide: [] });
   });
 });

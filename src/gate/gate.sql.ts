@@ -48,7 +48,8 @@ const FACT_COLUMNS = `(select certificate_id from target limit 1) as certificate
   coalesce((select json_agg(c order by c.id) from certificates c), '[]'::json) as certificates,
   coalesce((select json_agg(o order by o.id) from (
     select ${PUBLIC_OPERATOR_COLUMNS} from operator
-     where id = (select owner_id from lot) or id in (select issuer_id from certificates)) o), '[]'::json) as operators`;
+     -- one array of ids, so the look-up is by the primary key (an OR of the two lists is a scan of every operator)
+     where id = any(array(select owner_id from lot union select issuer_id from certificates))) o), '[]'::json) as operators`;
 
 function factsSql(target: string): string {
   return `with target as (${target}),
@@ -112,7 +113,7 @@ select (select status from vendor) as vendor_status, e.id as entry_id, e.created
 from (select 1) one left join entry e on true`;
 }
 
-const RECORD_SCAN = Object.fromEntries(
+export const RECORD_SCAN = Object.fromEntries(
   (Object.keys(SCAN_TARGETS) as ScannedCode['kind'][]).map((kind) => [kind, { name: `gate_record_scan_${kind.toLowerCase()}`, text: recordScanSql(SCAN_TARGETS[kind]) }]),
 ) as Record<ScannedCode['kind'], NamedStatement>;
 
@@ -155,7 +156,7 @@ export async function recordScan(tx: Db, entry: NewEntry, scanned: ScannedCode):
  * registered by hand under it) the claim and the take stand but nothing after them is written, and the statement
  * hands back the lot as taken so the caller can finish the transfer.
  */
-const DECIDE_SCAN: NamedStatement = {
+export const DECIDE_SCAN: NamedStatement = {
   name: 'gate_decide_scan',
   text: `with claim as (
   update origin_certificate set quantity_admitted = quantity_admitted + $2::numeric
