@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import type { Context } from './context';
 import { auditPlugin } from './audit/audit.plugin';
+import { AuditWriter } from './audit/audit-writer';
 import { AppError } from './errors';
 import { formatError } from './format-error';
 import { queryLimits } from './limits/query-limits';
@@ -106,7 +107,7 @@ export async function createApp(orm: MikroORM, config: Config, options: AppOptio
     plugins: [
       // no field declares a cache hint; the default plugin would still wrap every resolved field to look for one
       ApolloServerPluginCacheControlDisabled(),
-      fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log), ...(limits.plugins as ApolloServerPlugin<Context>[]),
+      fastifyApolloDrainPlugin(fastify), auditPlugin(fastify.log, new AuditWriter(() => ({ em: orm.em.fork() }))), ...(limits.plugins as ApolloServerPlugin<Context>[]),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,6 +1,9 @@
 import { auditRetentionDays, DEFAULT_AUDIT_RETENTION_DAYS } from '../src/audit/retention';
 import { purgeExpiredAuditEvents } from '../src/audit/audit.service';
 import { maskVariables } from '../src/audit/mask';
+import { AuditWriter } from '../src/audit/audit-writer';
+import type { NewAuditEvent } from '../src/audit/audit.model';
+import { AuditKind } from '../src/entities/enums';
 import { Role } from '../src/entities/enums';
 import { useTestApp } from './support/use-test-app';
 import { makeOperator, newCreditCode, ok, token } from './support/factories';
@@ -81,6 +84,42 @@ describe('audit trail: what is recorded', () => {
       .toEqual({ input: { name: 'Green Farm', token: '***', items: [{ tester: '***', value: 1 }], contactPhone: null } });
     expect(maskVariables({ reason: 'x'.repeat(500) }, ['recordCreditEvent'])).toEqual({ reason: `${'x'.repeat(200)}…` });
     expect(maskVariables(undefined, [])).toEqual({});
+  });
+});
+
+describe('audit trail: rows of concurrent requests committed together', () => {
+  const event = (operation: string): NewAuditEvent => ({
+    accountId: null, role: Role.ADMIN, kind: AuditKind.MUTATION, operation, variables: { n: operation }, outcome: 'OK', personalData: [], clientIp: '127.0.0.1',
+  });
+  const inserts = (from: number) => t.statements.slice(from).filter((s) => s.includes('insert into audit_event')).length;
+
+  it('a row with no write in flight goes at once; the rows that come meanwhile go in the next statement, in the order they came', async () => {
+    const writer = new AuditWriter(() => ({ em: t.orm.em.fork() }));
+    const before = (await rows()).length;
+    const from = t.statements.length;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(event(`op${i}`))));
+    expect(inserts(from)).toBe(2);
+    expect((await rows()).slice(before).map((r) => r.operation)).toEqual(Array.from({ length: 20 }, (_, i) => `op${i}`));
+  });
+
+  it('a failed write fails only the rows it carried; the next group is written', async () => {
+    const writer = new AuditWriter(() => ({ em: t.orm.em.fork() }));
+    const before = (await rows()).length;
+    // the first goes alone; the second group carries a row the table refuses (an operation over 200 characters)
+    const settled = await Promise.allSettled([writer.write(event('first')), writer.write(event('x'.repeat(201))), writer.write(event('with the bad one'))]);
+    const after = await Promise.allSettled([writer.write(event('next'))]);
+    expect([...settled, ...after].map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((await rows()).slice(before).map((r) => r.operation)).toEqual(['first', 'next']);
+  });
+
+  it('concurrent mutations over HTTP each leave their row before they are answered', async () => {
+    const before = (await rows()).length;
+    const made = await Promise.all(Array.from({ length: 12 }, () => t.gql(REGISTER, {
+      input: { kind: 'FARM', name: 'Concurrent Farm', creditCode: newCreditCode(), village: 'Qingshan', contactPerson: 'Wang Wu', contactPhone: '13811112222' },
+    }, f.regulator)));
+    const ids = made.map((res) => ok(res).registerOperator.id);
+    const written = (await rows()).slice(before);
+    expect(written.map((r) => [r.operation, r.outcome])).toEqual(ids.map(() => ['registerOperator', 'OK']));
   });
 });
 

@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { AuditKind } from '../entities/enums';
 import { loggableError } from '../log-safe';
 import type { NewAuditEvent } from './audit.model';
-import { recordAuditEvent } from './audit.service';
+import type { AuditWriter } from './audit-writer';
 import { maskVariables } from './mask';
 import { takePersonalReads } from './personal-reads';
 
@@ -15,9 +15,10 @@ interface Log {
 /**
  * The audit trail of the GraphQL API: every request that runs (or tries to run) a mutation, and every request that
  * read a personal-data field, is written as ONE row after it has been answered: who, when, which root fields, the
- * variables (masked), the outcome and the personal-data fields read. Refused and failed calls are recorded too.
+ * variables (masked), the outcome and the personal-data fields read. Refused and failed calls are recorded too. The
+ * rows of concurrent requests are committed together (`AuditWriter`).
  */
-export function auditPlugin(log: Log): ApolloServerPlugin<Context> {
+export function auditPlugin(log: Log, writer: AuditWriter): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -25,7 +26,7 @@ export function auditPlugin(log: Log): ApolloServerPlugin<Context> {
           const event = auditEventOf(rc);
           if (!event) return;
           try {
-            await recordAuditEvent(rc.contextValue, event);
+            await writer.write(event);
           } catch (err) {
             // the answer stands (a mutation has committed); a lost audit row is logged loudly for the operator
             log.error({ err: loggableError(err), operation: event.operation, accountId: event.accountId }, 'audit row not written');

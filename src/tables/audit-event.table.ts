@@ -39,9 +39,15 @@ export function toAuditEvent(r: AuditEventRow): AuditEventModel {
 
 /** One row per request: a single statement whatever the request did. */
 export async function insertAuditEvent(ctx: Db, e: NewAuditEvent): Promise<void> {
+  await insertAuditEvents(ctx, [e]);
+}
+
+/** Rows in one statement, their ids in the order given. */
+export async function insertAuditEvents(ctx: Db, events: NewAuditEvent[]): Promise<void> {
+  if (!events.length) return;
   await ctx.em.execute(
-    `insert into audit_event (account_id, role, kind, operation, variables, outcome, personal_data, client_ip) values (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)`,
-    [e.accountId, e.role, e.kind, e.operation, JSON.stringify(e.variables), e.outcome, JSON.stringify(e.personalData), e.clientIp],
+    `insert into audit_event (account_id, role, kind, operation, variables, outcome, personal_data, client_ip) values ${events.map(() => '(?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)').join(', ')}`,
+    events.flatMap((e) => [e.accountId, e.role, e.kind, e.operation, JSON.stringify(e.variables), e.outcome, JSON.stringify(e.personalData), e.clientIp]),
   );
 }
 
