@@ -89,3 +89,13 @@ describe('the scan\'s statements (gate/gate.sql.ts)', () => {
     expect(whole).toEqual({ PUBLIC_CODE: [], DIGITAL_LINK: [], TEXT: [], UNRECOGNISED: [], decide: [] });
   });
 });
+
+describe('room for updates in place (Migration20261203200000_room_for_updates)', () => {
+  it('keeps 15 % of every new page of lots and certificates free, so a scan\'s updates of them can stay on their page', async () => {
+    expect(await t.sql(`select relname, reloptions from pg_class where relname in ('batch', 'origin_certificate', 'market_entry') order by relname`)).toEqual([
+      { relname: 'batch', reloptions: ['fillfactor=85'] },
+      { relname: 'market_entry', reloptions: null },
+      { relname: 'origin_certificate', reloptions: ['fillfactor=85'] },
+    ]);
+  });
+});

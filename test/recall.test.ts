@@ -1,4 +1,6 @@
+import { buildContext } from '../src/context';
 import { Role } from '../src/entities/enums';
+import { initiateRecall, RECALL_SLICE } from '../src/trace/recall.service';
 import { useTestApp } from './support/use-test-app';
 import { makeBatch, makeMarket, makeOperator, ok, token } from './support/factories';
 
@@ -118,6 +120,22 @@ describe('initiateRecall', () => {
       [root.id],
     );
     expect({ n, active, batches: impact.batches, newlyRecalled: impact.newlyRecalled }).toEqual({ n: 21 + 40 - refused.length, active: 0, batches: n, newlyRecalled: n });
+  });
+
+  it('marks a subtree larger than a slice a slice per statement, in the one transaction, and counts it whole', async () => {
+    expect(RECALL_SLICE).toBe(100_000);
+    const farm = await makeOperator(t, f.admin);
+    const root = await makeBatch(t, f.admin, farm.id, { quantity: 100 });
+    ok(await t.gql(SPLIT, { input: { batchId: root.id, parts: Array.from({ length: 10 }, () => ({ quantity: 1 })) } }, f.admin));
+    const ctx = buildContext(t.orm, t.config, { accountId: null, name: 'Regulator', role: Role.REGULATOR, marketId: null, operatorId: null });
+    const from = t.statements.length;
+    const { impact } = await initiateRecall(ctx, { batchId: root.id, reason: 'Sliced' }, 4);
+    const sent = t.statements.slice(from).map((s) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\s*\[query\]\s*/, ''));
+    // 11 lots, 4 a statement: 4, 4, 3, then a pass that finds none left; all between one begin and one commit
+    expect(sent.filter((s) => s.includes("set status = 'RECALLED'")).length).toBe(4);
+    expect([sent.filter((s) => s === 'begin').length, sent.filter((s) => s === 'commit').length]).toEqual([1, 1]);
+    expect([impact.batches, impact.newlyRecalled]).toEqual([11, 11]);
+    expect(await statusCounts()).toEqual({ RECALLED: 11 });
   });
 
   it('is for regulators only and refuses an empty reason, writing nothing', async () => {

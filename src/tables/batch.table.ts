@@ -180,13 +180,17 @@ export async function highestLotSerial(ctx: Db, ownerId: number, prefix: string)
   return Number(n);
 }
 
-/** Marks every descendant of a batch (and the batch) RECALLED that was not yet; returns how many it marked. */
-export async function markDescendantsRecalled(ctx: Db, batchId: number): Promise<number> {
+/**
+ * Marks at most `limit` of a batch's descendants (the batch among them) RECALLED that were not yet, lowest ids first;
+ * returns how many it marked. Called until it marks none, each call one statement of bounded size.
+ */
+export async function markDescendantsRecalled(ctx: Db, batchId: number, limit: number): Promise<number> {
   const [{ n }] = await ctx.em.execute<{ n: string }[]>(
     `${DESCENDANTS_CTE},
-     marked as (update batch set status = 'RECALLED' where id in (select id from down) and status <> 'RECALLED' returning 1)
+     marked as (update batch set status = 'RECALLED' where id in (
+       select b.id from down join batch b on b.id = down.id where b.status <> 'RECALLED' order by b.id limit ?) returning 1)
      select count(*) as n from marked`,
-    [batchId],
+    [batchId, limit],
   );
   return Number(n);
 }

@@ -28,6 +28,7 @@ import { Migration20261202100000_assessment } from './Migration20261202100000_as
 import { Migration20261202100000_rate_counter } from './Migration20261202100000_rate_counter';
 import { Migration20261202200000_received_lot_serial } from './Migration20261202200000_received_lot_serial';
 import { Migration20261203100000_cte_time_indexes } from './Migration20261203100000_cte_time_indexes';
+import { Migration20261203200000_room_for_updates } from './Migration20261203200000_room_for_updates';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202100000_rate_counter', class: Migration20261202100000_rate_counter },
   { name: 'Migration20261202200000_received_lot_serial', class: Migration20261202200000_received_lot_serial },
   { name: 'Migration20261203100000_cte_time_indexes', class: Migration20261203100000_cte_time_indexes },
+  { name: 'Migration20261203200000_room_for_updates', class: Migration20261203200000_room_for_updates },
 ];
