@@ -180,6 +180,22 @@ export async function highestLotSerial(ctx: Db, ownerId: number, prefix: string)
   return Number(n);
 }
 
+/** A batch and every descendant, ids ascending. */
+export async function descendantIds(ctx: Db, batchId: number): Promise<number[]> {
+  const rows = await ctx.em.execute<{ id: number }[]>(`${DESCENDANTS_CTE} select id from down order by id`, [batchId]);
+  return rows.map((r) => r.id);
+}
+
+/** Marks these lots RECALLED where they were not yet; returns how many it marked. */
+export async function markRecalled(ctx: Db, ids: readonly number[]): Promise<number> {
+  if (!ids.length) return 0;
+  const [{ n }] = await ctx.em.execute<{ n: string }[]>(
+    `with marked as (update batch set status = 'RECALLED' where id = any(?::int[]) and status <> 'RECALLED' returning 1) select count(*) as n from marked`,
+    [`{${ids.join(',')}}`],
+  );
+  return Number(n);
+}
+
 /**
  * Marks at most `limit` of a batch's descendants (the batch among them) RECALLED that were not yet, lowest ids first;
  * returns how many it marked. Called until it marks none, each call one statement of bounded size.

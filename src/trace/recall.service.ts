@@ -3,7 +3,7 @@ import { appendCreditEvent } from '../credit/ledger.service';
 import { CreditSource, NotificationKind, Role } from '../entities/enums';
 import { notFound } from '../errors';
 import { recordNotification } from '../notify/outbox';
-import { lockBatch, markDescendantsRecalled } from '../tables/batch.table';
+import { descendantIds, lockBatch, markDescendantsRecalled, markRecalled } from '../tables/batch.table';
 import { insertRecall, recallImpactOfBatch, setRecallImpact } from '../tables/recall.table';
 import * as v from '../validation';
 import type { RecallImpact } from './trace.model';
@@ -23,16 +23,16 @@ export interface InitiateRecallData {
 }
 
 /**
+ * Descendants marked RECALLED per statement. One statement over a whole large subtree outgrows the statement timeout
+ * (400,000 lots of the 4× benchmark county: 23 s); each slice is a statement of its own in the same transaction.
+ */
+export const RECALL_SLICE = 100_000;
+
+/**
  * Recalls a batch: it and every descendant become RECALLED, the recall and its impact are recorded and the
  * source batch's owner gets a RECALL_SOURCE credit event — all in one transaction. Recalling the same batch
  * again returns the first recall's impact and writes nothing.
  */
-/**
- * Descendants marked RECALLED per statement. One statement over a whole large subtree outgrows the statement timeout
- * (400,000 lots of the 4× benchmark county: 23 s); each slice is a statement of its own in the same transaction (about 6 s each there).
- */
-export const RECALL_SLICE = 100_000;
-
 export async function initiateRecall(ctx: Context, input: InitiateRecallData, slice = RECALL_SLICE): Promise<RecallResult> {
   const batchId = v.id('batchId', input.batchId);
   const reason = v.text('reason', input.reason, 1000, { multiline: true });
@@ -43,10 +43,12 @@ export async function initiateRecall(ctx: Context, input: InitiateRecallData, sl
     const existing = await recallImpactOfBatch(tx, batchId);
     if (existing) return { impact: existing, created: false };
 
-    // a slice at a time, until a pass marks none: a lineage step that committed while a walk ran may have added a
-    // child that walk's snapshot missed; the next pass sees it, and once its parent is RECALLED no new child can be
-    // taken from it
+    // the subtree walked once, then marked a slice at a time
     let newlyRecalled = 0;
+    const subtree = await descendantIds(tx, batchId);
+    for (let from = 0; from < subtree.length; from += slice) newlyRecalled += await markRecalled(tx, subtree.slice(from, from + slice));
+    // then walked again until a pass marks none: a lineage step that committed while a walk ran may have added a child
+    // that walk's snapshot missed; the next pass sees it, and once its parent is RECALLED no new child can be taken from it
     for (let marked = await markDescendantsRecalled(tx, batchId, slice); marked > 0; marked = await markDescendantsRecalled(tx, batchId, slice)) {
       newlyRecalled += marked;
     }
