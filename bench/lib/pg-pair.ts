@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/db/embedded';
+
+export { freePort };
 
 /** Debian's PostgreSQL binaries, newest first; null when none is installed. */
 export function postgresBin(): string | null {
@@ -13,17 +15,6 @@ export function postgresBin(): string | null {
     if (['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'].every((b) => existsSync(join(bin, b)))) return bin;
   }
   return null;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */

